@@ -1,0 +1,216 @@
+// The `frontdoor` program: parses the command line with CLI11 and calls the layers below. Exit codes: 0 success,
+// 1 a simulation failed, 2 bad input (scenario, flag or output location); on exit 2 nothing is written.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "build_info.hpp"
+#include "cli/text_format.hpp"
+#include "models/scenario_loader.hpp"
+#include "sim/output_files.hpp"
+#include "sim/runner.hpp"
+
+namespace fs = std::filesystem;
+using namespace frontdoor;
+
+namespace {
+
+constexpr int exit_ok = 0;
+constexpr int exit_run_failed = 1;
+constexpr int exit_bad_input = 2;
+
+std::string default_scenario_path() {
+  if (const char* dir = std::getenv("FRONTDOOR_SCENARIOS")) return std::string(dir) + "/england_baseline.toml";
+  return std::string(FRONTDOOR_SCENARIO_DIR) + "/england_baseline.toml";
+}
+
+int bad_input(const std::string& message) {
+  std::cerr << "frontdoor: error: " << message << "\n";
+  return exit_bad_input;
+}
+
+struct CommonScenarioArgs {
+  std::string scenario;
+  std::vector<std::string> sets;
+};
+
+Scenario load(const CommonScenarioArgs& args, const std::vector<Override>& extra) {
+  std::vector<Override> overrides;
+  for (const auto& s : args.sets) overrides.push_back(parse_override(s));
+  for (const auto& o : extra) overrides.push_back(o);
+  return load_scenario(args.scenario, overrides);
+}
+
+// Splits the arguments CLI11 did not recognise into SimGrid's --cfg=/--log= (passed to each engine) and the
+// rest, which are errors.
+std::vector<std::string> engine_args_from(const std::vector<std::string>& extras) {
+  std::vector<std::string> engine;
+  for (const auto& e : extras) {
+    if (e.rfind("--cfg=", 0) == 0 || e.rfind("--log=", 0) == 0) {
+      engine.push_back(e);
+    } else {
+      throw CLI::ExtrasError({e});
+    }
+  }
+  return engine;
+}
+
+class ProgressBar {
+ public:
+  explicit ProgressBar(bool enabled) : enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
+  void update(int done, int total) {
+    if (!enabled_) return;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const int width = 30;
+    const int filled = total > 0 ? done * width / total : width;
+    const double eta = done > 0 ? elapsed / done * (total - done) : 0.0;
+    std::fprintf(stderr, "\r  replications %d/%d [%s%s] %.1fs elapsed, ETA %.1fs ", done, total,
+                 std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(), elapsed, eta);
+    if (done == total) std::fprintf(stderr, "\n");
+    std::fflush(stderr);
+  }
+
+ private:
+  bool enabled_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+int command_run(const CommonScenarioArgs& scenario_args, const std::string& out, std::uint64_t seed, int replications,
+                int jobs, int years, bool force, bool quiet, bool verbose, const std::vector<std::string>& engine_args,
+                const std::vector<std::string>& command_line) {
+  std::vector<Override> extra;
+  if (years > 0) extra.push_back({"simulation.years", std::to_string(years)});
+  Scenario scenario;
+  try {
+    scenario = load(scenario_args, extra);
+  } catch (const ScenarioError& e) {
+    return bad_input(std::string("the scenario is not valid:\n") + e.what());
+  }
+  try {
+    OutputDirectory output(out, force);
+    RunOptions options;
+    options.base_seed = seed;
+    options.replications = replications;
+    options.jobs = jobs;
+    options.engine_args = engine_args;
+    ProgressBar progress(!quiet && isatty(STDERR_FILENO));
+    options.on_progress = [&](int done, int total) {
+      progress.update(done, total);
+      if (verbose) std::fprintf(stderr, "frontdoor: replication %d of %d finished\n", done, total);
+    };
+    if (verbose) {
+      std::fprintf(stderr, "frontdoor: running %s (%s) for %d years, %d replications on %d jobs, staging in %s\n",
+                   scenario.name.c_str(), scenario.file.c_str(), scenario.simulation.years, replications, jobs,
+                   output.staging().c_str());
+    }
+    const fs::path scratch = output.staging() / ".replications";
+    fs::create_directory(scratch);
+    std::vector<ReplicationResult> results;
+    try {
+      results = run_replications(scenario, options, scratch);
+    } catch (const RunError& e) {
+      std::cerr << "frontdoor: error: the simulation failed; nothing was written:\n" << e.what() << "\n";
+      return exit_run_failed;
+    }
+    fs::remove_all(scratch);
+    const std::vector<SummaryRow> summary = summarise(results);
+    write_file_atomically(output.staging() / "timeseries.csv", timeseries_csv(results));
+    write_file_atomically(output.staging() / "summary.csv", summary_csv(summary));
+    RunFacts facts{seed, jobs, engine_args, command_line};
+    write_file_atomically(output.staging() / "manifest.json", manifest_json(scenario, facts, results));
+    output.commit();
+    if (!quiet) std::cout << summary_table(scenario, seed, results, summary, output.target().string());
+  } catch (const OutputError& e) {
+    return bad_input(e.what());
+  }
+  return exit_ok;
+}
+
+int command_validate(const CommonScenarioArgs& scenario_args) {
+  try {
+    const Scenario scenario = load(scenario_args, {});
+    std::cout << describe_scenario(scenario);
+  } catch (const ScenarioError& e) {
+    return bad_input(std::string("the scenario is not valid:\n") + e.what());
+  }
+  return exit_ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> command_line(argv, argv + argc);
+  CLI::App app{"frontdoor: a discrete-event simulator of English children's social care, from the multi-agency "
+               "front door to the statutory teams behind it.",
+               "frontdoor"};
+  app.set_version_flag("--version",
+                       std::string("frontdoor ") + build_info::program_version + " (git " + build_info::git_commit +
+                           ", " + build_info::build_type + ")");
+  app.require_subcommand(1);
+  app.footer("Examples:\n  frontdoor run --out out/baseline\n  frontdoor validate scenarios/england_baseline.toml\n"
+             "Run 'frontdoor SUBCOMMAND --help' for the options of each subcommand.");
+
+  CommonScenarioArgs run_args;
+  run_args.scenario = default_scenario_path();
+  std::string out;
+  std::uint64_t seed = 1;
+  int replications = 1;
+  int jobs = 1;
+  int years = 0;
+  bool force = false;
+  bool quiet = false;
+  bool verbose = false;
+  CLI::App* run = app.add_subcommand("run", "Simulate a scenario and write its results to a directory");
+  run->add_option("scenario", run_args.scenario, "Scenario file (TOML); default: the England baseline")
+      ->check(CLI::ExistingFile);
+  run->add_option("--out,-o", out, "Directory for the results (must be absent or empty unless --force)")->required();
+  run->add_option("--seed", seed, "Base seed; replication seeds derive from it (see manifest.json)");
+  run->add_option("--replications,-r", replications, "Independent replications")->check(CLI::Range(1, 100000));
+  run->add_option("--jobs,-j", jobs, "Replications run at once, each in its own process")->check(CLI::Range(1, 1024));
+  run->add_option("--years,-y", years, "Simulated years (overrides simulation.years)")->check(CLI::Range(1, 100));
+  run->add_option("--set", run_args.sets, "Override a scenario value: --set section.key=value (repeatable)");
+  run->add_flag("--force", force, "Replace an existing, non-empty output directory");
+  auto* q = run->add_flag("--quiet,-q", quiet, "Print nothing but errors");
+  run->add_flag("--verbose,-v", verbose, "Report each replication on stderr")->excludes(q);
+  run->allow_extras();
+  run->footer("SimGrid options --cfg=KEY:VALUE and --log=... are passed to the engine of every replication.\n"
+              "Example:\n  frontdoor run --out out/baseline --replications 10 --jobs 2 --seed 7\n"
+              "  frontdoor run scenarios/validation/mmc_front_door.toml --out out/mmc --set front_door.screeners=9");
+
+  CommonScenarioArgs validate_args;
+  CLI::App* validate = app.add_subcommand("validate", "Check a scenario and print what it describes");
+  validate->add_option("scenario", validate_args.scenario, "Scenario file (TOML)")->required()->check(CLI::ExistingFile);
+  validate->add_option("--set", validate_args.sets, "Override a scenario value: --set section.key=value (repeatable)");
+  validate->footer("Example:\n  frontdoor validate scenarios/england_baseline.toml --set front_door.screeners=20");
+
+  std::vector<std::string> engine_args;
+  try {
+    app.parse(argc, argv);
+    if (run->parsed()) engine_args = engine_args_from(run->remaining());
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return bad_input(std::string(e.what()) + "\nRun 'frontdoor --help' for usage.");
+  }
+
+  try {
+    if (run->parsed()) {
+      return command_run(run_args, out, seed, replications, jobs, years, force, quiet, verbose, engine_args,
+                         command_line);
+    }
+    if (validate->parsed()) return command_validate(validate_args);
+  } catch (const ScenarioError& e) {
+    return bad_input(e.what());
+  }
+  return exit_bad_input;
+}

@@ -1,0 +1,20 @@
+#pragma once
+// Text for people: the summary table printed after a run, and the description printed by `frontdoor validate`.
+#include <string>
+#include <vector>
+
+#include "models/scenario.hpp"
+#include "sim/output_files.hpp"
+#include "sim/replication_result.hpp"
+
+namespace frontdoor {
+
+/// A number with thousands separators and sensible decimals ("25,031", "0.875", "1.25").
+std::string human_number(double value);
+
+std::string summary_table(const Scenario& scenario, std::uint64_t seed, const std::vector<ReplicationResult>& results,
+                          const std::vector<SummaryRow>& summary, const std::string& out_dir);
+
+std::string describe_scenario(const Scenario& scenario);
+
+}  // namespace frontdoor

@@ -1,0 +1,49 @@
+#include "models/arrivals.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace frontdoor {
+
+ArrivalProcess::ArrivalProcess(const SourceSpec& spec, const SimCalendar& calendar) : spec_(spec), calendar_(calendar) {}
+
+double ArrivalProcess::rate_on_day(int day) const {
+  if (spec_.follows_school_calendar && calendar_.is_school_holiday(day)) return spec_.contacts_per_day * spec_.holiday_factor;
+  return spec_.contacts_per_day;
+}
+
+double ArrivalProcess::next_after(double now, RandomStream& stream) {
+  constexpr double never = std::numeric_limits<double>::infinity();
+  const double horizon = calendar_.horizon_days();
+  if (spec_.contacts_per_day <= 0.0) return never;
+  if (spec_.pattern == ArrivalPattern::deterministic) {
+    // Computed from the count rather than accumulated, so that arrival k is exactly k / rate.
+    const double t = static_cast<double>(emitted_++) / spec_.contacts_per_day;
+    return t < horizon ? t : never;
+  }
+  double remaining = stream.exponential(1.0);  // in units of the integrated rate
+  if (!spec_.follows_school_calendar) {
+    const double t = now + remaining / spec_.contacts_per_day;
+    return t < horizon ? t : never;
+  }
+  // Walk day by day through a piecewise-constant rate until the integrated rate reaches the Exp(1) draw.
+  double t = now;
+  while (t < horizon) {
+    const int day = static_cast<int>(std::floor(t));
+    const double rate = rate_on_day(day);
+    const double day_end = day + 1.0;
+    const double mass = rate * (day_end - t);
+    if (rate > 0.0 && remaining <= mass) return t + remaining / rate;
+    remaining -= mass;
+    t = day_end;
+  }
+  return never;
+}
+
+double ArrivalProcess::expected_total() const {
+  double total = 0.0;
+  for (int day = 0; day < calendar_.horizon_days(); ++day) total += rate_on_day(day);
+  return total;
+}
+
+}  // namespace frontdoor

@@ -1,0 +1,58 @@
+#pragma once
+// Simulated time is in days (1 simulated second = 1 day). Day 0 starts at the scenario's start date, 00:00.
+// The calendar maps days to dates, to calendar months (the unit of the monthly time series) and to school
+// holidays (schools refer fewer contacts outside term).
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace frontdoor {
+
+/// A day of the year without the year, as written in scenario files: "MM-DD".
+struct MonthDay {
+  unsigned month = 1;  ///< 1..12
+  unsigned day = 1;    ///< 1..31
+  auto operator<=>(const MonthDay&) const = default;
+};
+
+/// School holiday from `first` to `last` inclusive. A range may wrap the year end ("12-20" to "01-04").
+struct HolidayRange {
+  MonthDay first;
+  MonthDay last;
+  bool contains(MonthDay d) const;
+};
+
+/// Parses "MM-DD"; returns false on malformed text or an impossible date (Feb 29 is allowed).
+bool parse_month_day(const std::string& text, MonthDay& out);
+/// Parses "YYYY-MM-DD"; returns false on malformed text or an impossible date.
+bool parse_date(const std::string& text, std::chrono::year_month_day& out);
+/// "YYYY-MM-DD".
+std::string format_date(std::chrono::year_month_day date);
+
+/// England's usual school holidays, roughly: summer, Christmas, Easter and the three half-terms (13 weeks).
+std::vector<HolidayRange> default_school_holidays();
+
+class SimCalendar {
+ public:
+  /// `years` whole years from `start` (day of month 1..28); `school_holidays` as above.
+  SimCalendar(std::chrono::year_month_day start, int years, std::vector<HolidayRange> school_holidays);
+
+  /// Length of the simulation in days (whole years from the start date, so 365 or 366 a year).
+  int horizon_days() const { return static_cast<int>(day_is_holiday_.size()); }
+  /// Calendar months covered: 12 per year.
+  int month_count() const { return static_cast<int>(month_starts_.size()) - 1; }
+  /// First day of month `m` (0-based); month_start(month_count()) is the horizon.
+  int month_start(int m) const { return month_starts_[m]; }
+  /// Whether schools are on holiday on day `day` (0 <= day < horizon_days()).
+  bool is_school_holiday(int day) const { return day_is_holiday_[day] != 0; }
+  /// Date of day `day`.
+  std::chrono::year_month_day date_of(int day) const;
+  std::chrono::year_month_day start() const { return start_; }
+
+ private:
+  std::chrono::year_month_day start_;
+  std::vector<int> month_starts_;
+  std::vector<char> day_is_holiday_;
+};
+
+}  // namespace frontdoor

@@ -1,0 +1,35 @@
+#pragma once
+// Loads a scenario file (TOML) into a validated Scenario. Every problem found is reported, each naming the file,
+// the line and the dotted key ("scenarios/x.toml:12: front_door.screeners: ..."); a problem caused by a
+// `--set KEY=VALUE` override names the override instead of a line. Unknown keys are errors.
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "models/scenario.hpp"
+
+namespace frontdoor {
+
+/// Raised for any bad input: a missing file, a TOML syntax error, an unknown key, a wrong type, a value out of
+/// range or a malformed override. what() holds every problem, one per line.
+class ScenarioError : public std::runtime_error {
+ public:
+  explicit ScenarioError(std::vector<std::string> problems);
+  const std::vector<std::string>& problems() const { return problems_; }
+
+ private:
+  std::vector<std::string> problems_;
+};
+
+/// Splits "KEY=VALUE" (KEY dotted, e.g. "front_door.screeners"). Throws ScenarioError when malformed.
+Override parse_override(const std::string& text);
+
+/// Reads, overrides and validates a scenario. `overrides` are applied in order before validation, so they are
+/// checked exactly like the file's own values. Throws ScenarioError.
+Scenario load_scenario(const std::string& path, const std::vector<Override>& overrides = {});
+
+/// Same, from text already in memory; `display_name` is used in messages and as Scenario::file.
+Scenario load_scenario_text(const std::string& text, const std::string& display_name,
+                            const std::vector<Override>& overrides = {});
+
+}  // namespace frontdoor

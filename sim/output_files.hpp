@@ -1,0 +1,78 @@
+#pragma once
+// Writing run outputs without ever losing or half-writing anything: each file is written to a temporary name
+// and renamed; a whole run is assembled in a staging directory beside the target and moved into place at the
+// end, so a crash leaves either the old directory or the new one, never a mixture.
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "models/scenario.hpp"
+#include "sim/replication_result.hpp"
+
+namespace frontdoor {
+
+/// The output location cannot be used (exists and is not empty without --force, unwritable, not a directory).
+class OutputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Writes `content` to `path` through a temporary file in the same directory and a rename.
+void write_file_atomically(const std::filesystem::path& path, const std::string& content);
+
+/// Shortest text that reads back as exactly `value` ("nan" never appears: callers skip non-finite values).
+std::string format_double(double value);
+
+/// A run's output directory, assembled in a staging directory and committed at the end.
+class OutputDirectory {
+ public:
+  /// Checks that `target` can be written (and is absent or empty unless `force`) and creates the staging
+  /// directory. Throws OutputError; nothing is created when it throws.
+  OutputDirectory(std::filesystem::path target, bool force);
+  /// Removes the staging directory if commit() was never called.
+  ~OutputDirectory();
+  OutputDirectory(const OutputDirectory&) = delete;
+  OutputDirectory& operator=(const OutputDirectory&) = delete;
+
+  /// Where files go until commit().
+  const std::filesystem::path& staging() const { return staging_; }
+  const std::filesystem::path& target() const { return target_; }
+  /// Moves the staging directory into place (replacing an existing target when forced).
+  void commit();
+
+ private:
+  std::filesystem::path target_;
+  std::filesystem::path staging_;
+  bool force_;
+  bool committed_ = false;
+};
+
+/// A measure's mean over replications with its 95% interval, as in summary.csv.
+struct SummaryRow {
+  std::string measure;
+  double mean = 0.0;
+  double ci95_low = 0.0;
+  double ci95_high = 0.0;
+  std::size_t replications = 0;
+};
+
+/// Aggregates the replications' summaries, in the order the first replication lists them.
+std::vector<SummaryRow> summarise(const std::vector<ReplicationResult>& results);
+
+/// timeseries.csv: replication,seed,month,measure,value (undefined months are left out).
+std::string timeseries_csv(const std::vector<ReplicationResult>& results);
+/// summary.csv: measure,mean,ci95_low,ci95_high,replications (an interval needs two replications; with one
+/// its bounds are empty).
+std::string summary_csv(const std::vector<SummaryRow>& rows);
+
+/// Facts about the run that manifest.json records besides the scenario itself.
+struct RunFacts {
+  std::uint64_t base_seed = 0;
+  int jobs = 1;
+  std::vector<std::string> engine_args;
+  std::vector<std::string> command_line;
+};
+std::string manifest_json(const Scenario& scenario, const RunFacts& facts, const std::vector<ReplicationResult>& results);
+
+}  // namespace frontdoor

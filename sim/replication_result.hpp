@@ -1,0 +1,45 @@
+#pragma once
+// What one replication produces: monthly series, summary statistics and the counts that prove conservation.
+// A replication runs in a child process and hands this to the parent as JSON.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace frontdoor {
+
+/// One named monthly series; NaN marks a month where the measure is undefined (no contact screened, say).
+struct MonthlySeries {
+  std::string measure;
+  std::vector<double> values;  ///< one per calendar month, month 1 first
+};
+
+struct NamedValue {
+  std::string measure;
+  double value = 0.0;
+};
+
+/// Where every contact is at the end: arrived = decided + waiting + in_screening.
+struct ContactBalance {
+  std::uint64_t arrived = 0;
+  std::uint64_t decided = 0;
+  std::uint64_t waiting = 0;
+  std::uint64_t in_screening = 0;
+};
+
+struct ReplicationResult {
+  int replication = 0;        ///< 0-based
+  std::uint64_t seed = 0;     ///< this replication's own seed
+  std::vector<MonthlySeries> monthly;
+  std::vector<NamedValue> summary;  ///< after the warm-up; names are stable, order is the output order
+  ContactBalance balance;
+  std::uint64_t engine_events = 0;  ///< simulated waits (sleeps and hand-offs) the engine processed
+  double simulated_days = 0.0;
+  double wall_seconds = 0.0;  ///< filled in by the parent, which times the child process
+};
+
+nlohmann::json to_json(const ReplicationResult& result);
+ReplicationResult replication_from_json(const nlohmann::json& json);
+
+}  // namespace frontdoor

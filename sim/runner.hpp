@@ -1,0 +1,40 @@
+#pragma once
+// Runs replications, each in its own child process forked from a parent that never makes an sg4::Engine
+// (SimGrid allows one engine per process). Up to `jobs` children run at once; each hands its result back as a
+// JSON file in a scratch directory. Results come back in replication order whatever order the children finish.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "models/scenario.hpp"
+#include "sim/replication_result.hpp"
+
+namespace frontdoor {
+
+/// One or more replications failed; what() lists each failure.
+class RunError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct RunOptions {
+  std::uint64_t base_seed = 1;
+  int replications = 1;  ///< >= 1
+  int jobs = 1;          ///< children at once, >= 1
+  std::vector<std::string> engine_args;  ///< --cfg=/--log= passed through to each engine
+  /// Called in the parent after each replication ends: (finished, total).
+  std::function<void(int, int)> on_progress;
+};
+
+/// Seeds of the replications: replication_seed(base_seed, r) for r = 0 .. replications - 1.
+std::vector<std::uint64_t> replication_seeds(std::uint64_t base_seed, int replications);
+
+/// Runs every replication; `scratch` must exist and be writable. Throws RunError if any replication fails
+/// (after all have ended).
+std::vector<ReplicationResult> run_replications(const Scenario& scenario, const RunOptions& options,
+                                                const std::filesystem::path& scratch);
+
+}  // namespace frontdoor
