@@ -41,12 +41,12 @@ std::string format_date(chr::year_month_day date) {
 
 std::vector<HolidayRange> default_school_holidays() {
   return {
-      {{10, 26}, {11, 3}},  // autumn half-term
-      {{12, 20}, {1, 5}},   // Christmas
-      {{2, 15}, {2, 23}},   // February half-term
-      {{3, 29}, {4, 13}},   // Easter
-      {{5, 24}, {6, 1}},    // May half-term
-      {{7, 23}, {9, 2}},    // summer
+      {{10, 26}, {11, 1}},  // autumn half-term
+      {{12, 21}, {1, 4}},   // Christmas
+      {{2, 15}, {2, 21}},   // February half-term
+      {{3, 29}, {4, 12}},   // Easter
+      {{5, 24}, {5, 31}},   // May half-term
+      {{7, 23}, {8, 31}},   // summer
   };
 }
 

@@ -1,0 +1,65 @@
+#pragma once
+// Helpers shared by the tests: temporary directories, paths to shipped scenarios, running replications.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "models/scenario_loader.hpp"
+#include "sim/runner.hpp"
+
+namespace frontdoor::test_support {
+
+inline std::string source_path(const std::string& relative) { return std::string(FRONTDOOR_SOURCE_DIR) + "/" + relative; }
+
+/// A fresh directory under the system temporary directory, removed with everything in it at the end.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "frontdoor-test-XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+inline void write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+/// Runs `replications` replications of `scenario` in child processes (two at a time).
+inline std::vector<ReplicationResult> run(const Scenario& scenario, int replications, std::uint64_t seed = 1) {
+  TempDir scratch;
+  RunOptions options;
+  options.base_seed = seed;
+  options.replications = replications;
+  options.jobs = 2;
+  return run_replications(scenario, options, scratch.path());
+}
+
+inline double summary_value(const ReplicationResult& r, const std::string& measure) {
+  for (const auto& s : r.summary) {
+    if (s.measure == measure) return s.value;
+  }
+  throw std::runtime_error("no summary measure " + measure);
+}
+
+}  // namespace frontdoor::test_support
