@@ -65,6 +65,14 @@ TEST(FrontDoorSim, MmcMatchesErlangC) {
   EXPECT_NEAR(mean(utilisation), expected_utilisation, 4 * util_se);
   EXPECT_LT(util_se, 0.005);
 
+  // The waiting time of M/M/c has P(W > t) = C exp(-(c mu - lambda) t), so its 90th percentile is
+  // ln(10 C) / (c mu - lambda) when C > 0.1.
+  const double expected_p90 = std::log(10.0 * erlang_c(c, lambda / mu)) / (c * mu - lambda);
+  const std::vector<double> p90 = values_of(results, "front_door_wait_days_p90");
+  const double p90_se = sample_sd(p90) / std::sqrt(p90.size());
+  EXPECT_NEAR(mean(p90), expected_p90, 4 * p90_se) << "Erlang C p90 " << expected_p90;
+  EXPECT_LT(p90_se, 0.03 * expected_p90);
+
   // Little's law links the queue length and the wait: Lq = lambda Wq.
   const std::vector<double> queue = values_of(results, "front_door_queue_mean");
   EXPECT_NEAR(mean(queue), lambda * mean(waits), 0.02 * lambda * mean(waits));
