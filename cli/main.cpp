@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "build_info.hpp"
+#include "cli/graph_command.hpp"
 #include "cli/text_format.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/output_files.hpp"
@@ -154,6 +155,7 @@ int main(int argc, char** argv) {
                            ", " + build_info::build_type + ")");
   app.require_subcommand(1);
   app.footer("Examples:\n  frontdoor run --out out/baseline\n  frontdoor validate scenarios/england_baseline.toml\n"
+             "  frontdoor graph scenarios/england_baseline.toml --format svg --out pathway.svg\n"
              "Run 'frontdoor SUBCOMMAND --help' for the options of each subcommand.");
 
   CommonScenarioArgs run_args;
@@ -181,13 +183,26 @@ int main(int argc, char** argv) {
   run->allow_extras();
   run->footer("SimGrid options --cfg=KEY:VALUE and --log=... are passed to the engine of every replication.\n"
               "Example:\n  frontdoor run --out out/baseline --replications 10 --jobs 2 --seed 7\n"
-              "  frontdoor run scenarios/validation/mmc_front_door.toml --out out/mmc --set front_door.screeners=9");
+              "  frontdoor run scenarios/validation/mmc_front_door.toml --out out/mmc --set service.front_door.team.fte=9");
 
   CommonScenarioArgs validate_args;
   CLI::App* validate = app.add_subcommand("validate", "Check a scenario and print what it describes");
   validate->add_option("scenario", validate_args.scenario, "Scenario file (TOML)")->required()->check(CLI::ExistingFile);
   validate->add_option("--set", validate_args.sets, "Override a scenario value: --set section.key=value (repeatable)");
-  validate->footer("Example:\n  frontdoor validate scenarios/england_baseline.toml --set front_door.screeners=20");
+  validate->footer("Example:\n  frontdoor validate scenarios/england_baseline.toml --set service.front_door.team.fte=22");
+
+  GraphOptions graph_options;
+  CLI::App* graph = app.add_subcommand("graph", "Draw a scenario's pathway, or a finished run's observed flows");
+  graph->add_option("scenario", graph_options.scenario, "Scenario file (TOML)")->check(CLI::ExistingFile);
+  graph->add_option("--set", graph_options.sets, "Override a scenario value: --set section.key=value (repeatable)");
+  graph->add_option("--format,-f", graph_options.format, "dot (Graphviz text) or svg (drawn by Graphviz's dot)")
+      ->check(CLI::IsMember({"dot", "svg"}));
+  graph->add_option("--out,-o", graph_options.out, "File to write (default: standard output)");
+  graph->add_option("--run", graph_options.run_dir, "A run directory: draw its pathway with observed flows per year")
+      ->check(CLI::ExistingDirectory);
+  graph->add_flag("--force", graph_options.force, "Replace an existing --out file");
+  graph->footer("Examples:\n  frontdoor graph scenarios/england_baseline.toml --format svg --out pathway.svg\n"
+                "  frontdoor graph --run out/baseline --format svg --out flows.svg");
 
   std::vector<std::string> engine_args;
   try {
@@ -209,6 +224,12 @@ int main(int argc, char** argv) {
                          command_line);
     }
     if (validate->parsed()) return command_validate(validate_args);
+    if (graph->parsed()) {
+      if (graph_options.scenario.empty() == graph_options.run_dir.empty()) {
+        return bad_input("graph needs either a SCENARIO or --run DIR (not both)");
+      }
+      return command_graph(graph_options);
+    }
   } catch (const ScenarioError& e) {
     return bad_input(e.what());
   }

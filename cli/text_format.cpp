@@ -1,6 +1,8 @@
 #include "cli/text_format.hpp"
 
+#include <array>
 #include <cmath>
+#include <map>
 #include <cstdio>
 #include <sstream>
 
@@ -48,19 +50,48 @@ std::string summary_table(const Scenario& scenario, std::uint64_t seed, const st
     events += r.engine_events;
     wall += r.wall_seconds;
   }
+  std::map<std::string, const SummaryRow*> by_name;
+  for (const auto& row : summary) by_name[row.measure] = &row;
+  auto value = [&](const std::string& measure) {
+    auto it = by_name.find(measure);
+    return it == by_name.end() ? std::string("-") : human_number(it->second->mean);
+  };
+  auto with_ci = [&](const std::string& measure) {
+    auto it = by_name.find(measure);
+    if (it == by_name.end()) return std::string("-");
+    const SummaryRow& row = *it->second;
+    return human_number(row.mean) +
+           (std::isfinite(row.ci95_low) ? " (95% CI " + human_number(row.ci95_low) + " to " + human_number(row.ci95_high) + ")"
+                                        : "");
+  };
   out << "frontdoor: " << scenario.name << " " << scenario.version << ", " << results.size() << " replication"
       << (results.size() == 1 ? "" : "s") << " x " << scenario.simulation.years << " years from "
       << format_date(scenario.simulation.start_date) << ", base seed " << seed << "\n";
-  out << "Statistics exclude a warm-up of " << human_number(scenario.simulation.warmup_days)
-      << " days; intervals are 95% Student-t over replications.\n\n";
-  out << pad("measure", 30, false) << pad("mean", 14, true) << "   " << "95% CI" << "\n";
-  out << std::string(72, '-') << "\n";
-  for (const auto& row : summary) {
-    std::string ci = std::isfinite(row.ci95_low) ? human_number(row.ci95_low) + " to " + human_number(row.ci95_high)
-                                                 : "(needs 2+ replications)";
-    out << pad(row.measure, 30, false) << pad(human_number(row.mean), 14, true) << "   " << ci << "\n";
+  out << "Means over replications after a warm-up of " << human_number(scenario.simulation.warmup_days)
+      << " days; summary.csv has every measure with its 95% CI.\n\n";
+  out << "Contacts a year: " << with_ci("contacts_per_year") << "\n\n";
+  out << pad("service", 24, false) << pad("cases/yr", 10, true) << pad("open", 9, true) << pad("waiting", 9, true)
+      << pad("wait (d)", 10, true) << pad("p90 (d)", 9, true) << pad("staff", 8, true) << "  load\n";
+  out << std::string(96, '-') << "\n";
+  for (const ServiceSpec& s : scenario.pathway.services()) {
+    if (s.kind == ServiceKind::exit) continue;
+    std::string load = "-";
+    if (s.kind == ServiceKind::screening_queue) load = value(s.id + "_utilisation") + " utilisation";
+    if (s.kind == ServiceKind::caseload_team) load = value(s.id + "_caseload_per_fte") + " cases/FTE";
+    out << pad(s.id, 24, false) << pad(value(s.id + "_entries_per_year"), 10, true)
+        << pad(value(s.id + "_open_mean"), 9, true) << pad(value(s.id + "_queue_mean"), 9, true)
+        << pad(value(s.id + "_wait_days_mean"), 10, true) << pad(value(s.id + "_wait_days_p90"), 9, true)
+        << pad(s.kind == ServiceKind::screening_queue || s.kind == ServiceKind::caseload_team
+                   ? value(s.id + "_staff_fte_mean")
+                   : "-",
+               8, true)
+        << "  " << load << "\n";
   }
-  out << "\n" << human_number(static_cast<double>(events)) << " engine events in " << human_number(wall)
+  out << "\nLeaving a year:";
+  for (const ServiceSpec& s : scenario.pathway.services()) {
+    if (s.kind == ServiceKind::exit) out << "  " << s.id << " " << value(s.id + "_per_year");
+  }
+  out << "\n\n" << human_number(static_cast<double>(events)) << " engine events in " << human_number(wall)
       << " s of replication time. Results in " << out_dir << "/ (timeseries.csv, summary.csv, manifest.json)\n";
   return out.str();
 }
@@ -68,40 +99,68 @@ std::string summary_table(const Scenario& scenario, std::uint64_t seed, const st
 std::string describe_scenario(const Scenario& s) {
   std::ostringstream out;
   const SimCalendar calendar = s.make_calendar();
-  out << s.name << " (version " << s.version << ") from " << s.file << "\n  " << s.description << "\n\n";
-  out << "Simulation: " << s.simulation.years << " years from " << format_date(s.simulation.start_date) << " ("
+  out << s.name << " (version " << s.version << ") from " << s.file << "\n  " << s.description << "\n";
+  for (const auto& inc : s.includes) out << "  includes " << inc << "\n";
+  out << "\nSimulation: " << s.simulation.years << " years from " << format_date(s.simulation.start_date) << " ("
       << calendar.horizon_days() << " days), warm-up " << human_number(s.simulation.warmup_days) << " days; "
       << human_number(s.children) << " children.\n\n";
   out << "Referral sources:\n";
-  double total_per_day = 0.0;
+  std::array<double, 6> per_day{};
   for (const auto& src : s.sources) {
     const double per_year = ArrivalProcess(src, calendar).expected_total() / s.simulation.years;
-    total_per_day += per_year / 365.25;
+    per_day[static_cast<int>(src.kind)] = per_year / 365.25;
     out << "  " << pad(source_name(src.kind), 16, false) << pad(human_number(src.contacts_per_day), 8, true)
         << " contacts/day" << (src.pattern == ArrivalPattern::deterministic ? " (evenly spaced)" : " (Poisson)")
         << (src.follows_school_calendar ? ", x" + human_number(src.holiday_factor) + " in school holidays" : "")
         << "  -> about " << human_number(per_year) << " a year\n";
   }
-  const FrontDoorSpec& fd = s.front_door;
-  const double load = total_per_day * fd.screening_time.mean();
-  out << "\nFront door: " << fd.screeners << " screeners, first come first served; screening "
-      << fd.screening_time.describe() << ".\n";
-  out << "  Offered load " << human_number(load) << " screeners on average, utilisation about "
-      << human_number(load / fd.screeners) << (load >= fd.screeners ? "  (WARNING: the queue will grow without bound)" : "")
-      << "\n";
-  for (const auto& change : fd.schedule) {
-    out << "  From day " << human_number(change.from_day) << ": " << change.screeners << " screeners\n";
+
+  // What the pathway implies at steady state: cases a year at each service (traffic equations), the load
+  // on each team (Little's law) and whether it can keep up.
+  const Pathway& p = s.pathway;
+  const std::vector<double> rates = expected_arrival_rates(p, per_day);
+  out << "\nPathway (" << p.services().size() << " services, " << p.routes().size() << " routes; entry "
+      << p.services()[p.entry()].id << "), expected at steady state:\n";
+  for (std::size_t i = 0; i < p.services().size(); ++i) {
+    const ServiceSpec& sv = p.services()[i];
+    const double per_year = rates.empty() ? 0.0 : rates[i] * 365.25;
+    out << "  " << pad(sv.id, 22, false) << pad(kind_name(sv.kind), 16, false) << pad(human_number(per_year), 9, true)
+        << " a year";
+    if (sv.kind == ServiceKind::screening_queue) {
+      const double load = per_year / 365.25 * sv.work.mean();
+      out << "; " << human_number(sv.team.fte) << " screeners, work " << sv.work.describe() << ", utilisation about "
+          << human_number(load / sv.team.fte) << (load >= sv.team.fte ? "  WARNING: the queue will grow without bound" : "");
+    } else if (sv.kind == ServiceKind::caseload_team) {
+      const double open = per_year / 365.25 * sv.duration.mean();
+      const double demand = per_year / 365.25 * sv.work.mean();
+      out << "; " << human_number(sv.team.fte) << " FTE, about " << human_number(open) << " open cases ("
+          << human_number(open / sv.team.fte) << " per FTE), work " << human_number(demand) << " FTE"
+          << (demand >= sv.team.fte ? "  WARNING: more work than staff, cases will stretch" : "");
+      if (sv.team.caseload_cap > 0 && open > sv.team.fte * sv.team.caseload_cap) {
+        out << "  WARNING: above the caseload cap, cases will wait unallocated";
+      }
+    } else if (sv.kind == ServiceKind::decision_point && sv.delay) {
+      out << "; decides after " << sv.delay->describe();
+    }
+    out << "\n";
+    for (const auto& change : sv.team.schedule) {
+      out << "  " << std::string(38, ' ') << "from day " << human_number(change.from_day) << ": "
+          << human_number(change.fte) << (sv.kind == ServiceKind::screening_queue ? " screeners" : " FTE") << "\n";
+    }
+    if (!sv.decisions.empty()) {
+      out << "  " << std::string(38, ' ') << "decides:";
+      for (const auto& d : sv.decisions) out << " " << d.name << " " << human_number(d.share);
+      out << "\n";
+    }
   }
-  out << "  Decisions: no further action " << human_number(fd.decision.no_further_action) << ", early help "
-      << human_number(fd.decision.early_help) << ", referral " << human_number(fd.decision.referral) << "\n";
   if (!s.overrides.empty()) {
     out << "\nOverrides:\n";
     for (const auto& o : s.overrides) out << "  --set " << o.key << "=" << o.value << "\n";
   }
   out << "\nParameters (key, value, unit, valid range, origin):\n";
-  for (const auto& p : s.parameters) {
-    out << "  " << pad(p.key, 44, false) << pad(p.value, 14, false) << pad(p.unit, 20, false)
-        << pad(p.range, 22, false) << p.origin << "\n";
+  for (const auto& prm : s.parameters) {
+    out << "  " << pad(prm.key, 48, false) << pad(prm.value, 14, false) << pad(prm.unit, 22, false)
+        << pad(prm.range, 22, false) << prm.origin << "\n";
   }
   return out.str();
 }

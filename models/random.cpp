@@ -29,7 +29,10 @@ RandomStream::RandomStream(std::uint64_t seed) {
 }
 
 RandomStream::RandomStream(std::uint64_t run_seed, StreamPurpose purpose)
-    : RandomStream(splitmix64(run_seed ^ splitmix64(static_cast<std::uint64_t>(purpose)))) {}
+    : RandomStream(run_seed, static_cast<std::uint64_t>(purpose)) {}
+
+RandomStream::RandomStream(std::uint64_t run_seed, std::uint64_t purpose_code)
+    : RandomStream(splitmix64(run_seed ^ splitmix64(purpose_code))) {}
 
 std::uint64_t RandomStream::next_u64() {
   const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;

@@ -31,6 +31,8 @@ enum class StreamPurpose : std::uint64_t {
 class RandomStream {
  public:
   RandomStream(std::uint64_t run_seed, StreamPurpose purpose);
+  /// A stream for a purpose named by a 64-bit code (a hash of a service id, say).
+  RandomStream(std::uint64_t run_seed, std::uint64_t purpose_code);
   explicit RandomStream(std::uint64_t seed);
 
   /// Next raw 64-bit value.

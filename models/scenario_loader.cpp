@@ -4,8 +4,11 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -64,6 +67,7 @@ struct LoadContext {
   std::vector<Override> overrides;
   std::vector<std::string> problems;
   std::vector<ParameterRecord> parameters;
+  std::vector<std::string> file_order;  // included files, then the scenario
 
   // The override that set `key` or one of its parents/children, if any.
   const Override* override_for(const std::string& key) const {
@@ -75,7 +79,8 @@ struct LoadContext {
 
   std::string where(const toml::node* node, const std::string& key) const {
     if (node != nullptr && node->source().begin.line > 0) {
-      return file + ":" + std::to_string(node->source().begin.line);
+      const std::string& in = node->source().path ? *node->source().path : file;
+      return in + ":" + std::to_string(node->source().begin.line);
     }
     if (const Override* o = override_for(key)) return "--set " + o->key + "=" + o->value;
     return file;
@@ -145,6 +150,22 @@ class TableReader {
     return static_cast<int>(value);
   }
 
+  bool boolean(std::string_view key, bool fallback) {
+    const std::string full = join_key(prefix_, key);
+    const toml::node* node = take(key);
+    if (node == nullptr) {
+      record(full, fallback ? "true" : "false", "", "true or false", "default");
+      return fallback;
+    }
+    auto b = node->as_boolean();
+    if (!b) {
+      ctx_.problem(node, full, "expected true or false, got " + describe_node(*node));
+      return fallback;
+    }
+    record(full, b->get() ? "true" : "false", "", "true or false", ctx_.where(node, full));
+    return b->get();
+  }
+
   // A string; when `allowed` is not empty the value must be one of them. `required` strings have no default.
   std::string text(std::string_view key, const std::string& fallback, const std::vector<std::string>& allowed = {},
                    bool required = false) {
@@ -198,7 +219,10 @@ class TableReader {
     return node->as_array();
   }
 
-  // Keys present in the table, in file order.
+  // Marks a key as read by the caller's own code.
+  void consume(std::string_view key) { used_.insert(std::string(key)); }
+
+  // Keys present in the table.
   std::vector<std::string> keys() const {
     std::vector<std::string> names;
     if (table_ != nullptr) {
@@ -281,10 +305,9 @@ void apply_override(toml::table& root, const Override& o, LoadContext& ctx) {
 void read_sources(TableReader sources, Scenario& scenario) {
   LoadContext& ctx = sources.context();
   for (const auto& key : sources.keys()) {
-    bool known = false;
-    for (SourceKind kind : all_sources) known = known || key == source_name(kind);
-    if (!known) sources.table(key);  // consumed so that finish() does not report it twice
-    if (!known) {
+    SourceKind kind;
+    if (!source_from_name(key, kind)) {
+      sources.table(key);  // consumed, so that finish() does not report it a second time
       ctx.problem(sources.node()->get(key), join_key(sources.prefix(), key),
                   "unknown referral source: use police, schools, health, local_authority, individuals or other");
     }
@@ -298,8 +321,7 @@ void read_sources(TableReader sources, Scenario& scenario) {
     spec.contacts_per_day = t.number("contacts_per_day", 0.0, 0.0, 100000.0, "contacts/day");
     const std::string pattern = t.text("arrivals", "poisson", {"poisson", "deterministic"});
     spec.pattern = pattern == "deterministic" ? ArrivalPattern::deterministic : ArrivalPattern::poisson;
-    const std::string calendar =
-        t.text("calendar", kind == SourceKind::schools ? "school" : "none", {"none", "school"});
+    const std::string calendar = t.text("calendar", kind == SourceKind::schools ? "school" : "none", {"none", "school"});
     spec.follows_school_calendar = calendar == "school";
     spec.holiday_factor = t.number("holiday_factor", 1.0, 0.0, 1.0, "x term-time rate");
     if (spec.pattern == ArrivalPattern::deterministic && spec.follows_school_calendar) {
@@ -311,16 +333,12 @@ void read_sources(TableReader sources, Scenario& scenario) {
   sources.finish();
 }
 
-Distribution read_distribution(TableReader t) {
-  LoadContext& ctx = t.context();
-  if (!t.present()) {
-    ctx.problem(nullptr, t.prefix(), "is required but missing (a table with distribution and mean_days)");
-    return Distribution::exponential(1.0);
-  }
+// A distribution table { distribution = ..., mean_days = ..., sd_days (lognormal) | shape (gamma) }.
+Distribution read_distribution(TableReader t, const std::string& unit) {
   const std::string family = t.text("distribution", "exponential", {"exponential", "lognormal", "gamma", "fixed"});
-  const double mean = t.number("mean_days", 0.1, 0.0, 365.0, "days", /*lo_open=*/family != "fixed");
+  const double mean = t.number("mean_days", 1.0, 0.0, 36500.0, unit, /*lo_open=*/family != "fixed");
   if (family == "lognormal") {
-    const double sd = t.number("sd_days", mean, 0.0, 3650.0, "days");
+    const double sd = t.number("sd_days", mean, 0.0, 36500.0, unit);
     t.finish();
     return Distribution::lognormal(mean, sd);
   }
@@ -333,44 +351,178 @@ Distribution read_distribution(TableReader t) {
   return family == "fixed" ? Distribution::fixed(mean) : Distribution::exponential(mean);
 }
 
-void read_front_door(TableReader t, Scenario& scenario, int horizon_days) {
-  LoadContext& ctx = t.context();
-  FrontDoorSpec& fd = scenario.front_door;
-  fd.screeners = t.integer("screeners", 8, 1, 10000, "screeners");
-  fd.screening_time = read_distribution(t.table("screening_time"));
+std::optional<Distribution> optional_distribution(TableReader& parent, std::string_view key, const std::string& unit,
+                                                  bool required) {
+  TableReader t = parent.table(key);
+  if (!t.present()) {
+    if (required) parent.context().problem(parent.node(), join_key(parent.prefix(), key), "is required but missing");
+    return std::nullopt;
+  }
+  return read_distribution(t, unit);
+}
+
+TeamSpec read_team(TableReader& service, ServiceKind kind, double horizon_days) {
+  LoadContext& ctx = service.context();
+  TeamSpec team;
+  TableReader t = service.table("team");
+  if (!t.present()) {
+    ctx.problem(service.node(), service.prefix() + ".team", "is required but missing: { fte = ... }");
+    return team;
+  }
+  const bool whole = kind == ServiceKind::screening_queue;
+  const std::string unit = whole ? "screeners" : "FTE";
+  auto read_fte = [&](TableReader& r, double fallback) {
+    return whole ? static_cast<double>(r.integer("fte", static_cast<int>(fallback), 1, 10000, unit))
+                 : r.number("fte", fallback, 0.0, 10000.0, unit, /*lo_open=*/true);
+  };
+  if (!t.has("fte")) ctx.problem(t.node(), t.prefix() + ".fte", "is required but missing");
+  team.fte = read_fte(t, 1.0);
+  if (kind == ServiceKind::caseload_team) team.caseload_cap = t.number("caseload_cap", 0.0, 0.0, 1000.0, "cases/FTE");
   if (const toml::array* schedule = t.array("schedule")) {
     double previous = 0.0;
     for (std::size_t i = 0; i < schedule->size(); ++i) {
       const std::string key = t.prefix() + ".schedule[" + std::to_string(i) + "]";
       const toml::node& entry = *schedule->get(i);
       if (!entry.is_table()) {
-        ctx.problem(&entry, key, "expected a table {from_day = ..., screeners = ...}, got " + describe_node(entry));
+        ctx.problem(&entry, key, "expected a table {from_day = ..., fte = ...}, got " + describe_node(entry));
         continue;
       }
       TableReader e(ctx, entry.as_table(), key);
-      ScreenerChange change;
-      change.from_day = e.number("from_day", 0.0, 0.0, static_cast<double>(horizon_days), "days", true);
-      change.screeners = e.integer("screeners", fd.screeners, 1, 10000, "screeners");
-      if (!e.has("from_day") || !e.has("screeners")) ctx.problem(&entry, key, "needs both from_day and screeners");
-      if (change.from_day <= previous && i > 0) {
-        ctx.problem(&entry, key, "from_day must increase from one change to the next");
-      }
+      if (!e.has("from_day") || !e.has("fte")) ctx.problem(&entry, key, "needs both from_day and fte");
+      StaffChange change;
+      change.from_day = e.number("from_day", 1.0, 0.0, horizon_days, "days", /*lo_open=*/true);
+      change.fte = read_fte(e, team.fte);
+      if (i > 0 && change.from_day <= previous) ctx.problem(&entry, key, "from_day must increase from one change to the next");
       previous = change.from_day;
       e.finish();
-      fd.schedule.push_back(change);
+      team.schedule.push_back(change);
     }
   }
-  TableReader d = t.table("decision");
-  if (!d.present()) ctx.problem(t.node(), t.prefix() + ".decision", "is required but missing");
-  fd.decision.no_further_action = d.number("no_further_action", 0.0, 0.0, 1.0, "share");
-  fd.decision.early_help = d.number("early_help", 0.0, 0.0, 1.0, "share");
-  fd.decision.referral = d.number("referral", 0.0, 0.0, 1.0, "share");
-  const double total = fd.decision.no_further_action + fd.decision.early_help + fd.decision.referral;
-  if (d.present() && std::abs(total - 1.0) > 1e-9) {
-    ctx.problem(d.node(), d.prefix(), "shares must sum to 1, but sum to " + format_number(total));
-  }
-  d.finish();
   t.finish();
+  return team;
+}
+
+std::vector<DecisionShare> read_decisions(TableReader& service) {
+  LoadContext& ctx = service.context();
+  std::vector<DecisionShare> decisions;
+  TableReader t = service.table("decisions");
+  if (!t.present()) return decisions;
+  double total = 0.0;
+  for (const auto& name : t.keys()) {
+    const double share = t.number(name, 0.0, 0.0, 1.0, "share");
+    decisions.push_back({name, share});
+    total += share;
+  }
+  if (std::abs(total - 1.0) > 1e-9) ctx.problem(t.node(), t.prefix(), "shares must sum to 1, but sum to " + format_number(total));
+  t.finish();
+  return decisions;
+}
+
+bool valid_id(const std::string& id) {
+  if (id.empty()) return false;
+  for (char c : id) {
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_')) return false;
+  }
+  return true;
+}
+
+ServiceSpec read_service(TableReader t, const std::string& id, double horizon_days) {
+  LoadContext& ctx = t.context();
+  ServiceSpec s;
+  s.id = id;
+  s.where = ctx.where(t.node(), t.prefix());
+  if (!valid_id(id)) ctx.problem(t.node(), t.prefix(), "service ids are lower-case letters, digits and _");
+  const std::string kind = t.text("kind", "exit", {"screening_queue", "caseload_team", "decision_point", "exit"}, true);
+  s.kind = kind == "screening_queue"  ? ServiceKind::screening_queue
+           : kind == "caseload_team"  ? ServiceKind::caseload_team
+           : kind == "decision_point" ? ServiceKind::decision_point
+                                      : ServiceKind::exit;
+  s.label = t.text("label", id);
+  s.entry = t.boolean("entry", false);
+  switch (s.kind) {
+    case ServiceKind::screening_queue:
+      s.team = read_team(t, s.kind, horizon_days);
+      s.work = optional_distribution(t, "work", "days per item", true).value_or(Distribution::fixed(1.0));
+      break;
+    case ServiceKind::caseload_team:
+      s.team = read_team(t, s.kind, horizon_days);
+      s.work = optional_distribution(t, "work", "worker-days per case", false).value_or(Distribution::fixed(0.0));
+      s.duration = optional_distribution(t, "duration", "days", true).value_or(Distribution::fixed(1.0));
+      break;
+    case ServiceKind::decision_point:
+      s.delay = optional_distribution(t, "delay", "days", false);
+      break;
+    case ServiceKind::exit:
+      break;
+  }
+  if (s.kind != ServiceKind::exit) s.decisions = read_decisions(t);
+  t.finish();
+  return s;
+}
+
+RouteSpec read_route(TableReader t, const std::string& id) {
+  LoadContext& ctx = t.context();
+  RouteSpec r;
+  r.id = id;
+  r.where = ctx.where(t.node(), t.prefix());
+  if (!valid_id(id)) ctx.problem(t.node(), t.prefix(), "route ids are lower-case letters, digits and _");
+  r.from = t.text("from", "", {}, true);
+  r.to = t.text("to", "", {}, true);
+  r.when = t.text("when", "");
+  if (t.has("source")) {
+    const toml::node* node = t.node()->get("source");
+    std::vector<std::string> names;
+    if (auto one = node->as_string()) {
+      names.push_back(one->get());
+    } else if (auto many = node->as_array(); many && many->is_homogeneous(toml::node_type::string) && !many->empty()) {
+      for (const auto& n : *many) names.push_back(n.as_string()->get());
+    } else {
+      ctx.problem(node, t.prefix() + ".source", "expected a referral source or a list of them");
+    }
+    for (const auto& name : names) {
+      SourceKind kind;
+      if (source_from_name(name, kind)) {
+        r.sources.push_back(kind);
+      } else {
+        ctx.problem(node, t.prefix() + ".source", "\"" + name + "\" is not a referral source");
+      }
+    }
+    t.consume("source");
+  }
+  r.probability = t.number("probability", 1.0, 0.0, 1.0, "share", /*lo_open=*/true);
+  t.finish();
+  return r;
+}
+
+Pathway read_pathway(TableReader& top, double horizon_days) {
+  LoadContext& ctx = top.context();
+  std::vector<ServiceSpec> services;
+  std::vector<RouteSpec> routes;
+  TableReader service_tables = top.table("service");
+  if (!service_tables.present()) ctx.problem(top.node(), "service", "is required but missing: declare [service.<id>] tables");
+  for (const auto& id : service_tables.keys()) {
+    TableReader t = service_tables.table(id);
+    if (t.present()) services.push_back(read_service(t, id, horizon_days));
+  }
+  service_tables.finish();
+  TableReader route_tables = top.table("route");
+  for (const auto& id : route_tables.keys()) {
+    TableReader t = route_tables.table(id);
+    if (t.present()) routes.push_back(read_route(t, id));
+  }
+  route_tables.finish();
+  // Declaration order (file by file, in the order they were merged, then by line), not TOML's key order.
+  auto order = [&](const std::string& where) {
+    const auto colon = where.rfind(':');
+    const std::string file = where.substr(0, colon);
+    const auto rank = std::find(ctx.file_order.begin(), ctx.file_order.end(), file) - ctx.file_order.begin();
+    return std::make_pair(rank, colon == std::string::npos ? 0L : std::atol(where.c_str() + colon + 1));
+  };
+  std::stable_sort(services.begin(), services.end(),
+                   [&](const ServiceSpec& a, const ServiceSpec& b) { return order(a.where) < order(b.where); });
+  std::stable_sort(routes.begin(), routes.end(),
+                   [&](const RouteSpec& a, const RouteSpec& b) { return order(a.where) < order(b.where); });
+  return Pathway(std::move(services), std::move(routes));
 }
 
 std::vector<HolidayRange> read_holidays(TableReader& calendar) {
@@ -411,8 +563,7 @@ Scenario read_scenario(const toml::table& root, LoadContext& ctx) {
     parse_date("2024-04-01", scenario.simulation.start_date);
   }
   const int horizon = SimCalendar(scenario.simulation.start_date, scenario.simulation.years, {}).horizon_days();
-  scenario.simulation.warmup_days =
-      sim.number("warmup_days", 365.0, 0.0, static_cast<double>(horizon - 1), "days");
+  scenario.simulation.warmup_days = sim.number("warmup_days", 365.0, 0.0, static_cast<double>(horizon - 1), "days");
   sim.finish();
 
   TableReader population = top.table("population");
@@ -432,11 +583,83 @@ Scenario read_scenario(const toml::table& root, LoadContext& ctx) {
     ctx.problem(sources.node(), "sources", "no contacts would arrive: every source has contacts_per_day 0");
   }
 
-  TableReader front_door = top.table("front_door");
-  if (!front_door.present()) ctx.problem(&root, "front_door", "is required but missing");
-  read_front_door(front_door, scenario, horizon);
+  scenario.pathway = read_pathway(top, horizon);
   top.finish();
+  if (ctx.problems.empty()) {
+    // The structure is checked once every value is known to be well-formed.
+    for (auto& problem : scenario.pathway.validate()) ctx.problems.push_back(problem);
+  }
   return scenario;
+}
+
+// Moves every key of `from` into `into`; tables present in both are merged key by key, and for anything else
+// `from` wins. Moving keeps each node's source file and line, so messages still point at the right file.
+void merge_into(toml::table& into, toml::table& from) {
+  for (auto&& [key, node] : from) {
+    toml::node* existing = into.get(key.str());
+    if (existing != nullptr && existing->is_table() && node.is_table()) {
+      merge_into(*existing->as_table(), *node.as_table());
+      continue;
+    }
+    node.visit([&, k = std::string(key.str())](auto&& value) { into.insert_or_assign(k, std::move(value)); });
+  }
+}
+
+std::string read_whole_file(const std::string& path, const std::string& what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ScenarioError({path + ": cannot open the " + what + " (" + std::string(std::strerror(errno)) + ")"});
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+toml::table parse_toml(const std::string& text, const std::string& display_name) {
+  try {
+    return toml::parse(text, display_name);
+  } catch (const toml::parse_error& e) {
+    throw ScenarioError({display_name + ":" + std::to_string(e.source().begin.line) + ":" +
+                         std::to_string(e.source().begin.column) + ": TOML syntax error: " +
+                         std::string(e.description())});
+  }
+}
+
+// Resolves `include = "file"` or `include = ["a", "b"]`: each file (relative to the including file) is merged in
+// order, and the including file is merged over them.
+toml::table resolve_includes(toml::table root, const std::string& display_name, Scenario& scenario,
+                             std::uint64_t& hash) {
+  const toml::node* include = root.get("include");
+  if (include == nullptr) return root;
+  const std::string at = (include->source().begin.line > 0 ? display_name + ":" + std::to_string(include->source().begin.line)
+                                                           : display_name);
+  std::vector<std::string> names;
+  if (auto s = include->as_string()) {
+    names.push_back(s->get());
+  } else if (auto a = include->as_array(); a && a->is_homogeneous(toml::node_type::string)) {
+    for (const auto& n : *a) names.push_back(n.as_string()->get());
+  } else {
+    throw ScenarioError({at + ": include: expected a file name or a list of file names"});
+  }
+  const std::filesystem::path base = std::filesystem::path(display_name).parent_path();
+  toml::table merged;
+  std::vector<std::string> problems;
+  for (const auto& name : names) {
+    const std::string path = (base / name).lexically_normal().string();
+    const std::string text = read_whole_file(path, "included file (named at " + at + ")");
+    hash = fnv1a64(text, hash);
+    toml::table part = parse_toml(text, path);
+    for (const char* reserved : {"name", "version", "description", "include"}) {
+      if (const toml::node* n = part.get(reserved)) {
+        problems.push_back(path + ":" + std::to_string(n->source().begin.line) + ": " + reserved +
+                           ": belongs in the scenario, not in an included file");
+      }
+    }
+    merge_into(merged, part);
+    scenario.includes.push_back(path);
+  }
+  if (!problems.empty()) throw ScenarioError(problems);
+  root.erase("include");
+  merge_into(merged, root);
+  return merged;
 }
 
 }  // namespace
@@ -447,12 +670,12 @@ ScenarioError::ScenarioError(std::vector<std::string> problems)
 Override parse_override(const std::string& text) {
   const auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0) {
-    throw ScenarioError({"--set " + text + ": expected KEY=VALUE, for example --set front_door.screeners=10"});
+    throw ScenarioError({"--set " + text + ": expected KEY=VALUE, for example --set service.front_door.team.fte=10"});
   }
   Override o{text.substr(0, eq), text.substr(eq + 1)};
   bool ok = o.key.front() != '.' && o.key.back() != '.' && o.key.find("..") == std::string::npos;
   for (char c : o.key) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.');
-  if (!ok) throw ScenarioError({"--set " + text + ": the key must be dotted words, for example front_door.screeners"});
+  if (!ok) throw ScenarioError({"--set " + text + ": the key must be dotted words, for example service.front_door.team.fte"});
   if (o.value.empty()) throw ScenarioError({"--set " + text + ": the value is empty"});
   return o;
 }
@@ -462,30 +685,24 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
   LoadContext ctx;
   ctx.file = display_name;
   ctx.overrides = overrides;
-  toml::table root;
-  try {
-    root = toml::parse(text, display_name);
-  } catch (const toml::parse_error& e) {
-    throw ScenarioError({display_name + ":" + std::to_string(e.source().begin.line) + ":" +
-                         std::to_string(e.source().begin.column) + ": TOML syntax error: " +
-                         std::string(e.description())});
-  }
+  Scenario included;
+  std::uint64_t hash = fnv1a64(text);
+  toml::table root = resolve_includes(parse_toml(text, display_name), display_name, included, hash);
+  ctx.file_order = included.includes;
+  ctx.file_order.push_back(display_name);
   for (const auto& o : overrides) apply_override(root, o, ctx);
   Scenario scenario = read_scenario(root, ctx);
   if (!ctx.problems.empty()) throw ScenarioError(ctx.problems);
   scenario.file = display_name;
-  scenario.file_hash = fnv1a64(text);
+  scenario.file_hash = hash;
+  scenario.includes = included.includes;
   scenario.overrides = overrides;
   scenario.parameters = std::move(ctx.parameters);
   return scenario;
 }
 
 Scenario load_scenario(const std::string& path, const std::vector<Override>& overrides) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ScenarioError({path + ": cannot open the scenario file (" + std::string(std::strerror(errno)) + ")"});
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return load_scenario_text(buffer.str(), path, overrides);
+  return load_scenario_text(read_whole_file(path, "scenario file"), path, overrides);
 }
 
 }  // namespace frontdoor

@@ -137,6 +137,8 @@ std::string manifest_json(const Scenario& scenario, const RunFacts& facts, const
                    {"version", scenario.version},
                    {"description", scenario.description},
                    {"file", scenario.file},
+                   {"path_absolute", std::filesystem::absolute(scenario.file).lexically_normal().string()},
+                   {"includes", scenario.includes},
                    {"file_hash", hash}};
   nlohmann::ordered_json overrides = nlohmann::ordered_json::array();
   for (const auto& o : scenario.overrides) overrides.push_back({{"key", o.key}, {"value", o.value}});

@@ -19,9 +19,9 @@ nlohmann::json to_json(const ReplicationResult& r) {
   j["simulated_days"] = r.simulated_days;
   j["engine_events"] = r.engine_events;
   j["balance"] = {{"arrived", r.balance.arrived},
-                  {"decided", r.balance.decided},
+                  {"left", r.balance.left},
                   {"waiting", r.balance.waiting},
-                  {"in_screening", r.balance.in_screening}};
+                  {"in_progress", r.balance.in_progress}};
   auto& monthly = j["monthly"] = nlohmann::json::array();
   for (const auto& series : r.monthly) {
     nlohmann::json values = nlohmann::json::array();
@@ -40,8 +40,8 @@ ReplicationResult replication_from_json(const nlohmann::json& j) {
   r.simulated_days = j.at("simulated_days").get<double>();
   r.engine_events = j.at("engine_events").get<std::uint64_t>();
   const auto& b = j.at("balance");
-  r.balance = {b.at("arrived").get<std::uint64_t>(), b.at("decided").get<std::uint64_t>(),
-               b.at("waiting").get<std::uint64_t>(), b.at("in_screening").get<std::uint64_t>()};
+  r.balance = {b.at("arrived").get<std::uint64_t>(), b.at("left").get<std::uint64_t>(),
+               b.at("waiting").get<std::uint64_t>(), b.at("in_progress").get<std::uint64_t>()};
   for (const auto& series : j.at("monthly")) {
     MonthlySeries s{series.at("measure").get<std::string>(), {}};
     for (const auto& v : series.at("values")) s.values.push_back(number_from(v));

@@ -20,12 +20,12 @@ struct NamedValue {
   double value = 0.0;
 };
 
-/// Where every contact is at the end: arrived = decided + waiting + in_screening.
-struct ContactBalance {
-  std::uint64_t arrived = 0;
-  std::uint64_t decided = 0;
-  std::uint64_t waiting = 0;
-  std::uint64_t in_screening = 0;
+/// Where every case is at the end: arrived = left + waiting + in_progress.
+struct CaseBalance {
+  std::uint64_t arrived = 0;      ///< contacts from the referral sources
+  std::uint64_t left = 0;         ///< reached an exit
+  std::uint64_t waiting = 0;      ///< in a queue or unallocated
+  std::uint64_t in_progress = 0;  ///< being screened, allocated, or awaiting a delayed decision
 };
 
 struct ReplicationResult {
@@ -33,7 +33,7 @@ struct ReplicationResult {
   std::uint64_t seed = 0;     ///< this replication's own seed
   std::vector<MonthlySeries> monthly;
   std::vector<NamedValue> summary;  ///< after the warm-up; names are stable, order is the output order
-  ContactBalance balance;
+  CaseBalance balance;
   std::uint64_t engine_events = 0;  ///< simulated waits (sleeps and hand-offs) the engine processed
   double simulated_days = 0.0;
   double wall_seconds = 0.0;  ///< filled in by the parent, which times the child process

@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "models/random.hpp"
-#include "sim/front_door_sim.hpp"
+#include "sim/pathway_sim.hpp"
 #include "sim/output_files.hpp"
 
 namespace frontdoor {
@@ -30,7 +30,7 @@ std::filesystem::path error_path(const std::filesystem::path& scratch, int r) {
                             const std::filesystem::path& scratch) {
   int code = 0;
   try {
-    const ReplicationResult result = simulate_front_door(scenario, r, seed, options.engine_args);
+    const ReplicationResult result = simulate(scenario, r, seed, options.engine_args);
     write_file_atomically(result_path(scratch, r), to_json(result).dump());
   } catch (const std::exception& e) {
     try {

@@ -1,6 +1,7 @@
 #pragma once
-// Runs one replication of a scenario's front door on SimGrid S4U. Call it only in a process that has never made
-// an sg4::Engine (the runner forks one process per replication for that reason).
+// Runs one replication of a scenario on SimGrid S4U, driving cases through whatever pathway graph the scenario
+// declares. Call it only in a process that has never made an sg4::Engine (the runner forks one process per
+// replication for that reason).
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -11,19 +12,19 @@
 
 namespace frontdoor {
 
-/// A simulation that cannot go on: a deadlock, or an actor that never ended.
+/// A simulation that cannot go on: a deadlock, or a case caught in a zero-time loop.
 class SimulationError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
 /// SimGrid settings applied before the user's own --cfg= arguments (which take precedence): small actor stacks
-/// without guard pages (we make few, shallow actors), and quiet configuration logging.
+/// without guard pages (our actors are shallow), and quiet configuration logging.
 std::vector<std::string> default_engine_args();
 
 /// Simulates replication `replication` with seed `seed`. `engine_args` are passed to the sg4::Engine after
 /// default_engine_args() (only --cfg=... and --log=... are meaningful). Throws SimulationError.
-ReplicationResult simulate_front_door(const Scenario& scenario, int replication, std::uint64_t seed,
-                                      const std::vector<std::string>& engine_args);
+ReplicationResult simulate(const Scenario& scenario, int replication, std::uint64_t seed,
+                           const std::vector<std::string>& engine_args);
 
 }  // namespace frontdoor

@@ -1,0 +1,138 @@
+#pragma once
+// The pathway: services (vertices) and the routes between them (edges), held as a Boost.Graph adjacency_list.
+// A scenario declares it as data ([service.<id>] and [route.<id>] tables, usually in a shared pathway file), so
+// that a council's own front door, early-help hub or family-safeguarding model needs no code change.
+#include <array>
+#include <boost/graph/adjacency_list.hpp>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/distribution.hpp"
+#include "models/sources.hpp"
+
+namespace frontdoor {
+
+enum class ServiceKind {
+  screening_queue,  ///< served first come, first served by whole screeners, one item each at a time
+  caseload_team,    ///< holds cases: workers share their time among allocated cases, up to a caseload cap
+  decision_point,   ///< routes at once, or after a delay (a conference date, say), without a team
+  exit,             ///< the child leaves the pathway here
+};
+const char* kind_name(ServiceKind kind);
+
+/// From day `from_day`, the team has `fte` (until the next change).
+struct StaffChange {
+  double from_day = 0.0;  ///< days from the start
+  double fte = 0.0;       ///< FTE; whole screeners for a screening queue
+};
+
+struct TeamSpec {
+  double fte = 0.0;           ///< FTE at day 0: screeners (whole) or social workers, range (0, 10000]
+  double caseload_cap = 0.0;  ///< cases per FTE before new cases wait unallocated; 0 = no cap
+  std::vector<StaffChange> schedule;  ///< later changes, increasing days
+
+  /// FTE on duty at time `day`.
+  double fte_at(double day) const;
+  /// Largest FTE ever on duty.
+  double max_fte() const;
+};
+
+/// One outcome a service decides, with its share of cases (the shares of a service sum to 1).
+struct DecisionShare {
+  std::string name;
+  double share = 0.0;
+};
+
+struct ServiceSpec {
+  std::string id;     ///< key of [service.<id>], used in routes and output measure names
+  std::string label;  ///< a name for people ("Child and family assessment")
+  ServiceKind kind = ServiceKind::exit;
+  bool entry = false;  ///< contacts from the referral sources arrive here
+  TeamSpec team;
+  Distribution work = Distribution::fixed(0.0);  ///< screening: days per item; caseload: worker-days per case
+  Distribution duration = Distribution::fixed(0.0);  ///< caseload team: days a case stays open with full attention
+  std::optional<Distribution> delay;  ///< decision point: days before it decides (none: at once)
+  std::vector<DecisionShare> decisions;  ///< empty: the routes' probabilities decide alone
+  std::string where;  ///< "file:line" of its declaration
+
+  /// True when a case can pass through in zero time (for the zero-time-cycle check).
+  bool can_take_zero_time() const;
+};
+
+struct RouteSpec {
+  std::string id;    ///< key of [route.<id>]
+  std::string from;  ///< service id
+  std::string to;    ///< service id
+  std::string when;  ///< decision at `from` this route applies to; empty: every decision
+  std::vector<SourceKind> sources;  ///< only cases from these referral sources; empty: every source
+  double probability = 1.0;  ///< share of the applicable cases that take this route, (0, 1]
+  std::string where;  ///< "file:line"
+
+  /// The rule in words, for DOT labels ("referral, police, p=0.15").
+  std::string rule_text() const;
+};
+
+struct PathwayVertex {
+  int service = 0;
+};
+struct PathwayEdge {
+  int route = 0;
+};
+using PathwayGraph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, PathwayVertex, PathwayEdge>;
+
+class Pathway {
+ public:
+  Pathway() = default;
+  /// Builds the graph. Routes naming unknown services are left out of the graph (validate() reports them).
+  Pathway(std::vector<ServiceSpec> services, std::vector<RouteSpec> routes);
+
+  const std::vector<ServiceSpec>& services() const { return services_; }
+  const std::vector<RouteSpec>& routes() const { return routes_; }
+  const PathwayGraph& graph() const { return graph_; }
+  /// Index of the service with this id, or -1.
+  int find(const std::string& id) const;
+  /// Index of the entry service, or -1 when there is none (or several).
+  int entry() const { return entry_; }
+  /// Indices of the routes out of service `s`, in declaration order.
+  const std::vector<int>& routes_from(int s) const { return routes_from_[s]; }
+  /// Index in `services()` of the target of route `r` (-1 if unknown).
+  int route_target(int r) const { return route_to_[r]; }
+
+  /// Every problem in the pathway, each starting with "file:line: ": unknown services in routes, no single
+  /// entry, unreachable services, services from which no exit can be reached, probabilities that do not sum to
+  /// 1 or leave a case uncovered, decisions without routes, routes on unknown decisions, and cycles that can be
+  /// travelled in zero time. Empty when the pathway is valid.
+  std::vector<std::string> validate() const;
+
+ private:
+  std::vector<ServiceSpec> services_;
+  std::vector<RouteSpec> routes_;
+  PathwayGraph graph_;
+  std::map<std::string, int> index_;
+  std::vector<std::vector<int>> routes_from_;
+  std::vector<int> route_to_;
+  int entry_ = -1;
+};
+
+/// Expected cases a day arriving at each service (exits included), from the traffic equations
+/// lambda = gamma + lambda P, solved once per referral source because routes may depend on the source.
+/// `contacts_per_day[s]` is the mean daily rate of source s into the entry. Services a case can never leave give
+/// infinite rates; an invalid pathway gives an empty result.
+std::vector<double> expected_arrival_rates(const Pathway& pathway, const std::array<double, 6>& contacts_per_day);
+
+/// What a finished run observed, to annotate a drawing: per route, flow per year; per service, mean open cases
+/// and mean waiting list.
+struct PathwayObservations {
+  std::map<std::string, double> route_flow_per_year;
+  std::map<std::string, double> service_open_mean;
+  std::map<std::string, double> service_waiting_mean;
+};
+
+/// The pathway in Graphviz DOT (through boost::write_graphviz), labelled with services, teams, FTE and route
+/// rules, and with observed flows when `observed` is given.
+std::string pathway_dot(const Pathway& pathway, const PathwayObservations* observed = nullptr);
+
+}  // namespace frontdoor

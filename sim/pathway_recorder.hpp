@@ -1,0 +1,81 @@
+#pragma once
+// Records what happens in the pathway, as it happens, into monthly series and post-warm-up statistics.
+// Plain C++ (no SimGrid), so it is unit-testable; the simulation calls it with nondecreasing times.
+#include <cstdint>
+#include <vector>
+
+#include "models/calendar.hpp"
+#include "models/scenario.hpp"
+#include "sim/replication_result.hpp"
+
+namespace frontdoor {
+
+/// The time integral of a piecewise-constant level (queue length, busy screeners), split by calendar month and
+/// accumulated separately after the warm-up.
+class TimeWeightedLevel {
+ public:
+  TimeWeightedLevel(const SimCalendar& calendar, double warmup_days);
+  /// The level becomes `level` at time `t` (days). Times must not decrease.
+  void set(double t, double level);
+  void add(double t, double delta) { set(t, level_ + delta); }
+  double level() const { return level_; }
+  /// Integral over month `m` (level x days).
+  double month_area(int m) const { return month_area_[m]; }
+  /// Integral from the warm-up to the last update.
+  double area_after_warmup() const { return area_after_warmup_; }
+
+ private:
+  const SimCalendar* calendar_;
+  double warmup_days_;
+  double level_ = 0.0;
+  double last_t_ = 0.0;
+  int month_ = 0;
+  std::vector<double> month_area_;
+  double area_after_warmup_ = 0.0;
+};
+
+class PathwayRecorder {
+ public:
+  PathwayRecorder(const Pathway& pathway, const SimCalendar& calendar, double warmup_days);
+
+  /// A contact from `source` arrived from outside (at the entry).
+  void contact_arrived(double t, SourceKind source);
+  /// A case arrived at `service` and waits (in the queue, or unallocated); exits count it as leaving.
+  void entered(double t, int service);
+  /// Work on a case began at `service` after it waited since `entered_at`.
+  void started(double t, int service, double entered_at);
+  /// Work on a case at `service` ended with decision `decision` (index into its decisions; -1 for none).
+  void finished(double t, int service, int decision);
+  /// A case took route `route`.
+  void routed(double t, int route);
+  /// The staff of `service` changed to `fte`.
+  void staff_changed(double t, int service, double fte);
+
+  /// Closes every open interval at the horizon and returns the series, the summary and the balance.
+  ReplicationResult finish(double horizon_days);
+
+ private:
+  struct ServiceRecord {
+    TimeWeightedLevel waiting, active, staff;
+    std::vector<double> entries, wait_sum, starts;
+    std::vector<std::vector<double>> decisions;  // [decision][month]
+    std::vector<double> waits_after_warmup;
+    std::uint64_t entries_after_warmup = 0;
+    std::vector<std::uint64_t> decisions_after_warmup;
+  };
+
+  int month_of(double t);
+
+  const Pathway& pathway_;
+  const SimCalendar& calendar_;
+  double warmup_days_;
+  int month_cursor_ = 0;
+  std::vector<ServiceRecord> services_;
+  std::vector<std::vector<double>> contacts_by_source_;  // [source][month]
+  std::uint64_t contacts_after_warmup_ = 0;
+  std::vector<std::vector<double>> route_flows_;  // [route][month]
+  std::vector<std::uint64_t> route_flows_after_warmup_;
+  CaseBalance balance_;
+};
+
+}  // namespace frontdoor

@@ -1,0 +1,455 @@
+#include "sim/pathway_sim.hpp"
+
+#include <algorithm>
+#include <array>
+#include <deque>
+#include <limits>
+#include <functional>
+#include <memory>
+#include <queue>
+#include <set>
+#include <simgrid/s4u.hpp>
+
+#include "models/arrivals.hpp"
+#include "models/screening_queue.hpp"
+#include "sim/pathway_recorder.hpp"
+
+XBT_LOG_NEW_DEFAULT_CATEGORY(frontdoor_sim, "frontdoor: the pathway simulation");
+
+namespace sg4 = simgrid::s4u;
+
+namespace frontdoor {
+
+namespace {
+
+constexpr double never = std::numeric_limits<double>::infinity();
+
+// How the engine maps the pathway onto S4U. Every service with a team is one or more long-lived actors, and cases
+// are data handed between them; no actor is ever created per case.
+// - One arrival actor per referral source, and a horizon actor (the only non-daemon) that ends the run.
+// - A screening queue is our own FCFS ScreeningQueue served by one actor per screener; an idle screener waits on
+//   its own semaphore and is handed the next item directly.
+// - A caseload team is one actor. Cases beyond the caseload cap (FTE x cases per FTE) wait unallocated, first come
+//   first served. An allocated case needs `work` worker-days over a nominal `duration`, so it asks for
+//   work / duration FTE; while the team's cases ask for more FTE than it has, every case progresses at the same
+//   slower pace FTE / demand (caseload dilution). The actor keeps a virtual clock that runs at that pace, and a
+//   case ends when the virtual clock has advanced by its nominal duration: one heap operation per case, where
+//   an Exec per case would make SimGrid's max-min solver cost grow with the square of the caseload.
+//   It sleeps on a semaphore with a timeout until its next case ends, or until another actor hands it a case.
+// - A decision point routes at once, inside whichever actor carries the case; one with a delay is a timer actor
+//   built the same way.
+class PathwayModel {
+ public:
+  PathwayModel(const Scenario& scenario, std::uint64_t seed)
+      : scenario_(scenario),
+        pathway_(scenario.pathway),
+        calendar_(scenario.make_calendar()),
+        recorder_(pathway_, calendar_, scenario.simulation.warmup_days),
+        seed_(seed) {}
+
+  void start(sg4::NetZone* zone) {
+    council_host_ = zone->create_host("council", 1.0);
+    zone->seal();
+    for (int s = 0; s < static_cast<int>(pathway_.services().size()); ++s) {
+      services_.push_back(std::make_unique<ServiceRuntime>(pathway_, s, seed_));
+    }
+
+    const double horizon = calendar_.horizon_days();
+    sg4::Actor::create("horizon", council_host_, [horizon] { sg4::this_actor::sleep_until(horizon); });
+    for (const SourceSpec& source : scenario_.sources) {
+      if (source.contacts_per_day <= 0.0) continue;
+      sg4::Actor::create(std::string("source_") + source_name(source.kind), council_host_,
+                         [this, source] { arrivals(source); })
+          ->daemonize();
+    }
+    for (auto& service : services_) {
+      ServiceRuntime& st = *service;
+      st.fte = st.spec.team.fte;
+      st.wake = sg4::Semaphore::create(0);
+      switch (st.spec.kind) {
+        case ServiceKind::screening_queue:
+          st.on_duty = static_cast<int>(st.spec.team.fte);
+          st.screeners.resize(static_cast<std::size_t>(st.spec.team.max_fte()));
+          for (int i = 0; i < static_cast<int>(st.screeners.size()); ++i) {
+            st.screeners[i].wake = sg4::Semaphore::create(0);
+            sg4::Actor::create("screener_" + st.spec.id, council_host_, [this, &st, i] { screen(st, i); })->daemonize();
+          }
+          break;
+        case ServiceKind::caseload_team:
+          st.capacity = caseload_capacity(st.spec, st.fte);
+          sg4::Actor::create("team_" + st.spec.id, council_host_, [this, &st] { run_team(st); })->daemonize();
+          break;
+        case ServiceKind::decision_point:
+          if (!st.spec.can_take_zero_time()) {
+            sg4::Actor::create("timer_" + st.spec.id, council_host_, [this, &st] { run_timer(st); })->daemonize();
+          }
+          break;
+        case ServiceKind::exit:
+          break;
+      }
+      if (!st.spec.team.schedule.empty()) {
+        sg4::Actor::create("roster_" + st.spec.id, council_host_, [this, &st] { roster(st); })->daemonize();
+      }
+    }
+  }
+
+  ReplicationResult finish() {
+    ReplicationResult result = recorder_.finish(calendar_.horizon_days());
+    result.seed = seed_;
+    result.engine_events = events_;
+    return result;
+  }
+
+ private:
+  struct Screener {
+    sg4::SemaphorePtr wake;
+    Contact handed;
+  };
+
+  struct ServiceRuntime {
+    ServiceRuntime(const Pathway& pathway, int s, std::uint64_t seed)
+        : index(s),
+          spec(pathway.services()[s]),
+          work_rng(seed, stream_purpose(spec.id, "work")),
+          duration_rng(seed, stream_purpose(spec.id, "duration")),
+          decision_rng(seed, stream_purpose(spec.id, "decision")) {
+      // For each decision (or the single "any decision") and each source, the applicable routes with their
+      // cumulative probabilities.
+      const std::size_t decisions = std::max<std::size_t>(spec.decisions.size(), 1);
+      routing.resize(decisions);
+      for (std::size_t d = 0; d < decisions; ++d) {
+        for (SourceKind source : all_sources) {
+          double cumulative = 0.0;
+          for (int r : pathway.routes_from(s)) {
+            const RouteSpec& route = pathway.routes()[r];
+            const bool decision_ok =
+                route.when.empty() || (!spec.decisions.empty() && route.when == spec.decisions[d].name);
+            const bool source_ok = route.sources.empty() ||
+                                   std::find(route.sources.begin(), route.sources.end(), source) != route.sources.end();
+            if (!decision_ok || !source_ok) continue;
+            cumulative += route.probability;
+            routing[d][static_cast<int>(source)].push_back({cumulative, r});
+          }
+        }
+      }
+    }
+
+    static std::uint64_t stream_purpose(const std::string& id, const char* what) {
+      // Keyed by the service's id, so adding a service never shifts the streams of the others.
+      return fnv1a64("service:" + id + ":" + what);
+    }
+
+    int index;
+    const ServiceSpec& spec;
+    RandomStream work_rng;
+    RandomStream duration_rng;
+    RandomStream decision_rng;
+    std::vector<std::array<std::vector<std::pair<double, int>>, all_sources.size()>> routing;
+    // Screening queue.
+    ScreeningQueue queue;
+    std::vector<Screener> screeners;
+    std::set<int> idle;
+    int on_duty = 0;
+    // Caseload teams and timed decision points: one actor, woken by deliveries or by its next due case.
+    sg4::SemaphorePtr wake;
+    bool sleeping = false;
+    bool signalled = false;
+    std::vector<Contact> inbox;
+    double fte = 0.0;
+    long capacity = 0;
+    std::deque<Contact> unallocated;
+    struct Due {
+      double at;  // virtual time (caseload team) or real time (timer)
+      std::uint64_t sequence;
+      double demand;  // FTE the case asks for
+      Contact item;
+      bool operator>(const Due& other) const {
+        return at != other.at ? at > other.at : sequence > other.sequence;
+      }
+    };
+    std::priority_queue<Due, std::vector<Due>, std::greater<>> due;
+    std::uint64_t next_sequence = 0;
+    double virtual_time = 0.0;
+    double last_update = 0.0;
+    double demand = 0.0;  // FTE asked for by the allocated cases
+  };
+
+  static long caseload_capacity(const ServiceSpec& spec, double fte) {
+    if (spec.team.caseload_cap <= 0.0) return std::numeric_limits<long>::max();
+    return static_cast<long>(fte * spec.team.caseload_cap);
+  }
+
+  double now() const { return sg4::Engine::get_clock(); }
+
+  void arrivals(const SourceSpec& source) {
+    RandomStream stream(seed_, arrival_stream(source.kind));
+    ArrivalProcess process(source, calendar_);
+    double t = now();
+    for (;;) {
+      t = process.next_after(t, stream);
+      if (t == never) return;
+      sg4::this_actor::sleep_until(t);
+      ++events_;
+      recorder_.contact_arrived(t, source.kind);
+      carry_on(Contact{next_case_id_++, t, source.kind, 0}, pathway_.entry());
+    }
+  }
+
+  // Moves a case that has just arrived at service `s` on through zero-time services, until it joins a queue,
+  // leaves, or needs an actor of its own to be held.
+  void carry_on(Contact item, int s) {
+    for (int hops = 0; hops < 1000000; ++hops) {
+      ServiceRuntime& st = *services_[s];
+      const double t = now();
+      recorder_.entered(t, s);
+      switch (st.spec.kind) {
+        case ServiceKind::exit:
+          return;
+        case ServiceKind::screening_queue:
+          item.arrival_day = t;
+          enqueue(st, item);
+          return;
+        case ServiceKind::caseload_team:
+          item.arrival_day = t;
+          deliver(st, item);
+          return;
+        case ServiceKind::decision_point:
+          if (!st.spec.can_take_zero_time()) {
+            item.arrival_day = t;
+            deliver(st, item);
+            return;
+          }
+          recorder_.started(t, s, t);
+          s = choose_route(st, item);
+          continue;
+      }
+    }
+    throw SimulationError("a case went round a zero-time cycle a million times at day " + std::to_string(now()));
+  }
+
+  // Draws the decision (if the service makes any) and the route, records both, and returns the next service.
+  int choose_route(ServiceRuntime& st, const Contact& item) {
+    int decision = -1;
+    if (!st.spec.decisions.empty()) {
+      const double u = st.decision_rng.uniform01();
+      double cumulative = 0.0;
+      decision = static_cast<int>(st.spec.decisions.size()) - 1;
+      for (int d = 0; d < static_cast<int>(st.spec.decisions.size()); ++d) {
+        cumulative += st.spec.decisions[d].share;
+        if (u < cumulative) {
+          decision = d;
+          break;
+        }
+      }
+    }
+    const auto& options = st.routing[std::max(decision, 0)][static_cast<int>(item.source)];
+    int route = options.back().second;
+    if (options.size() > 1) {
+      const double u = st.decision_rng.uniform01() * options.back().first;
+      for (const auto& [cumulative, r] : options) {
+        if (u < cumulative) {
+          route = r;
+          break;
+        }
+      }
+    }
+    const double t = now();
+    recorder_.finished(t, st.index, decision);
+    recorder_.routed(t, route);
+    return pathway_.route_target(route);
+  }
+
+  void enqueue(ServiceRuntime& st, const Contact& item) {
+    auto idle = st.idle.begin();
+    if (idle != st.idle.end() && *idle < st.on_duty) {
+      hand_over(st, *idle, item);
+    } else {
+      st.queue.push(item);
+    }
+  }
+
+  void hand_over(ServiceRuntime& st, int screener, const Contact& item) {
+    st.idle.erase(screener);
+    st.screeners[screener].handed = item;
+    st.screeners[screener].wake->release();
+  }
+
+  void screen(ServiceRuntime& st, int i) {
+    Screener& self = st.screeners[i];
+    for (;;) {
+      if (i >= st.on_duty) {
+        // Off duty: come back when the roster next needs this screener (a screener always finishes the item in
+        // hand first; nobody is interrupted).
+        const double back = next_on_duty_time(st.spec.team, i);
+        if (back == never) return;
+        sg4::this_actor::sleep_until(back);
+        continue;
+      }
+      Contact item;
+      if (!st.queue.empty()) {
+        item = st.queue.pop();
+      } else {
+        st.idle.insert(i);
+        self.wake->acquire();
+        ++events_;
+        item = self.handed;
+      }
+      recorder_.started(now(), st.index, item.arrival_day);
+      sg4::this_actor::sleep_for(st.spec.work.sample(st.work_rng));
+      ++events_;
+      carry_on(item, choose_route(st, item));
+    }
+  }
+
+  double next_on_duty_time(const TeamSpec& team, int i) const {
+    for (const auto& change : team.schedule) {
+      if (change.from_day > now() && i < static_cast<int>(change.fte)) return change.from_day;
+    }
+    return never;
+  }
+
+  // Hands a case to a team or timer actor, waking it if it sleeps.
+  void deliver(ServiceRuntime& st, const Contact& item) {
+    st.inbox.push_back(item);
+    signal(st);
+  }
+
+  void signal(ServiceRuntime& st) {
+    if (st.sleeping && !st.signalled) {
+      st.signalled = true;
+      st.wake->release();
+    }
+  }
+
+  // Sleeps until `wake_at` (real time; infinity: until signalled) or a signal, whichever comes first.
+  void sleep_until_due_or_signalled(ServiceRuntime& st, double wake_at) {
+    st.sleeping = true;
+    if (wake_at == never) {
+      st.wake->acquire();
+    } else {
+      st.wake->acquire_timeout(std::max(0.0, wake_at - now()));
+    }
+    st.sleeping = false;
+    st.signalled = false;
+    ++events_;
+  }
+
+  // The pace of a caseload team's cases: 1 while it has the FTE they ask for, FTE / demand beyond that.
+  static double pace(const ServiceRuntime& st) { return st.demand > st.fte ? st.fte / st.demand : 1.0; }
+
+  void run_team(ServiceRuntime& st) {
+    for (;;) {
+      const double t = now();
+      st.virtual_time += pace(st) * (t - st.last_update);
+      st.last_update = t;
+      // Cases whose nominal duration has elapsed on the virtual clock end (a relative tolerance absorbs the
+      // rounding of the timeout that woke us).
+      while (!st.due.empty() && st.due.top().at <= st.virtual_time + 1e-9 * std::max(1.0, st.virtual_time)) {
+        const double demand = st.due.top().demand;
+        const Contact item = st.due.top().item;
+        st.due.pop();
+        st.demand = st.due.empty() ? 0.0 : st.demand - demand;
+        carry_on(item, choose_route(st, item));
+      }
+      for (const Contact& item : st.inbox) st.unallocated.push_back(item);
+      st.inbox.clear();
+      while (!st.unallocated.empty() && static_cast<long>(st.due.size()) < st.capacity) {
+        const Contact item = st.unallocated.front();
+        st.unallocated.pop_front();
+        recorder_.started(t, st.index, item.arrival_day);
+        const double work = st.spec.work.sample(st.work_rng);
+        const double duration = st.spec.duration.sample(st.duration_rng);
+        const double demand = duration > 0.0 ? work / duration : 0.0;
+        st.due.push({st.virtual_time + duration, st.next_sequence++, demand, item});
+        st.demand += demand;
+      }
+      if (!st.inbox.empty()) continue;  // a case routed back to this team while we worked
+      const double wake_at = st.due.empty() ? never : t + (st.due.top().at - st.virtual_time) / pace(st);
+      sleep_until_due_or_signalled(st, wake_at);
+    }
+  }
+
+  void run_timer(ServiceRuntime& st) {
+    for (;;) {
+      const double t = now();
+      while (!st.due.empty() && st.due.top().at <= t) {
+        const Contact item = st.due.top().item;
+        st.due.pop();
+        carry_on(item, choose_route(st, item));
+      }
+      for (const Contact& item : st.inbox) {
+        recorder_.started(t, st.index, item.arrival_day);
+        st.due.push({t + st.spec.delay->sample(st.duration_rng), st.next_sequence++, 0.0, item});
+      }
+      st.inbox.clear();
+      sleep_until_due_or_signalled(st, st.due.empty() ? never : st.due.top().at);
+    }
+  }
+
+  void roster(ServiceRuntime& st) {
+    for (const auto& change : st.spec.team.schedule) {
+      sg4::this_actor::sleep_until(change.from_day);
+      ++events_;
+      recorder_.staff_changed(change.from_day, st.index, change.fte);
+      if (st.spec.kind == ServiceKind::screening_queue) {
+        const int before = st.on_duty;
+        st.on_duty = static_cast<int>(change.fte);
+        // Screeners who come on duty while idle take waiting items at once.
+        for (int i = before; i < st.on_duty && !st.queue.empty(); ++i) {
+          if (st.idle.count(i) != 0) hand_over(st, i, st.queue.pop());
+        }
+      } else {
+        // Bring the team's virtual clock up to now at the old pace, then wake it to work at the new one.
+        st.virtual_time += pace(st) * (change.from_day - st.last_update);
+        st.last_update = change.from_day;
+        st.fte = change.fte;
+        st.capacity = caseload_capacity(st.spec, change.fte);
+        signal(st);
+      }
+    }
+  }
+
+  const Scenario& scenario_;
+  const Pathway& pathway_;
+  SimCalendar calendar_;
+  PathwayRecorder recorder_;
+  std::uint64_t seed_;
+  sg4::Host* council_host_ = nullptr;
+  std::vector<std::unique_ptr<ServiceRuntime>> services_;
+  std::uint64_t next_case_id_ = 0;
+  std::uint64_t events_ = 0;
+};
+
+}  // namespace
+
+std::vector<std::string> default_engine_args() {
+  return {"--cfg=contexts/stack-size:64", "--cfg=contexts/guard-size:0", "--log=xbt_cfg.thresh:warning"};
+}
+
+ReplicationResult simulate(const Scenario& scenario, int replication, std::uint64_t seed,
+                           const std::vector<std::string>& engine_args) {
+  std::vector<std::string> args{"frontdoor"};
+  for (const auto& a : default_engine_args()) args.push_back(a);
+  for (const auto& a : engine_args) args.push_back(a);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int argc = static_cast<int>(args.size());
+
+  sg4::Engine engine(&argc, argv.data());
+  bool deadlocked = false;
+  sg4::Engine::on_deadlock_cb([&deadlocked] { deadlocked = true; });
+  auto model = std::make_unique<PathwayModel>(scenario, seed);
+  model->start(sg4::create_full_zone("council"));
+  engine.run();
+  if (deadlocked) {
+    throw SimulationError("the simulation deadlocked at day " + std::to_string(sg4::Engine::get_clock()) +
+                          ": every actor is waiting for another");
+  }
+  ReplicationResult result = model->finish();
+  result.replication = replication;
+  XBT_DEBUG("replication %d done: %llu events", replication, static_cast<unsigned long long>(result.engine_events));
+  return result;
+}
+
+}  // namespace frontdoor
