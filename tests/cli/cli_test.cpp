@@ -21,10 +21,10 @@ struct Outcome {
   std::string err;
 };
 
-Outcome frontdoor_cli(const std::string& args, const TempDir& dir) {
+Outcome frontdoor_cli(const std::string& args, const TempDir& dir, const std::string& environment = "") {
   const fs::path out = dir.path() / "stdout.txt";
   const fs::path err = dir.path() / "stderr.txt";
-  const std::string command = "cd " + std::string(FRONTDOOR_SOURCE_DIR) + " && " + FRONTDOOR_BINARY + " " + args +
+  const std::string command = "cd " + std::string(FRONTDOOR_SOURCE_DIR) + " && " + environment + FRONTDOOR_BINARY + " " + args +
                               " >" + out.string() + " 2>" + err.string();
   const int status = std::system(command.c_str());
   Outcome o;
@@ -48,7 +48,7 @@ TEST(Cli, VersionAndHelp) {
   const Outcome v = frontdoor_cli("--version", dir);
   EXPECT_EQ(v.code, 0);
   EXPECT_NE(v.out.find("frontdoor 0."), std::string::npos);
-  for (const std::string sub : {"", "run ", "validate "}) {
+  for (const std::string sub : {"", "run ", "validate ", "graph "}) {
     const Outcome h = frontdoor_cli(sub + "--help", dir);
     EXPECT_EQ(h.code, 0) << sub;
     EXPECT_NE(h.out.find("xample"), std::string::npos) << sub << h.out;
@@ -59,8 +59,8 @@ TEST(Cli, ValidateDescribesTheScenario) {
   TempDir dir;
   const Outcome o = frontdoor_cli("validate " + mmc, dir);
   EXPECT_EQ(o.code, 0) << o.err;
-  EXPECT_NE(o.out.find("8 screeners"), std::string::npos) << o.out;
-  EXPECT_NE(o.out.find("front_door.screening_time.mean_days"), std::string::npos);
+  EXPECT_NE(o.out.find("8.00 screeners"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("service.front_door.work.mean_days"), std::string::npos);
 }
 
 TEST(Cli, BadInputExitsTwoAndWritesNothing) {
@@ -69,10 +69,10 @@ TEST(Cli, BadInputExitsTwoAndWritesNothing) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"run /nonexistent.toml --out " + out, "nonexistent.toml"},
       {"run " + dd1 + " --out " + out + " --replications 0", "replications"},
-      {"run " + dd1 + " --out " + out + " --set front_door.screeners=0", "front_door.screeners: 0 is out of range"},
+      {"run " + dd1 + " --out " + out + " --set service.front_door.team.fte=0", "service.front_door.team.fte: 0 is out of range"},
       {"run " + dd1 + " --out " + out + " --set sources.other.contacts_per_day=-1", "out of range"},
-      {"run " + dd1 + " --out " + out + " --set front_door.decision.referral=1.5", "1.5 is out of range"},
-      {"run " + dd1 + " --out " + out + " --set front_door.nonsense=1", "--set front_door.nonsense=1"},
+      {"run " + dd1 + " --out " + out + " --set service.front_door.decisions.referral=1.5", "1.5 is out of range"},
+      {"run " + dd1 + " --out " + out + " --set service.front_door.nonsense=1", "--set service.front_door.nonsense=1"},
       {"run " + dd1 + " --out " + out + " --set nonsense", "expected KEY=VALUE"},
       {"run " + dd1 + " --out " + out + " --no-such-flag", "no-such-flag"},
       {"run " + dd1 + " --out /proc/forbidden/run", "/proc"},
@@ -111,7 +111,7 @@ TEST(Cli, RunWritesOutputsAndRefusesToOverwrite) {
   EXPECT_EQ(read_file(out / "summary.csv"), before);
   const Outcome forced = frontdoor_cli("run " + dd1 + " --out " + out.string() + " --force", dir);
   EXPECT_EQ(forced.code, 0) << forced.err;
-  EXPECT_NE(forced.out.find("front_door_utilisation"), std::string::npos) << forced.out;
+  EXPECT_NE(forced.out.find("utilisation"), std::string::npos) << forced.out;
 }
 
 TEST(Cli, SameSeedGivesByteIdenticalFiles) {
@@ -129,9 +129,9 @@ TEST(Cli, SameSeedGivesByteIdenticalFiles) {
 TEST(Cli, ManifestRecordsTheRun) {
   TempDir dir;
   const fs::path out = dir.path() / "run";
-  ASSERT_EQ(frontdoor_cli("run " + dd1 + " -q --seed 11 --set front_door.screeners=2 --out " + out.string(), dir).code, 0);
+  ASSERT_EQ(frontdoor_cli("run " + dd1 + " -q --seed 11 --set service.front_door.team.fte=2 --out " + out.string(), dir).code, 0);
   const std::string manifest = read_file(out / "manifest.json");
-  for (const char* needle : {"\"dd1_front_door\"", "\"file_hash\": \"fnv1a64:", "\"front_door.screeners\"",
+  for (const char* needle : {"\"dd1_front_door\"", "\"file_hash\": \"fnv1a64:", "\"service.front_door.team.fte\"",
                              "\"base_seed\": 11", "\"git_commit\"", "\"build_type\"", "\"simgrid_version\": \"3.32",
                              "\"wall_time_s\""}) {
     EXPECT_NE(manifest.find(needle), std::string::npos) << needle << "\n" << manifest;
@@ -146,4 +146,53 @@ TEST(Cli, EngineOptionsPassThrough) {
   const Outcome bad = frontdoor_cli("run " + dd1 + " -q --cfg=no/such:option --out " + (dir.path() / "x").string(), dir);
   EXPECT_EQ(bad.code, 1);  // the engine rejects it in every replication: a failed run, and nothing written
   EXPECT_FALSE(fs::exists(dir.path() / "x"));
+}
+
+TEST(Cli, GraphDrawsEveryShippedPathway) {
+  TempDir dir;
+  for (const std::string scenario : {"scenarios/england_baseline.toml", "scenarios/alternatives/early_help_hub.toml",
+                                     "scenarios/alternatives/direct_strategy.toml",
+                                     "scenarios/alternatives/family_safeguarding.toml"}) {
+    const Outcome dot = frontdoor_cli("graph " + scenario, dir);
+    EXPECT_EQ(dot.code, 0) << scenario << dot.err;
+    EXPECT_EQ(dot.out.rfind("digraph", 0), 0u) << scenario;
+    const fs::path svg = dir.path() / "pathway.svg";
+    const Outcome drawn = frontdoor_cli("graph " + scenario + " --format svg --force --out " + svg.string(), dir);
+    EXPECT_EQ(drawn.code, 0) << scenario << drawn.err;
+    EXPECT_NE(read_file(svg).find("<svg"), std::string::npos) << scenario;
+  }
+  // An existing file is not replaced without --force.
+  const Outcome again = frontdoor_cli("graph " + mmc + " --out " + (dir.path() / "pathway.svg").string(), dir);
+  EXPECT_EQ(again.code, 2);
+}
+
+TEST(Cli, GraphOfARunShowsObservedFlows) {
+  TempDir dir;
+  const fs::path out = dir.path() / "run";
+  ASSERT_EQ(frontdoor_cli("run scenarios/validation/jackson_network.toml -q --years 1 --set simulation.warmup_days=0 "
+                          "--out " + out.string(), dir).code, 0);
+  const Outcome o = frontdoor_cli("graph --run " + out.string(), dir);
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("/yr"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("open "), std::string::npos) << o.out;
+  const Outcome not_a_run = frontdoor_cli("graph --run " + dir.path().string(), dir);
+  EXPECT_EQ(not_a_run.code, 2);
+  EXPECT_NE(not_a_run.err.find("not a frontdoor run"), std::string::npos) << not_a_run.err;
+}
+
+TEST(Cli, GraphWithoutGraphvizSaysSo) {
+  TempDir dir;
+  const Outcome o = frontdoor_cli("graph " + mmc + " --format svg", dir, "PATH=/nonexistent ");
+  EXPECT_EQ(o.code, 1);
+  EXPECT_NE(o.err.find("graphviz"), std::string::npos) << o.err;
+}
+
+TEST(Cli, InvalidPathwayListsEveryProblemAndWritesNothing) {
+  TempDir dir;
+  const Outcome o = frontdoor_cli("run tests/fixtures/invalid_pathways/exit_with_route.toml --out " +
+                                      (dir.path() / "run").string(), dir);
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("leaves an exit"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("has no route out"), std::string::npos) << o.err;
+  EXPECT_TRUE(fs::is_empty(dir.path()));
 }

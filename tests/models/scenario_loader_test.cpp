@@ -24,15 +24,40 @@ contacts_per_day = 5.0
 contacts_per_day = 4
 holiday_factor = 0.5
 
-[front_door]
-screeners = 3
-screening_time = { distribution = "gamma", mean_days = 0.2, shape = 2.0 }
-schedule = [ { from_day = 100, screeners = 2 }, { from_day = 200, screeners = 4 } ]
+[service.front_door]
+kind = "screening_queue"
+entry = true
+team = { fte = 3, schedule = [ { from_day = 100, fte = 2 }, { from_day = 200, fte = 4 } ] }
+work = { distribution = "gamma", mean_days = 0.2, shape = 2.0 }
+decisions = { no_further_action = 0.6, early_help = 0.1, referral = 0.3 }
 
-[front_door.decision]
-no_further_action = 0.6
-early_help = 0.1
-referral = 0.3
+[service.team]
+kind = "caseload_team"
+team = { fte = 5, caseload_cap = 10 }
+work = { distribution = "exponential", mean_days = 2 }
+duration = { distribution = "fixed", mean_days = 30 }
+
+[service.done]
+kind = "exit"
+
+[route.nfa]
+from = "front_door"
+to = "done"
+when = "no_further_action"
+
+[route.help]
+from = "front_door"
+to = "team"
+when = "early_help"
+
+[route.referral]
+from = "front_door"
+to = "team"
+when = "referral"
+
+[route.team_done]
+from = "team"
+to = "done"
 )";
 
 // Replaces the first occurrence of `from` in the valid scenario.
@@ -67,20 +92,34 @@ TEST(ScenarioLoader, LoadsAValidScenario) {
   EXPECT_EQ(s.sources[1].kind, SourceKind::schools);
   EXPECT_TRUE(s.sources[1].follows_school_calendar);  // schools follow the school calendar by default
   EXPECT_EQ(s.sources[1].holiday_factor, 0.5);
-  EXPECT_EQ(s.front_door.screeners, 3);
-  EXPECT_EQ(s.front_door.screening_time.family(), DistributionFamily::gamma);
-  EXPECT_EQ(s.front_door.screening_time.shape(), 2.0);
-  EXPECT_EQ(s.front_door.screeners_at(50), 3);
-  EXPECT_EQ(s.front_door.screeners_at(150), 2);
-  EXPECT_EQ(s.front_door.screeners_at(250), 4);
-  EXPECT_EQ(s.front_door.max_screeners(), 4);
-  EXPECT_EQ(s.front_door.decision.referral, 0.3);
+  const Pathway& p = s.pathway;
+  ASSERT_EQ(p.services().size(), 3u);
+  EXPECT_EQ(p.services()[0].id, "front_door");  // declaration order, not alphabetical
+  EXPECT_EQ(p.entry(), 0);
+  const ServiceSpec& fd = p.services()[0];
+  EXPECT_EQ(fd.kind, ServiceKind::screening_queue);
+  EXPECT_EQ(fd.team.fte, 3.0);
+  EXPECT_EQ(fd.work.family(), DistributionFamily::gamma);
+  EXPECT_EQ(fd.work.shape(), 2.0);
+  EXPECT_EQ(fd.team.fte_at(50), 3.0);
+  EXPECT_EQ(fd.team.fte_at(150), 2.0);
+  EXPECT_EQ(fd.team.fte_at(250), 4.0);
+  EXPECT_EQ(fd.team.max_fte(), 4.0);
+  ASSERT_EQ(fd.decisions.size(), 3u);
+  const ServiceSpec& team = p.services()[p.find("team")];
+  EXPECT_EQ(team.team.caseload_cap, 10.0);
+  EXPECT_EQ(team.duration.mean(), 30.0);
+  EXPECT_EQ(p.routes().size(), 4u);
+  EXPECT_TRUE(p.validate().empty());
   EXPECT_NE(s.file_hash, 0u);
 }
 
 TEST(ScenarioLoader, EveryShippedScenarioLoads) {
-  for (const char* path : {"scenarios/england_baseline.toml", "scenarios/validation/mmc_front_door.toml",
-                           "scenarios/validation/dd1_front_door.toml"}) {
+  for (const char* path :
+       {"scenarios/england_baseline.toml", "scenarios/alternatives/early_help_hub.toml",
+        "scenarios/alternatives/direct_strategy.toml", "scenarios/alternatives/family_safeguarding.toml",
+        "scenarios/validation/mmc_front_door.toml", "scenarios/validation/dd1_front_door.toml",
+        "scenarios/validation/jackson_network.toml"}) {
     EXPECT_NO_THROW(load_scenario(test_support::source_path(path))) << path;
   }
 }
@@ -95,14 +134,14 @@ TEST(ScenarioLoader, MissingFile) {
 }
 
 TEST(ScenarioLoader, SyntaxErrorNamesFileAndLine) {
-  const std::string e = error_of(variant("screeners = 3", "screeners = = 3"));
-  EXPECT_NE(e.find("bad.toml:17:"), std::string::npos) << e;
+  const std::string e = error_of(variant("entry = true", "entry = = true"));
+  EXPECT_NE(e.find("bad.toml:18:"), std::string::npos) << e;
   EXPECT_NE(e.find("TOML syntax error"), std::string::npos) << e;
 }
 
 TEST(ScenarioLoader, UnknownKeyNamesFileLineAndKey) {
-  const std::string e = error_of(variant("screeners = 3", "screeners = 3\nscreenrs = 4"));
-  EXPECT_NE(e.find("bad.toml:18: front_door.screenrs: unknown key"), std::string::npos) << e;
+  const std::string e = error_of(variant("entry = true", "entry = true\nscreenrs = 4"));
+  EXPECT_NE(e.find("bad.toml:19: service.front_door.screenrs: unknown key"), std::string::npos) << e;
 }
 
 TEST(ScenarioLoader, UnknownSourceAndSection) {
@@ -112,8 +151,8 @@ TEST(ScenarioLoader, UnknownSourceAndSection) {
 }
 
 TEST(ScenarioLoader, WrongType) {
-  const std::string e = error_of(variant("screeners = 3", "screeners = \"three\""));
-  EXPECT_NE(e.find("bad.toml:17: front_door.screeners: expected a whole number"), std::string::npos) << e;
+  const std::string e = error_of(variant("fte = 3,", "fte = \"three\","));
+  EXPECT_NE(e.find("bad.toml:19: service.front_door.team.fte: expected a whole number"), std::string::npos) << e;
   EXPECT_NE(error_of(variant("contacts_per_day = 5.0", "contacts_per_day = true")).find("expected a number"),
             std::string::npos);
 }
@@ -125,29 +164,29 @@ TEST(ScenarioLoader, NegativeRate) {
 
 TEST(ScenarioLoader, ProbabilityOverOne) {
   const std::string e = error_of(variant("referral = 0.3", "referral = 1.3"));
-  EXPECT_NE(e.find("front_door.decision.referral: 1.3 is out of range"), std::string::npos) << e;
+  EXPECT_NE(e.find("service.front_door.decisions.referral: 1.3 is out of range"), std::string::npos) << e;
 }
 
 TEST(ScenarioLoader, SharesMustSumToOne) {
   const std::string e = error_of(variant("referral = 0.3", "referral = 0.35"));
-  EXPECT_NE(e.find("front_door.decision: shares must sum to 1"), std::string::npos) << e;
+  EXPECT_NE(e.find("service.front_door.decisions: shares must sum to 1"), std::string::npos) << e;
 }
 
 TEST(ScenarioLoader, ZeroScreeners) {
-  const std::string e = error_of(variant("screeners = 3", "screeners = 0"));
-  EXPECT_NE(e.find("front_door.screeners: 0 is out of range"), std::string::npos) << e;
+  const std::string e = error_of(variant("fte = 3,", "fte = 0,"));
+  EXPECT_NE(e.find("service.front_door.team.fte: 0 is out of range"), std::string::npos) << e;
 }
 
 TEST(ScenarioLoader, DistributionKeysDependOnTheFamily) {
   // sd_days belongs to lognormal only.
   const std::string e = error_of(variant("shape = 2.0", "sd_days = 2.0"));
-  EXPECT_NE(e.find("front_door.screening_time.sd_days: unknown key"), std::string::npos) << e;
+  EXPECT_NE(e.find("service.front_door.work.sd_days: unknown key"), std::string::npos) << e;
   EXPECT_NE(error_of(variant("\"gamma\"", "\"weibull\"")).find("\"weibull\" is not allowed"), std::string::npos);
 }
 
 TEST(ScenarioLoader, ScheduleMustIncrease) {
   const std::string e = error_of(variant("from_day = 200", "from_day = 50"));
-  EXPECT_NE(e.find("front_door.schedule[1]: from_day must increase"), std::string::npos) << e;
+  EXPECT_NE(e.find("service.front_door.team.schedule[1]: from_day must increase"), std::string::npos) << e;
 }
 
 TEST(ScenarioLoader, MissingRequiredKeys) {
@@ -156,25 +195,27 @@ TEST(ScenarioLoader, MissingRequiredKeys) {
 }
 
 TEST(ScenarioLoader, ReportsEveryProblemNotJustTheFirst) {
-  std::string text = variant("screeners = 3", "screeners = 0");
+  std::string text = variant("fte = 3,", "fte = 0,");
   text.replace(text.find("referral = 0.3"), 14, "referral = 2.0");
   const std::string e = error_of(text);
-  EXPECT_NE(e.find("front_door.screeners"), std::string::npos) << e;
-  EXPECT_NE(e.find("front_door.decision.referral"), std::string::npos) << e;
+  EXPECT_NE(e.find("service.front_door.team.fte"), std::string::npos) << e;
+  EXPECT_NE(e.find("service.front_door.decisions.referral"), std::string::npos) << e;
 }
 
 TEST(ScenarioLoader, OverridesAreAppliedAndRecorded) {
   const Scenario s = load_scenario_text(valid, "good.toml",
-                                        {{"front_door.screeners", "7"},
-                                         {"front_door.screening_time.mean_days", "0.3"},
-                                         {"front_door.screening_time.shape", "4"}});
-  EXPECT_EQ(s.front_door.screeners, 7);
-  EXPECT_EQ(s.front_door.screening_time.mean(), 0.3);
-  EXPECT_EQ(s.front_door.screening_time.shape(), 4.0);
+                                        {{"service.front_door.team.fte", "7"},
+                                         {"service.front_door.work.mean_days", "0.3"},
+                                         {"service.front_door.work.shape", "4"}});
+  const ServiceSpec& fd = s.pathway.services()[0];
+  EXPECT_EQ(fd.team.fte, 7.0);
+  EXPECT_EQ(fd.team.max_fte(), 7.0);
+  EXPECT_EQ(fd.work.mean(), 0.3);
+  EXPECT_EQ(fd.work.shape(), 4.0);
   ASSERT_EQ(s.overrides.size(), 3u);
-  EXPECT_EQ(s.overrides[0].key, "front_door.screeners");
-  // The replaced value of shape stays a problem: shape is not a lognormal key.
-  EXPECT_NE(error_of(valid, {{"front_door.screening_time.distribution", "lognormal"}}).find("shape: unknown key"),
+  EXPECT_EQ(s.overrides[0].key, "service.front_door.team.fte");
+  // The file's shape stays a problem when the family changes: shape is not a lognormal key.
+  EXPECT_NE(error_of(valid, {{"service.front_door.work.distribution", "lognormal"}}).find("shape: unknown key"),
             std::string::npos);
 }
 
@@ -186,12 +227,15 @@ TEST(ScenarioLoader, OverrideMayAddADeclaredSource) {
 }
 
 TEST(ScenarioLoader, BadOverridesNameTheOverride) {
-  const std::string unknown = error_of(valid, {{"front_door.screenrs", "4"}});
-  EXPECT_NE(unknown.find("--set front_door.screenrs=4: front_door.screenrs: unknown key"), std::string::npos) << unknown;
-  const std::string range = error_of(valid, {{"front_door.screeners", "0"}});
-  EXPECT_NE(range.find("--set front_door.screeners=0: front_door.screeners: 0 is out of range"), std::string::npos)
+  const std::string unknown = error_of(valid, {{"service.front_door.screenrs", "4"}});
+  EXPECT_NE(unknown.find("--set service.front_door.screenrs=4: service.front_door.screenrs: unknown key"),
+            std::string::npos)
+      << unknown;
+  const std::string range = error_of(valid, {{"service.front_door.team.fte", "0"}});
+  EXPECT_NE(range.find("--set service.front_door.team.fte=0: service.front_door.team.fte: 0 is out of range"),
+            std::string::npos)
       << range;
-  const std::string type = error_of(valid, {{"front_door.screeners", "many"}});
+  const std::string type = error_of(valid, {{"service.front_door.team.fte", "many"}});
   EXPECT_NE(type.find("expected a whole number"), std::string::npos) << type;
   const std::string through_value = error_of(valid, {{"simulation.years.x", "1"}});
   EXPECT_NE(through_value.find("cannot be set"), std::string::npos) << through_value;
@@ -208,6 +252,31 @@ TEST(ScenarioLoader, MalformedOverrideText) {
 }
 
 TEST(ScenarioLoader, DeterministicArrivalsCannotFollowTheSchoolCalendar) {
-  const std::string e = error_of(valid, {{"sources.schools.arrivals", "deterministic"}});
+  const std::string e = error_of(valid, {{"sources.schools.arrivals", "deterministic"}});  // schools follow the calendar
   EXPECT_NE(e.find("deterministic arrivals cannot follow the school calendar"), std::string::npos) << e;
+}
+
+TEST(ScenarioLoader, IncludesMergeInOrderAndKeepTheirLines) {
+  test_support::TempDir dir;
+  test_support::write_file(dir.path() / "demand.toml", "[sources.police]\ncontacts_per_day = 3.0\n");
+  std::string text = valid;
+  text.replace(text.find("[simulation]"), 12, "include = [\"demand.toml\"]\n\n[simulation]");
+  // The scenario's own police rate wins over the included one.
+  test_support::write_file(dir.path() / "s.toml", text);
+  const Scenario s = load_scenario((dir.path() / "s.toml").string());
+  ASSERT_EQ(s.includes.size(), 1u);
+  EXPECT_EQ(s.sources[0].contacts_per_day, 5.0);
+  // A problem inside an included file is reported with that file's name and line.
+  test_support::write_file(dir.path() / "demand.toml", "[sources.police]\n\ncontacts_per_dy = 3.0\n");
+  try {
+    load_scenario((dir.path() / "s.toml").string());
+    FAIL();
+  } catch (const ScenarioError& e) {
+    const std::string expected = (dir.path() / "demand.toml").string() + ":3: sources.police.contacts_per_dy: unknown key";
+    EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+  }
+  test_support::write_file(dir.path() / "demand.toml", "name = \"x\"\n");
+  EXPECT_THROW(load_scenario((dir.path() / "s.toml").string()), ScenarioError);
+  std::filesystem::remove(dir.path() / "demand.toml");
+  EXPECT_THROW(load_scenario((dir.path() / "s.toml").string()), ScenarioError);
 }

@@ -1,0 +1,303 @@
+// The SimGrid front door against queueing theory (Erlang C for M/M/c, the exact D/D/1 answer), conservation of
+// contacts, the screener schedule, and determinism. Every simulation runs in a child process (one engine per
+// process), through the same runner the program uses.
+#include "sim/pathway_sim.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+
+#include "analysis/statistics.hpp"
+#include "test_support.hpp"
+
+using namespace frontdoor;
+using frontdoor::test_support::run;
+using frontdoor::test_support::source_path;
+using frontdoor::test_support::summary_value;
+using frontdoor::test_support::TempDir;
+
+namespace {
+
+// Erlang C: probability that an arrival waits in an M/M/c queue with offered load a = lambda / mu < c.
+double erlang_c(int c, double a) {
+  double term = 1.0;  // a^k / k!
+  double sum = 0.0;
+  for (int k = 0; k < c; ++k) {
+    sum += term;
+    term *= a / (k + 1);
+  }
+  const double last = term * c / (c - a);  // a^c / c! * c / (c - a)
+  return last / (sum + last);
+}
+
+std::vector<double> values_of(const std::vector<ReplicationResult>& results, const std::string& measure) {
+  std::vector<double> v;
+  for (const auto& r : results) v.push_back(summary_value(r, measure));
+  return v;
+}
+
+}  // namespace
+
+TEST(ErlangC, KnownValue) {
+  // Textbook check: c = 2, a = 1 gives C = 1/3.
+  EXPECT_NEAR(erlang_c(2, 1.0), 1.0 / 3.0, 1e-12);
+}
+
+// M/M/c with lambda 70 a day, mean screening 0.1 day, c = 8 (utilisation 0.875), 10 years after a one-year
+// warm-up, 8 independent replications. Each replication's mean wait is one observation; the test accepts the
+// Erlang C value when it lies within 4 standard errors of the replication mean (a correct simulator fails this
+// about once in 15,000 seeds), and it insists that the standard error is below 3% of the value, so that the
+// check has the power to catch a mechanism that is off by more than about 12%.
+TEST(FrontDoorSim, MmcMatchesErlangC) {
+  const Scenario s = load_scenario(source_path("scenarios/validation/mmc_front_door.toml"));
+  const double lambda = 70.0, mu = 1.0 / 0.1;
+  const int c = 8;
+  const double expected_wait = erlang_c(c, lambda / mu) / (c * mu - lambda);
+  const double expected_utilisation = lambda / (c * mu);
+  const auto results = run(s, 8, 2026);
+
+  const std::vector<double> waits = values_of(results, "front_door_wait_days_mean");
+  const double wait_se = sample_sd(waits) / std::sqrt(waits.size());
+  EXPECT_NEAR(mean(waits), expected_wait, 4 * wait_se) << "Erlang C mean wait " << expected_wait;
+  EXPECT_LT(wait_se, 0.03 * expected_wait);
+
+  const std::vector<double> utilisation = values_of(results, "front_door_utilisation");
+  const double util_se = sample_sd(utilisation) / std::sqrt(utilisation.size());
+  EXPECT_NEAR(mean(utilisation), expected_utilisation, 4 * util_se);
+  EXPECT_LT(util_se, 0.005);
+
+  // The waiting time of M/M/c has P(W > t) = C exp(-(c mu - lambda) t), so its 90th percentile is
+  // ln(10 C) / (c mu - lambda) when C > 0.1.
+  const double expected_p90 = std::log(10.0 * erlang_c(c, lambda / mu)) / (c * mu - lambda);
+  const std::vector<double> p90 = values_of(results, "front_door_wait_days_p90");
+  const double p90_se = sample_sd(p90) / std::sqrt(p90.size());
+  EXPECT_NEAR(mean(p90), expected_p90, 4 * p90_se) << "Erlang C p90 " << expected_p90;
+  EXPECT_LT(p90_se, 0.03 * expected_p90);
+
+  // Little's law links the queue length and the wait: Lq = lambda Wq.
+  const std::vector<double> queue = values_of(results, "front_door_queue_mean");
+  EXPECT_NEAR(mean(queue), lambda * mean(waits), 0.02 * lambda * mean(waits));
+}
+
+// D/D/1: contacts every 0.1 day, screening exactly 0.08 day. Nobody waits; the screener is busy 80% of the
+// time; contact k arrives at k / 10 and is decided at k / 10 + 0.08.
+TEST(FrontDoorSim, DeterministicSingleServerIsExact) {
+  const Scenario s = load_scenario(source_path("scenarios/validation/dd1_front_door.toml"));
+  const auto results = run(s, 1);
+  const ReplicationResult& r = results.at(0);
+  const double horizon = r.simulated_days;  // 365 days
+  EXPECT_EQ(r.balance.arrived, static_cast<std::uint64_t>(10 * horizon));
+  // The last contact arrives at horizon - 0.1 and is still being screened when the simulation stops.
+  EXPECT_EQ(r.balance.left + r.balance.in_progress, r.balance.arrived);
+  EXPECT_LE(r.balance.in_progress, 1u);
+  EXPECT_EQ(r.balance.waiting, 0u);
+  EXPECT_NEAR(summary_value(r, "front_door_wait_days_mean"), 0.0, 1e-9);
+  EXPECT_NEAR(summary_value(r, "front_door_wait_days_p90"), 0.0, 1e-9);
+  EXPECT_NEAR(summary_value(r, "front_door_queue_mean"), 0.0, 1e-9);
+  EXPECT_NEAR(summary_value(r, "front_door_utilisation"), 0.8, 1e-6);
+  EXPECT_DOUBLE_EQ(summary_value(r, "front_door_referral_share"), 1.0);
+}
+
+// D/D/1 overloaded: screening 0.125 day for contacts every 0.1 day. Contact k starts at 0.125 k, so it waits
+// 0.025 k days; over n started contacts the mean wait is 0.025 (n - 1) / 2 exactly.
+TEST(FrontDoorSim, OverloadedDeterministicQueueGrowsExactly) {
+  const Scenario s = load_scenario(source_path("scenarios/validation/dd1_front_door.toml"),
+                                   {{"service.front_door.work.mean_days", "0.125"}});
+  const ReplicationResult r = run(s, 1).at(0);
+  const double started = static_cast<double>(r.balance.left + r.balance.in_progress);
+  EXPECT_EQ(r.balance.in_progress, 1u);
+  EXPECT_NEAR(started, std::floor(r.simulated_days / 0.125) + 1, 1.0);
+  EXPECT_NEAR(summary_value(r, "front_door_wait_days_mean"), 0.025 * (started - 1) / 2, 1e-6);
+  EXPECT_NEAR(summary_value(r, "front_door_utilisation"), 1.0, 1e-6);
+}
+
+// Every child who arrives is somewhere at the end, or has left, on every shipped pathway; the monthly series add
+// up to the same totals.
+TEST(FrontDoorSim, ConservationOfChildrenOnEveryShippedPathway) {
+  for (const char* path : {"scenarios/england_baseline.toml", "scenarios/alternatives/early_help_hub.toml",
+                           "scenarios/alternatives/direct_strategy.toml",
+                           "scenarios/alternatives/family_safeguarding.toml", "scenarios/validation/jackson_network.toml"}) {
+    const Scenario s = load_scenario(source_path(path), {{"simulation.years", "3"}, {"simulation.warmup_days", "0"}});
+    for (const auto& r : run(s, 2)) {
+      EXPECT_EQ(r.balance.arrived, r.balance.left + r.balance.waiting + r.balance.in_progress) << path;
+      EXPECT_GT(r.balance.left, 0u) << path;
+      double monthly_contacts = 0.0, monthly_exits = 0.0;
+      for (const auto& series : r.monthly) {
+        for (double v : series.values) {
+          if (series.measure == "contacts") monthly_contacts += v;
+          if (series.measure.size() > 6 && series.measure.compare(series.measure.size() - 6, 6, "_exits") == 0) {
+            monthly_exits += v;
+          }
+        }
+      }
+      EXPECT_EQ(monthly_contacts, static_cast<double>(r.balance.arrived)) << path;
+      EXPECT_EQ(monthly_exits, static_cast<double>(r.balance.left)) << path;
+    }
+  }
+}
+
+// An open Jackson network (jackson_network.toml): three single-server stations in tandem with feedback 0.2 from
+// the last to the first, external arrivals 50 a day. The product form says each station is an M/M/1 queue with
+// arrival rate 62.5 a day, so its mean number in system is rho / (1 - rho) with rho = 0.5, 0.75 and 0.375.
+// Accepted within 4 standard errors over 8 replications, each of 6 years after a 180-day warm-up; the standard
+// error must be under 4% of the value, so the check can see a 16% error.
+TEST(FrontDoorSim, JacksonNetworkMatchesProductForm) {
+  const Scenario s = load_scenario(source_path("scenarios/validation/jackson_network.toml"));
+  const auto results = run(s, 8, 77);
+  const std::map<std::string, double> rho{{"station_a", 0.5}, {"station_b", 0.75}, {"station_c", 0.375}};
+  for (const auto& [station, utilisation] : rho) {
+    const double expected = utilisation / (1.0 - utilisation);
+    const std::vector<double> in_system = values_of(results, station + "_open_mean");
+    const double se = sample_sd(in_system) / std::sqrt(in_system.size());
+    EXPECT_NEAR(mean(in_system), expected, 4 * se) << station << " product form " << expected;
+    EXPECT_LT(se, 0.04 * expected) << station;
+    EXPECT_NEAR(mean(values_of(results, station + "_utilisation")), utilisation, 0.01) << station;
+    EXPECT_NEAR(mean(values_of(results, station + "_entries_per_year")), 62.5 * 365.25, 0.01 * 62.5 * 365.25);
+  }
+}
+
+// Caseload dilution and caps, on a caseload team fed one case a day; each case needs 5 worker-days over a nominal
+// 20 days, so it asks for 0.25 FTE, and 20 open cases ask for 5 FTE.
+TEST(FrontDoorSim, CaseloadDilutionAndCaps) {
+  const std::string scenario = R"(name = "dilution"
+version = "1"
+description = "a caseload team fed at a fixed rate"
+[simulation]
+years = 3
+warmup_days = 365
+[sources.other]
+contacts_per_day = 1.0
+arrivals = "deterministic"
+[service.intake]
+kind = "decision_point"
+entry = true
+[service.team]
+kind = "caseload_team"
+team = { fte = 10 }
+work = { distribution = "fixed", mean_days = 5 }
+duration = { distribution = "fixed", mean_days = 20 }
+[service.done]
+kind = "exit"
+[route.in]
+from = "intake"
+to = "team"
+[route.out]
+from = "team"
+to = "done"
+)";
+  // Ample staff: every case takes exactly its nominal 20 days (Little: 20 open, 2 per FTE).
+  const ReplicationResult ample = run(load_scenario_text(scenario, "dilution.toml"), 1).at(0);
+  EXPECT_NEAR(summary_value(ample, "team_open_mean"), 20.0, 0.05);
+  EXPECT_NEAR(summary_value(ample, "team_caseload_per_fte"), 2.0, 0.01);
+  EXPECT_NEAR(summary_value(ample, "done_per_year"), 365.25, 1.5);
+  // Four FTE for five FTE of work: every open case slows to the same pace, so all of them linger, the team's
+  // work is spread over a growing pile of half-finished cases, and it finishes fewer than the 4 / 5 = 0.8 cases a
+  // day that its FTE could do.
+  const ReplicationResult diluted =
+      run(load_scenario_text(scenario, "dilution.toml", {{"service.team.team.fte", "4"}}), 1).at(0);
+  EXPECT_LT(summary_value(diluted, "done_per_year"), 0.8 * 365.25);
+  EXPECT_GT(summary_value(diluted, "done_per_year"), 0.5 * 365.25);
+  EXPECT_GT(summary_value(diluted, "team_open_mean"), 5 * summary_value(ample, "team_open_mean"));
+  EXPECT_GT(summary_value(diluted, "team_caseload_per_fte"), 20.0);
+  // A caseload cap of 1.5 cases per FTE (15 cases) at full pace finishes 15 / 20 = 0.75 cases a day; the rest wait
+  // unallocated, and the allocated caseload stays at the cap.
+  const ReplicationResult capped =
+      run(load_scenario_text(scenario, "dilution.toml", {{"service.team.team.caseload_cap", "1.5"}}), 1).at(0);
+  EXPECT_NEAR(summary_value(capped, "done_per_year"), 0.75 * 365.25, 3.0);
+  EXPECT_NEAR(summary_value(capped, "team_open_mean") - summary_value(capped, "team_queue_mean"), 15.0, 0.05);
+  EXPECT_GT(summary_value(capped, "team_wait_days_mean"), 30.0);
+}
+
+// A cut in FTE part-way through slows the cases already open, not only the new ones.
+TEST(FrontDoorSim, StaffScheduleChangesThePaceOfOpenCases) {
+  const std::string scenario = R"(name = "cut"
+version = "1"
+description = "a caseload team whose staff halves on day 400"
+[simulation]
+years = 2
+warmup_days = 0
+[sources.other]
+contacts_per_day = 1.0
+arrivals = "deterministic"
+[service.team]
+kind = "caseload_team"
+entry = true
+team = { fte = 10, schedule = [ { from_day = 400, fte = 2.5 } ] }
+work = { distribution = "fixed", mean_days = 5 }
+duration = { distribution = "fixed", mean_days = 20 }
+[service.done]
+kind = "exit"
+[route.out]
+from = "team"
+to = "done"
+)";
+  const ReplicationResult r = run(load_scenario_text(scenario, "cut.toml"), 1).at(0);
+  // Before the cut the team finishes a case a day; after it, at most 2.5 / 5 = 0.5 a day, and the cases open at
+  // the cut slow down with the rest, so the month after the cut already finishes fewer.
+  std::vector<double> done, open;
+  for (const auto& series : r.monthly) {
+    if (series.measure == "done_exits") done = series.values;
+    if (series.measure == "team_open_mean") open = series.values;
+  }
+  ASSERT_EQ(done.size(), 24u);
+  EXPECT_NEAR(done.at(6), 31.0, 1.0);  // October 2024, all before day 400
+  for (int m = 14; m < 24; ++m) EXPECT_LE(done.at(m), 0.5 * 31 + 1) << "month " << m + 1;  // from June 2025
+  EXPECT_GT(open.at(23), 3 * open.at(6));
+}
+
+TEST(FrontDoorSim, ScreenerScheduleChangesCapacity) {
+  // Halving the screeners in year 2 of an M/M/c at utilisation 0.875 overloads the front door: the queue at the
+  // end of the run is large, and the time-averaged number on duty falls.
+  const Scenario s = load_scenario(
+      source_path("scenarios/validation/mmc_front_door.toml"),
+      {{"simulation.years", "2"},
+       {"simulation.warmup_days", "0"},
+       {"service.front_door.team.schedule", "[{from_day = 365, fte = 4}]"}});
+  const ReplicationResult r = run(s, 1).at(0);
+  const double on_duty = summary_value(r, "front_door_staff_fte_mean");
+  EXPECT_NEAR(on_duty, (8.0 * 365 + 4.0 * (r.simulated_days - 365)) / r.simulated_days, 1e-9);
+  EXPECT_GT(r.balance.waiting, 5000u);  // arrivals exceed capacity by 30 a day for a year
+  for (const auto& series : r.monthly) {
+    if (series.measure == "front_door_staff_fte") {
+      EXPECT_DOUBLE_EQ(series.values.front(), 8.0);
+      EXPECT_DOUBLE_EQ(series.values.back(), 4.0);
+    }
+  }
+}
+
+TEST(FrontDoorSim, SameSeedSameResultDifferentSeedDifferentResult) {
+  const Scenario s = load_scenario(source_path("scenarios/england_baseline.toml"),
+                                   {{"simulation.years", "2"}, {"simulation.warmup_days", "100"}});
+  const auto a = run(s, 2, 5);
+  const auto b = run(s, 2, 5);
+  const auto c = run(s, 2, 6);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(to_json(a[i]).dump(), to_json(b[i]).dump());
+    EXPECT_NE(to_json(a[i]).dump(), to_json(c[i]).dump());
+  }
+  EXPECT_NE(to_json(a[0]).dump(), to_json(a[1]).dump());  // replications differ from each other
+}
+
+TEST(FrontDoorSim, CommonRandomNumbersKeepArrivalsWhenTheFrontDoorChanges) {
+  // Arrivals have their own streams: changing the number of screeners leaves every contact where it was.
+  const Scenario base = load_scenario(source_path("scenarios/england_baseline.toml"),
+                                      {{"simulation.years", "1"}, {"simulation.warmup_days", "0"}});
+  const Scenario more =
+      load_scenario(source_path("scenarios/england_baseline.toml"),
+                    {{"simulation.years", "1"}, {"simulation.warmup_days", "0"}, {"service.front_door.team.fte", "30"}});
+  const ReplicationResult a = run(base, 1).at(0);
+  const ReplicationResult b = run(more, 1).at(0);
+  EXPECT_EQ(a.balance.arrived, b.balance.arrived);
+  EXPECT_LT(summary_value(b, "front_door_wait_days_mean"), summary_value(a, "front_door_wait_days_mean"));
+}
+
+TEST(Runner, FailedReplicationIsReportedNotHidden) {
+  // An engine option SimGrid rejects makes every child fail; the runner says which, with the reason.
+  const Scenario s = load_scenario(source_path("scenarios/validation/dd1_front_door.toml"));
+  test_support::TempDir scratch;
+  RunOptions options;
+  options.replications = 2;
+  options.engine_args = {"--cfg=no/such:option"};
+  EXPECT_THROW(run_replications(s, options, scratch.path()), RunError);
+}
