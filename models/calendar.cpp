@@ -1,5 +1,6 @@
 #include "models/calendar.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace frontdoor {
@@ -71,5 +72,79 @@ SimCalendar::SimCalendar(chr::year_month_day start, int years, std::vector<Holid
 }
 
 chr::year_month_day SimCalendar::date_of(int day) const { return chr::year_month_day{chr::sys_days{start_} + chr::days{day}}; }
+
+namespace {
+
+// Easter Sunday of `year` (Gregorian; the anonymous algorithm of Meeus).
+chr::year_month_day easter_sunday(int year) {
+  const int a = year % 19, b = year / 100, c = year % 100, d = b / 4, e = b % 4;
+  const int f = (b + 8) / 25, g = (b - f + 1) / 3, h = (19 * a + b - d - g + 15) % 30;
+  const int i = c / 4, k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7, m = (a + 11 * h + 22 * l) / 451;
+  const int month = (h + l - 7 * m + 114) / 31, day = ((h + l - 7 * m + 114) % 31) + 1;
+  return {chr::year{year}, chr::month{static_cast<unsigned>(month)}, chr::day{static_cast<unsigned>(day)}};
+}
+
+chr::sys_days nth_weekday(int year, unsigned month, chr::weekday wd, int n) {
+  if (n > 0) return chr::sys_days{chr::year{year} / chr::month{month} / wd[static_cast<unsigned>(n)]};
+  return chr::sys_days{chr::year{year} / chr::month{month} / wd[chr::last]};
+}
+
+bool weekend(chr::sys_days d) {
+  const chr::weekday wd{d};
+  return wd == chr::Saturday || wd == chr::Sunday;
+}
+
+}  // namespace
+
+std::vector<chr::year_month_day> english_bank_holidays(int year) {
+  std::vector<chr::sys_days> days;
+  // New Year's Day, moved to Monday from a weekend.
+  chr::sys_days new_year{chr::year{year} / chr::January / 1};
+  while (weekend(new_year)) new_year += chr::days{1};
+  days.push_back(new_year);
+  const chr::sys_days easter{easter_sunday(year)};
+  days.push_back(easter - chr::days{2});
+  days.push_back(easter + chr::days{1});
+  days.push_back(nth_weekday(year, 5, chr::Monday, 1));
+  days.push_back(nth_weekday(year, 5, chr::Monday, -1));
+  days.push_back(nth_weekday(year, 8, chr::Monday, -1));
+  // Christmas and Boxing Day; a holiday at a weekend moves to the next free weekday.
+  chr::sys_days christmas{chr::year{year} / chr::December / 25};
+  chr::sys_days boxing = christmas + chr::days{1};
+  while (weekend(christmas)) christmas += chr::days{1};
+  if (boxing <= christmas) boxing = christmas + chr::days{1};
+  while (weekend(boxing)) boxing += chr::days{1};
+  days.push_back(christmas);
+  days.push_back(boxing);
+  std::vector<chr::year_month_day> result;
+  for (auto d : days) result.emplace_back(d);
+  return result;
+}
+
+WorkingDays::WorkingDays(chr::year_month_day start, int days) {
+  const chr::sys_days first{start};
+  std::vector<chr::sys_days> holidays;
+  const int first_year = static_cast<int>(start.year());
+  for (int y = first_year; y <= first_year + days / 365 + 1; ++y) {
+    for (auto h : english_bank_holidays(y)) holidays.emplace_back(h);
+  }
+  cumulative_.push_back(0);
+  for (int d = 0; d < days; ++d) {
+    const chr::sys_days date = first + chr::days{d};
+    const bool works = !weekend(date) && std::find(holidays.begin(), holidays.end(), date) == holidays.end();
+    working_.push_back(works ? 1 : 0);
+    cumulative_.push_back(cumulative_.back() + (works ? 1 : 0));
+  }
+}
+
+bool WorkingDays::is_working_day(int day) const { return day >= 0 && day < static_cast<int>(working_.size()) && working_[day]; }
+
+double WorkingDays::at(double t) const {
+  if (t <= 0.0) return 0.0;
+  const int last = static_cast<int>(working_.size());
+  if (t >= last) return cumulative_.back() + (t - last) * 5.0 / 7.0;  // beyond the table: the average week
+  const int day = static_cast<int>(t);
+  return cumulative_[day] + (working_[day] ? t - day : 0.0);
+}
 
 }  // namespace frontdoor

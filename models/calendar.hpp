@@ -56,3 +56,30 @@ class SimCalendar {
 };
 
 }  // namespace frontdoor
+
+namespace frontdoor {
+
+/// England and Wales bank holidays of `year`: New Year's Day, Good Friday, Easter Monday, the early May, spring
+/// and summer bank holidays, Christmas Day and Boxing Day, with the usual substitute days when they fall at a
+/// weekend. One-off holidays (coronations, jubilees) are not included.
+std::vector<std::chrono::year_month_day> english_bank_holidays(int year);
+
+/// Working days (Monday to Friday, not bank holidays) in England, counted over simulated days from a start date.
+class WorkingDays {
+ public:
+  /// Covers `days` days from `start` (more are computed on demand).
+  WorkingDays(std::chrono::year_month_day start, int days);
+  /// Working days from the start of day 0 to simulated time `t` (days, fractional): each working day counts
+  /// fully once it is over and in proportion while it runs.
+  double at(double t) const;
+  /// Working days between simulated times `from` and `to`; the statutory timescales (45 working days for an
+  /// assessment, 15 from strategy discussion to conference) are measured this way.
+  double between(double from, double to) const { return at(to) - at(from); }
+  bool is_working_day(int day) const;
+
+ private:
+  std::vector<int> cumulative_;  // working days before day d
+  std::vector<char> working_;
+};
+
+}  // namespace frontdoor
