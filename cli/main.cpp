@@ -11,6 +11,8 @@
 #include <sstream>
 
 #include "build_info.hpp"
+#include "analysis/calibration.hpp"
+#include "analysis/run_reader.hpp"
 #include "cli/graph_command.hpp"
 #include "cli/text_format.hpp"
 #include "models/scenario_loader.hpp"
@@ -123,6 +125,7 @@ int command_run(const CommonScenarioArgs& scenario_args, const std::string& out,
     const std::vector<SummaryRow> summary = summarise(results);
     write_file_atomically(output.staging() / "timeseries.csv", timeseries_csv(results));
     write_file_atomically(output.staging() / "summary.csv", summary_csv(summary));
+    write_file_atomically(output.staging() / "annual.csv", annual_csv(results));
     RunFacts facts{seed, jobs, engine_args, command_line};
     write_file_atomically(output.staging() / "manifest.json", manifest_json(scenario, facts, results));
     output.commit();
@@ -141,6 +144,38 @@ int command_validate(const CommonScenarioArgs& scenario_args) {
     return bad_input(std::string("the scenario is not valid:\n") + e.what());
   }
   return exit_ok;
+}
+
+int command_check_calibration(const std::string& run_dir, const std::string& targets_path, int first_year) {
+  try {
+    const nlohmann::json manifest = read_manifest(run_dir);
+    if (first_year <= 0) {
+      first_year = first_year_after_warmup(manifest.at("simulation").at("warmup_days").get<double>());
+    }
+    const auto rows = compare_with_targets(run_dir, read_targets(targets_path), first_year);
+    int outside = 0;
+    std::printf("Calibration of %s (%s) against %s, years %d on, means over replications:\n\n", run_dir.c_str(),
+                manifest.at("scenario").at("name").get<std::string>().c_str(), targets_path.c_str(), first_year);
+    std::printf("%-46s %-22s %10s %21s %28s  %s\n", "measure", "unit", "target", "band", "simulated (95% CI)", "");
+    for (const auto& row : rows) {
+      const auto& t = row.target;
+      const std::string band = human_number(t.low) + " to " + human_number(t.high);
+      std::string simulated = "not reported";
+      if (row.simulated) {
+        simulated = human_number(row.mean);
+        if (std::isfinite(row.ci95_low)) simulated += " (" + human_number(row.ci95_low) + "-" + human_number(row.ci95_high) + ")";
+      }
+      if (!row.inside) ++outside;
+      std::printf("%-46s %-22s %10s %21s %28s  %s\n", t.measure.c_str(), t.unit.c_str(), human_number(t.value).c_str(),
+                  band.c_str(), simulated.c_str(), row.inside ? "in" : "OUT");
+    }
+    std::printf("\n%zu of %zu targets inside their band.\n", rows.size() - static_cast<std::size_t>(outside), rows.size());
+    return outside == 0 ? exit_ok : exit_run_failed;
+  } catch (const RunReadError& e) {
+    return bad_input(e.what());
+  } catch (const nlohmann::json::exception& e) {
+    return bad_input(run_dir + "/manifest.json is malformed: " + e.what());
+  }
 }
 
 }  // namespace
@@ -204,6 +239,18 @@ int main(int argc, char** argv) {
   graph->footer("Examples:\n  frontdoor graph scenarios/england_baseline.toml --format svg --out pathway.svg\n"
                 "  frontdoor graph --run out/baseline --format svg --out flows.svg");
 
+  std::string calibration_run;
+  std::string targets_path = std::string(FRONTDOOR_SOURCE_ROOT) + "/calibration/england_targets.csv";
+  int first_year = 0;
+  CLI::App* calibrate = app.add_subcommand("check-calibration", "Compare a run's yearly table with published targets");
+  calibrate->add_option("run", calibration_run, "A run directory")->required()->check(CLI::ExistingDirectory);
+  calibrate->add_option("--targets", targets_path, "Targets CSV: measure,unit,value,low,high,source")
+      ->check(CLI::ExistingFile);
+  calibrate->add_option("--from-year", first_year, "First year compared (default: the first after the warm-up)")
+      ->check(CLI::Range(1, 100));
+  calibrate->footer("Exit code 1 when any target is outside its band or not reported.\nExample:\n"
+                    "  frontdoor run --out out/baseline -r 20 -j 2 && frontdoor check-calibration out/baseline");
+
   std::vector<std::string> engine_args;
   try {
     app.parse(argc, argv);
@@ -224,6 +271,7 @@ int main(int argc, char** argv) {
                          command_line);
     }
     if (validate->parsed()) return command_validate(validate_args);
+    if (calibrate->parsed()) return command_check_calibration(calibration_run, targets_path, first_year);
     if (graph->parsed()) {
       if (graph_options.scenario.empty() == graph_options.run_dir.empty()) {
         return bad_input("graph needs either a SCENARIO or --run DIR (not both)");

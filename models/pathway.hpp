@@ -32,6 +32,7 @@ struct TeamSpec {
   double fte = 0.0;           ///< FTE at day 0: screeners (whole) or social workers, range (0, 10000]
   double caseload_cap = 0.0;  ///< cases per FTE before new cases wait unallocated; 0 = no cap
   std::vector<StaffChange> schedule;  ///< later changes, increasing days
+  double agency_share = 0.0;  ///< share of the FTE covered by agency staff, [0, 1]
 
   /// FTE on duty at time `day`.
   double fte_at(double day) const;
@@ -45,6 +46,13 @@ struct DecisionShare {
   double share = 0.0;
 };
 
+/// What a service costs, in pounds.
+struct CostSpec {
+  double per_fte_year = 0.0;   ///< a permanent worker's employed cost a year (an agency worker costs more)
+  double per_case = 0.0;       ///< per case started (an early-help package, say)
+  double per_week_open = 0.0;  ///< per case per week open (a placement, say)
+};
+
 struct ServiceSpec {
   std::string id;     ///< key of [service.<id>], used in routes and output measure names
   std::string label;  ///< a name for people ("Child and family assessment")
@@ -55,6 +63,7 @@ struct ServiceSpec {
   Distribution duration = Distribution::fixed(0.0);  ///< caseload team: days a case stays open with full attention
   std::optional<Distribution> delay;  ///< decision point: days before it decides (none: at once)
   std::vector<DecisionShare> decisions;  ///< empty: the routes' probabilities decide alone
+  CostSpec cost;
   std::string where;  ///< "file:line" of its declaration
 
   /// True when a case can pass through in zero time (for the zero-time-cycle check).

@@ -8,6 +8,7 @@
 
 #include "models/calendar.hpp"
 #include "models/pathway.hpp"
+#include "models/reporting.hpp"
 #include "models/sources.hpp"
 
 namespace frontdoor {
@@ -45,6 +46,8 @@ struct Scenario {
   std::vector<HolidayRange> school_holidays;
   std::vector<SourceSpec> sources;  ///< only sources declared, in all_sources order
   Pathway pathway;
+  double agency_premium = 0.0;  ///< extra cost of an agency worker over a permanent one, as a share, [0, 5]
+  std::vector<ReportMeasure> reporting;  ///< the yearly measures of annual.csv, in declaration order
   std::vector<Override> overrides;
   std::vector<ParameterRecord> parameters;
 

@@ -378,6 +378,7 @@ TeamSpec read_team(TableReader& service, ServiceKind kind, double horizon_days) 
   if (!t.has("fte")) ctx.problem(t.node(), t.prefix() + ".fte", "is required but missing");
   team.fte = read_fte(t, 1.0);
   if (kind == ServiceKind::caseload_team) team.caseload_cap = t.number("caseload_cap", 0.0, 0.0, 1000.0, "cases/FTE");
+  team.agency_share = t.number("agency_share", 0.0, 0.0, 1.0, "share of FTE");
   if (const toml::array* schedule = t.array("schedule")) {
     double previous = 0.0;
     for (std::size_t i = 0; i < schedule->size(); ++i) {
@@ -456,6 +457,15 @@ ServiceSpec read_service(TableReader t, const std::string& id, double horizon_da
       break;
   }
   if (s.kind != ServiceKind::exit) s.decisions = read_decisions(t);
+  if (s.kind != ServiceKind::exit) {
+    TableReader c = t.table("cost");
+    if (s.kind == ServiceKind::screening_queue || s.kind == ServiceKind::caseload_team) {
+      s.cost.per_fte_year = c.number("per_fte_year", 0.0, 0.0, 1e6, "pounds a year per FTE");
+    }
+    s.cost.per_case = c.number("per_case", 0.0, 0.0, 1e7, "pounds per case");
+    s.cost.per_week_open = c.number("per_week_open", 0.0, 0.0, 1e6, "pounds per case per week");
+    c.finish();
+  }
   t.finish();
   return s;
 }
@@ -525,6 +535,75 @@ Pathway read_pathway(TableReader& top, double horizon_days) {
   return Pathway(std::move(services), std::move(routes));
 }
 
+std::vector<ReportMeasure> read_reporting(TableReader t, const Pathway& pathway) {
+  LoadContext& ctx = t.context();
+  std::vector<ReportMeasure> measures;
+  if (!t.present()) return measures;
+  auto selector = [&](const toml::node* node, const std::string& key, const std::string& text, Selector& out) {
+    const std::string error = parse_selector(text, pathway, out);
+    if (!error.empty()) ctx.problem(node, key, "\"" + text + "\": " + error);
+  };
+  std::map<std::string, std::string> rate_selectors;  // measure name -> its selector, for `of = "<measure>"`
+  for (const auto& name : t.keys()) {
+    const toml::node* node = t.node()->get(name);
+    if (auto s = node->as_string()) rate_selectors[name] = s->get();
+  }
+  for (const auto& name : t.keys()) {
+    const toml::node* node = t.node()->get(name);
+    const std::string key = t.prefix() + "." + name;
+    ReportMeasure m;
+    m.name = name;
+    if (auto s = node->as_string()) {
+      t.consume(name);
+      selector(node, key, s->get(), m.numerator);
+      m.type = m.numerator.kind == Selector::Kind::cost ? ReportMeasure::Type::total : ReportMeasure::Type::rate;
+      m.unit = m.numerator.kind == Selector::Kind::cost ? "gbp" : m.numerator.is_stock() ? "per_10k" : "per_10k_per_year";
+      measures.push_back(m);
+      continue;
+    }
+    TableReader r = t.table(name);
+    if (!r.present()) continue;
+    if (r.has("share") || r.has("ratio")) {
+      const bool share = r.has("share");
+      m.type = share ? ReportMeasure::Type::share : ReportMeasure::Type::ratio;
+      const std::string top = r.text(share ? "share" : "ratio", "", {}, true);
+      const std::string bottom = r.text(share ? "of" : "per", "", {}, true);
+      selector(r.node(), key, top, m.numerator);
+      auto named = rate_selectors.find(bottom);
+      selector(r.node(), key, named != rate_selectors.end() ? named->second : bottom, m.denominator);
+      m.unit = r.text("unit", share ? (named != rate_selectors.end() ? "share_of_" + bottom : "share") : "ratio");
+    } else if (r.has("median_working_days")) {
+      m.type = ReportMeasure::Type::median_wd;
+      m.service = pathway.find(r.text("median_working_days", "", {}, true));
+      if (m.service < 0) ctx.problem(r.node(), key, "median_working_days names an unknown service");
+      m.unit = r.text("unit", "working_days");
+    } else if (r.has("within_working_days")) {
+      m.type = ReportMeasure::Type::within_wd;
+      m.working_days = r.number("within_working_days", 45.0, 0.0, 10000.0, "working days", true);
+      m.service = pathway.find(r.text("service", "", {}, true));
+      if (m.service < 0) ctx.problem(r.node(), key, "service names an unknown service");
+      if (r.has("from")) {
+        m.from = pathway.find(r.text("from", ""));
+        if (m.from < 0) ctx.problem(r.node(), key, "from names an unknown service");
+      }
+      m.unit = r.text("unit", "share");
+    } else {
+      ctx.problem(r.node(), key,
+                  "expected a selector, or a table with share/of, ratio/per, median_working_days, or "
+                  "within_working_days/service");
+      for (const auto& k : r.keys()) r.consume(k);  // reported once, above
+    }
+    r.finish();
+    measures.push_back(m);
+  }
+  t.finish();
+  // Declaration order, not TOML's alphabetical key order.
+  auto line = [&](const std::string& name) { return t.node()->get(name)->source().begin.line; };
+  std::stable_sort(measures.begin(), measures.end(),
+                   [&](const ReportMeasure& a, const ReportMeasure& b) { return line(a.name) < line(b.name); });
+  return measures;
+}
+
 std::vector<HolidayRange> read_holidays(TableReader& calendar) {
   LoadContext& ctx = calendar.context();
   const toml::array* list = calendar.array("school_holidays");
@@ -584,6 +663,11 @@ Scenario read_scenario(const toml::table& root, LoadContext& ctx) {
   }
 
   scenario.pathway = read_pathway(top, horizon);
+  TableReader costs = top.table("costs");
+  scenario.agency_premium = costs.number("agency_premium", 0.0, 0.0, 5.0, "extra share over a permanent worker");
+  costs.finish();
+  if (ctx.problems.empty()) scenario.reporting = read_reporting(top.table("reporting"), scenario.pathway);
+  else top.consume("reporting");
   top.finish();
   if (ctx.problems.empty()) {
     // The structure is checked once every value is known to be well-formed.

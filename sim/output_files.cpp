@@ -112,6 +112,17 @@ std::string timeseries_csv(const std::vector<ReplicationResult>& results) {
   return csv;
 }
 
+std::string annual_csv(const std::vector<ReplicationResult>& results) {
+  std::string csv = "replication,seed,year,measure,unit,value\n";
+  for (const auto& r : results) {
+    const std::string prefix = std::to_string(r.replication + 1) + "," + std::to_string(r.seed) + ",";
+    for (const auto& a : r.annual) {
+      csv += prefix + std::to_string(a.year) + "," + a.measure + "," + a.unit + "," + format_double(a.value) + "\n";
+    }
+  }
+  return csv;
+}
+
 std::string summary_csv(const std::vector<SummaryRow>& rows) {
   auto cell = [](double v) { return std::isfinite(v) ? format_double(v) : std::string(); };
   std::string csv = "measure,mean,ci95_low,ci95_high,replications\n";
@@ -164,7 +175,8 @@ std::string manifest_json(const Scenario& scenario, const RunFacts& facts, const
   }
   j["replications"] = reps;
   j["files"] = {{"timeseries.csv", "replication,seed,month,measure,value: monthly measures, month 1 first"},
-                {"summary.csv", "measure,mean,ci95_low,ci95_high,replications: after the warm-up, Student-t 95% CI"}};
+                {"summary.csv", "measure,mean,ci95_low,ci95_high,replications: after the warm-up, Student-t 95% CI"},
+                {"annual.csv", "replication,seed,year,measure,unit,value: the scenario's [reporting] measures by year"}};
   return j.dump(2) + "\n";
 }
 

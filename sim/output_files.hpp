@@ -62,6 +62,8 @@ std::vector<SummaryRow> summarise(const std::vector<ReplicationResult>& results)
 
 /// timeseries.csv: replication,seed,month,measure,value (undefined months are left out).
 std::string timeseries_csv(const std::vector<ReplicationResult>& results);
+/// annual.csv: replication,seed,year,measure,unit,value (the scenario's [reporting] measures).
+std::string annual_csv(const std::vector<ReplicationResult>& results);
 /// summary.csv: measure,mean,ci95_low,ci95_high,replications (an interval needs two replications; with one
 /// its bounds are empty).
 std::string summary_csv(const std::vector<SummaryRow>& rows);

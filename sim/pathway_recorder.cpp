@@ -57,21 +57,68 @@ PathwayRecorder::PathwayRecorder(const Pathway& pathway, const SimCalendar& cale
   }
 }
 
+PathwayRecorder::PathwayRecorder(const Scenario& scenario, const SimCalendar& calendar)
+    : PathwayRecorder(scenario.pathway, calendar, scenario.simulation.warmup_days) {
+  scenario_ = &scenario;
+  years_ = calendar.month_count() / 12;
+  working_days_ = std::make_unique<WorkingDays>(calendar.start(), calendar.horizon_days() + 1);
+  const std::size_t n = pathway_.services().size();
+  auto grid = [&](std::size_t rows) { return std::vector<std::vector<double>>(rows, std::vector<double>(years_, 0.0)); };
+  yearly_.entries = yearly_.finished = yearly_.started = yearly_.open_at_end = yearly_.waiting_at_end = grid(n);
+  for (const auto& spec : pathway_.services()) {
+    yearly_.decisions.emplace_back(spec.decisions.size(),
+                                   std::vector<std::vector<double>>(all_sources.size(), std::vector<double>(years_, 0.0)));
+  }
+  yearly_.flows = grid(pathway_.routes().size());
+  yearly_.contacts = grid(all_sources.size());
+  yearly_.durations_wd.assign(n, std::vector<std::vector<double>>(years_));
+  yearly_.within = yearly_.within_of = grid(scenario.reporting.size());
+  yearly_.from_entries.resize(scenario.reporting.size());
+}
+
 int PathwayRecorder::month_of(double t) {
-  // Times never decrease, so the cursor only moves forward.
-  while (month_cursor_ + 1 < calendar_.month_count() && t >= calendar_.month_start(month_cursor_ + 1)) ++month_cursor_;
+  // Times never decrease, so the cursor only moves forward; the levels just before the first event of a new
+  // year are those at the year's end.
+  while (month_cursor_ + 1 < calendar_.month_count() && t >= calendar_.month_start(month_cursor_ + 1)) {
+    ++month_cursor_;
+    if (month_cursor_ % 12 == 0) snapshot_year_end(month_cursor_ / 12 - 1);
+  }
+  // The same holds for the last year, whose end is the horizon.
+  if (!final_snapshot_taken_ && t >= calendar_.horizon_days()) {
+    snapshot_year_end(years_ - 1);
+    final_snapshot_taken_ = true;
+  }
   return month_cursor_;
 }
 
+void PathwayRecorder::snapshot_year_end(int year) {
+  if (scenario_ == nullptr || year < 0 || year >= years_) return;
+  for (std::size_t s = 0; s < services_.size(); ++s) {
+    yearly_.open_at_end[s][year] = services_[s].waiting.level() + services_[s].active.level();
+    yearly_.waiting_at_end[s][year] = services_[s].waiting.level();
+  }
+}
+
 void PathwayRecorder::contact_arrived(double t, SourceKind source) {
-  contacts_by_source_[static_cast<int>(source)][month_of(t)] += 1.0;
+  const int m = month_of(t);
+  contacts_by_source_[static_cast<int>(source)][m] += 1.0;
+  if (scenario_ != nullptr) yearly_.contacts[static_cast<int>(source)][m / 12] += 1.0;
   ++balance_.arrived;
   if (t >= warmup_days_) ++contacts_after_warmup_;
 }
 
-void PathwayRecorder::entered(double t, int service) {
+void PathwayRecorder::entered(double t, int service, std::uint64_t case_id) {
   ServiceRecord& rec = services_[service];
-  rec.entries[month_of(t)] += 1.0;
+  const int m = month_of(t);
+  rec.entries[m] += 1.0;
+  if (scenario_ != nullptr) {
+    yearly_.entries[service][m / 12] += 1.0;
+    for (std::size_t i = 0; i < scenario_->reporting.size(); ++i) {
+      if (scenario_->reporting[i].type == ReportMeasure::Type::within_wd && scenario_->reporting[i].from == service) {
+        yearly_.from_entries[i].emplace(case_id, t);  // the first entry counts: re-entries do not restart the clock
+      }
+    }
+  }
   if (t >= warmup_days_) ++rec.entries_after_warmup;
   if (pathway_.services()[service].kind == ServiceKind::exit) {
     ++balance_.left;
@@ -89,14 +136,36 @@ void PathwayRecorder::started(double t, int service, double entered_at) {
   rec.starts[m] += 1.0;
   rec.waiting.add(t, -1.0);
   rec.active.add(t, +1.0);
+  if (scenario_ != nullptr) yearly_.started[service][m / 12] += 1.0;
   --balance_.waiting;
   ++balance_.in_progress;
   if (entered_at >= warmup_days_) rec.waits_after_warmup.push_back(wait);
 }
 
-void PathwayRecorder::finished(double t, int service, int decision) {
+void PathwayRecorder::finished(double t, int service, int decision, double entered_at, SourceKind source,
+                               std::uint64_t case_id) {
   ServiceRecord& rec = services_[service];
   const int m = month_of(t);
+  if (scenario_ != nullptr) {
+    const int y = m / 12;
+    yearly_.finished[service][y] += 1.0;
+    if (decision >= 0) yearly_.decisions[service][decision][static_cast<int>(source)][y] += 1.0;
+    const double wd = working_days_->between(entered_at, t);
+    yearly_.durations_wd[service][y].push_back(wd);
+    for (std::size_t i = 0; i < scenario_->reporting.size(); ++i) {
+      const ReportMeasure& measure = scenario_->reporting[i];
+      if (measure.type != ReportMeasure::Type::within_wd || measure.service != service) continue;
+      double elapsed = wd;
+      if (measure.from >= 0) {
+        auto it = yearly_.from_entries[i].find(case_id);
+        if (it == yearly_.from_entries[i].end()) continue;  // this case never went through `from`
+        elapsed = working_days_->between(it->second, t);
+        yearly_.from_entries[i].erase(it);
+      }
+      yearly_.within_of[i][y] += 1.0;
+      if (elapsed <= measure.working_days) yearly_.within[i][y] += 1.0;
+    }
+  }
   rec.active.add(t, -1.0);
   --balance_.in_progress;
   if (decision >= 0) {
@@ -106,7 +175,9 @@ void PathwayRecorder::finished(double t, int service, int decision) {
 }
 
 void PathwayRecorder::routed(double t, int route) {
-  route_flows_[route][month_of(t)] += 1.0;
+  const int m = month_of(t);
+  route_flows_[route][m] += 1.0;
+  if (scenario_ != nullptr) yearly_.flows[route][m / 12] += 1.0;
   if (t >= warmup_days_) ++route_flows_after_warmup_[route];
 }
 
@@ -115,7 +186,96 @@ void PathwayRecorder::staff_changed(double t, int service, double fte) {
   services_[service].staff.set(t, fte);
 }
 
+double PathwayRecorder::evaluate(const Selector& sel, int y) const {
+  auto months_of_year = [&](const TimeWeightedLevel& level) {
+    double area = 0.0;
+    for (int m = 12 * y; m < 12 * (y + 1); ++m) area += level.month_area(m);
+    return area;
+  };
+  const double year_days = calendar_.month_start(12 * (y + 1)) - calendar_.month_start(12 * y);
+  double total = 0.0;
+  switch (sel.kind) {
+    case Selector::Kind::contacts:
+      for (SourceKind s : all_sources) {
+        if (!sel.source || *sel.source == s) total += yearly_.contacts[static_cast<int>(s)][y];
+      }
+      break;
+    case Selector::Kind::entries:
+      for (int s : sel.services) total += yearly_.entries[s][y];
+      break;
+    case Selector::Kind::finished:
+      for (int s : sel.services) total += yearly_.finished[s][y];
+      break;
+    case Selector::Kind::decision:
+      for (SourceKind s : all_sources) {
+        if (!sel.source || *sel.source == s) total += yearly_.decisions[sel.service][sel.decision][static_cast<int>(s)][y];
+      }
+      break;
+    case Selector::Kind::flow:
+      for (int r : sel.routes) total += yearly_.flows[r][y];
+      break;
+    case Selector::Kind::open:
+      for (int s : sel.services) total += yearly_.open_at_end[s][y];
+      break;
+    case Selector::Kind::unallocated:
+      for (int s : sel.services) total += yearly_.waiting_at_end[s][y];
+      break;
+    case Selector::Kind::fte:
+      for (int s : sel.services) total += months_of_year(services_[s].staff) / year_days;
+      break;
+    case Selector::Kind::cost:
+      for (std::size_t s = 0; s < services_.size(); ++s) {
+        const ServiceSpec& spec = pathway_.services()[s];
+        const double fte_years = months_of_year(services_[s].staff) / 365.25;
+        total += fte_years * spec.cost.per_fte_year * (1.0 + spec.team.agency_share * scenario_->agency_premium);
+        total += yearly_.started[s][y] * spec.cost.per_case;
+        const double open_days = months_of_year(services_[s].waiting) + months_of_year(services_[s].active);
+        total += open_days / 7.0 * spec.cost.per_week_open;
+      }
+      break;
+  }
+  return total;
+}
+
+std::vector<AnnualValue> PathwayRecorder::annual_values() const {
+  std::vector<AnnualValue> rows;
+  if (scenario_ == nullptr) return rows;
+  const double per_10k = 10000.0 / scenario_->children;
+  for (int y = 0; y < years_; ++y) {
+    for (std::size_t i = 0; i < scenario_->reporting.size(); ++i) {
+      const ReportMeasure& m = scenario_->reporting[i];
+      double value = nan_value;
+      switch (m.type) {
+        case ReportMeasure::Type::rate: {
+          const double count = evaluate(m.numerator, y);
+          value = count * per_10k;
+          rows.push_back({y + 1, m.name + "_count", "count", count});
+          break;
+        }
+        case ReportMeasure::Type::share:
+        case ReportMeasure::Type::ratio: {
+          const double den = evaluate(m.denominator, y);
+          if (den > 0) value = evaluate(m.numerator, y) / den;
+          break;
+        }
+        case ReportMeasure::Type::median_wd:
+          value = quantile(yearly_.durations_wd[m.service][y], 0.5);
+          break;
+        case ReportMeasure::Type::within_wd:
+          if (yearly_.within_of[i][y] > 0) value = yearly_.within[i][y] / yearly_.within_of[i][y];
+          break;
+        case ReportMeasure::Type::total:
+          value = evaluate(m.numerator, y);
+          break;
+      }
+      if (std::isfinite(value)) rows.push_back({y + 1, m.name, m.unit, value});
+    }
+  }
+  return rows;
+}
+
 ReplicationResult PathwayRecorder::finish(double horizon_days) {
+  month_of(horizon_days);  // takes the last year's snapshot if no event came at the horizon
   const int months = calendar_.month_count();
   const double measured_days = horizon_days - warmup_days_;
   const double years = measured_days / 365.25;
@@ -189,6 +349,7 @@ ReplicationResult PathwayRecorder::finish(double horizon_days) {
     r.monthly.push_back({name, route_flows_[route]});
     r.summary.push_back({name + "_per_year", static_cast<double>(route_flows_after_warmup_[route]) / years});
   }
+  r.annual = annual_values();
   r.balance = balance_;
   r.simulated_days = horizon_days;
   return r;

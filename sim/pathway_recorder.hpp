@@ -2,6 +2,8 @@
 // Records what happens in the pathway, as it happens, into monthly series and post-warm-up statistics.
 // Plain C++ (no SimGrid), so it is unit-testable; the simulation calls it with nondecreasing times.
 #include <cstdint>
+#include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "models/calendar.hpp"
@@ -37,15 +39,19 @@ class TimeWeightedLevel {
 class PathwayRecorder {
  public:
   PathwayRecorder(const Pathway& pathway, const SimCalendar& calendar, double warmup_days);
+  /// Also computes the scenario's [reporting] measures year by year, and its costs.
+  PathwayRecorder(const Scenario& scenario, const SimCalendar& calendar);
 
   /// A contact from `source` arrived from outside (at the entry).
   void contact_arrived(double t, SourceKind source);
   /// A case arrived at `service` and waits (in the queue, or unallocated); exits count it as leaving.
-  void entered(double t, int service);
+  void entered(double t, int service, std::uint64_t case_id = 0);
   /// Work on a case began at `service` after it waited since `entered_at`.
   void started(double t, int service, double entered_at);
-  /// Work on a case at `service` ended with decision `decision` (index into its decisions; -1 for none).
-  void finished(double t, int service, int decision);
+  /// Work on a case at `service` ended with decision `decision` (index into its decisions; -1 for none);
+  /// `entered_at` is when the case arrived at the service.
+  void finished(double t, int service, int decision, double entered_at = 0.0, SourceKind source = SourceKind::other,
+                std::uint64_t case_id = 0);
   /// A case took route `route`.
   void routed(double t, int route);
   /// The staff of `service` changed to `fte`.
@@ -65,6 +71,25 @@ class PathwayRecorder {
   };
 
   int month_of(double t);
+  void snapshot_year_end(int year);
+  double evaluate(const Selector& selector, int year) const;
+  std::vector<AnnualValue> annual_values() const;
+
+  // Per year (index 0 = year 1), for the [reporting] measures and costs.
+  struct Yearly {
+    std::vector<std::vector<double>> entries, finished, started, open_at_end, waiting_at_end;  // [service][year]
+    std::vector<std::vector<std::vector<std::vector<double>>>> decisions;  // [service][decision][source][year]
+    std::vector<std::vector<double>> flows;     // [route][year]
+    std::vector<std::vector<double>> contacts;  // [source][year]
+    std::vector<std::vector<std::vector<double>>> durations_wd;  // [service][year][case]
+    std::vector<std::vector<double>> within, within_of;          // [measure][year]: cases within, cases
+    std::vector<std::unordered_map<std::uint64_t, double>> from_entries;  // [measure]: case -> entered `from`
+  };
+  const Scenario* scenario_ = nullptr;
+  std::unique_ptr<WorkingDays> working_days_;
+  int years_ = 0;
+  bool final_snapshot_taken_ = false;
+  Yearly yearly_;
 
   const Pathway& pathway_;
   const SimCalendar& calendar_;

@@ -44,7 +44,7 @@ class PathwayModel {
       : scenario_(scenario),
         pathway_(scenario.pathway),
         calendar_(scenario.make_calendar()),
-        recorder_(pathway_, calendar_, scenario.simulation.warmup_days),
+        recorder_(scenario, calendar_),
         seed_(seed) {}
 
   void start(sg4::NetZone* zone) {
@@ -201,7 +201,7 @@ class PathwayModel {
     for (int hops = 0; hops < 1000000; ++hops) {
       ServiceRuntime& st = *services_[s];
       const double t = now();
-      recorder_.entered(t, s);
+      recorder_.entered(t, s, item.id);
       switch (st.spec.kind) {
         case ServiceKind::exit:
           return;
@@ -219,6 +219,7 @@ class PathwayModel {
             deliver(st, item);
             return;
           }
+          item.arrival_day = t;
           recorder_.started(t, s, t);
           s = choose_route(st, item);
           continue;
@@ -254,7 +255,7 @@ class PathwayModel {
       }
     }
     const double t = now();
-    recorder_.finished(t, st.index, decision);
+    recorder_.finished(t, st.index, decision, item.arrival_day, item.source, item.id);
     recorder_.routed(t, route);
     return pathway_.route_target(route);
   }

@@ -28,6 +28,8 @@ nlohmann::json to_json(const ReplicationResult& r) {
     for (double v : series.values) values.push_back(number_or_null(v));
     monthly.push_back({{"measure", series.measure}, {"values", values}});
   }
+  auto& annual = j["annual"] = nlohmann::json::array();
+  for (const auto& a : r.annual) annual.push_back({a.year, a.measure, a.unit, number_or_null(a.value)});
   auto& summary = j["summary"] = nlohmann::json::array();
   for (const auto& s : r.summary) summary.push_back({{"measure", s.measure}, {"value", number_or_null(s.value)}});
   return j;
@@ -46,6 +48,9 @@ ReplicationResult replication_from_json(const nlohmann::json& j) {
     MonthlySeries s{series.at("measure").get<std::string>(), {}};
     for (const auto& v : series.at("values")) s.values.push_back(number_from(v));
     r.monthly.push_back(std::move(s));
+  }
+  for (const auto& a : j.at("annual")) {
+    r.annual.push_back({a.at(0).get<int>(), a.at(1).get<std::string>(), a.at(2).get<std::string>(), number_from(a.at(3))});
   }
   for (const auto& s : j.at("summary")) r.summary.push_back({s.at("measure").get<std::string>(), number_from(s.at("value"))});
   return r;

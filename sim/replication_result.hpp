@@ -28,11 +28,20 @@ struct CaseBalance {
   std::uint64_t in_progress = 0;  ///< being screened, allocated, or awaiting a delayed decision
 };
 
+/// One row of annual.csv: a measure for a year (1 = the first 12 months from the start).
+struct AnnualValue {
+  int year = 0;
+  std::string measure;
+  std::string unit;
+  double value = 0.0;
+};
+
 struct ReplicationResult {
   int replication = 0;        ///< 0-based
   std::uint64_t seed = 0;     ///< this replication's own seed
   std::vector<MonthlySeries> monthly;
   std::vector<NamedValue> summary;  ///< after the warm-up; names are stable, order is the output order
+  std::vector<AnnualValue> annual;  ///< the scenario's [reporting] measures, year by year
   CaseBalance balance;
   std::uint64_t engine_events = 0;  ///< simulated waits (sleeps and hand-offs) the engine processed
   double simulated_days = 0.0;

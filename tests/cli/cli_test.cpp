@@ -196,3 +196,24 @@ TEST(Cli, InvalidPathwayListsEveryProblemAndWritesNothing) {
   EXPECT_NE(o.err.find("has no route out"), std::string::npos) << o.err;
   EXPECT_TRUE(fs::is_empty(dir.path()));
 }
+
+// The calibration check on a short baseline run: 4 replications of 7 years, the first 3 of which are warm-up.
+// The bands are the published ones (calibration/england_targets.csv); with 4 replications of 4 measured years
+// the standard error of every rate is well under a tenth of its band's half-width, so a calibrated baseline
+// passes and a mechanism off by more than the band fails.
+TEST(Cli, BaselinePassesTheCalibrationCheck) {
+  TempDir dir;
+  const fs::path out = dir.path() / "run";
+  ASSERT_EQ(frontdoor_cli("run -q --years 7 --replications 4 --jobs 2 --out " + out.string(), dir).code, 0);
+  const Outcome o = frontdoor_cli("check-calibration " + out.string(), dir);
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  EXPECT_NE(o.out.find("18 of 18 targets inside their band"), std::string::npos) << o.out;
+  // Halving the contacts moves several measures out of their bands: exit 1, and the table says which.
+  const fs::path low = dir.path() / "low";
+  ASSERT_EQ(frontdoor_cli("run -q --years 7 --replications 2 --jobs 2 --set sources.police.contacts_per_day=5 "
+                          "--out " + low.string(), dir).code, 0);
+  const Outcome off = frontdoor_cli("check-calibration " + low.string(), dir);
+  EXPECT_EQ(off.code, 1);
+  EXPECT_NE(off.out.find("OUT"), std::string::npos) << off.out;
+  EXPECT_EQ(frontdoor_cli("check-calibration " + dir.path().string(), dir).code, 2);  // not a run
+}

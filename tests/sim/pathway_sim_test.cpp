@@ -209,6 +209,64 @@ to = "done"
   EXPECT_GT(summary_value(capped, "team_wait_days_mean"), 30.0);
 }
 
+// The yearly table on a deterministic pathway whose answers are known: one case a day enters a caseload team for
+// exactly 20 days (5 worker-days each), then leaves; the team costs 10 FTE x 36,525 pounds a year plus 100 pounds
+// a case and 70 pounds per case-week.
+TEST(FrontDoorSim, AnnualTableOfAKnownPathway) {
+  const std::string scenario = R"(name = "annual"
+version = "1"
+description = "a caseload team with exact answers"
+[simulation]
+years = 3
+warmup_days = 0
+[population]
+children = 10000
+[sources.other]
+contacts_per_day = 1.0
+arrivals = "deterministic"
+[service.team]
+kind = "caseload_team"
+entry = true
+team = { fte = 10 }
+work = { distribution = "fixed", mean_days = 5 }
+duration = { distribution = "fixed", mean_days = 20 }
+cost = { per_fte_year = 36525, per_case = 100, per_week_open = 70 }
+[service.done]
+kind = "exit"
+[route.out]
+from = "team"
+to = "done"
+[reporting]
+contacts = "contacts"
+open_at_end = "open:team"
+staff = "fte:team"
+median = { median_working_days = "team" }
+within_15 = { within_working_days = 15, service = "team" }
+within_14 = { within_working_days = 13.99, service = "team" }
+caseload = { ratio = "open:team", per = "fte:team" }
+left = { share = "flow:out", of = "contacts" }
+cost = "cost"
+)";
+  const ReplicationResult r = run(load_scenario_text(scenario, "annual.toml"), 1).at(0);
+  std::map<std::string, double> year2;
+  for (const auto& a : r.annual) {
+    if (a.year == 2) year2[a.measure + "/" + a.unit] = a.value;
+  }
+  // Year 2 runs from 1 April 2025 to 31 March 2026: 365 days, away from the empty start and the horizon.
+  EXPECT_DOUBLE_EQ(year2.at("contacts_count/count"), 365.0);
+  EXPECT_DOUBLE_EQ(year2.at("contacts/per_10k_per_year"), 365.0);  // 10,000 children
+  EXPECT_DOUBLE_EQ(year2.at("open_at_end_count/count"), 20.0);
+  EXPECT_DOUBLE_EQ(year2.at("staff/per_10k"), 10.0);
+  EXPECT_DOUBLE_EQ(year2.at("caseload/ratio"), 2.0);
+  // 20 calendar days are 14 working days, give or take the bank holidays inside them.
+  EXPECT_NEAR(year2.at("median/working_days"), 14.0, 0.5);
+  EXPECT_GT(year2.at("within_15/share"), 0.95);
+  EXPECT_LT(year2.at("within_14/share"), 0.9);
+  EXPECT_NEAR(year2.at("left/share_of_contacts"), 1.0, 0.001);
+  // Staff 10 x 36,525 x 365 / 365.25; 365 cases started x 100; 20 cases open all year: 20 x 365 / 7 x 70.
+  EXPECT_NEAR(year2.at("cost/gbp"), 10 * 36525.0 * 365 / 365.25 + 365 * 100.0 + 20 * 365.0 / 7 * 70, 1.0);
+}
+
 // A cut in FTE part-way through slows the cases already open, not only the new ones.
 TEST(FrontDoorSim, StaffScheduleChangesThePaceOfOpenCases) {
   const std::string scenario = R"(name = "cut"

@@ -1,0 +1,61 @@
+#pragma once
+// What a run reports each year, in the shape of the DfE's statistics: each measure of a scenario's [reporting]
+// table says how to compute it from what happened in the pathway, so that a council with its own pathway can
+// still lay its output beside the published figures (years to 31 March when the run starts on 1 April).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/pathway.hpp"
+#include "models/sources.hpp"
+
+namespace frontdoor {
+
+/// One series a measure is built from, written "kind:targets@source" in scenario files:
+///   contacts[@source]                       contacts received in the year
+///   entries:svc[,svc...]                    cases arriving at the services in the year
+///   finished:svc[,svc...]                   cases whose work at the services ended in the year
+///   decision:svc.decision[@source]          cases so decided in the year (optionally from one source)
+///   flow:route[,route...]                   cases that took the routes in the year
+///   open:svc[,svc...]                       cases open (waiting or in progress) at the year's end
+///   unallocated:svc[,svc...]                cases waiting (unallocated or queued) at the year's end
+///   fte:svc[,svc...]                        mean staff FTE over the year
+///   cost                                    total cost in pounds over the year
+struct Selector {
+  enum class Kind { contacts, entries, finished, decision, flow, open, unallocated, fte, cost };
+  Kind kind = Kind::contacts;
+  std::vector<int> services;  ///< entries, finished, open, unallocated, fte
+  int service = -1;           ///< decision
+  int decision = -1;          ///< decision
+  std::vector<int> routes;    ///< flow
+  std::optional<SourceKind> source;  ///< contacts, decision
+  std::string text;           ///< as written
+
+  /// True for stocks at the year's end (open, unallocated, fte), false for flows over the year.
+  bool is_stock() const { return kind == Kind::open || kind == Kind::unallocated || kind == Kind::fte; }
+};
+
+/// Parses a selector against a pathway; returns an error message, or an empty string when it parsed.
+std::string parse_selector(const std::string& text, const Pathway& pathway, Selector& out);
+
+struct ReportMeasure {
+  enum class Type {
+    rate,         ///< a selector per 10,000 children (a year for flows), plus a "<name>_count" row
+    share,        ///< numerator / denominator
+    ratio,        ///< numerator / denominator, unit "ratio"
+    median_wd,    ///< median working days from entering a service to the end of its work, over the year
+    within_wd,    ///< share of cases whose work at `service` ended within `working_days` of entering it, or of
+                  ///< entering `from`
+    total,        ///< a selector as it is (pounds for cost)
+  };
+  std::string name;
+  Type type = Type::rate;
+  Selector numerator;
+  Selector denominator;   ///< share, ratio
+  std::string unit;       ///< as written to annual.csv
+  int service = -1;       ///< median_wd, within_wd: the service whose work ends
+  int from = -1;          ///< within_wd: measured from entering this service (-1: from entering `service`)
+  double working_days = 0.0;  ///< within_wd
+};
+
+}  // namespace frontdoor

@@ -1,0 +1,79 @@
+// Reporting selectors and the [reporting] table: what parses, and what is an error with file, line and key.
+#include "models/reporting.hpp"
+
+#include <gtest/gtest.h>
+
+#include "models/scenario_loader.hpp"
+#include "test_support.hpp"
+
+using namespace frontdoor;
+using frontdoor::test_support::source_path;
+
+namespace {
+const Scenario& baseline() {
+  static const Scenario s = load_scenario(source_path("scenarios/england_baseline.toml"));
+  return s;
+}
+std::string error_of(const std::string& text) {
+  Selector sel;
+  return parse_selector(text, baseline().pathway, sel);
+}
+}  // namespace
+
+TEST(Reporting, SelectorsParse) {
+  const Pathway& p = baseline().pathway;
+  Selector sel;
+  EXPECT_EQ(parse_selector("contacts@police", p, sel), "");
+  EXPECT_EQ(sel.kind, Selector::Kind::contacts);
+  EXPECT_EQ(*sel.source, SourceKind::police);
+  EXPECT_EQ(parse_selector("open:cp_plan,looked_after", p, sel), "");
+  EXPECT_EQ(sel.services.size(), 2u);
+  EXPECT_TRUE(sel.is_stock());
+  EXPECT_EQ(parse_selector("decision:front_door.referral@schools", p, sel), "");
+  EXPECT_EQ(sel.service, p.find("front_door"));
+  EXPECT_GE(sel.decision, 0);
+  EXPECT_EQ(parse_selector("flow:plan_to_care,cin_to_care", p, sel), "");
+  EXPECT_EQ(sel.routes.size(), 2u);
+  EXPECT_EQ(parse_selector("cost", p, sel), "");
+  EXPECT_FALSE(sel.is_stock());
+}
+
+TEST(Reporting, SelectorErrors) {
+  EXPECT_NE(error_of("entries:nowhere").find("unknown service \"nowhere\""), std::string::npos);
+  EXPECT_NE(error_of("decision:front_door.refer").find("is not a decision of front_door"), std::string::npos);
+  EXPECT_NE(error_of("flow:nope").find("unknown route"), std::string::npos);
+  EXPECT_NE(error_of("open:cp_plan@police").find("only contacts and decision"), std::string::npos);
+  EXPECT_NE(error_of("contacts@martians").find("not a referral source"), std::string::npos);
+  EXPECT_NE(error_of("stock:cp_plan").find("unknown selector kind"), std::string::npos);
+  EXPECT_NE(error_of("entries").find("expected kind:targets"), std::string::npos);
+}
+
+TEST(Reporting, BaselineDeclaresEveryTargetMeasure) {
+  std::vector<std::string> names;
+  for (const auto& m : baseline().reporting) names.push_back(m.name);
+  for (const char* target : {"contacts", "referrals", "referral_nfa", "assessments", "assessment_duration_median",
+                             "section47", "icpc", "cp_plan_starts", "cp_plans_at_31_march", "looked_after_at_31_march",
+                             "children_in_need_at_31_march_incl_cp_and_lac", "looked_after_starts",
+                             "early_help_assessments", "social_worker_fte", "total_cost_gbp"}) {
+    EXPECT_NE(std::find(names.begin(), names.end(), target), names.end()) << target;
+  }
+  EXPECT_EQ(names.front(), "contacts");  // declaration order is kept
+}
+
+TEST(Reporting, BadMeasureNamesFileLineAndKey) {
+  try {
+    load_scenario(source_path("scenarios/england_baseline.toml"), {{"reporting.referrals", "entries:referal"}});
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("--set reporting.referrals=entries:referal: reporting.referrals: "
+                                         "\"entries:referal\": unknown service \"referal\""),
+              std::string::npos)
+        << e.what();
+  }
+  try {
+    load_scenario(source_path("scenarios/england_baseline.toml"), {{"reporting.odd", "{ median = 3 }"}});
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("reporting.odd: expected a selector"), std::string::npos) << e.what();
+  }
+}
