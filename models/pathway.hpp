@@ -32,7 +32,18 @@ struct TeamSpec {
   double fte = 0.0;           ///< FTE at day 0: screeners (whole) or social workers, range (0, 10000]
   double caseload_cap = 0.0;  ///< cases per FTE before new cases wait unallocated; 0 = no cap
   std::vector<StaffChange> schedule;  ///< later changes, increasing days
-  double agency_share = 0.0;  ///< share of the FTE covered by agency staff, [0, 1]
+  // Workforce. `fte` (and the schedule) is the establishment: funded posts. Permanent staff leave at
+  // `turnover_per_year`; each vacancy takes `recruitment_days` on average to fill; meanwhile agency staff cover
+  // `agency_cover` of the vacant FTE, at the agency premium. Without turnover the team is always at establishment.
+  double turnover_per_year = 0.0;  ///< share of permanent staff leaving a year, [0, 5]
+  double recruitment_days = 90.0;  ///< mean days to fill a vacancy, (0, 3650]
+  double agency_cover = 0.0;       ///< share of vacant FTE covered by agency staff, [0, 1]
+
+  /// Vacant share of the establishment at equilibrium: turnover x recruitment time / (1 + the same).
+  double equilibrium_vacancy() const {
+    const double tr = turnover_per_year * recruitment_days / 365.25;
+    return tr / (1.0 + tr);
+  }
 
   /// FTE on duty at time `day`.
   double fte_at(double day) const;

@@ -378,7 +378,9 @@ TeamSpec read_team(TableReader& service, ServiceKind kind, double horizon_days) 
   if (!t.has("fte")) ctx.problem(t.node(), t.prefix() + ".fte", "is required but missing");
   team.fte = read_fte(t, 1.0);
   if (kind == ServiceKind::caseload_team) team.caseload_cap = t.number("caseload_cap", 0.0, 0.0, 1000.0, "cases/FTE");
-  team.agency_share = t.number("agency_share", 0.0, 0.0, 1.0, "share of FTE");
+  team.turnover_per_year = t.number("turnover_per_year", 0.0, 0.0, 5.0, "share of staff a year");
+  team.recruitment_days = t.number("recruitment_days", 90.0, 0.0, 3650.0, "days", /*lo_open=*/true);
+  team.agency_cover = t.number("agency_cover", 0.0, 0.0, 1.0, "share of vacant FTE");
   if (const toml::array* schedule = t.array("schedule")) {
     double previous = 0.0;
     for (std::size_t i = 0; i < schedule->size(); ++i) {

@@ -44,7 +44,7 @@ PathwayRecorder::PathwayRecorder(const Pathway& pathway, const SimCalendar& cale
   const int months = calendar.month_count();
   for (const ServiceSpec& spec : pathway.services()) {
     ServiceRecord rec{TimeWeightedLevel(calendar, warmup_days), TimeWeightedLevel(calendar, warmup_days),
-                      TimeWeightedLevel(calendar, warmup_days),
+                      TimeWeightedLevel(calendar, warmup_days), TimeWeightedLevel(calendar, warmup_days),
                       std::vector<double>(months, 0.0),
                       std::vector<double>(months, 0.0),
                       std::vector<double>(months, 0.0),
@@ -181,9 +181,10 @@ void PathwayRecorder::routed(double t, int route) {
   if (t >= warmup_days_) ++route_flows_after_warmup_[route];
 }
 
-void PathwayRecorder::staff_changed(double t, int service, double fte) {
+void PathwayRecorder::staff_changed(double t, int service, double fte, double agency_fte) {
   month_of(t);
   services_[service].staff.set(t, fte);
+  services_[service].agency.set(t, agency_fte);
 }
 
 double PathwayRecorder::evaluate(const Selector& sel, int y) const {
@@ -227,7 +228,8 @@ double PathwayRecorder::evaluate(const Selector& sel, int y) const {
       for (std::size_t s = 0; s < services_.size(); ++s) {
         const ServiceSpec& spec = pathway_.services()[s];
         const double fte_years = months_of_year(services_[s].staff) / 365.25;
-        total += fte_years * spec.cost.per_fte_year * (1.0 + spec.team.agency_share * scenario_->agency_premium);
+        const double agency_years = months_of_year(services_[s].agency) / 365.25;
+        total += (fte_years + agency_years * scenario_->agency_premium) * spec.cost.per_fte_year;
         total += yearly_.started[s][y] * spec.cost.per_case;
         const double open_days = months_of_year(services_[s].waiting) + months_of_year(services_[s].active);
         total += open_days / 7.0 * spec.cost.per_week_open;
@@ -303,6 +305,7 @@ ReplicationResult PathwayRecorder::finish(double horizon_days) {
     rec.waiting.set(horizon_days, rec.waiting.level());
     rec.active.set(horizon_days, rec.active.level());
     rec.staff.set(horizon_days, rec.staff.level());
+    rec.agency.set(horizon_days, rec.agency.level());
     std::vector<double> wait_mean(months), waiting_mean(months), open_mean(months), load(months), staff(months);
     for (int m = 0; m < months; ++m) {
       const double days = calendar_.month_start(m + 1) - calendar_.month_start(m);
@@ -321,6 +324,11 @@ ReplicationResult PathwayRecorder::finish(double horizon_days) {
     if (has_team) {
       r.monthly.push_back({id + load_name, load});
       r.monthly.push_back({id + "_staff_fte", staff});
+      std::vector<double> agency(months);
+      for (int m = 0; m < months; ++m) {
+        agency[m] = rec.agency.month_area(m) / (calendar_.month_start(m + 1) - calendar_.month_start(m));
+      }
+      r.monthly.push_back({id + "_agency_fte", agency});
     }
     for (std::size_t d = 0; d < spec.decisions.size(); ++d) {
       r.monthly.push_back({id + "_decision_" + spec.decisions[d].name, rec.decisions[d]});
@@ -335,6 +343,7 @@ ReplicationResult PathwayRecorder::finish(double horizon_days) {
       const double staff_area = rec.staff.area_after_warmup();
       r.summary.push_back({id + load_name, staff_area > 0 ? rec.active.area_after_warmup() / staff_area : nan_value});
       r.summary.push_back({id + "_staff_fte_mean", staff_area / measured_days});
+      r.summary.push_back({id + "_agency_fte_mean", rec.agency.area_after_warmup() / measured_days});
     }
     std::uint64_t decided = 0;
     for (auto n : rec.decisions_after_warmup) decided += n;

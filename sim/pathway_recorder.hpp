@@ -54,15 +54,15 @@ class PathwayRecorder {
                 std::uint64_t case_id = 0);
   /// A case took route `route`.
   void routed(double t, int route);
-  /// The staff of `service` changed to `fte`.
-  void staff_changed(double t, int service, double fte);
+  /// The staff in post at `service` changed to `fte`, of which `agency_fte` are agency staff.
+  void staff_changed(double t, int service, double fte, double agency_fte = 0.0);
 
   /// Closes every open interval at the horizon and returns the series, the summary and the balance.
   ReplicationResult finish(double horizon_days);
 
  private:
   struct ServiceRecord {
-    TimeWeightedLevel waiting, active, staff;
+    TimeWeightedLevel waiting, active, staff, agency;
     std::vector<double> entries, wait_sum, starts;
     std::vector<std::vector<double>> decisions;  // [decision][month]
     std::vector<double> waits_after_warmup;

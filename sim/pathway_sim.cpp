@@ -87,8 +87,11 @@ class PathwayModel {
         case ServiceKind::exit:
           break;
       }
-      if (!st.spec.team.schedule.empty()) {
-        sg4::Actor::create("roster_" + st.spec.id, council_host_, [this, &st] { roster(st); })->daemonize();
+      const TeamSpec& team = st.spec.team;
+      if (!team.schedule.empty() || team.turnover_per_year > 0.0) {
+        st.permanent = std::round(team.fte * (1.0 - team.equilibrium_vacancy()));
+        set_staff(st, st.permanent, team.fte);
+        sg4::Actor::create("staffing_" + st.spec.id, council_host_, [this, &st] { staffing(st); })->daemonize();
       }
     }
   }
@@ -104,6 +107,7 @@ class PathwayModel {
   struct Screener {
     sg4::SemaphorePtr wake;
     Contact handed;
+    bool off_duty = false;
   };
 
   struct ServiceRuntime {
@@ -112,7 +116,8 @@ class PathwayModel {
           spec(pathway.services()[s]),
           work_rng(seed, stream_purpose(spec.id, "work")),
           duration_rng(seed, stream_purpose(spec.id, "duration")),
-          decision_rng(seed, stream_purpose(spec.id, "decision")) {
+          decision_rng(seed, stream_purpose(spec.id, "decision")),
+          workforce_rng(seed, stream_purpose(spec.id, "workforce")) {
       // For each decision (or the single "any decision") and each source, the applicable routes with their
       // cumulative probabilities.
       const std::size_t decisions = std::max<std::size_t>(spec.decisions.size(), 1);
@@ -144,6 +149,8 @@ class PathwayModel {
     RandomStream work_rng;
     RandomStream duration_rng;
     RandomStream decision_rng;
+    RandomStream workforce_rng;
+    double permanent = 0.0;  // permanent staff in post
     std::vector<std::array<std::vector<std::pair<double, int>>, all_sources.size()>> routing;
     // Screening queue.
     ScreeningQueue queue;
@@ -279,11 +286,12 @@ class PathwayModel {
     Screener& self = st.screeners[i];
     for (;;) {
       if (i >= st.on_duty) {
-        // Off duty: come back when the roster next needs this screener (a screener always finishes the item in
+        // Off duty until the staffing actor needs this screener again (a screener always finishes the item in
         // hand first; nobody is interrupted).
-        const double back = next_on_duty_time(st.spec.team, i);
-        if (back == never) return;
-        sg4::this_actor::sleep_until(back);
+        self.off_duty = true;
+        self.wake->acquire();
+        ++events_;
+        self.off_duty = false;
         continue;
       }
       Contact item;
@@ -300,13 +308,6 @@ class PathwayModel {
       ++events_;
       carry_on(item, choose_route(st, item));
     }
-  }
-
-  double next_on_duty_time(const TeamSpec& team, int i) const {
-    for (const auto& change : team.schedule) {
-      if (change.from_day > now() && i < static_cast<int>(change.fte)) return change.from_day;
-    }
-    return never;
   }
 
   // Hands a case to a team or timer actor, waking it if it sleeps.
@@ -387,28 +388,69 @@ class PathwayModel {
     }
   }
 
-  void roster(ServiceRuntime& st) {
-    for (const auto& change : st.spec.team.schedule) {
-      sg4::this_actor::sleep_until(change.from_day);
-      ++events_;
-      recorder_.staff_changed(change.from_day, st.index, change.fte);
-      if (st.spec.kind == ServiceKind::screening_queue) {
-        const int before = st.on_duty;
-        st.on_duty = static_cast<int>(change.fte);
-        // Screeners who come on duty while idle take waiting items at once.
-        for (int i = before; i < st.on_duty && !st.queue.empty(); ++i) {
-          if (st.idle.count(i) != 0) hand_over(st, i, st.queue.pop());
-        }
+  // The team's staff over time: the establishment follows the schedule; with turnover, permanent staff leave
+  // and vacancies are filled after a recruitment time, agency staff covering part of the gap meanwhile. Leavers
+  // and hires are a birth-death process, started at its equilibrium vacancy rate.
+  void staffing(ServiceRuntime& st) {
+    const TeamSpec& team = st.spec.team;
+    double establishment = team.fte;
+    double permanent = st.permanent;
+    std::size_t next_change = 0;
+    for (;;) {
+      const double t = now();
+      const double vacant = std::max(0.0, establishment - permanent);
+      const double leave_rate = permanent * team.turnover_per_year / 365.25;
+      const double hire_rate = vacant > 0.0 ? std::max(1.0, vacant) / team.recruitment_days : 0.0;
+      const double total = leave_rate + hire_rate;
+      const double next_turnover = total > 0.0 ? t + st.workforce_rng.exponential(1.0 / total) : never;
+      const double next_schedule = next_change < team.schedule.size() ? team.schedule[next_change].from_day : never;
+      if (next_turnover == never && next_schedule == never) return;
+      if (next_schedule <= next_turnover) {
+        sg4::this_actor::sleep_until(next_schedule);
+        establishment = team.schedule[next_change++].fte;
+        // A cut removes posts at once; without turnover every post is filled.
+        permanent = team.turnover_per_year > 0.0 ? std::min(permanent, establishment) : establishment;
       } else {
-        // Bring the team's virtual clock up to now at the old pace, then wake it to work at the new one.
-        st.virtual_time += pace(st) * (change.from_day - st.last_update);
-        st.last_update = change.from_day;
-        st.fte = change.fte;
-        st.capacity = caseload_capacity(st.spec, change.fte);
-        signal(st);
+        sg4::this_actor::sleep_until(next_turnover);
+        if (st.workforce_rng.uniform01() * total < leave_rate) {
+          permanent -= 1.0;
+        } else {
+          permanent += std::min(1.0, vacant);
+        }
       }
+      ++events_;
+      set_staff(st, permanent, establishment);
     }
   }
+
+  // Staff in post: the permanent staff plus agency cover of part of the vacancies.
+  void set_staff(ServiceRuntime& st, double permanent, double establishment) {
+    const double t = now();
+    st.permanent = permanent;
+    const double agency = st.spec.team.agency_cover * std::max(0.0, establishment - permanent);
+    const double fte = permanent + agency;
+    recorder_.staff_changed(t, st.index, fte, agency);
+    if (st.spec.kind == ServiceKind::screening_queue) {
+      const int before = st.on_duty;
+      st.on_duty = static_cast<int>(std::lround(fte));
+      // Screeners coming on duty wake up; idle ones take waiting items at once.
+      for (int i = before; i < st.on_duty; ++i) {
+        if (st.screeners[i].off_duty) {
+          st.screeners[i].wake->release();
+        } else if (st.idle.count(i) != 0 && !st.queue.empty()) {
+          hand_over(st, i, st.queue.pop());
+        }
+      }
+    } else if (st.spec.kind == ServiceKind::caseload_team) {
+      // Bring the team's virtual clock up to now at the old pace, then wake it to work at the new one.
+      st.virtual_time += pace(st) * (t - st.last_update);
+      st.last_update = t;
+      st.fte = fte;
+      st.capacity = caseload_capacity(st.spec, fte);
+      signal(st);
+    }
+  }
+
 
   const Scenario& scenario_;
   const Pathway& pathway_;

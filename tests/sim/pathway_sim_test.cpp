@@ -267,6 +267,79 @@ cost = "cost"
   EXPECT_NEAR(year2.at("cost/gbp"), 10 * 36525.0 * 365 / 365.25 + 365 * 100.0 + 20 * 365.0 / 7 * 70, 1.0);
 }
 
+// Turnover and vacancies: a birth-death process of permanent staff whose vacant share settles at
+// turnover x recruitment time / (1 + the same); agency staff cover part of the vacancies at a premium.
+TEST(FrontDoorSim, TurnoverLeavesVacanciesThatAgencyStaffPartlyCover) {
+  const std::string scenario = R"(name = "workforce"
+version = "1"
+description = "a large team with turnover"
+[simulation]
+years = 10
+warmup_days = 365
+[population]
+children = 10000
+[sources.other]
+contacts_per_day = 1.0
+[service.team]
+kind = "caseload_team"
+entry = true
+team = { fte = 200, turnover_per_year = 0.5, recruitment_days = 365.25, agency_cover = 0.6 }
+work = { distribution = "fixed", mean_days = 1 }
+duration = { distribution = "fixed", mean_days = 20 }
+cost = { per_fte_year = 50000 }
+[service.done]
+kind = "exit"
+[route.out]
+from = "team"
+to = "done"
+[costs]
+agency_premium = 0.5
+[reporting]
+cost = "cost"
+)";
+  // Vacant share 0.5 / 1.5 = 1/3: about 133 permanent staff and 0.6 x 67 = 40 agency, 173 in post.
+  const auto results = run(load_scenario_text(scenario, "workforce.toml"), 4);
+  const std::vector<double> staff = values_of(results, "team_staff_fte_mean");
+  const std::vector<double> agency = values_of(results, "team_agency_fte_mean");
+  EXPECT_NEAR(mean(staff), 200.0 * (2.0 / 3.0) + 0.6 * 200.0 / 3.0, 3.0);
+  EXPECT_NEAR(mean(agency), 0.6 * 200.0 / 3.0, 3.0);
+  // Without turnover the team is always at establishment, with no agency staff, and costs less.
+  const auto stable = run(load_scenario_text(scenario, "workforce.toml", {{"service.team.team.turnover_per_year", "0"}}), 1);
+  EXPECT_DOUBLE_EQ(summary_value(stable.at(0), "team_staff_fte_mean"), 200.0);
+  EXPECT_DOUBLE_EQ(summary_value(stable.at(0), "team_agency_fte_mean"), 0.0);
+  double cost_with_turnover = 0.0;
+  for (const auto& a : results.at(0).annual) {
+    if (a.year == 5 && a.measure == "cost") cost_with_turnover = a.value;
+  }
+  // Staff cost a year: in post x 50,000, plus the agency premium: (173.3 + 0.5 x 40) x 50,000 = 9.67 million,
+  // against 200 x 50,000 = 10 million at establishment (rounded to a tenth of a year's noise).
+  EXPECT_NEAR(cost_with_turnover, (173.3 + 0.5 * 40.0) * 50000.0, 0.05 * 9.67e6);
+}
+
+// Cutting a team's FTE raises its caseloads and unallocated cases and lengthens its work (the England baseline's
+// assessment team, from 60 to 45 FTE: it still has the worker-days its assessments need, but its caseload cap of
+// 15 per FTE no longer holds the 790 assessments open at a time, so cases wait unallocated).
+TEST(FrontDoorSim, CuttingFteRaisesCaseloadsAndLengthensAssessments) {
+  const std::vector<Override> shorter{{"simulation.years", "5"}, {"simulation.warmup_days", "730"}};
+  std::vector<Override> cut = shorter;
+  cut.push_back({"service.assessment.team.fte", "45"});
+  const auto base = run(load_scenario(source_path("scenarios/england_baseline.toml"), shorter), 2);
+  const auto less = run(load_scenario(source_path("scenarios/england_baseline.toml"), cut), 2);
+  EXPECT_GT(mean(values_of(less, "assessment_caseload_per_fte")), 1.05 * mean(values_of(base, "assessment_caseload_per_fte")));
+  EXPECT_GT(mean(values_of(less, "assessment_queue_mean")), mean(values_of(base, "assessment_queue_mean")) + 10.0);
+  EXPECT_GT(mean(values_of(less, "assessment_wait_days_mean")), 1.0);
+  auto median_duration = [](const std::vector<ReplicationResult>& results) {
+    std::vector<double> v;
+    for (const auto& r : results) {
+      for (const auto& a : r.annual) {
+        if (a.year == 5 && a.measure == "assessment_duration_median") v.push_back(a.value);
+      }
+    }
+    return mean(v);
+  };
+  EXPECT_GT(median_duration(less), median_duration(base) + 5.0);
+}
+
 // A cut in FTE part-way through slows the cases already open, not only the new ones.
 TEST(FrontDoorSim, StaffScheduleChangesThePaceOfOpenCases) {
   const std::string scenario = R"(name = "cut"
