@@ -8,6 +8,7 @@
 //   A  frontdoor's engine on scenarios/validation/mmc_front_door.toml (M/M/c: 70 a day, 0.1 day, 8 screeners)
 //   B  the hand-written S4U reference (mmc_reference.hpp), same M/M/c, per-screener hand-off (as frontdoor does)
 //   B2 the same reference with one shared counting semaphore instead of the hand-off
+//   C1 frontdoor's engine on scenarios/england_baseline.toml, first year only (years=1, no warm-up)
 //   C  frontdoor's engine on scenarios/england_baseline.toml (100,000 children, 10 years)
 //   D  the whole `frontdoor run <mmc scenario> --out DIR --force -q` process
 // Every simulation runs in a fresh child process made with fork() (SimGrid allows one sg4::Engine per process,
