@@ -7,7 +7,8 @@
 // the contact was created, so that ties of both are first come, first served and the order never depends on
 // memory addresses or hash order.
 #include <cstdint>
-#include <queue>
+#include <algorithm>
+#include <deque>
 #include <vector>
 
 #include "models/scenario.hpp"
@@ -32,24 +33,30 @@ struct Contact {
   EventKey key() const { return EventKey{arrival_day, priority, id}; }
 };
 
-/// First come, first served queue of contacts ordered by Contact::key().
+/// First come, first served queue of contacts ordered by Contact::key(). Kept as a sorted deque: contacts join in
+/// nondecreasing time, so a push is almost always an append (O(1)); an out-of-order key is inserted in place.
 class ScreeningQueue {
  public:
-  void push(const Contact& contact) { heap_.push(contact); }
+  void push(const Contact& contact) {
+    if (items_.empty() || !(contact.key() < items_.back().key())) {
+      items_.push_back(contact);
+      return;
+    }
+    const auto at = std::upper_bound(items_.begin(), items_.end(), contact,
+                                     [](const Contact& a, const Contact& b) { return a.key() < b.key(); });
+    items_.insert(at, contact);
+  }
   /// Removes and returns the contact with the smallest key. Precondition: !empty().
   Contact pop() {
-    Contact next = heap_.top();
-    heap_.pop();
+    Contact next = items_.front();
+    items_.pop_front();
     return next;
   }
-  bool empty() const { return heap_.empty(); }
-  std::size_t size() const { return heap_.size(); }
+  bool empty() const { return items_.empty(); }
+  std::size_t size() const { return items_.size(); }
 
  private:
-  struct Later {
-    bool operator()(const Contact& a, const Contact& b) const { return b.key() < a.key(); }
-  };
-  std::priority_queue<Contact, std::vector<Contact>, Later> heap_;
+  std::deque<Contact> items_;
 };
 
 }  // namespace frontdoor

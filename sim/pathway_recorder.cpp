@@ -1,6 +1,7 @@
 #include "sim/pathway_recorder.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -74,9 +75,29 @@ PathwayRecorder::PathwayRecorder(const Scenario& scenario, const SimCalendar& ca
   yearly_.durations_wd.assign(n, std::vector<std::vector<double>>(years_));
   yearly_.within = yearly_.within_of = grid(scenario.reporting.size());
   yearly_.from_entries.resize(scenario.reporting.size());
+  // Reserve the post-warm-up waits each service will collect (traffic equations, plus a margin), so that a
+  // decade's 250,000 waits are not copied again and again as the vector grows.
+  std::array<double, 6> per_day{};
+  for (const auto& src : scenario.sources) per_day[static_cast<int>(src.kind)] = src.contacts_per_day;
+  const std::vector<double> rates = expected_arrival_rates(pathway_, per_day);
+  for (std::size_t s = 0; s < n && s < rates.size(); ++s) {
+    const double expected = rates[s] * (calendar.horizon_days() - scenario.simulation.warmup_days);
+    if (std::isfinite(expected) && expected < 5e7) services_[s].waits_after_warmup.reserve(static_cast<std::size_t>(1.05 * expected));
+  }
+  yearly_.keeps_durations.assign(n, 0);
+  yearly_.within_ending_at.resize(n);
+  yearly_.within_starting_at.resize(n);
+  for (std::size_t i = 0; i < scenario.reporting.size(); ++i) {
+    const ReportMeasure& m = scenario.reporting[i];
+    if (m.type == ReportMeasure::Type::median_wd) yearly_.keeps_durations[m.service] = 1;
+    if (m.type == ReportMeasure::Type::within_wd) {
+      yearly_.within_ending_at[m.service].push_back(static_cast<int>(i));
+      if (m.from >= 0) yearly_.within_starting_at[m.from].push_back(static_cast<int>(i));
+    }
+  }
 }
 
-int PathwayRecorder::month_of(double t) {
+int PathwayRecorder::advance_month(double t) {
   // Times never decrease, so the cursor only moves forward; the levels just before the first event of a new
   // year are those at the year's end.
   while (month_cursor_ + 1 < calendar_.month_count() && t >= calendar_.month_start(month_cursor_ + 1)) {
@@ -88,6 +109,9 @@ int PathwayRecorder::month_of(double t) {
     snapshot_year_end(years_ - 1);
     final_snapshot_taken_ = true;
   }
+  next_boundary_ = month_cursor_ + 1 < calendar_.month_count() ? calendar_.month_start(month_cursor_ + 1)
+                                                               : static_cast<double>(calendar_.horizon_days());
+  if (final_snapshot_taken_) next_boundary_ = std::numeric_limits<double>::infinity();
   return month_cursor_;
 }
 
@@ -113,10 +137,8 @@ void PathwayRecorder::entered(double t, int service, std::uint64_t case_id) {
   rec.entries[m] += 1.0;
   if (scenario_ != nullptr) {
     yearly_.entries[service][m / 12] += 1.0;
-    for (std::size_t i = 0; i < scenario_->reporting.size(); ++i) {
-      if (scenario_->reporting[i].type == ReportMeasure::Type::within_wd && scenario_->reporting[i].from == service) {
-        yearly_.from_entries[i].emplace(case_id, t);  // the first entry counts: re-entries do not restart the clock
-      }
+    for (int i : yearly_.within_starting_at[service]) {
+      yearly_.from_entries[i].emplace(case_id, t);  // the first entry counts: re-entries do not restart the clock
     }
   }
   if (t >= warmup_days_) ++rec.entries_after_warmup;
@@ -150,11 +172,11 @@ void PathwayRecorder::finished(double t, int service, int decision, double enter
     const int y = m / 12;
     yearly_.finished[service][y] += 1.0;
     if (decision >= 0) yearly_.decisions[service][decision][static_cast<int>(source)][y] += 1.0;
-    const double wd = working_days_->between(entered_at, t);
-    yearly_.durations_wd[service][y].push_back(wd);
-    for (std::size_t i = 0; i < scenario_->reporting.size(); ++i) {
+    const bool wants = yearly_.keeps_durations[service] || !yearly_.within_ending_at[service].empty();
+    const double wd = wants ? working_days_->between(entered_at, t) : 0.0;
+    if (yearly_.keeps_durations[service]) yearly_.durations_wd[service][y].push_back(wd);
+    for (int i : yearly_.within_ending_at[service]) {
       const ReportMeasure& measure = scenario_->reporting[i];
-      if (measure.type != ReportMeasure::Type::within_wd || measure.service != service) continue;
       double elapsed = wd;
       if (measure.from >= 0) {
         auto it = yearly_.from_entries[i].find(case_id);

@@ -70,7 +70,9 @@ class PathwayRecorder {
     std::vector<std::uint64_t> decisions_after_warmup;
   };
 
-  int month_of(double t);
+  // The calendar month of time `t`; every event calls it, so the common case (same month) is inline.
+  int month_of(double t) { return t < next_boundary_ ? month_cursor_ : advance_month(t); }
+  int advance_month(double t);
   void snapshot_year_end(int year);
   double evaluate(const Selector& selector, int year) const;
   std::vector<AnnualValue> annual_values() const;
@@ -84,6 +86,10 @@ class PathwayRecorder {
     std::vector<std::vector<std::vector<double>>> durations_wd;  // [service][year][case]
     std::vector<std::vector<double>> within, within_of;          // [measure][year]: cases within, cases
     std::vector<std::unordered_map<std::uint64_t, double>> from_entries;  // [measure]: case -> entered `from`
+    // Precomputed per service, so that an event touches only the measures that need it.
+    std::vector<char> keeps_durations;                 // [service]: a median_wd measure reads its durations
+    std::vector<std::vector<int>> within_ending_at;    // [service]: within_wd measures whose work ends there
+    std::vector<std::vector<int>> within_starting_at;  // [service]: within_wd measures measured from there
   };
   const Scenario* scenario_ = nullptr;
   std::unique_ptr<WorkingDays> working_days_;
@@ -95,6 +101,7 @@ class PathwayRecorder {
   const SimCalendar& calendar_;
   double warmup_days_;
   int month_cursor_ = 0;
+  double next_boundary_ = 0.0;  // start of the month after the cursor's (or the horizon)
   std::vector<ServiceRecord> services_;
   std::vector<std::vector<double>> contacts_by_source_;  // [source][month]
   std::uint64_t contacts_after_warmup_ = 0;

@@ -7,7 +7,6 @@
 #include <functional>
 #include <memory>
 #include <queue>
-#include <set>
 #include <simgrid/s4u.hpp>
 
 #include "models/arrivals.hpp"
@@ -70,6 +69,7 @@ class PathwayModel {
         case ServiceKind::screening_queue:
           st.on_duty = static_cast<int>(st.spec.team.fte);
           st.screeners.resize(static_cast<std::size_t>(st.spec.team.max_fte()));
+          st.idle.assign(st.screeners.size(), 0);
           for (int i = 0; i < static_cast<int>(st.screeners.size()); ++i) {
             st.screeners[i].wake = sg4::Semaphore::create(0);
             sg4::Actor::create("screener_" + st.spec.id, council_host_, [this, &st, i] { screen(st, i); })->daemonize();
@@ -155,7 +155,7 @@ class PathwayModel {
     // Screening queue.
     ScreeningQueue queue;
     std::vector<Screener> screeners;
-    std::set<int> idle;
+    std::vector<char> idle;  // per screener: waiting for work on its semaphore
     int on_duty = 0;
     // Caseload teams and timed decision points: one actor, woken by deliveries or by its next due case.
     sg4::SemaphorePtr wake;
@@ -198,16 +198,16 @@ class PathwayModel {
       sg4::this_actor::sleep_until(t);
       ++events_;
       recorder_.contact_arrived(t, source.kind);
-      carry_on(Contact{next_case_id_++, t, source.kind, 0}, pathway_.entry());
+      carry_on(Contact{next_case_id_++, t, source.kind, 0}, pathway_.entry(), t);
     }
   }
 
   // Moves a case that has just arrived at service `s` on through zero-time services, until it joins a queue,
   // leaves, or needs an actor of its own to be held.
-  void carry_on(Contact item, int s) {
+  // `t` is the current time: nothing here blocks, so it stays the same throughout.
+  void carry_on(Contact item, int s, double t) {
     for (int hops = 0; hops < 1000000; ++hops) {
       ServiceRuntime& st = *services_[s];
-      const double t = now();
       recorder_.entered(t, s, item.id);
       switch (st.spec.kind) {
         case ServiceKind::exit:
@@ -228,7 +228,7 @@ class PathwayModel {
           }
           item.arrival_day = t;
           recorder_.started(t, s, t);
-          s = choose_route(st, item);
+          s = choose_route(st, item, t);
           continue;
       }
     }
@@ -236,7 +236,7 @@ class PathwayModel {
   }
 
   // Draws the decision (if the service makes any) and the route, records both, and returns the next service.
-  int choose_route(ServiceRuntime& st, const Contact& item) {
+  int choose_route(ServiceRuntime& st, const Contact& item, double t) {
     int decision = -1;
     if (!st.spec.decisions.empty()) {
       const double u = st.decision_rng.uniform01();
@@ -261,23 +261,29 @@ class PathwayModel {
         }
       }
     }
-    const double t = now();
     recorder_.finished(t, st.index, decision, item.arrival_day, item.source, item.id);
     recorder_.routed(t, route);
     return pathway_.route_target(route);
   }
 
   void enqueue(ServiceRuntime& st, const Contact& item) {
-    auto idle = st.idle.begin();
-    if (idle != st.idle.end() && *idle < st.on_duty) {
-      hand_over(st, *idle, item);
+    // The lowest-numbered idle screener on duty takes it (screener counts are small: a scan is cheapest).
+    int idle = -1;
+    for (int i = 0; i < st.on_duty; ++i) {
+      if (st.idle[i]) {
+        idle = i;
+        break;
+      }
+    }
+    if (idle >= 0) {
+      hand_over(st, idle, item);
     } else {
       st.queue.push(item);
     }
   }
 
   void hand_over(ServiceRuntime& st, int screener, const Contact& item) {
-    st.idle.erase(screener);
+    st.idle[screener] = 0;
     st.screeners[screener].handed = item;
     st.screeners[screener].wake->release();
   }
@@ -298,7 +304,7 @@ class PathwayModel {
       if (!st.queue.empty()) {
         item = st.queue.pop();
       } else {
-        st.idle.insert(i);
+        st.idle[i] = 1;
         self.wake->acquire();
         ++events_;
         item = self.handed;
@@ -306,7 +312,8 @@ class PathwayModel {
       recorder_.started(now(), st.index, item.arrival_day);
       sg4::this_actor::sleep_for(st.spec.work.sample(st.work_rng));
       ++events_;
-      carry_on(item, choose_route(st, item));
+      const double t = now();
+      carry_on(item, choose_route(st, item, t), t);
     }
   }
 
@@ -351,7 +358,7 @@ class PathwayModel {
         const Contact item = st.due.top().item;
         st.due.pop();
         st.demand = st.due.empty() ? 0.0 : st.demand - demand;
-        carry_on(item, choose_route(st, item));
+        carry_on(item, choose_route(st, item, t), t);
       }
       for (const Contact& item : st.inbox) st.unallocated.push_back(item);
       st.inbox.clear();
@@ -377,7 +384,7 @@ class PathwayModel {
       while (!st.due.empty() && st.due.top().at <= t) {
         const Contact item = st.due.top().item;
         st.due.pop();
-        carry_on(item, choose_route(st, item));
+        carry_on(item, choose_route(st, item, t), t);
       }
       for (const Contact& item : st.inbox) {
         recorder_.started(t, st.index, item.arrival_day);
@@ -437,7 +444,7 @@ class PathwayModel {
       for (int i = before; i < st.on_duty; ++i) {
         if (st.screeners[i].off_duty) {
           st.screeners[i].wake->release();
-        } else if (st.idle.count(i) != 0 && !st.queue.empty()) {
+        } else if (st.idle[i] && !st.queue.empty()) {
           hand_over(st, i, st.queue.pop());
         }
       }
