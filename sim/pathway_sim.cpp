@@ -195,7 +195,8 @@ class PathwayModel {
     for (;;) {
       t = process.next_after(t, stream);
       if (t == never) return;
-      sg4::this_actor::sleep_until(t);
+      // SimGrid cannot time a wait shorter than its precision (1e-9 day); such a contact arrives at once.
+      if (t - now() >= 1e-9) sg4::this_actor::sleep_until(t);
       ++events_;
       recorder_.contact_arrived(t, source.kind);
       carry_on(Contact{next_case_id_++, t, source.kind, 0}, pathway_.entry(), t);
@@ -310,7 +311,8 @@ class PathwayModel {
         item = self.handed;
       }
       recorder_.started(now(), st.index, item.arrival_day);
-      sg4::this_actor::sleep_for(st.spec.work.sample(st.work_rng));
+      const double work = st.spec.work.sample(st.work_rng);
+      if (work >= 1e-9) sg4::this_actor::sleep_for(work);  // below SimGrid's precision: done at once
       ++events_;
       const double t = now();
       carry_on(item, choose_route(st, item, t), t);
