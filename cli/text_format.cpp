@@ -153,6 +153,13 @@ std::string describe_scenario(const Scenario& s) {
       out << "\n";
     }
   }
+  if (!s.changes.empty()) {
+    out << "\nChanges over time:\n";
+    for (const auto& change : s.changes) {
+      out << "  from " << format_date(calendar.date_of(static_cast<int>(change.from_day))) << " (day "
+          << human_number(change.from_day) << ")" << (change.label.empty() ? "" : ": " + change.label) << "\n";
+    }
+  }
   if (!s.overrides.empty()) {
     out << "\nOverrides:\n";
     for (const auto& o : s.overrides) out << "  --set " << o.key << "=" << o.value << "\n";

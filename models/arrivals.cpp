@@ -5,24 +5,36 @@
 
 namespace frontdoor {
 
-ArrivalProcess::ArrivalProcess(const SourceSpec& spec, const SimCalendar& calendar) : spec_(spec), calendar_(calendar) {}
+ArrivalProcess::ArrivalProcess(const SourceSpec& spec, const SimCalendar& calendar)
+    : ArrivalProcess(std::vector<std::pair<double, SourceSpec>>{{0.0, spec}}, calendar) {}
+
+ArrivalProcess::ArrivalProcess(std::vector<std::pair<double, SourceSpec>> segments, const SimCalendar& calendar)
+    : segments_(std::move(segments)), spec_(segments_.front().second), calendar_(calendar) {}
+
+const SourceSpec& ArrivalProcess::spec_on_day(int day) const {
+  for (auto it = segments_.rbegin(); it != segments_.rend(); ++it) {
+    if (day >= it->first) return it->second;
+  }
+  return spec_;
+}
 
 double ArrivalProcess::rate_on_day(int day) const {
-  if (spec_.follows_school_calendar && calendar_.is_school_holiday(day)) return spec_.contacts_per_day * spec_.holiday_factor;
-  return spec_.contacts_per_day;
+  const SourceSpec& spec = segments_.size() == 1 ? spec_ : spec_on_day(day);
+  if (spec.follows_school_calendar && calendar_.is_school_holiday(day)) return spec.contacts_per_day * spec.holiday_factor;
+  return spec.contacts_per_day;
 }
 
 double ArrivalProcess::next_after(double now, RandomStream& stream) {
   constexpr double never = std::numeric_limits<double>::infinity();
   const double horizon = calendar_.horizon_days();
-  if (spec_.contacts_per_day <= 0.0) return never;
+  if (segments_.size() == 1 && spec_.contacts_per_day <= 0.0) return never;
   if (spec_.pattern == ArrivalPattern::deterministic) {
     // Computed from the count rather than accumulated, so that arrival k is exactly k / rate.
     const double t = static_cast<double>(emitted_++) / spec_.contacts_per_day;
     return t < horizon ? t : never;
   }
   double remaining = stream.exponential(1.0);  // in units of the integrated rate
-  if (!spec_.follows_school_calendar) {
+  if (segments_.size() == 1 && !spec_.follows_school_calendar) {
     const double t = now + remaining / spec_.contacts_per_day;
     return t < horizon ? t : never;
   }

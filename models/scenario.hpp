@@ -3,6 +3,7 @@
 // which checks every value's type and range and the pathway's structure; code downstream may trust it.
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,17 @@ struct ParameterRecord {
   std::string origin;  ///< "file:line", "--set ..." or "default"
 };
 
+struct Scenario;
+
+/// A change of policy or demand from a given day: the scenario as it stands from then on (cumulative with the
+/// earlier changes). Declared as [[change]] tables; only rates, staffing, caseload caps, durations, decision
+/// shares and route probabilities may change, never the pathway's shape, the costs or the reporting.
+struct Epoch {
+  double from_day = 0.0;  ///< a whole day, after day 0
+  std::string label;
+  std::shared_ptr<const Scenario> scenario;
+};
+
 struct Scenario {
   std::string name;
   std::string version;
@@ -50,6 +62,15 @@ struct Scenario {
   std::vector<ReportMeasure> reporting;  ///< the yearly measures of annual.csv, in declaration order
   std::vector<Override> overrides;
   std::vector<ParameterRecord> parameters;
+  std::vector<Epoch> changes;  ///< in increasing from_day
+
+  /// The scenario in force at time `day`: this one, or the last change that has started.
+  const Scenario& at(double day) const {
+    for (auto it = changes.rbegin(); it != changes.rend(); ++it) {
+      if (day >= it->from_day) return *it->scenario;
+    }
+    return *this;
+  }
 
   SimCalendar make_calendar() const { return SimCalendar(simulation.start_date, simulation.years, school_holidays); }
 };

@@ -68,6 +68,7 @@ struct LoadContext {
   std::vector<std::string> problems;
   std::vector<ParameterRecord> parameters;
   std::vector<std::string> file_order;  // included files, then the scenario
+  const Pathway* order_like = nullptr;   // a change's pathway keeps its scenario's order (its copy has no lines)
 
   // The override that set `key` or one of its parents/children, if any.
   const Override* override_for(const std::string& key) const {
@@ -273,9 +274,11 @@ class TableReader {
 };
 
 // Applies one override to the parsed document, creating tables along the path as needed.
-void apply_override(toml::table& root, const Override& o, LoadContext& ctx) {
+// Sets the dotted `key` of the document to `value`, creating tables along the path as needed. Returns an empty
+// string, or why it cannot.
+std::string set_dotted(toml::table& root, const std::string& key, const toml::node& value) {
   std::vector<std::string> parts;
-  std::stringstream in(o.key);
+  std::stringstream in(key);
   for (std::string part; std::getline(in, part, '.');) parts.push_back(part);
   toml::table* table = &root;
   for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
@@ -284,13 +287,14 @@ void apply_override(toml::table& root, const Override& o, LoadContext& ctx) {
       table->insert(parts[i], toml::table{});
       next = table->get(parts[i]);
     }
-    if (!next->is_table()) {
-      ctx.problems.push_back("--set " + o.key + "=" + o.value + ": " + o.key + ": cannot be set, because " +
-                             parts[i] + " is " + describe_node(*next) + ", not a table");
-      return;
-    }
+    if (!next->is_table()) return key + ": cannot be set, because " + parts[i] + " is " + describe_node(*next) + ", not a table";
     table = next->as_table();
   }
+  value.visit([&](auto&& v) { table->insert_or_assign(parts.back(), v); });
+  return "";
+}
+
+void apply_override(toml::table& root, const Override& o, LoadContext& ctx) {
   // The value is read as TOML (numbers, booleans, quoted strings, arrays); anything else is taken as text.
   toml::table parsed;
   try {
@@ -299,7 +303,8 @@ void apply_override(toml::table& root, const Override& o, LoadContext& ctx) {
     parsed = toml::table{};
     parsed.insert("v", o.value);
   }
-  parsed.get("v")->visit([&](auto&& value) { table->insert_or_assign(parts.back(), value); });
+  const std::string error = set_dotted(root, o.key, *parsed.get("v"));
+  if (!error.empty()) ctx.problems.push_back("--set " + o.key + "=" + o.value + ": " + error);
 }
 
 void read_sources(TableReader sources, Scenario& scenario) {
@@ -530,10 +535,23 @@ Pathway read_pathway(TableReader& top, double horizon_days) {
     const auto rank = std::find(ctx.file_order.begin(), ctx.file_order.end(), file) - ctx.file_order.begin();
     return std::make_pair(rank, colon == std::string::npos ? 0L : std::atol(where.c_str() + colon + 1));
   };
-  std::stable_sort(services.begin(), services.end(),
-                   [&](const ServiceSpec& a, const ServiceSpec& b) { return order(a.where) < order(b.where); });
-  std::stable_sort(routes.begin(), routes.end(),
-                   [&](const RouteSpec& a, const RouteSpec& b) { return order(a.where) < order(b.where); });
+  if (const Pathway* like = ctx.order_like) {
+    auto route_index = [&](const std::string& id) {
+      for (std::size_t r = 0; r < like->routes().size(); ++r) {
+        if (like->routes()[r].id == id) return r;
+      }
+      return like->routes().size();
+    };
+    std::stable_sort(services.begin(), services.end(),
+                     [&](const ServiceSpec& a, const ServiceSpec& b) { return like->find(a.id) < like->find(b.id); });
+    std::stable_sort(routes.begin(), routes.end(),
+                     [&](const RouteSpec& a, const RouteSpec& b) { return route_index(a.id) < route_index(b.id); });
+  } else {
+    std::stable_sort(services.begin(), services.end(),
+                     [&](const ServiceSpec& a, const ServiceSpec& b) { return order(a.where) < order(b.where); });
+    std::stable_sort(routes.begin(), routes.end(),
+                     [&](const RouteSpec& a, const RouteSpec& b) { return order(a.where) < order(b.where); });
+  }
   return Pathway(std::move(services), std::move(routes));
 }
 
@@ -664,6 +682,7 @@ Scenario read_scenario(const toml::table& root, LoadContext& ctx) {
     ctx.problem(sources.node(), "sources", "no contacts would arrive: every source has contacts_per_day 0");
   }
 
+  top.consume("change");  // read by read_scenario_with_changes
   scenario.pathway = read_pathway(top, horizon);
   TableReader costs = top.table("costs");
   scenario.agency_premium = costs.number("agency_premium", 0.0, 0.0, 5.0, "extra share over a permanent worker");
@@ -674,6 +693,125 @@ Scenario read_scenario(const toml::table& root, LoadContext& ctx) {
   if (ctx.problems.empty()) {
     // The structure is checked once every value is known to be well-formed.
     for (auto& problem : scenario.pathway.validate()) ctx.problems.push_back(problem);
+  }
+  return scenario;
+}
+
+// One [[change]] as declared.
+struct ChangeDecl {
+  double from_day = 0.0;
+  std::string label;
+  std::string where;
+  std::vector<std::pair<std::string, const toml::node*>> sets;
+};
+
+// Only these may change over time: the rest would change the shape of the run, not a lever.
+bool changeable(const std::string& key) {
+  std::vector<std::string> parts;
+  std::stringstream in(key);
+  for (std::string part; std::getline(in, part, '.');) parts.push_back(part);
+  if (parts.size() >= 3 && parts[0] == "sources") return true;
+  if (parts.size() >= 3 && parts[0] == "service") {
+    return parts[2] == "team" || parts[2] == "work" || parts[2] == "duration" || parts[2] == "delay" ||
+           parts[2] == "decisions";
+  }
+  return parts.size() == 3 && parts[0] == "route" && parts[2] == "probability";
+}
+
+std::vector<ChangeDecl> read_changes(const toml::table& root, LoadContext& ctx, const Scenario& base) {
+  std::vector<ChangeDecl> changes;
+  const toml::node* node = root.get("change");
+  if (node == nullptr) return changes;
+  const toml::array* list = node->as_array();
+  if (list == nullptr) {
+    ctx.problem(node, "change", "expected [[change]] tables");
+    return changes;
+  }
+  const SimCalendar calendar(base.simulation.start_date, base.simulation.years, {});
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string key = "change[" + std::to_string(i) + "]";
+    const toml::node& entry = *list->get(i);
+    if (!entry.is_table()) {
+      ctx.problem(&entry, key, "expected a table { from_year = ..., set = { ... } }");
+      continue;
+    }
+    TableReader t(ctx, entry.as_table(), key);
+    ChangeDecl change;
+    change.where = ctx.where(&entry, key);
+    change.label = t.text("label", "");
+    if (t.has("from_year") == t.has("from_day")) {
+      ctx.problem(&entry, key, "needs exactly one of from_year and from_day");
+    } else if (t.has("from_year")) {
+      const int year = t.integer("from_year", 2, 2, base.simulation.years, "year of the run");
+      change.from_day = calendar.month_start(12 * (year - 1));
+    } else {
+      change.from_day = t.integer("from_day", 1, 1, calendar.horizon_days() - 1, "days");
+    }
+    if (!changes.empty() && change.from_day <= changes.back().from_day) {
+      ctx.problem(&entry, key, "changes must start on increasing days");
+    }
+    const toml::node* set = entry.as_table()->get("set");
+    t.consume("set");
+    if (set == nullptr || !set->is_table() || set->as_table()->empty()) {
+      ctx.problem(&entry, key + ".set", "expected a table of \"dotted.key\" = value");
+    } else {
+      for (const auto& [k, v] : *set->as_table()) {
+        const std::string dotted(k.str());
+        if (!changeable(dotted)) {
+          ctx.problem(&v, key + ".set." + dotted,
+                      "cannot change over time: only sources, a service's team, work, duration, delay and decisions, "
+                      "and route probabilities can");
+        }
+        change.sets.emplace_back(dotted, &v);
+      }
+    }
+    t.finish();
+    changes.push_back(change);
+  }
+  return changes;
+}
+
+// A change may alter values, never the pathway's shape.
+std::string same_shape(const Pathway& a, const Pathway& b) {
+  if (a.services().size() != b.services().size() || a.routes().size() != b.routes().size()) return "changes the pathway";
+  for (std::size_t s = 0; s < a.services().size(); ++s) {
+    const ServiceSpec& x = a.services()[s];
+    const ServiceSpec& y = b.services()[s];
+    if (x.id != y.id || x.kind != y.kind || x.decisions.size() != y.decisions.size() ||
+        x.delay.has_value() != y.delay.has_value()) {
+      return "changes service " + x.id;
+    }
+    for (std::size_t d = 0; d < x.decisions.size(); ++d) {
+      if (x.decisions[d].name != y.decisions[d].name) return "changes the decisions of " + x.id;
+    }
+  }
+  return "";
+}
+
+// The scenario, then each [[change]]: the document with every change so far applied, read and checked again.
+Scenario read_scenario_with_changes(const toml::table& root, LoadContext& ctx) {
+  Scenario scenario = read_scenario(root, ctx);
+  if (!ctx.problems.empty()) return scenario;
+  const std::vector<ChangeDecl> changes = read_changes(root, ctx, scenario);
+  if (!ctx.problems.empty()) return scenario;
+  toml::table current = root;
+  current.erase("change");
+  for (const ChangeDecl& change : changes) {
+    for (const auto& [key, value] : change.sets) {
+      const std::string error = set_dotted(current, key, *value);
+      if (!error.empty()) ctx.problems.push_back(change.where + ": set: " + error);
+    }
+    LoadContext epoch_ctx;
+    epoch_ctx.file = ctx.file;
+    epoch_ctx.order_like = &scenario.pathway;
+    auto epoch = std::make_shared<Scenario>(read_scenario(current, epoch_ctx));
+    const std::string prefix = change.where + ": in the change from day " + std::to_string(static_cast<int>(change.from_day)) + ": ";
+    for (const auto& problem : epoch_ctx.problems) ctx.problems.push_back(prefix + problem);
+    if (epoch_ctx.problems.empty()) {
+      const std::string shape = same_shape(scenario.pathway, epoch->pathway);
+      if (!shape.empty()) ctx.problems.push_back(prefix + shape);
+    }
+    scenario.changes.push_back({change.from_day, change.label, epoch});
   }
   return scenario;
 }
@@ -777,7 +915,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
   ctx.file_order = included.includes;
   ctx.file_order.push_back(display_name);
   for (const auto& o : overrides) apply_override(root, o, ctx);
-  Scenario scenario = read_scenario(root, ctx);
+  Scenario scenario = read_scenario_with_changes(root, ctx);
   if (!ctx.problems.empty()) throw ScenarioError(ctx.problems);
   scenario.file = display_name;
   scenario.file_hash = hash;

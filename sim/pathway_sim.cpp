@@ -50,15 +50,30 @@ class PathwayModel {
     council_host_ = zone->create_host("council", 1.0);
     zone->seal();
     for (int s = 0; s < static_cast<int>(pathway_.services().size()); ++s) {
-      services_.push_back(std::make_unique<ServiceRuntime>(pathway_, s, seed_));
+      services_.push_back(std::make_unique<ServiceRuntime>(scenario_, s, seed_));
     }
 
     const double horizon = calendar_.horizon_days();
     sg4::Actor::create("horizon", council_host_, [horizon] { sg4::this_actor::sleep_until(horizon); });
-    for (const SourceSpec& source : scenario_.sources) {
-      if (source.contacts_per_day <= 0.0) continue;
-      sg4::Actor::create(std::string("source_") + source_name(source.kind), council_host_,
-                         [this, source] { arrivals(source); })
+    for (SourceKind kind : all_sources) {
+      // The source's rate in the scenario and in each change (0 where it is not declared).
+      std::vector<std::pair<double, SourceSpec>> segments;
+      bool any = false;
+      auto add = [&](double from_day, const Scenario& s) {
+        SourceSpec spec;
+        spec.kind = kind;
+        spec.contacts_per_day = 0.0;
+        for (const auto& declared : s.sources) {
+          if (declared.kind == kind) spec = declared;
+        }
+        any = any || spec.contacts_per_day > 0.0;
+        segments.emplace_back(from_day, spec);
+      };
+      add(0.0, scenario_);
+      for (const auto& change : scenario_.changes) add(change.from_day, *change.scenario);
+      if (!any) continue;
+      sg4::Actor::create(std::string("source_") + source_name(kind), council_host_,
+                         [this, segments] { arrivals(segments); })
           ->daemonize();
     }
     for (auto& service : services_) {
@@ -68,7 +83,7 @@ class PathwayModel {
       switch (st.spec.kind) {
         case ServiceKind::screening_queue:
           st.on_duty = static_cast<int>(st.spec.team.fte);
-          st.screeners.resize(static_cast<std::size_t>(st.spec.team.max_fte()));
+          st.screeners.resize(static_cast<std::size_t>(st.max_fte));
           st.idle.assign(st.screeners.size(), 0);
           for (int i = 0; i < static_cast<int>(st.screeners.size()); ++i) {
             st.screeners[i].wake = sg4::Semaphore::create(0);
@@ -88,7 +103,7 @@ class PathwayModel {
           break;
       }
       const TeamSpec& team = st.spec.team;
-      if (!team.schedule.empty() || team.turnover_per_year > 0.0) {
+      if (!st.establishment.empty() || team.turnover_per_year > 0.0) {
         st.permanent = std::round(team.fte * (1.0 - team.equilibrium_vacancy()));
         set_staff(st, st.permanent, team.fte);
         sg4::Actor::create("staffing_" + st.spec.id, council_host_, [this, &st] { staffing(st); })->daemonize();
@@ -111,15 +126,52 @@ class PathwayModel {
   };
 
   struct ServiceRuntime {
-    ServiceRuntime(const Pathway& pathway, int s, std::uint64_t seed)
+    ServiceRuntime(const Scenario& scenario, int s, std::uint64_t seed)
         : index(s),
-          spec(pathway.services()[s]),
+          spec(scenario.pathway.services()[s]),
           work_rng(seed, stream_purpose(spec.id, "work")),
           duration_rng(seed, stream_purpose(spec.id, "duration")),
           decision_rng(seed, stream_purpose(spec.id, "decision")),
           workforce_rng(seed, stream_purpose(spec.id, "workforce")) {
-      // For each decision (or the single "any decision") and each source, the applicable routes with their
-      // cumulative probabilities.
+      // The service as each [[change]] leaves it, from day 0 on.
+      epochs.push_back(Epoch{0.0, &spec, routing_table(scenario.pathway, s)});
+      for (const auto& change : scenario.changes) {
+        epochs.push_back(
+            Epoch{change.from_day, &change.scenario->pathway.services()[s], routing_table(change.scenario->pathway, s)});
+      }
+      // The establishment over time: each epoch's own schedule within its span, and its FTE when it starts.
+      for (std::size_t e = 0; e < epochs.size(); ++e) {
+        const double begin = epochs[e].from_day;
+        const double end = e + 1 < epochs.size() ? epochs[e + 1].from_day : never;
+        if (e > 0) establishment.push_back({begin, epochs[e].spec->team.fte_at(begin)});
+        for (const auto& change : epochs[e].spec->team.schedule) {
+          if (change.from_day > begin && change.from_day < end) establishment.push_back(change);
+        }
+        max_fte = std::max(max_fte, epochs[e].spec->team.max_fte());
+      }
+    }
+
+    using RoutingTable = std::vector<std::array<std::vector<std::pair<double, int>>, all_sources.size()>>;
+    struct Epoch {
+      double from_day;
+      const ServiceSpec* spec;
+      RoutingTable routing;
+    };
+
+    // The service as it stands at time `t`.
+    const Epoch& at(double t) const {
+      if (epochs.size() == 1) return epochs.front();
+      for (auto it = epochs.rbegin(); it != epochs.rend(); ++it) {
+        if (t >= it->from_day) return *it;
+      }
+      return epochs.front();
+    }
+
+    // For each decision (or the single "any decision") and each source, the applicable routes with their
+    // cumulative probabilities.
+    static RoutingTable routing_table(const Pathway& pathway, int s) {
+      const ServiceSpec& spec = pathway.services()[s];
+      RoutingTable routing;
       const std::size_t decisions = std::max<std::size_t>(spec.decisions.size(), 1);
       routing.resize(decisions);
       for (std::size_t d = 0; d < decisions; ++d) {
@@ -137,6 +189,7 @@ class PathwayModel {
           }
         }
       }
+      return routing;
     }
 
     static std::uint64_t stream_purpose(const std::string& id, const char* what) {
@@ -151,7 +204,9 @@ class PathwayModel {
     RandomStream decision_rng;
     RandomStream workforce_rng;
     double permanent = 0.0;  // permanent staff in post
-    std::vector<std::array<std::vector<std::pair<double, int>>, all_sources.size()>> routing;
+    std::vector<Epoch> epochs;
+    std::vector<StaffChange> establishment;  // changes after day 0
+    double max_fte = 0.0;
     // Screening queue.
     ScreeningQueue queue;
     std::vector<Screener> screeners;
@@ -188,9 +243,10 @@ class PathwayModel {
 
   double now() const { return sg4::Engine::get_clock(); }
 
-  void arrivals(const SourceSpec& source) {
+  void arrivals(const std::vector<std::pair<double, SourceSpec>>& segments) {
+    const SourceSpec& source = segments.front().second;
     RandomStream stream(seed_, arrival_stream(source.kind));
-    ArrivalProcess process(source, calendar_);
+    ArrivalProcess process(segments, calendar_);
     double t = now();
     for (;;) {
       t = process.next_after(t, stream);
@@ -238,20 +294,22 @@ class PathwayModel {
 
   // Draws the decision (if the service makes any) and the route, records both, and returns the next service.
   int choose_route(ServiceRuntime& st, const Contact& item, double t) {
+    const auto& epoch = st.at(t);
+    const auto& decisions = epoch.spec->decisions;
     int decision = -1;
-    if (!st.spec.decisions.empty()) {
+    if (!decisions.empty()) {
       const double u = st.decision_rng.uniform01();
       double cumulative = 0.0;
-      decision = static_cast<int>(st.spec.decisions.size()) - 1;
-      for (int d = 0; d < static_cast<int>(st.spec.decisions.size()); ++d) {
-        cumulative += st.spec.decisions[d].share;
+      decision = static_cast<int>(decisions.size()) - 1;
+      for (int d = 0; d < static_cast<int>(decisions.size()); ++d) {
+        cumulative += decisions[d].share;
         if (u < cumulative) {
           decision = d;
           break;
         }
       }
     }
-    const auto& options = st.routing[std::max(decision, 0)][static_cast<int>(item.source)];
+    const auto& options = epoch.routing[std::max(decision, 0)][static_cast<int>(item.source)];
     int route = options.back().second;
     if (options.size() > 1) {
       const double u = st.decision_rng.uniform01() * options.back().first;
@@ -311,7 +369,7 @@ class PathwayModel {
         item = self.handed;
       }
       recorder_.started(now(), st.index, item.arrival_day);
-      const double work = st.spec.work.sample(st.work_rng);
+      const double work = st.at(now()).spec->work.sample(st.work_rng);
       if (work >= 1e-9) sg4::this_actor::sleep_for(work);  // below SimGrid's precision: done at once
       ++events_;
       const double t = now();
@@ -368,8 +426,9 @@ class PathwayModel {
         const Contact item = st.unallocated.front();
         st.unallocated.pop_front();
         recorder_.started(t, st.index, item.arrival_day);
-        const double work = st.spec.work.sample(st.work_rng);
-        const double duration = st.spec.duration.sample(st.duration_rng);
+        const ServiceSpec& spec = *st.at(t).spec;
+        const double work = spec.work.sample(st.work_rng);
+        const double duration = spec.duration.sample(st.duration_rng);
         const double demand = duration > 0.0 ? work / duration : 0.0;
         st.due.push({st.virtual_time + duration, st.next_sequence++, demand, item});
         st.demand += demand;
@@ -390,7 +449,7 @@ class PathwayModel {
       }
       for (const Contact& item : st.inbox) {
         recorder_.started(t, st.index, item.arrival_day);
-        st.due.push({t + st.spec.delay->sample(st.duration_rng), st.next_sequence++, 0.0, item});
+        st.due.push({t + st.at(t).spec->delay->sample(st.duration_rng), st.next_sequence++, 0.0, item});
       }
       st.inbox.clear();
       sleep_until_due_or_signalled(st, st.due.empty() ? never : st.due.top().at);
@@ -412,11 +471,11 @@ class PathwayModel {
       const double hire_rate = vacant > 0.0 ? std::max(1.0, vacant) / team.recruitment_days : 0.0;
       const double total = leave_rate + hire_rate;
       const double next_turnover = total > 0.0 ? t + st.workforce_rng.exponential(1.0 / total) : never;
-      const double next_schedule = next_change < team.schedule.size() ? team.schedule[next_change].from_day : never;
+      const double next_schedule = next_change < st.establishment.size() ? st.establishment[next_change].from_day : never;
       if (next_turnover == never && next_schedule == never) return;
       if (next_schedule <= next_turnover) {
         sg4::this_actor::sleep_until(next_schedule);
-        establishment = team.schedule[next_change++].fte;
+        establishment = st.establishment[next_change++].fte;
         // A cut removes posts at once; without turnover every post is filled.
         permanent = team.turnover_per_year > 0.0 ? std::min(permanent, establishment) : establishment;
       } else {
@@ -455,7 +514,7 @@ class PathwayModel {
       st.virtual_time += pace(st) * (t - st.last_update);
       st.last_update = t;
       st.fte = fte;
-      st.capacity = caseload_capacity(st.spec, fte);
+      st.capacity = caseload_capacity(*st.at(t).spec, fte);
       signal(st);
     }
   }

@@ -119,7 +119,7 @@ TEST(ScenarioLoader, EveryShippedScenarioLoads) {
        {"scenarios/england_baseline.toml", "scenarios/alternatives/early_help_hub.toml",
         "scenarios/alternatives/direct_strategy.toml", "scenarios/alternatives/family_safeguarding.toml",
         "scenarios/validation/mmc_front_door.toml", "scenarios/validation/dd1_front_door.toml",
-        "scenarios/validation/jackson_network.toml"}) {
+        "scenarios/validation/jackson_network.toml", "scenarios/examples/child_death_shock.toml"}) {
     EXPECT_NO_THROW(load_scenario(test_support::source_path(path))) << path;
   }
 }
@@ -279,4 +279,48 @@ TEST(ScenarioLoader, IncludesMergeInOrderAndKeepTheirLines) {
   EXPECT_THROW(load_scenario((dir.path() / "s.toml").string()), ScenarioError);
   std::filesystem::remove(dir.path() / "demand.toml");
   EXPECT_THROW(load_scenario((dir.path() / "s.toml").string()), ScenarioError);
+}
+
+TEST(ScenarioLoader, ChangesFromAGivenYearAreCumulative) {
+  std::string text = valid;
+  text += R"(
+[[change]]
+from_year = 2
+label = "more police contacts"
+set = { "sources.police.contacts_per_day" = 8.0, "service.front_door.decisions.referral" = 0.4, "service.front_door.decisions.no_further_action" = 0.5 }
+
+[[change]]
+from_day = 500
+set = { "service.team.team.fte" = 7 }
+)";
+  const Scenario s = load_scenario_text(text, "changes.toml");
+  ASSERT_EQ(s.changes.size(), 2u);
+  EXPECT_EQ(s.changes[0].from_day, 365.0);  // 1 April 2025
+  EXPECT_EQ(s.changes[0].label, "more police contacts");
+  EXPECT_EQ(s.changes[0].scenario->sources[0].contacts_per_day, 8.0);
+  EXPECT_EQ(s.changes[1].scenario->sources[0].contacts_per_day, 8.0);  // the first change still holds
+  EXPECT_EQ(s.changes[1].scenario->pathway.services()[1].team.fte, 7.0);
+  EXPECT_EQ(&s.at(100), &s);
+  EXPECT_EQ(&s.at(400), s.changes[0].scenario.get());
+  EXPECT_EQ(&s.at(600), s.changes[1].scenario.get());
+}
+
+TEST(ScenarioLoader, ChangeErrors) {
+  auto with_change = [](const std::string& change) { return error_of(std::string(valid) + "\n[[change]]\n" + change); };
+  EXPECT_NE(with_change("from_year = 2\nset = { \"service.front_door.cost.per_fte_year\" = 1 }")
+                .find("cannot change over time"),
+            std::string::npos);
+  EXPECT_NE(with_change("from_year = 2\nfrom_day = 3\nset = { \"sources.police.contacts_per_day\" = 1 }")
+                .find("exactly one of from_year and from_day"),
+            std::string::npos);
+  EXPECT_NE(with_change("from_year = 9\nset = { \"sources.police.contacts_per_day\" = 1 }").find("out of range"),
+            std::string::npos);
+  // The changed scenario is validated like any other: shares that no longer sum to 1 are named.
+  const std::string e = with_change("from_year = 2\nset = { \"service.front_door.decisions.referral\" = 0.5 }");
+  EXPECT_NE(e.find("in the change from day 365"), std::string::npos) << e;
+  EXPECT_NE(e.find("shares must sum to 1"), std::string::npos) << e;
+  // A new decision would change the pathway's shape: it is refused (here for having no route).
+  const std::string added = with_change("from_year = 2\nset = { \"service.front_door.decisions.other\" = 0.0 }");
+  EXPECT_NE(added.find("in the change from day 365"), std::string::npos) << added;
+  EXPECT_NE(added.find("\"other\""), std::string::npos) << added;
 }

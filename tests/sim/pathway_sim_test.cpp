@@ -340,6 +340,68 @@ TEST(FrontDoorSim, CuttingFteRaisesCaseloadsAndLengthensAssessments) {
   EXPECT_GT(median_duration(less), median_duration(base) + 5.0);
 }
 
+// Levers that change from a given year: a [[change]] raises police contacts and the share referred from year 2,
+// and cuts the screeners from year 3. Arrivals before the change are untouched (common random numbers).
+TEST(FrontDoorSim, ChangesTakeEffectFromTheirYear) {
+  const std::vector<Override> years{{"simulation.years", "3"}, {"simulation.warmup_days", "0"}};
+  const std::string base_path = source_path("scenarios/england_baseline.toml");
+  test_support::TempDir dir;
+  // The changed scenario includes the baseline's demand and pathway files, and adds two changes.
+  std::string text = "name = \"changed\"\nversion = \"1\"\ndescription = \"levers from year 2\"\n"
+                     "include = [\"" + source_path("scenarios/demand/england_council.toml") + "\", \"" +
+                     source_path("scenarios/pathways/england.toml") + "\"]\n"
+                     "[simulation]\nyears = 3\nwarmup_days = 0\n"
+                     "[[change]]\nfrom_year = 2\nset = { \"sources.police.contacts_per_day\" = 41.06, "
+                     "\"service.front_door.decisions.referral\" = 0.31, "
+                     "\"service.front_door.decisions.no_further_action\" = 0.61 }\n"
+                     "[[change]]\nfrom_year = 3\nset = { \"service.front_door.team.fte\" = 25 }\n";
+  test_support::write_file(dir.path() / "changed.toml", text);
+  const Scenario base = load_scenario(base_path, years);
+  const Scenario changed = load_scenario((dir.path() / "changed.toml").string());
+  const ReplicationResult a = run(base, 1).at(0);
+  const ReplicationResult b = run(changed, 1).at(0);
+  auto annual = [](const ReplicationResult& r, int year, const std::string& measure) {
+    for (const auto& v : r.annual) {
+      if (v.year == year && v.measure == measure) return v.value;
+    }
+    return -1.0;
+  };
+  EXPECT_EQ(annual(a, 1, "contacts_count"), annual(b, 1, "contacts_count"));  // same arrivals before the change
+  EXPECT_NEAR(annual(b, 2, "contacts_count") - annual(a, 2, "contacts_count"), 7500.0, 400.0);  // police doubled
+  EXPECT_GT(annual(b, 2, "referrals_count"), 1.3 * annual(a, 2, "referrals_count"));
+  double staff_year1 = 0, staff_year3 = 0;
+  for (const auto& series : b.monthly) {
+    if (series.measure == "front_door_staff_fte") {
+      staff_year1 = series.values.at(5);
+      staff_year3 = series.values.at(30);
+    }
+  }
+  EXPECT_DOUBLE_EQ(staff_year1, 20.0);
+  EXPECT_DOUBLE_EQ(staff_year3, 25.0);
+}
+
+// The shipped child-death shock: more contacts and a risk-averse front door in year 4, decaying by year 6.
+// Section 47 enquiries and care starts rise above the baseline (same seeds), and the gap closes again.
+TEST(FrontDoorSim, ShockRaisesSection47AndCareStartsThenDecays) {
+  const auto base = run(load_scenario(source_path("scenarios/england_baseline.toml")), 3, 11);
+  const auto shock = run(load_scenario(source_path("scenarios/examples/child_death_shock.toml")), 3, 11);
+  auto mean_over = [](const std::vector<ReplicationResult>& results, const std::string& measure, int from, int to) {
+    std::vector<double> v;
+    for (const auto& r : results) {
+      for (const auto& a : r.annual) {
+        if (a.measure == measure && a.year >= from && a.year <= to) v.push_back(a.value);
+      }
+    }
+    return mean(v);
+  };
+  const double s47_gap_peak = mean_over(shock, "section47", 4, 6) - mean_over(base, "section47", 4, 6);
+  const double s47_gap_late = mean_over(shock, "section47", 9, 10) - mean_over(base, "section47", 9, 10);
+  EXPECT_GT(s47_gap_peak, 10.0);  // per 10,000 children a year; the baseline is about 180
+  EXPECT_LT(s47_gap_late, 0.5 * s47_gap_peak);
+  EXPECT_GT(mean_over(shock, "looked_after_starts", 5, 7), mean_over(base, "looked_after_starts", 5, 7) + 1.0);
+  EXPECT_NEAR(mean_over(shock, "referrals", 1, 3), mean_over(base, "referrals", 1, 3), 1e-9);  // before the shock
+}
+
 // A cut in FTE part-way through slows the cases already open, not only the new ones.
 TEST(FrontDoorSim, StaffScheduleChangesThePaceOfOpenCases) {
   const std::string scenario = R"(name = "cut"
