@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 
@@ -60,6 +61,21 @@ inline double summary_value(const ReplicationResult& r, const std::string& measu
     if (s.measure == measure) return s.value;
   }
   throw std::runtime_error("no summary measure " + measure);
+}
+
+/// Mean of a yearly measure (annual.csv) over years `from` to `to` and over the replications; NaN if absent.
+inline double annual_mean(const std::vector<ReplicationResult>& results, const std::string& measure, int from, int to) {
+  double sum = 0.0;
+  int n = 0;
+  for (const auto& r : results) {
+    for (const auto& a : r.annual) {
+      if (a.measure == measure && a.year >= from && a.year <= to) {
+        sum += a.value;
+        ++n;
+      }
+    }
+  }
+  return n > 0 ? sum / n : std::numeric_limits<double>::quiet_NaN();
 }
 
 }  // namespace frontdoor::test_support

@@ -5,7 +5,10 @@
 
 #include <cmath>
 
+#include "test_support.hpp"
+
 using namespace frontdoor;
+using frontdoor::test_support::summary_value;
 namespace chr = std::chrono;
 
 namespace {
@@ -32,12 +35,6 @@ Pathway tiny_pathway() {
 double series(const ReplicationResult& r, const std::string& measure, int month) {
   for (const auto& s : r.monthly) {
     if (s.measure == measure) return s.values.at(month);
-  }
-  throw std::runtime_error(measure);
-}
-double summary(const ReplicationResult& r, const std::string& measure) {
-  for (const auto& s : r.summary) {
-    if (s.measure == measure) return s.value;
   }
   throw std::runtime_error(measure);
 }
@@ -82,9 +79,9 @@ TEST(PathwayRecorder, CountsWaitsFlowsAndBalance) {
   EXPECT_EQ(series(r, "referred_exits", 0), 1.0);
   EXPECT_DOUBLE_EQ(series(r, "front_door_wait_days_mean", 0), 0.25);
   EXPECT_TRUE(std::isnan(series(r, "front_door_wait_days_mean", 2)));  // nobody started in June
-  EXPECT_DOUBLE_EQ(summary(r, "front_door_wait_days_mean"), 0.25);
-  EXPECT_DOUBLE_EQ(summary(r, "front_door_referral_share"), 1.0);
-  EXPECT_DOUBLE_EQ(summary(r, "flow_refer_per_year"), 365.25 / c.horizon_days());
+  EXPECT_DOUBLE_EQ(summary_value(r, "front_door_wait_days_mean"), 0.25);
+  EXPECT_DOUBLE_EQ(summary_value(r, "front_door_referral_share"), 1.0);
+  EXPECT_DOUBLE_EQ(summary_value(r, "flow_refer_per_year"), 365.25 / c.horizon_days());
 }
 
 TEST(PathwayRecorder, WarmupIsExcludedFromTheSummary) {
@@ -100,7 +97,7 @@ TEST(PathwayRecorder, WarmupIsExcludedFromTheSummary) {
   rec.started(201.0, 0, 200.0);
   rec.finished(202.0, 0, 0);
   const ReplicationResult r = rec.finish(c.horizon_days());
-  EXPECT_DOUBLE_EQ(summary(r, "front_door_wait_days_mean"), 1.0);
-  EXPECT_DOUBLE_EQ(summary(r, "contacts_per_year"), 365.25 / (c.horizon_days() - 100.0));
-  EXPECT_DOUBLE_EQ(summary(r, "front_door_utilisation"), 1.0 / (c.horizon_days() - 100.0));
+  EXPECT_DOUBLE_EQ(summary_value(r, "front_door_wait_days_mean"), 1.0);
+  EXPECT_DOUBLE_EQ(summary_value(r, "contacts_per_year"), 365.25 / (c.horizon_days() - 100.0));
+  EXPECT_DOUBLE_EQ(summary_value(r, "front_door_utilisation"), 1.0 / (c.horizon_days() - 100.0));
 }

@@ -15,6 +15,7 @@ using namespace frontdoor;
 using frontdoor::test_support::run;
 using frontdoor::test_support::source_path;
 using frontdoor::test_support::summary_value;
+using frontdoor::test_support::annual_mean;
 using frontdoor::test_support::TempDir;
 
 namespace {
@@ -328,16 +329,8 @@ TEST(FrontDoorSim, CuttingFteRaisesCaseloadsAndLengthensAssessments) {
   EXPECT_GT(mean(values_of(less, "assessment_caseload_per_fte")), 1.05 * mean(values_of(base, "assessment_caseload_per_fte")));
   EXPECT_GT(mean(values_of(less, "assessment_queue_mean")), mean(values_of(base, "assessment_queue_mean")) + 10.0);
   EXPECT_GT(mean(values_of(less, "assessment_wait_days_mean")), 1.0);
-  auto median_duration = [](const std::vector<ReplicationResult>& results) {
-    std::vector<double> v;
-    for (const auto& r : results) {
-      for (const auto& a : r.annual) {
-        if (a.year == 5 && a.measure == "assessment_duration_median") v.push_back(a.value);
-      }
-    }
-    return mean(v);
-  };
-  EXPECT_GT(median_duration(less), median_duration(base) + 5.0);
+  EXPECT_GT(annual_mean(less, "assessment_duration_median", 5, 5),
+            annual_mean(base, "assessment_duration_median", 5, 5) + 5.0);
 }
 
 // Levers that change from a given year: a [[change]] raises police contacts and the share referred from year 2,
@@ -358,19 +351,16 @@ TEST(FrontDoorSim, ChangesTakeEffectFromTheirYear) {
   test_support::write_file(dir.path() / "changed.toml", text);
   const Scenario base = load_scenario(base_path, years);
   const Scenario changed = load_scenario((dir.path() / "changed.toml").string());
-  const ReplicationResult a = run(base, 1).at(0);
-  const ReplicationResult b = run(changed, 1).at(0);
-  auto annual = [](const ReplicationResult& r, int year, const std::string& measure) {
-    for (const auto& v : r.annual) {
-      if (v.year == year && v.measure == measure) return v.value;
-    }
-    return -1.0;
+  const auto a = run(base, 1);
+  const auto b = run(changed, 1);
+  auto annual = [](const std::vector<ReplicationResult>& r, int year, const std::string& measure) {
+    return annual_mean(r, measure, year, year);
   };
   EXPECT_EQ(annual(a, 1, "contacts_count"), annual(b, 1, "contacts_count"));  // same arrivals before the change
   EXPECT_NEAR(annual(b, 2, "contacts_count") - annual(a, 2, "contacts_count"), 7500.0, 400.0);  // police doubled
   EXPECT_GT(annual(b, 2, "referrals_count"), 1.3 * annual(a, 2, "referrals_count"));
   double staff_year1 = 0, staff_year3 = 0;
-  for (const auto& series : b.monthly) {
+  for (const auto& series : b.at(0).monthly) {
     if (series.measure == "front_door_staff_fte") {
       staff_year1 = series.values.at(5);
       staff_year3 = series.values.at(30);
@@ -385,15 +375,7 @@ TEST(FrontDoorSim, ChangesTakeEffectFromTheirYear) {
 TEST(FrontDoorSim, ShockRaisesSection47AndCareStartsThenDecays) {
   const auto base = run(load_scenario(source_path("scenarios/england_baseline.toml")), 3, 11);
   const auto shock = run(load_scenario(source_path("scenarios/examples/child_death_shock.toml")), 3, 11);
-  auto mean_over = [](const std::vector<ReplicationResult>& results, const std::string& measure, int from, int to) {
-    std::vector<double> v;
-    for (const auto& r : results) {
-      for (const auto& a : r.annual) {
-        if (a.measure == measure && a.year >= from && a.year <= to) v.push_back(a.value);
-      }
-    }
-    return mean(v);
-  };
+  const auto mean_over = annual_mean;
   const double s47_gap_peak = mean_over(shock, "section47", 4, 6) - mean_over(base, "section47", 4, 6);
   const double s47_gap_late = mean_over(shock, "section47", 9, 10) - mean_over(base, "section47", 9, 10);
   EXPECT_GT(s47_gap_peak, 10.0);  // per 10,000 children a year; the baseline is about 180
