@@ -104,7 +104,8 @@ class PathwayModel {
       }
       const TeamSpec& team = st.spec.team;
       if (!st.establishment.empty() || team.turnover_per_year > 0.0) {
-        st.permanent = std::round(team.fte * (1.0 - team.equilibrium_vacancy()));
+        // Without turnover every post is filled (FTE may be fractional); with it, whole workers at equilibrium.
+        st.permanent = team.turnover_per_year > 0.0 ? std::round(team.fte * (1.0 - team.equilibrium_vacancy())) : team.fte;
         set_staff(st, st.permanent, team.fte);
         sg4::Actor::create("staffing_" + st.spec.id, council_host_, [this, &st] { staffing(st); })->daemonize();
       }
@@ -500,7 +501,7 @@ class PathwayModel {
     recorder_.staff_changed(t, st.index, fte, agency);
     if (st.spec.kind == ServiceKind::screening_queue) {
       const int before = st.on_duty;
-      st.on_duty = static_cast<int>(std::lround(fte));
+      st.on_duty = std::min(static_cast<int>(std::lround(fte)), static_cast<int>(st.screeners.size()));
       // Screeners coming on duty wake up; idle ones take waiting items at once.
       for (int i = before; i < st.on_duty; ++i) {
         if (st.screeners[i].off_duty) {
