@@ -92,7 +92,7 @@ std::string summary_table(const Scenario& scenario, std::uint64_t seed, const st
     if (s.kind == ServiceKind::exit) out << "  " << s.id << " " << value(s.id + "_per_year");
   }
   out << "\n\n" << human_number(static_cast<double>(events)) << " engine events in " << human_number(wall)
-      << " s of replication time. Results in " << out_dir << "/ (timeseries.csv, summary.csv, manifest.json)\n";
+      << " s of replication time. Results in " << out_dir << "/ (timeseries.csv, annual.csv, summary.csv, manifest.json)\n";
   return out.str();
 }
 
