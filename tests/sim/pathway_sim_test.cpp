@@ -38,6 +38,21 @@ std::vector<double> values_of(const std::vector<ReplicationResult>& results, con
   return v;
 }
 
+// A one-team pathway: contacts (one a day, evenly spaced unless `poisson`) go straight to a caseload team whose
+// cases each need `work_days` worker-days over a nominal 20 days, and then leave through `done`. `settings` holds
+// the [simulation] (and any [population]) tables; `team_extra` adds keys to the team's service table; `tail`
+// adds tables at the end ([costs], [reporting]).
+std::string one_team_scenario(const std::string& name, const std::string& settings, const std::string& team,
+                              double work_days, const std::string& team_extra = "", const std::string& tail = "",
+                              bool poisson = false) {
+  return "name = \"" + name + "\"\nversion = \"1\"\ndescription = \"one caseload team\"\n" + settings +
+         "[sources.other]\ncontacts_per_day = 1.0\n" + (poisson ? "" : "arrivals = \"deterministic\"\n") +
+         "[service.team]\nkind = \"caseload_team\"\nentry = true\nteam = " + team +
+         "\nwork = { distribution = \"fixed\", mean_days = " + std::to_string(work_days) +
+         " }\nduration = { distribution = \"fixed\", mean_days = 20 }\n" + team_extra +
+         "[service.done]\nkind = \"exit\"\n[route.out]\nfrom = \"team\"\nto = \"done\"\n" + tail;
+}
+
 }  // namespace
 
 TEST(ErlangC, KnownValue) {
@@ -161,32 +176,8 @@ TEST(FrontDoorSim, JacksonNetworkMatchesProductForm) {
 // Caseload dilution and caps, on a caseload team fed one case a day; each case needs 5 worker-days over a nominal
 // 20 days, so it asks for 0.25 FTE, and 20 open cases ask for 5 FTE.
 TEST(FrontDoorSim, CaseloadDilutionAndCaps) {
-  const std::string scenario = R"(name = "dilution"
-version = "1"
-description = "a caseload team fed at a fixed rate"
-[simulation]
-years = 3
-warmup_days = 365
-[sources.other]
-contacts_per_day = 1.0
-arrivals = "deterministic"
-[service.intake]
-kind = "decision_point"
-entry = true
-[service.team]
-kind = "caseload_team"
-team = { fte = 10 }
-work = { distribution = "fixed", mean_days = 5 }
-duration = { distribution = "fixed", mean_days = 20 }
-[service.done]
-kind = "exit"
-[route.in]
-from = "intake"
-to = "team"
-[route.out]
-from = "team"
-to = "done"
-)";
+  const std::string scenario =
+      one_team_scenario("dilution", "[simulation]\nyears = 3\nwarmup_days = 365\n", "{ fte = 10 }", 5);
   // Ample staff: every case takes exactly its nominal 20 days (Little: 20 open, 2 per FTE).
   const ReplicationResult ample = run(load_scenario_text(scenario, "dilution.toml"), 1).at(0);
   EXPECT_NEAR(summary_value(ample, "team_open_mean"), 20.0, 0.05);
@@ -214,30 +205,10 @@ to = "done"
 // exactly 20 days (5 worker-days each), then leaves; the team costs 10 FTE x 36,525 pounds a year plus 100 pounds
 // a case and 70 pounds per case-week.
 TEST(FrontDoorSim, AnnualTableOfAKnownPathway) {
-  const std::string scenario = R"(name = "annual"
-version = "1"
-description = "a caseload team with exact answers"
-[simulation]
-years = 3
-warmup_days = 0
-[population]
-children = 10000
-[sources.other]
-contacts_per_day = 1.0
-arrivals = "deterministic"
-[service.team]
-kind = "caseload_team"
-entry = true
-team = { fte = 10 }
-work = { distribution = "fixed", mean_days = 5 }
-duration = { distribution = "fixed", mean_days = 20 }
-cost = { per_fte_year = 36525, per_case = 100, per_week_open = 70 }
-[service.done]
-kind = "exit"
-[route.out]
-from = "team"
-to = "done"
-[reporting]
+  const std::string scenario = one_team_scenario(
+      "annual", "[simulation]\nyears = 3\nwarmup_days = 0\n[population]\nchildren = 10000\n", "{ fte = 10 }", 5,
+      "cost = { per_fte_year = 36525, per_case = 100, per_week_open = 70 }\n",
+      R"([reporting]
 contacts = "contacts"
 open_at_end = "open:team"
 staff = "fte:team"
@@ -247,7 +218,7 @@ within_14 = { within_working_days = 13.99, service = "team" }
 caseload = { ratio = "open:team", per = "fte:team" }
 left = { share = "flow:out", of = "contacts" }
 cost = "cost"
-)";
+)");
   const ReplicationResult r = run(load_scenario_text(scenario, "annual.toml"), 1).at(0);
   std::map<std::string, double> year2;
   for (const auto& a : r.annual) {
@@ -271,33 +242,11 @@ cost = "cost"
 // Turnover and vacancies: a birth-death process of permanent staff whose vacant share settles at
 // turnover x recruitment time / (1 + the same); agency staff cover part of the vacancies at a premium.
 TEST(FrontDoorSim, TurnoverLeavesVacanciesThatAgencyStaffPartlyCover) {
-  const std::string scenario = R"(name = "workforce"
-version = "1"
-description = "a large team with turnover"
-[simulation]
-years = 10
-warmup_days = 365
-[population]
-children = 10000
-[sources.other]
-contacts_per_day = 1.0
-[service.team]
-kind = "caseload_team"
-entry = true
-team = { fte = 200, turnover_per_year = 0.5, recruitment_days = 365.25, agency_cover = 0.6 }
-work = { distribution = "fixed", mean_days = 1 }
-duration = { distribution = "fixed", mean_days = 20 }
-cost = { per_fte_year = 50000 }
-[service.done]
-kind = "exit"
-[route.out]
-from = "team"
-to = "done"
-[costs]
-agency_premium = 0.5
-[reporting]
-cost = "cost"
-)";
+  const std::string scenario = one_team_scenario(
+      "workforce", "[simulation]\nyears = 10\nwarmup_days = 365\n[population]\nchildren = 10000\n",
+      "{ fte = 200, turnover_per_year = 0.5, recruitment_days = 365.25, agency_cover = 0.6 }", 1,
+      "cost = { per_fte_year = 50000 }\n", "[costs]\nagency_premium = 0.5\n[reporting]\ncost = \"cost\"\n",
+      /*poisson=*/true);
   // Vacant share 0.5 / 1.5 = 1/3: about 133 permanent staff and 0.6 x 67 = 40 agency, 173 in post.
   const auto results = run(load_scenario_text(scenario, "workforce.toml"), 4);
   const std::vector<double> staff = values_of(results, "team_staff_fte_mean");
@@ -386,27 +335,9 @@ TEST(FrontDoorSim, ShockRaisesSection47AndCareStartsThenDecays) {
 
 // A cut in FTE part-way through slows the cases already open, not only the new ones.
 TEST(FrontDoorSim, StaffScheduleChangesThePaceOfOpenCases) {
-  const std::string scenario = R"(name = "cut"
-version = "1"
-description = "a caseload team whose staff halves on day 400"
-[simulation]
-years = 2
-warmup_days = 0
-[sources.other]
-contacts_per_day = 1.0
-arrivals = "deterministic"
-[service.team]
-kind = "caseload_team"
-entry = true
-team = { fte = 10, schedule = [ { from_day = 400, fte = 2.5 } ] }
-work = { distribution = "fixed", mean_days = 5 }
-duration = { distribution = "fixed", mean_days = 20 }
-[service.done]
-kind = "exit"
-[route.out]
-from = "team"
-to = "done"
-)";
+  const std::string scenario =
+      one_team_scenario("cut", "[simulation]\nyears = 2\nwarmup_days = 0\n",
+                        "{ fte = 10, schedule = [ { from_day = 400, fte = 2.5 } ] }", 5);
   const ReplicationResult r = run(load_scenario_text(scenario, "cut.toml"), 1).at(0);
   // Before the cut the team finishes a case a day; after it, at most 2.5 / 5 = 0.5 a day, and the cases open at
   // the cut slow down with the rest, so the month after the cut already finishes fewer.
