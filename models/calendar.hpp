@@ -2,6 +2,7 @@
 // Simulated time is in days (1 simulated second = 1 day). Day 0 starts at the scenario's start date, 00:00.
 // The calendar maps days to dates, to calendar months (the unit of the monthly time series) and to school
 // holidays (schools refer fewer contacts outside term).
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -43,6 +44,11 @@ class SimCalendar {
   int month_count() const { return static_cast<int>(month_starts_.size()) - 1; }
   /// First day of month `m` (0-based); month_start(month_count()) is the horizon.
   int month_start(int m) const { return month_starts_[m]; }
+  /// The month (0-based) containing time `t` (days); the last month for times at or after the horizon.
+  int month_containing(double t) const {
+    const auto it = std::upper_bound(month_starts_.begin(), month_starts_.end() - 1, t);
+    return std::max(0, static_cast<int>(it - month_starts_.begin()) - 1);
+  }
   /// Whether schools are on holiday on day `day` (0 <= day < horizon_days()).
   bool is_school_holiday(int day) const { return day_is_holiday_[day] != 0; }
   /// Date of day `day`.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/distribution.hpp"
+#include "models/need.hpp"
 #include "models/sources.hpp"
 
 namespace frontdoor {
@@ -38,6 +39,7 @@ struct TeamSpec {
   double turnover_per_year = 0.0;  ///< share of permanent staff leaving a year, [0, 5]
   double recruitment_days = 90.0;  ///< mean days to fill a vacancy, (0, 3650]
   double agency_cover = 0.0;       ///< share of vacant FTE covered by agency staff, [0, 1]
+  double budget_gbp = 0.0;  ///< caseload teams: a budget in pounds a year that sets `fte` (0: `fte` as given)
 
   /// Vacant share of the establishment at equilibrium: turnover x recruitment time / (1 + the same).
   double equilibrium_vacancy() const {
@@ -75,6 +77,12 @@ struct ServiceSpec {
   std::optional<Distribution> delay;  ///< decision point: days before it decides (none: at once)
   std::vector<DecisionShare> decisions;  ///< empty: the routes' probabilities decide alone
   CostSpec cost;
+  // The reference model (with a [need] table): decisions on observed need, help given, family group conferences.
+  NeedRule need_rule;  ///< active when the service declares `thresholds`
+  HelpSpec help;       ///< caseload teams: what allocation does to the child's need and harm
+  int fgc_from = -1;   ///< decision a family group conference can turn into `fgc_to` (care, say); -1: none
+  int fgc_to = -1;
+  bool child_leaves = false;  ///< exits: the child leaves the council's population (moves away, turns 18)
   std::string where;  ///< "file:line" of its declaration
 
   /// True when a case can pass through in zero time (for the zero-time-cycle check).

@@ -42,6 +42,17 @@ std::string parse_selector(const std::string& text, const Pathway& pathway, Sele
     return "";
   }
   if (targets.empty()) return "expected kind:targets, for example entries:assessment";
+  if (kind == "children") {
+    out.kind = Selector::Kind::children;
+    if (out.source) return "children selectors take no @source";
+    std::string names;
+    for (int i = 0; i < child_count_kinds; ++i) {
+      if (targets == child_count_names[i]) out.child_count = i;
+      names += (i == 0 ? "" : ", ") + std::string(child_count_names[i]);
+    }
+    if (out.child_count < 0) return quoted(targets) + " is not a children count: use one of " + names;
+    return "";
+  }
   if (out.source && kind != "decision") return "only contacts and decision selectors take @source";
   if (kind == "decision") {
     const auto dot = targets.rfind('.');
@@ -80,7 +91,7 @@ std::string parse_selector(const std::string& text, const Pathway& pathway, Sele
       known = true;
     }
   }
-  if (!known) return "unknown selector kind " + quoted(kind) + ": use contacts, entries, finished, decision, flow, open, unallocated, fte or cost";
+  if (!known) return "unknown selector kind " + quoted(kind) + ": use contacts, entries, finished, decision, flow, open, unallocated, fte, cost or children";
   for (const auto& id : split(targets, ',')) {
     const int s = pathway.find(id);
     if (s < 0) return "unknown service " + quoted(id);

@@ -21,19 +21,40 @@ namespace frontdoor {
 ///   unallocated:svc[,svc...]                cases waiting (unallocated or queued) at the year's end
 ///   fte:svc[,svc...]                        mean staff FTE over the year
 ///   cost                                    total cost in pounds over the year
+///   children:count                          what happened to children in the year (with a [need] table): one of
+///                                           child_count_names (harm, rereferrals, sustained, ...)
 struct Selector {
-  enum class Kind { contacts, entries, finished, decision, flow, open, unallocated, fte, cost };
+  enum class Kind { contacts, entries, finished, decision, flow, open, unallocated, fte, cost, children };
   Kind kind = Kind::contacts;
   std::vector<int> services;  ///< entries, finished, open, unallocated, fte
   int service = -1;           ///< decision
   int decision = -1;          ///< decision
   std::vector<int> routes;    ///< flow
   std::optional<SourceKind> source;  ///< contacts, decision
+  int child_count = -1;       ///< children: index into child_count_names
   std::string text;           ///< as written
 
   /// True for stocks at the year's end (open, unallocated, fte), false for flows over the year.
   bool is_stock() const { return kind == Kind::open || kind == Kind::unallocated || kind == Kind::fte; }
 };
+
+/// What the reference model counts about children, year by year (selector "children:<name>"):
+///   rereferrals           referrals of a child referred in the previous 12 months
+///   repeat_plans          child protection plans started for a child who had one before (in the run)
+///   plans_ended           child protection plans that ended; plans_ended_after_2y: of those, open 2 years or more
+///   harm                  harm events; harm_after_exit: to a child screened out or closed in the previous 12
+///                         months and not open since
+///   closures              episodes closed after help (counted in the year of closure, if 12 months remain in the run)
+///   closures_improved     of those, closed with need lower than when the episode began
+///   sustained             of those, not re-referred within 12 months (sustained improvement)
+enum class ChildCount {
+  rereferrals, repeat_plans, plans_ended, plans_ended_after_2y, harm, harm_after_exit, closures, closures_improved,
+  closures_improved_rereferred
+};
+inline constexpr int child_count_kinds = 9;
+inline constexpr const char* child_count_names[] = {"rereferrals", "repeat_plans", "plans_ended",
+                                                    "plans_ended_after_2y", "harm", "harm_after_exit",
+                                                    "closures", "closures_improved", "sustained"};
 
 /// Parses a selector against a pathway; returns an error message, or an empty string when it parsed.
 std::string parse_selector(const std::string& text, const Pathway& pathway, Selector& out);

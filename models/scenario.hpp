@@ -58,6 +58,7 @@ struct Scenario {
   std::vector<HolidayRange> school_holidays;
   std::vector<SourceSpec> sources;  ///< only sources declared, in all_sources order
   Pathway pathway;
+  NeedSpec need;  ///< children and latent need ([need]); without it, decisions are fixed shares
   double agency_premium = 0.0;  ///< extra cost of an agency worker over a permanent one, as a share, [0, 5]
   std::vector<ReportMeasure> reporting;  ///< the yearly measures of annual.csv, in declaration order
   std::vector<Override> overrides;

@@ -220,6 +220,12 @@ class TableReader {
     return node->as_array();
   }
 
+  // Records a value read by the caller's own code (an array, say).
+  void record_external(const std::string& key, const std::string& value, const std::string& unit,
+                       const std::string& range, const std::string& origin) {
+    record(key, value, unit, range, origin);
+  }
+
   // Marks a key as read by the caller's own code.
   void consume(std::string_view key) { used_.insert(std::string(key)); }
 
@@ -307,6 +313,42 @@ void apply_override(toml::table& root, const Override& o, LoadContext& ctx) {
   if (!error.empty()) ctx.problems.push_back("--set " + o.key + "=" + o.value + ": " + error);
 }
 
+// An array of one number per need level (0 to 4), each in [lo, hi].
+std::array<double, need_levels> need_levels_array(TableReader& t, std::string_view key, double lo, double hi,
+                                                  const std::string& unit, bool required) {
+  std::array<double, need_levels> out{};
+  const std::string full = join_key(t.prefix(), key);
+  const toml::array* list = t.array(key);
+  if (list == nullptr) {
+    if (required && t.present()) t.context().problem(t.node(), full, "is required but missing: one number per need level 0 to 4");
+    return out;
+  }
+  if (list->size() != static_cast<std::size_t>(need_levels)) {
+    t.context().problem(list, full, "expected 5 numbers (need levels 0 to 4), got " + std::to_string(list->size()));
+    return out;
+  }
+  for (int k = 0; k < need_levels; ++k) {
+    const toml::node* node = list->get(static_cast<std::size_t>(k));
+    const std::string item = full + "[" + std::to_string(k) + "]";
+    std::optional<double> value;
+    if (auto i = node->as_integer()) value = static_cast<double>(i->get());
+    if (auto f = node->as_floating_point()) value = f->get();
+    if (!value) {
+      t.context().problem(node, item, "expected a number (" + unit + "), got " + describe_node(*node));
+    } else if (!std::isfinite(*value) || *value < lo || *value > hi) {
+      t.context().problem(node, item, format_number(*value) + " is out of range: must be in [" + format_number(lo) + ", " +
+                                          format_number(hi) + "] " + unit);
+    } else {
+      out[k] = *value;
+    }
+  }
+  std::string text;
+  for (double v : out) text += (text.empty() ? "" : ", ") + format_number(v);
+  t.record_external(full, "[" + text + "]", unit, "[" + format_number(lo) + ", " + format_number(hi) + "] each",
+                    t.context().where(list, full));
+  return out;
+}
+
 void read_sources(TableReader sources, Scenario& scenario) {
   LoadContext& ctx = sources.context();
   for (const auto& key : sources.keys()) {
@@ -323,7 +365,19 @@ void read_sources(TableReader sources, Scenario& scenario) {
     if (!t.present()) continue;
     SourceSpec spec;
     spec.kind = kind;
-    spec.contacts_per_day = t.number("contacts_per_day", 0.0, 0.0, 100000.0, "contacts/day");
+    if (scenario.need.enabled) {
+      // Contacts come from children: each source notices need at its own rate and describes it with its own noise.
+      spec.notice_per_year = need_levels_array(t, "notice_per_year", 0.0, 1000.0, "contacts per child-year", true);
+      spec.accuracy_sd = t.number("accuracy_sd", 0.0, 0.0, 5.0, "need levels");
+      spec.co_located = t.boolean("co_located", false);
+      if (t.has("contacts_per_day")) {
+        ctx.problem(t.node()->get("contacts_per_day"), t.prefix() + ".contacts_per_day",
+                    "with a [need] table, contacts come from children: use notice_per_year");
+        t.consume("contacts_per_day");
+      }
+    } else {
+      spec.contacts_per_day = t.number("contacts_per_day", 0.0, 0.0, 100000.0, "contacts/day");
+    }
     const std::string pattern = t.text("arrivals", "poisson", {"poisson", "deterministic"});
     spec.pattern = pattern == "deterministic" ? ArrivalPattern::deterministic : ArrivalPattern::poisson;
     const std::string calendar = t.text("calendar", kind == SourceKind::schools ? "school" : "none", {"none", "school"});
@@ -380,8 +434,15 @@ TeamSpec read_team(TableReader& service, ServiceKind kind, double horizon_days) 
     return whole ? static_cast<double>(r.integer("fte", static_cast<int>(fallback), 1, 10000, unit))
                  : r.number("fte", fallback, 0.0, 10000.0, unit, /*lo_open=*/true);
   };
-  if (!t.has("fte")) ctx.problem(t.node(), t.prefix() + ".fte", "is required but missing");
-  team.fte = read_fte(t, 1.0);
+  if (kind == ServiceKind::caseload_team && t.has("budget_gbp")) {
+    // A prevention budget in pounds sets the FTE (read_service converts it once the costs are known); it wins
+    // over `fte`, so that a [[change]] can move a team from FTE to a budget.
+    team.budget_gbp = t.number("budget_gbp", 0.0, 0.0, 1e10, "pounds a year", /*lo_open=*/true);
+    t.consume("fte");
+  } else {
+    if (!t.has("fte")) ctx.problem(t.node(), t.prefix() + ".fte", "is required but missing (or budget_gbp)");
+    team.fte = read_fte(t, 1.0);
+  }
   if (kind == ServiceKind::caseload_team) team.caseload_cap = t.number("caseload_cap", 0.0, 0.0, 1000.0, "cases/FTE");
   team.turnover_per_year = t.number("turnover_per_year", 0.0, 0.0, 5.0, "share of staff a year");
   team.recruitment_days = t.number("recruitment_days", 90.0, 0.0, 3650.0, "days", /*lo_open=*/true);
@@ -410,20 +471,92 @@ TeamSpec read_team(TableReader& service, ServiceKind kind, double horizon_days) 
   return team;
 }
 
-std::vector<DecisionShare> read_decisions(TableReader& service) {
+// The service's decisions: `decisions` gives shares (chance outcomes), `thresholds` (with a [need] table) gives the
+// lowest observed need for each of the others. Without thresholds the shares sum to 1; with them, to less.
+std::vector<DecisionShare> read_decisions(TableReader& service, bool need_enabled, NeedRule& rule) {
   LoadContext& ctx = service.context();
   std::vector<DecisionShare> decisions;
   TableReader t = service.table("decisions");
-  if (!t.present()) return decisions;
   double total = 0.0;
   for (const auto& name : t.keys()) {
     const double share = t.number(name, 0.0, 0.0, 1.0, "share");
     decisions.push_back({name, share});
     total += share;
   }
-  if (std::abs(total - 1.0) > 1e-9) ctx.problem(t.node(), t.prefix(), "shares must sum to 1, but sum to " + format_number(total));
   t.finish();
+  TableReader th = service.table("thresholds");
+  if (th.present() && !need_enabled) {
+    ctx.problem(th.node(), th.prefix(), "decisions on observed need need a [need] table (children and their need)");
+  }
+  if (!th.present()) {
+    if (t.present() && std::abs(total - 1.0) > 1e-9) {
+      ctx.problem(t.node(), t.prefix(), "shares must sum to 1, but sum to " + format_number(total));
+    }
+    return decisions;
+  }
+  rule.active = true;
+  rule.thresholds.assign(decisions.size(), std::nan(""));
+  for (const auto& name : th.keys()) {
+    const double threshold = th.number(name, 0.0, -5.0, 10.0, "need level");
+    for (const auto& d : decisions) {
+      if (d.name == name) ctx.problem(th.node()->get(name), th.prefix() + "." + name, "is both a share and a threshold");
+    }
+    decisions.push_back({name, 0.0});
+    rule.thresholds.push_back(threshold);
+  }
+  th.finish();
+  if (total >= 1.0 - 1e-9) {
+    ctx.problem(t.node(), t.prefix(), "chance shares must leave room for the decisions on need: they sum to " + format_number(total));
+  }
+  rule.noise_sd = service.number("noise_sd", 0.0, 0.0, 5.0, "need levels");
   return decisions;
+}
+
+int decision_index(const std::vector<DecisionShare>& decisions, const std::string& name) {
+  for (int d = 0; d < static_cast<int>(decisions.size()); ++d) {
+    if (decisions[d].name == name) return d;
+  }
+  return -1;
+}
+
+// The reference model's per-service settings: escalation, consent, help and family group conferences.
+void read_need_settings(TableReader& t, ServiceSpec& s, bool need_enabled) {
+  LoadContext& ctx = t.context();
+  const std::vector<std::string> keys{"escalate", "consent", "help", "fgc"};
+  for (const auto& key : keys) {
+    if (t.has(key) && !need_enabled) {
+      ctx.problem(t.node()->get(key), t.prefix() + "." + key, "needs a [need] table (children and their need)");
+    }
+  }
+  auto decision = [&](TableReader& r, const char* key) {
+    const std::string name = r.text(key, "", {}, true);
+    const int d = decision_index(s.decisions, name);
+    if (d < 0 && !name.empty()) ctx.problem(r.node(), r.prefix() + "." + key, "\"" + name + "\" is not a decision of " + s.id);
+    return d;
+  };
+  if (TableReader e = t.table("escalate"); e.present()) {
+    if (s.kind != ServiceKind::caseload_team) ctx.problem(e.node(), e.prefix(), "only a caseload team can escalate a case");
+    s.need_rule.escalate_at = e.integer("at_need", 4, 1, need_levels - 1, "need level");
+    s.need_rule.escalate_decision = decision(e, "decision");
+    e.finish();
+  }
+  if (TableReader c = t.table("consent"); c.present()) {
+    if (s.kind != ServiceKind::caseload_team) ctx.problem(c.node(), c.prefix(), "only a caseload team asks for consent");
+    s.need_rule.consent = c.number("accept", 1.0, 0.0, 1.0, "share of families");
+    s.need_rule.declined_decision = decision(c, "declined");
+    c.finish();
+  }
+  if (TableReader h = t.table("help"); h.present()) {
+    if (s.kind != ServiceKind::caseload_team) ctx.problem(h.node(), h.prefix(), "only a caseload team helps");
+    s.help.effect = h.number("effect", 0.0, 0.0, 100.0, "x faster fall in need");
+    s.help.protection = h.number("protection", 0.0, 0.0, 1.0, "share of harm prevented");
+    h.finish();
+  }
+  if (TableReader f = t.table("fgc"); f.present()) {
+    s.fgc_from = decision(f, "instead_of");
+    s.fgc_to = decision(f, "decide");
+    f.finish();
+  }
 }
 
 bool valid_id(const std::string& id) {
@@ -434,7 +567,7 @@ bool valid_id(const std::string& id) {
   return true;
 }
 
-ServiceSpec read_service(TableReader t, const std::string& id, double horizon_days) {
+ServiceSpec read_service(TableReader t, const std::string& id, double horizon_days, bool need_enabled) {
   LoadContext& ctx = t.context();
   ServiceSpec s;
   s.id = id;
@@ -461,9 +594,13 @@ ServiceSpec read_service(TableReader t, const std::string& id, double horizon_da
       s.delay = optional_distribution(t, "delay", "days", false);
       break;
     case ServiceKind::exit:
+      s.child_leaves = t.boolean("leaves_population", false);
       break;
   }
-  if (s.kind != ServiceKind::exit) s.decisions = read_decisions(t);
+  if (s.kind != ServiceKind::exit) {
+    s.decisions = read_decisions(t, need_enabled, s.need_rule);
+    read_need_settings(t, s, need_enabled);
+  }
   if (s.kind != ServiceKind::exit) {
     TableReader c = t.table("cost");
     if (s.kind == ServiceKind::screening_queue || s.kind == ServiceKind::caseload_team) {
@@ -472,6 +609,17 @@ ServiceSpec read_service(TableReader t, const std::string& id, double horizon_da
     s.cost.per_case = c.number("per_case", 0.0, 0.0, 1e7, "pounds per case");
     s.cost.per_week_open = c.number("per_week_open", 0.0, 0.0, 1e6, "pounds per case per week");
     c.finish();
+  }
+  if (s.team.budget_gbp > 0.0) {
+    // A budget buys whole workers' time: each FTE costs its employment plus the per-case cost of the families a
+    // full caseload sees in a year.
+    const double cap = s.team.caseload_cap > 0.0 ? s.team.caseload_cap : 1.0;
+    const double per_fte = s.cost.per_fte_year + s.cost.per_case * cap * 365.25 / std::max(1.0, s.duration.mean());
+    if (per_fte <= 0.0) {
+      ctx.problem(t.node(), t.prefix() + ".team.budget_gbp", "a budget needs cost.per_fte_year or cost.per_case");
+    } else {
+      s.team.fte = s.team.budget_gbp / per_fte;
+    }
   }
   t.finish();
   return s;
@@ -511,7 +659,7 @@ RouteSpec read_route(TableReader t, const std::string& id) {
   return r;
 }
 
-Pathway read_pathway(TableReader& top, double horizon_days) {
+Pathway read_pathway(TableReader& top, double horizon_days, bool need_enabled) {
   LoadContext& ctx = top.context();
   std::vector<ServiceSpec> services;
   std::vector<RouteSpec> routes;
@@ -519,7 +667,7 @@ Pathway read_pathway(TableReader& top, double horizon_days) {
   if (!service_tables.present()) ctx.problem(top.node(), "service", "is required but missing: declare [service.<id>] tables");
   for (const auto& id : service_tables.keys()) {
     TableReader t = service_tables.table(id);
-    if (t.present()) services.push_back(read_service(t, id, horizon_days));
+    if (t.present()) services.push_back(read_service(t, id, horizon_days, need_enabled));
   }
   service_tables.finish();
   TableReader route_tables = top.table("route");
@@ -645,6 +793,31 @@ std::vector<HolidayRange> read_holidays(TableReader& calendar) {
   return ranges;
 }
 
+// [need]: children and their latent need. Absent: the reference model is off and decisions are fixed shares.
+NeedSpec read_need(TableReader t) {
+  NeedSpec need;
+  if (!t.present()) return need;
+  need.enabled = true;
+  need.up_per_year = need_levels_array(t, "up_per_year", 0.0, 100.0, "per child-year", true);
+  need.down_per_year = need_levels_array(t, "down_per_year", 0.0, 100.0, "per child-year", true);
+  need.harm_per_year = need_levels_array(t, "harm_per_year", 0.0, 100.0, "harm events per child-year", true);
+  if (need.up_per_year[need_levels - 1] != 0.0 || need.down_per_year[0] != 0.0) {
+    t.context().problem(t.node(), t.prefix(), "need cannot rise above level 4 or fall below 0: up_per_year[4] and down_per_year[0] must be 0");
+  }
+  need.co_location_factor = t.number("co_location_factor", 0.5, 0.0, 1.0, "x a source's noise");
+  need.threshold_shift = t.number("threshold_shift", 0.0, -5.0, 5.0, "need levels");
+  need.quality_elasticity = t.number("quality_elasticity", 1.0, 0.0, 10.0, "");
+  need.quality_noise = t.number("quality_noise", 1.0, 0.0, 20.0, "x noise per unit of lost quality");
+  need.referral_service = t.text("referral_service", "referral");
+  need.plan_service = t.text("plan_service", "cp_plan");
+  TableReader fgc = t.table("fgc");
+  need.fgc.coverage = fgc.number("coverage", 0.0, 0.0, 1.0, "share of care decisions");
+  need.fgc.diverted = fgc.number("diverted", 0.0, 0.0, 1.0, "share of conferences");
+  fgc.finish();
+  t.finish();
+  return need;
+}
+
 Scenario read_scenario(const toml::table& root, LoadContext& ctx) {
   Scenario scenario;
   TableReader top(ctx, &root, "");
@@ -673,17 +846,27 @@ Scenario read_scenario(const toml::table& root, LoadContext& ctx) {
   scenario.school_holidays = read_holidays(calendar);
   calendar.finish();
 
+  scenario.need = read_need(top.table("need"));
   TableReader sources = top.table("sources");
   if (!sources.present()) ctx.problem(&root, "sources", "is required but missing: declare at least one source");
   read_sources(sources, scenario);
   double total_rate = 0.0;
-  for (const auto& s : scenario.sources) total_rate += s.contacts_per_day;
+  for (const auto& s : scenario.sources) {
+    total_rate += s.contacts_per_day;
+    for (double rate : s.notice_per_year) total_rate += rate;
+  }
   if (sources.present() && total_rate <= 0.0) {
-    ctx.problem(sources.node(), "sources", "no contacts would arrive: every source has contacts_per_day 0");
+    ctx.problem(sources.node(), "sources", "no contacts would arrive: every source's rate is 0");
   }
 
   top.consume("change");  // read by read_scenario_with_changes
-  scenario.pathway = read_pathway(top, horizon);
+  scenario.pathway = read_pathway(top, horizon, scenario.need.enabled);
+  if (scenario.need.enabled) {
+    scenario.need.referral = scenario.pathway.find(scenario.need.referral_service);
+    scenario.need.plan = scenario.pathway.find(scenario.need.plan_service);
+    if (scenario.need.referral < 0) ctx.problem(root.get("need"), "need.referral_service", "\"" + scenario.need.referral_service + "\" is not a service");
+    if (scenario.need.plan < 0) ctx.problem(root.get("need"), "need.plan_service", "\"" + scenario.need.plan_service + "\" is not a service");
+  }
   TableReader costs = top.table("costs");
   scenario.agency_premium = costs.number("agency_premium", 0.0, 0.0, 5.0, "extra share over a permanent worker");
   costs.finish();
@@ -711,9 +894,11 @@ bool changeable(const std::string& key) {
   std::stringstream in(key);
   for (std::string part; std::getline(in, part, '.');) parts.push_back(part);
   if (parts.size() >= 3 && parts[0] == "sources") return true;
+  if (parts.size() >= 2 && parts[0] == "need") return parts[1] != "referral_service" && parts[1] != "plan_service";
   if (parts.size() >= 3 && parts[0] == "service") {
     return parts[2] == "team" || parts[2] == "work" || parts[2] == "duration" || parts[2] == "delay" ||
-           parts[2] == "decisions";
+           parts[2] == "decisions" || parts[2] == "thresholds" || parts[2] == "noise_sd" || parts[2] == "help" ||
+           parts[2] == "consent" || parts[2] == "escalate" || parts[2] == "fgc";
   }
   return parts.size() == 3 && parts[0] == "route" && parts[2] == "probability";
 }
@@ -759,8 +944,8 @@ std::vector<ChangeDecl> read_changes(const toml::table& root, LoadContext& ctx, 
         const std::string dotted(k.str());
         if (!changeable(dotted)) {
           ctx.problem(&v, key + ".set." + dotted,
-                      "cannot change over time: only sources, a service's team, work, duration, delay and decisions, "
-                      "and route probabilities can");
+                      "cannot change over time: only sources, need, a service's team, work, duration, delay, "
+                      "decisions, thresholds, noise_sd, help, consent, escalate and fgc, and route probabilities can");
         }
         change.sets.emplace_back(dotted, &v);
       }

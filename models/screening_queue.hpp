@@ -29,6 +29,7 @@ struct Contact {
   double arrival_day = 0.0;   ///< days since the start
   SourceKind source = SourceKind::other;
   int priority = 0;
+  std::int32_t child = -1;    ///< the child it is about (reference model), or -1
 
   EventKey key() const { return EventKey{arrival_day, priority, id}; }
 };

@@ -31,6 +31,12 @@ struct SourceSpec {
   ArrivalPattern pattern = ArrivalPattern::poisson;
   bool follows_school_calendar = false;  ///< rate is multiplied by holiday_factor on school holidays
   double holiday_factor = 1.0;           ///< range [0, 1]
+  // With a [need] table, contacts come from children instead of `contacts_per_day`: the source notices a child
+  // at level k at notice_per_year[k] (term time), and describes its need with noise of sd `accuracy_sd`
+  // (multiplied by the co-location factor while it is co-located in the front door).
+  std::array<double, 5> notice_per_year{};  ///< contacts per child-year by need level 0..4
+  double accuracy_sd = 0.0;                 ///< levels, [0, 5]
+  bool co_located = false;
 };
 
 }  // namespace frontdoor

@@ -84,6 +84,10 @@ PathwayRecorder::PathwayRecorder(const Scenario& scenario, const SimCalendar& ca
     const double expected = rates[s] * (calendar.horizon_days() - scenario.simulation.warmup_days);
     if (std::isfinite(expected) && expected < 5e7) services_[s].waits_after_warmup.reserve(static_cast<std::size_t>(1.05 * expected));
   }
+  need_enabled_ = scenario.need.enabled;
+  plan_service_ = scenario.need.plan;
+  children_monthly_.assign(child_count_kinds, std::vector<double>(calendar.month_count(), 0.0));
+  children_yearly_.assign(child_count_kinds, std::vector<double>(years_, 0.0));
   yearly_.keeps_durations.assign(n, 0);
   yearly_.within_ending_at.resize(n);
   yearly_.within_starting_at.resize(n);
@@ -188,12 +192,33 @@ void PathwayRecorder::finished(double t, int service, int decision, double enter
       if (elapsed <= measure.working_days) yearly_.within[i][y] += 1.0;
     }
   }
+  if (service == plan_service_) {
+    child_event(t, ChildCount::plans_ended);
+    if (t - entered_at >= 730.0) child_event(t, ChildCount::plans_ended_after_2y);
+  }
   rec.active.add(t, -1.0);
   --balance_.in_progress;
   if (decision >= 0) {
     rec.decisions[decision][m] += 1.0;
     if (t >= warmup_days_) ++rec.decisions_after_warmup[decision];
   }
+}
+
+void PathwayRecorder::child_event(double t, ChildCount what, double closure_day) {
+  const int m = month_of(t);
+  const int c = static_cast<int>(what);
+  const bool closure_based = what == ChildCount::closures || what == ChildCount::closures_improved ||
+                             what == ChildCount::closures_improved_rereferred;
+  if (closure_based) {
+    // Counted in the closure's year, and only when the run follows the closure for 12 months.
+    if (closure_day + 365.0 > calendar_.horizon_days()) return;
+    const int closure_month = calendar_.month_containing(closure_day);
+    children_monthly_[c][closure_month] += 1.0;
+    if (!children_yearly_[c].empty()) children_yearly_[c][closure_month / 12] += 1.0;
+    return;
+  }
+  children_monthly_[c][m] += 1.0;
+  if (!children_yearly_[c].empty()) children_yearly_[c][m / 12] += 1.0;
 }
 
 void PathwayRecorder::routed(double t, int route) {
@@ -245,6 +270,14 @@ double PathwayRecorder::evaluate(const Selector& sel, int y) const {
       break;
     case Selector::Kind::fte:
       for (int s : sel.services) total += months_of_year(services_[s].staff) / year_days;
+      break;
+    case Selector::Kind::children:
+      if (sel.child_count == child_count_kinds - 1) {  // sustained: improved and not re-referred within 12 months
+        total = children_yearly_[static_cast<int>(ChildCount::closures_improved)][y] -
+                children_yearly_[static_cast<int>(ChildCount::closures_improved_rereferred)][y];
+      } else {
+        total = children_yearly_[sel.child_count][y];
+      }
       break;
     case Selector::Kind::cost:
       for (std::size_t s = 0; s < services_.size(); ++s) {
@@ -379,6 +412,22 @@ ReplicationResult PathwayRecorder::finish(double horizon_days) {
     const std::string name = "flow_" + pathway_.routes()[route].id;
     r.monthly.push_back({name, route_flows_[route]});
     r.summary.push_back({name + "_per_year", static_cast<double>(route_flows_after_warmup_[route]) / years});
+  }
+  if (need_enabled_) {
+    const std::vector<std::pair<ChildCount, const char*>> series{
+        {ChildCount::harm, "harm_events"},
+        {ChildCount::harm_after_exit, "harm_events_after_nfa_or_closure_12m"},
+        {ChildCount::rereferrals, "rereferrals_within_12m"},
+        {ChildCount::repeat_plans, "second_or_later_cp_plans"}};
+    for (const auto& [count, name] : series) {
+      const auto& by_month = children_monthly_[static_cast<int>(count)];
+      r.monthly.push_back({name, by_month});
+      double after = 0.0;
+      for (int m = 0; m < months; ++m) {
+        if (calendar_.month_start(m) >= warmup_days_) after += by_month[m];
+      }
+      r.summary.push_back({std::string(name) + "_per_year", after / years});
+    }
   }
   r.annual = annual_values();
   r.balance = balance_;

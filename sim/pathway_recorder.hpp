@@ -54,6 +54,10 @@ class PathwayRecorder {
                 std::uint64_t case_id = 0);
   /// A case took route `route`.
   void routed(double t, int route);
+  /// Something happened to a child (reference model): see ChildCount. `closure_day` dates a closure-based count
+  /// (closures are counted in their own year, and only when 12 months of the run follow them).
+  void child_event(double t, ChildCount what, double closure_day = 0.0);
+
   /// The staff in post at `service` changed to `fte`, of which `agency_fte` are agency staff.
   void staff_changed(double t, int service, double fte, double agency_fte = 0.0);
 
@@ -108,6 +112,11 @@ class PathwayRecorder {
   std::vector<std::vector<double>> route_flows_;  // [route][month]
   std::vector<std::uint64_t> route_flows_after_warmup_;
   CaseBalance balance_;
+  // Reference model: [count][month] and [count][year].
+  std::vector<std::vector<double>> children_monthly_;
+  std::vector<std::vector<double>> children_yearly_;
+  int plan_service_ = -1;
+  bool need_enabled_ = false;
 };
 
 }  // namespace frontdoor

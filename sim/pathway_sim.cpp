@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <queue>
+#include <unordered_set>
 #include <simgrid/s4u.hpp>
 
 #include "models/arrivals.hpp"
@@ -55,7 +56,12 @@ class PathwayModel {
 
     const double horizon = calendar_.horizon_days();
     sg4::Actor::create("horizon", council_host_, [horizon] { sg4::this_actor::sleep_until(horizon); });
+    if (scenario_.need.enabled) {
+      population_.wake = sg4::Semaphore::create(0);
+      sg4::Actor::create("children", council_host_, [this] { run_population(); })->daemonize();
+    }
     for (SourceKind kind : all_sources) {
+      if (scenario_.need.enabled) break;  // contacts come from the children
       // The source's rate in the scenario and in each change (0 where it is not declared).
       std::vector<std::pair<double, SourceSpec>> segments;
       bool any = false;
@@ -79,7 +85,7 @@ class PathwayModel {
     for (auto& service : services_) {
       ServiceRuntime& st = *service;
       st.fte = st.spec.team.fte;
-      st.wake = sg4::Semaphore::create(0);
+      st.waker.wake = sg4::Semaphore::create(0);
       switch (st.spec.kind) {
         case ServiceKind::screening_queue:
           st.on_duty = static_cast<int>(st.spec.team.fte);
@@ -120,6 +126,13 @@ class PathwayModel {
   }
 
  private:
+  // Wakes an actor that sleeps until its next due time or until another actor hands it something.
+  struct Waker {
+    sg4::SemaphorePtr wake;
+    bool sleeping = false;
+    bool signalled = false;
+  };
+
   struct Screener {
     sg4::SemaphorePtr wake;
     Contact handed;
@@ -214,10 +227,10 @@ class PathwayModel {
     std::vector<char> idle;  // per screener: waiting for work on its semaphore
     int on_duty = 0;
     // Caseload teams and timed decision points: one actor, woken by deliveries or by its next due case.
-    sg4::SemaphorePtr wake;
-    bool sleeping = false;
-    bool signalled = false;
+    Waker waker;
     std::vector<Contact> inbox;
+    std::vector<int> escalations;  // children whose need rose past the escalation level while allocated here
+    std::unordered_set<std::uint64_t> cancelled;  // sequences of due cases that ended early (escalated)
     double fte = 0.0;
     long capacity = 0;
     std::deque<Contact> unallocated;
@@ -232,6 +245,7 @@ class PathwayModel {
     };
     std::priority_queue<Due, std::vector<Due>, std::greater<>> due;
     std::uint64_t next_sequence = 0;
+    long live = 0;  // allocated cases (due entries not cancelled)
     double virtual_time = 0.0;
     double last_update = 0.0;
     double demand = 0.0;  // FTE asked for by the allocated cases
@@ -267,6 +281,7 @@ class PathwayModel {
     for (int hops = 0; hops < 1000000; ++hops) {
       ServiceRuntime& st = *services_[s];
       recorder_.entered(t, s, item.id);
+      if (item.child >= 0) child_entered(item.child, s, t);
       switch (st.spec.kind) {
         case ServiceKind::exit:
           return;
@@ -293,23 +308,11 @@ class PathwayModel {
     throw SimulationError("a case went round a zero-time cycle a million times at day " + std::to_string(now()));
   }
 
-  // Draws the decision (if the service makes any) and the route, records both, and returns the next service.
-  int choose_route(ServiceRuntime& st, const Contact& item, double t) {
+  // Draws the decision (if the service makes any; `forced` >= -1 imposes one) and the route, records both, and
+  // returns the next service.
+  int choose_route(ServiceRuntime& st, const Contact& item, double t, int forced = -2) {
     const auto& epoch = st.at(t);
-    const auto& decisions = epoch.spec->decisions;
-    int decision = -1;
-    if (!decisions.empty()) {
-      const double u = st.decision_rng.uniform01();
-      double cumulative = 0.0;
-      decision = static_cast<int>(decisions.size()) - 1;
-      for (int d = 0; d < static_cast<int>(decisions.size()); ++d) {
-        cumulative += decisions[d].share;
-        if (u < cumulative) {
-          decision = d;
-          break;
-        }
-      }
-    }
+    const int decision = forced >= -1 ? forced : decide(st, *epoch.spec, item, t);
     const auto& options = epoch.routing[std::max(decision, 0)][static_cast<int>(item.source)];
     int route = options.back().second;
     if (options.size() > 1) {
@@ -323,7 +326,328 @@ class PathwayModel {
     }
     recorder_.finished(t, st.index, decision, item.arrival_day, item.source, item.id);
     recorder_.routed(t, route);
+    if (item.child >= 0) child_finished(item.child, st, t);
     return pathway_.route_target(route);
+  }
+
+  // The service's decision: by fixed shares, or (reference model) chance outcomes first and then thresholds on the
+  // child's observed need; a family group conference may then turn a decision for care into another.
+  int decide(ServiceRuntime& st, const ServiceSpec& spec, const Contact& item, double t) {
+    const auto& decisions = spec.decisions;
+    if (decisions.empty()) return -1;
+    const double u = st.decision_rng.uniform01();
+    int decision = -1;
+    double cumulative = 0.0;
+    const bool on_need = spec.need_rule.active && item.child >= 0;
+    for (int d = 0; d < static_cast<int>(decisions.size()); ++d) {
+      if (on_need && !std::isnan(spec.need_rule.thresholds[d])) continue;
+      cumulative += decisions[d].share;
+      if (u < cumulative) {
+        decision = d;
+        break;
+      }
+    }
+    if (decision < 0) {
+      decision = on_need ? decide_on_need(spec.need_rule, observe(st, spec, item, t), need_at(t).threshold_shift)
+                         : static_cast<int>(decisions.size()) - 1;
+    }
+    if (decision == spec.fgc_from && item.child >= 0) {
+      const FgcSpec& fgc = need_at(t).fgc;
+      if (fgc.coverage * fgc.diverted > 0.0 && st.decision_rng.uniform01() < fgc.coverage * fgc.diverted) {
+        decision = spec.fgc_to;
+      }
+    }
+    return decision;
+  }
+
+  // The child's need as the service sees it: true need plus noise from the service's own inconsistency (worse as
+  // its caseload dilutes its time) and, at the entry, from the way the referring agency described it.
+  double observe(ServiceRuntime& st, const ServiceSpec& spec, const Contact& item, double t) {
+    const NeedSpec& need = need_at(t);
+    const double quality = spec.kind == ServiceKind::caseload_team ? quality_of(st) : 1.0;
+    double variance = std::pow(spec.need_rule.noise_sd * (1.0 + need.quality_noise * (1.0 - quality)), 2);
+    if (spec.entry) {
+      for (const auto& source : scenario_.at(t).sources) {
+        if (source.kind != item.source) continue;
+        variance += std::pow(source.accuracy_sd * (source.co_located ? need.co_location_factor : 1.0), 2);
+      }
+    }
+    return children_[item.child].need + std::sqrt(variance) * st.decision_rng.standard_normal();
+  }
+
+
+  // ---- Children and latent need (the reference model; only with a [need] table) -------------------------------
+  // Children are simulated lazily: those with no need who are not in the pathway are a count (the pool), not
+  // records. A child gets a record when need first appears (onset) or when an agency makes a contact about it,
+  // and loses it when need is back to 0 outside the pathway or when it leaves the population. One actor runs every
+  // child's need, contacts and harm from a heap of next events; a status change (a contact, an allocation, an end
+  // of help) bumps the child's version and draws a fresh next event, so that stale ones are skipped.
+  struct Child {
+    int need = 0;
+    int need_at_start = 0;  // when the current episode began
+    bool alive = false;
+    bool in_pathway = false;
+    bool helped = false;    // allocated to a caseload team during the current episode
+    int help_service = -1;  // allocated to this caseload team now
+    std::uint64_t case_sequence = 0;
+    double case_demand = 0.0;
+    Contact case_item;
+    std::uint32_t version = 0;
+    int plans = 0;
+    double last_referral = -never;
+    double last_exit = -never;
+    double pending_closure = -never;  // an improved closure still inside its 12-month follow-up
+  };
+  struct ChildEvent {
+    double at;
+    std::uint64_t sequence;
+    int child;
+    std::uint32_t version;
+    bool operator>(const ChildEvent& other) const { return at != other.at ? at > other.at : sequence > other.sequence; }
+  };
+
+  const NeedSpec& need_at(double t) const { return scenario_.at(t).need; }
+  double quality_of(const ServiceRuntime& st) const { return quality_from_pace(pace(st), scenario_.need.quality_elasticity); }
+
+  int new_child(int need) {
+    int c;
+    if (!free_children_.empty()) {
+      c = free_children_.back();
+      free_children_.pop_back();
+    } else {
+      c = static_cast<int>(children_.size());
+      children_.emplace_back();
+    }
+    const std::uint32_t version = children_[c].version + 1;
+    children_[c] = Child{};
+    children_[c].version = version;
+    children_[c].alive = true;
+    children_[c].need = need;
+    ++known_children_;
+    return c;
+  }
+
+  void release_child(int c) {
+    Child& child = children_[c];
+    child.alive = false;
+    ++child.version;
+    free_children_.push_back(c);
+    --known_children_;
+  }
+
+  // Rates per day of each thing that can happen next to child `c` at time `t`: need up, need down, harm, and a
+  // contact from each source (schools at term-time rate; the holiday factor thins them).
+  struct ChildRates {
+    double up = 0.0, down = 0.0, harm = 0.0;
+    std::array<double, all_sources.size()> notice{};
+    double total = 0.0;
+  };
+  ChildRates child_rates(const Child& child, double t) const {
+    const Scenario& sc = scenario_.at(t);
+    const NeedSpec& need = sc.need;
+    double effect = 0.0, protection = 0.0, quality = 1.0;
+    if (child.help_service >= 0) {
+      const ServiceRuntime& st = *services_[child.help_service];
+      effect = st.at(t).spec->help.effect;
+      protection = st.at(t).spec->help.protection;
+      quality = quality_of(st);
+    }
+    ChildRates r;
+    const int k = child.need;
+    r.up = need.up_per_year[k] * (1.0 - protection * quality) / 365.25;
+    r.down = need.down_per_year[k] * (1.0 + effect * quality) / 365.25;
+    r.harm = need.harm_per_year[k] * (1.0 - protection * quality) / 365.25;
+    r.total = r.up + r.down + r.harm;
+    if (!child.in_pathway) {
+      for (const auto& source : sc.sources) {
+        r.notice[static_cast<int>(source.kind)] = source.notice_per_year[k] / 365.25;
+        r.total += source.notice_per_year[k] / 365.25;
+      }
+    }
+    return r;
+  }
+
+  // Draws child `c`'s next event afresh (its status or rates changed), waking the population actor if need be.
+  void reschedule(int c, double t) {
+    Child& child = children_[c];
+    ++child.version;
+    const double total = child_rates(child, t).total;
+    if (total <= 0.0) return;
+    const double at = t + need_rng_.exponential(1.0 / total);
+    child_events_.push({at, next_child_event_++, c, child.version});
+    if (at < population_wake_at_) signal(population_);
+  }
+
+  void run_population() {
+    // Start near the untreated equilibrium of need (the warm-up lets services reach their own).
+    const NeedRates start = untreated_equilibrium(scenario_.need);
+    for (int k = 1; k < need_levels; ++k) {
+      const long count = std::lround(scenario_.children * start[k]);
+      for (long i = 0; i < count; ++i) reschedule(new_child(k), 0.0);
+    }
+    double next_pool = draw_pool_event(0.0);
+    for (;;) {
+      const double t = now();
+      while (next_pool <= t) {
+        pool_event(t);
+        next_pool = draw_pool_event(t);
+      }
+      while (!child_events_.empty() && child_events_.top().at <= t) {
+        const ChildEvent e = child_events_.top();
+        child_events_.pop();
+        if (children_[e.child].version != e.version) continue;  // superseded
+        child_event(e.child, t);
+      }
+      population_wake_at_ = std::min(next_pool, child_events_.empty() ? never : child_events_.top().at);
+      sleep_until_due_or_signalled(population_, population_wake_at_);
+      population_wake_at_ = never;
+    }
+  }
+
+  // Children with no need outside the pathway: need appears at the onset rate, and agencies make contacts about
+  // some of them anyway (level-0 contacts, most of which end in no further action).
+  double pool_rate(double t) const {
+    const Scenario& sc = scenario_.at(t);
+    double rate = sc.need.up_per_year[0];
+    for (const auto& source : sc.sources) rate += source.notice_per_year[0];
+    return std::max(0.0, static_cast<double>(scenario_.children - known_children_)) * rate / 365.25;
+  }
+  double draw_pool_event(double t) {
+    const double rate = pool_rate(t);
+    return rate > 0.0 ? t + need_rng_.exponential(1.0 / rate) : never;
+  }
+  void pool_event(double t) {
+    const Scenario& sc = scenario_.at(t);
+    double u = need_rng_.uniform01() * (sc.need.up_per_year[0] + [&] {
+      double total = 0.0;
+      for (const auto& source : sc.sources) total += source.notice_per_year[0];
+      return total;
+    }());
+    ++events_;
+    if (u < sc.need.up_per_year[0]) {
+      reschedule(new_child(1), t);
+      return;
+    }
+    u -= sc.need.up_per_year[0];
+    for (const auto& source : sc.sources) {
+      if (u < source.notice_per_year[0]) {
+        if (noticed_today(source, t)) make_contact(new_child(0), source.kind, t);
+        return;
+      }
+      u -= source.notice_per_year[0];
+    }
+  }
+
+  // Thinning for the school calendar: a term-time contact that falls in a holiday goes ahead with the holiday factor.
+  bool noticed_today(const SourceSpec& source, double t) {
+    if (!source.follows_school_calendar) return true;
+    const int day = std::min(static_cast<int>(t), calendar_.horizon_days() - 1);
+    return !calendar_.is_school_holiday(day) || need_rng_.uniform01() < source.holiday_factor;
+  }
+
+  void child_event(int c, double t) {
+    ++events_;
+    Child& child = children_[c];
+    const ChildRates r = child_rates(child, t);
+    double u = need_rng_.uniform01() * r.total;
+    if (u < r.up) {
+      ++child.need;
+      const int hs = child.help_service;
+      if (hs >= 0) {
+        ServiceRuntime& st = *services_[hs];
+        const NeedRule& rule = st.at(t).spec->need_rule;
+        if (rule.escalate_at >= 0 && child.need >= rule.escalate_at && rule.escalate_decision >= 0) {
+          st.escalations.push_back(c);
+          signal(st);
+        }
+      }
+    } else if ((u -= r.up) < r.down) {
+      --child.need;
+      if (child.need == 0 && !child.in_pathway) {
+        release_child(c);
+        return;
+      }
+    } else if ((u -= r.down) < r.harm) {
+      recorder_.child_event(t, ChildCount::harm);
+      if (!child.in_pathway && t - child.last_exit <= 365.0) recorder_.child_event(t, ChildCount::harm_after_exit);
+    } else {
+      u -= r.harm;
+      for (const auto& source : scenario_.at(t).sources) {
+        const double rate = r.notice[static_cast<int>(source.kind)];
+        if (u < rate) {
+          if (noticed_today(source, t)) {
+            make_contact(c, source.kind, t);
+            return;
+          }
+          break;
+        }
+        u -= rate;
+      }
+    }
+    reschedule(c, t);
+  }
+
+  void make_contact(int c, SourceKind source, double t) {
+    Child& child = children_[c];
+    child.in_pathway = true;
+    child.helped = false;
+    child.need_at_start = child.need;
+    reschedule(c, t);  // no more contacts while the child is in the pathway
+    recorder_.contact_arrived(t, source);
+    Contact item{next_case_id_++, t, source, 0};
+    item.child = c;
+    carry_on(item, pathway_.entry(), t);
+  }
+
+  // A child's case reached service `s` (reference model): re-referrals, repeat plans, and leaving the pathway.
+  void child_entered(int c, int s, double t) {
+    Child& child = children_[c];
+    const NeedSpec& need = scenario_.need;
+    if (s == need.referral) {
+      if (t - child.last_referral <= 365.0) recorder_.child_event(t, ChildCount::rereferrals);
+      if (t - child.pending_closure <= 365.0) {
+        recorder_.child_event(t, ChildCount::closures_improved_rereferred, child.pending_closure);
+      }
+      child.pending_closure = -never;
+      child.last_referral = t;
+    }
+    if (s == need.plan) {
+      if (child.plans > 0) recorder_.child_event(t, ChildCount::repeat_plans);
+      ++child.plans;
+    }
+    const ServiceSpec& spec = pathway_.services()[s];
+    if (spec.kind != ServiceKind::exit) return;
+    child.in_pathway = false;
+    child.last_exit = t;
+    if (child.helped) {
+      recorder_.child_event(t, ChildCount::closures, t);
+      if (child.need < child.need_at_start) {
+        recorder_.child_event(t, ChildCount::closures_improved, t);
+        child.pending_closure = t;
+      }
+    }
+    if (spec.child_leaves || child.need == 0) {
+      release_child(c);
+    } else {
+      reschedule(c, t);
+    }
+  }
+
+  void child_allocated(const Contact& item, ServiceRuntime& st, std::uint64_t sequence, double demand, double t) {
+    Child& child = children_[item.child];
+    child.help_service = st.index;
+    child.helped = true;
+    child.case_sequence = sequence;
+    child.case_demand = demand;
+    child.case_item = item;
+    reschedule(item.child, t);
+  }
+
+  void child_finished(int c, const ServiceRuntime& st, double t) {
+    Child& child = children_[c];
+    if (child.help_service != st.index) return;
+    child.help_service = -1;
+    reschedule(c, t);
   }
 
   void enqueue(ServiceRuntime& st, const Contact& item) {
@@ -384,23 +708,24 @@ class PathwayModel {
     signal(st);
   }
 
-  void signal(ServiceRuntime& st) {
-    if (st.sleeping && !st.signalled) {
-      st.signalled = true;
-      st.wake->release();
+  void signal(ServiceRuntime& st) { signal(st.waker); }
+  static void signal(Waker& w) {
+    if (w.sleeping && !w.signalled) {
+      w.signalled = true;
+      w.wake->release();
     }
   }
 
   // Sleeps until `wake_at` (real time; infinity: until signalled) or a signal, whichever comes first.
-  void sleep_until_due_or_signalled(ServiceRuntime& st, double wake_at) {
-    st.sleeping = true;
+  void sleep_until_due_or_signalled(Waker& w, double wake_at) {
+    w.sleeping = true;
     if (wake_at == never) {
-      st.wake->acquire();
+      w.wake->acquire();
     } else {
-      st.wake->acquire_timeout(std::max(0.0, wake_at - now()));
+      w.wake->acquire_timeout(std::max(0.0, wake_at - now()));
     }
-    st.sleeping = false;
-    st.signalled = false;
+    w.sleeping = false;
+    w.signalled = false;
     ++events_;
   }
 
@@ -415,29 +740,56 @@ class PathwayModel {
       // Cases whose nominal duration has elapsed on the virtual clock end (a relative tolerance absorbs the
       // rounding of the timeout that woke us).
       while (!st.due.empty() && st.due.top().at <= st.virtual_time + 1e-9 * std::max(1.0, st.virtual_time)) {
-        const double demand = st.due.top().demand;
-        const Contact item = st.due.top().item;
+        const ServiceRuntime::Due due = st.due.top();
         st.due.pop();
-        st.demand = st.due.empty() ? 0.0 : st.demand - demand;
-        carry_on(item, choose_route(st, item, t), t);
+        if (!st.cancelled.empty() && st.cancelled.erase(due.sequence) > 0) continue;  // ended early
+        end_case(st, due.demand);
+        carry_on(due.item, choose_route(st, due.item, t), t);
       }
-      for (const Contact& item : st.inbox) st.unallocated.push_back(item);
+      // Children whose need rose past the escalation level while allocated here leave at once.
+      for (const int c : st.escalations) {
+        Child& child = children_[c];
+        if (child.help_service != st.index || child.need < st.at(t).spec->need_rule.escalate_at) continue;
+        st.cancelled.insert(child.case_sequence);
+        end_case(st, child.case_demand);
+        const Contact item = child.case_item;
+        carry_on(item, choose_route(st, item, t, st.at(t).spec->need_rule.escalate_decision), t);
+      }
+      st.escalations.clear();
+      const ServiceSpec& spec = *st.at(t).spec;
+      for (const Contact& item : st.inbox) {
+        // A family may decline help on arrival.
+        if (item.child >= 0 && spec.need_rule.consent < 1.0 && st.decision_rng.uniform01() >= spec.need_rule.consent) {
+          recorder_.started(t, st.index, item.arrival_day);
+          carry_on(item, choose_route(st, item, t, spec.need_rule.declined_decision), t);
+          continue;
+        }
+        st.unallocated.push_back(item);
+      }
       st.inbox.clear();
-      while (!st.unallocated.empty() && static_cast<long>(st.due.size()) < st.capacity) {
+      while (!st.unallocated.empty() && st.live < st.capacity) {
         const Contact item = st.unallocated.front();
         st.unallocated.pop_front();
         recorder_.started(t, st.index, item.arrival_day);
-        const ServiceSpec& spec = *st.at(t).spec;
         const double work = spec.work.sample(st.work_rng);
         const double duration = spec.duration.sample(st.duration_rng);
         const double demand = duration > 0.0 ? work / duration : 0.0;
-        st.due.push({st.virtual_time + duration, st.next_sequence++, demand, item});
+        const std::uint64_t sequence = st.next_sequence++;
+        st.due.push({st.virtual_time + duration, sequence, demand, item});
         st.demand += demand;
+        ++st.live;
+        if (item.child >= 0) child_allocated(item, st, sequence, demand, t);
       }
-      if (!st.inbox.empty()) continue;  // a case routed back to this team while we worked
+      if (!st.inbox.empty() || !st.escalations.empty()) continue;  // routed back to this team while we worked
       const double wake_at = st.due.empty() ? never : t + (st.due.top().at - st.virtual_time) / pace(st);
-      sleep_until_due_or_signalled(st, wake_at);
+      sleep_until_due_or_signalled(st.waker, wake_at);
     }
+  }
+
+  // An allocated case ends: its worker time goes back to the others.
+  static void end_case(ServiceRuntime& st, double demand) {
+    --st.live;
+    st.demand = st.live == 0 ? 0.0 : st.demand - demand;
   }
 
   void run_timer(ServiceRuntime& st) {
@@ -453,7 +805,7 @@ class PathwayModel {
         st.due.push({t + st.at(t).spec->delay->sample(st.duration_rng), st.next_sequence++, 0.0, item});
       }
       st.inbox.clear();
-      sleep_until_due_or_signalled(st, st.due.empty() ? never : st.due.top().at);
+      sleep_until_due_or_signalled(st.waker, st.due.empty() ? never : st.due.top().at);
     }
   }
 
@@ -530,6 +882,15 @@ class PathwayModel {
   std::vector<std::unique_ptr<ServiceRuntime>> services_;
   std::uint64_t next_case_id_ = 0;
   std::uint64_t events_ = 0;
+  // Reference model.
+  std::vector<Child> children_;
+  std::vector<int> free_children_;
+  long known_children_ = 0;
+  std::priority_queue<ChildEvent, std::vector<ChildEvent>, std::greater<>> child_events_;
+  std::uint64_t next_child_event_ = 0;
+  Waker population_;
+  double population_wake_at_ = never;
+  RandomStream need_rng_{seed_, fnv1a64("children:need")};
 };
 
 }  // namespace

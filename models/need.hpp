@@ -1,0 +1,77 @@
+#pragma once
+// Children and their latent need: the reference model's population layer (docs/MODEL.md, "Children and need").
+// Need is a level 0 (none) to 4 (significant harm) that the system cannot see. It moves one level at a time, up
+// or down, as a continuous-time Markov chain whose rates depend on the help the child gets and its quality.
+// Agencies notice a child at a rate that rises with need, and describe the need with their own accuracy; a
+// decision compares *observed* need (true need plus noise) with thresholds. Harm events occur at a rate that
+// rises with need and falls with effective protection. Plain C++ (no SimGrid), so it is unit-testable.
+#include <array>
+#include <cmath>
+#include <string>
+#include <vector>
+
+
+namespace frontdoor {
+
+inline constexpr int need_levels = 5;  ///< 0 none, 1 emerging, 2 moderate, 3 complex, 4 significant harm
+using NeedRates = std::array<double, need_levels>;
+
+/// Help a caseload team gives the children it has allocated (unallocated children get none).
+struct HelpSpec {
+  double effect = 0.0;      ///< need falls this many times faster again (x (1 + effect x quality)), [0, 100]
+  double protection = 0.0;  ///< share of harm, and of rises in need, prevented at full quality, [0, 1]
+};
+
+/// How a service decides on observed need, where its decisions are `thresholds` rather than shares.
+struct NeedRule {
+  bool active = false;
+  /// Per decision of the service (same order): the lowest observed need at which it is taken, or NaN for a
+  /// chance decision (a share drawn first: a family moving away, say). The highest threshold met wins; below
+  /// every threshold, the lowest one's decision.
+  std::vector<double> thresholds;
+  double noise_sd = 0.0;  ///< this service's own decision noise (its threshold consistency), levels, [0, 5]
+  /// While a child is allocated here and its need reaches `escalate_at`, the case ends at once with decision
+  /// `escalate_decision` (a step-up from early help, say). -1: never.
+  int escalate_at = -1;
+  int escalate_decision = -1;
+  /// Share of families who accept the service; the others decline on arrival, with decision `declined_decision`.
+  double consent = 1.0;
+  int declined_decision = -1;
+};
+
+/// Family group conferencing: before a decision for care, a conference finds a family solution for a share of
+/// the children it reaches.
+struct FgcSpec {
+  double coverage = 0.0;     ///< share of children facing a care decision offered a conference, [0, 1]
+  double diverted = 0.0;     ///< share of those conferenced who avoid care, [0, 1]
+};
+
+struct NeedSpec {
+  bool enabled = false;
+  NeedRates up_per_year{};    ///< rate at which need rises one level, without help, per child-year ([0]: onset)
+  NeedRates down_per_year{};  ///< rate at which need falls one level, without help, per child-year
+  NeedRates harm_per_year{};  ///< harm events per child-year at each level, without protection
+  double co_location_factor = 0.5;  ///< a co-located source's noise is multiplied by this, [0, 1]
+  double threshold_shift = 0.0;     ///< added to every threshold (negative: risk-averse drift), levels
+  double quality_elasticity = 1.0;  ///< quality = pace ^ elasticity (pace: share of the time a case needs)
+  double quality_noise = 1.0;       ///< decision noise is multiplied by 1 + quality_noise x (1 - quality)
+  FgcSpec fgc;
+  std::string referral_service;  ///< id of the service whose entries are referrals (for re-referrals)
+  std::string plan_service;      ///< id of the child protection plan service (for repeat plans)
+  int referral = -1;             ///< resolved index of referral_service
+  int plan = -1;                 ///< resolved index of plan_service
+};
+
+/// The stationary distribution of need without any help: the birth-death chain's product form,
+/// pi(k+1) / pi(k) = up(k) / down(k+1). Used to start the population near its untreated equilibrium.
+NeedRates untreated_equilibrium(const NeedSpec& spec);
+
+/// Quality of a team's work, in (0, 1]: its pace (1 while it has the time its cases need, FTE / demand beyond)
+/// raised to the elasticity.
+inline double quality_from_pace(double pace, double elasticity) { return std::pow(std::max(pace, 1e-6), elasticity); }
+
+/// The decision a need rule takes for observed need `observed` (chance decisions are drawn before), with every
+/// threshold shifted by `shift`. Returns an index into the service's decisions.
+int decide_on_need(const NeedRule& rule, double observed, double shift);
+
+}  // namespace frontdoor
