@@ -50,6 +50,7 @@ struct NeedSpec {
   bool enabled = false;
   NeedRates up_per_year{};    ///< rate at which need rises one level, without help, per child-year ([0]: onset)
   NeedRates down_per_year{};  ///< rate at which need falls one level, without help, per child-year
+  NeedRates crisis_per_year{};  ///< rate of a sudden jump to level 4 (an acute crisis), per child-year
   NeedRates harm_per_year{};  ///< harm events per child-year at each level, without protection
   double co_location_factor = 0.5;  ///< a co-located source's noise is multiplied by this, [0, 1]
   double threshold_shift = 0.0;     ///< added to every threshold (negative: risk-averse drift), levels
@@ -63,8 +64,14 @@ struct NeedSpec {
 };
 
 /// The stationary distribution of need without any help: the birth-death chain's product form,
-/// pi(k+1) / pi(k) = up(k) / down(k+1). Used to start the population near its untreated equilibrium.
+/// pi(k+1) / pi(k) = up(k) / down(k+1) (crises left out).
 NeedRates untreated_equilibrium(const NeedSpec& spec);
+
+/// Children at each level (1 to 4; [0] is left 0) out of `children`, at the equilibrium of the chain in which a
+/// child at level k also leaves at `removal_per_year[k]` (agencies notice it and services take it on). The
+/// simulation starts from this, with removal = the contact rate at levels 2 and above, so that the warm-up starts
+/// near the community's own balance rather than from no need at all.
+NeedRates community_equilibrium(const NeedSpec& spec, double children, const NeedRates& removal_per_year);
 
 /// Quality of a team's work, in (0, 1]: its pace (1 while it has the time its cases need, FTE / demand beyond)
 /// raised to the elasticity.

@@ -800,9 +800,10 @@ NeedSpec read_need(TableReader t) {
   need.enabled = true;
   need.up_per_year = need_levels_array(t, "up_per_year", 0.0, 100.0, "per child-year", true);
   need.down_per_year = need_levels_array(t, "down_per_year", 0.0, 100.0, "per child-year", true);
+  need.crisis_per_year = need_levels_array(t, "crisis_per_year", 0.0, 100.0, "per child-year", false);
   need.harm_per_year = need_levels_array(t, "harm_per_year", 0.0, 100.0, "harm events per child-year", true);
-  if (need.up_per_year[need_levels - 1] != 0.0 || need.down_per_year[0] != 0.0) {
-    t.context().problem(t.node(), t.prefix(), "need cannot rise above level 4 or fall below 0: up_per_year[4] and down_per_year[0] must be 0");
+  if (need.up_per_year[need_levels - 1] != 0.0 || need.down_per_year[0] != 0.0 || need.crisis_per_year[need_levels - 1] != 0.0) {
+    t.context().problem(t.node(), t.prefix(), "need cannot rise above level 4 or fall below 0: up_per_year[4], crisis_per_year[4] and down_per_year[0] must be 0");
   }
   need.co_location_factor = t.number("co_location_factor", 0.5, 0.0, 1.0, "x a source's noise");
   need.threshold_shift = t.number("threshold_shift", 0.0, -5.0, 5.0, "need levels");

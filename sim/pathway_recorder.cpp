@@ -88,6 +88,8 @@ PathwayRecorder::PathwayRecorder(const Scenario& scenario, const SimCalendar& ca
   plan_service_ = scenario.need.plan;
   children_monthly_.assign(child_count_kinds, std::vector<double>(calendar.month_count(), 0.0));
   children_yearly_.assign(child_count_kinds, std::vector<double>(years_, 0.0));
+  contacts_by_need_.assign(need_levels, std::vector<double>(calendar.month_count(), 0.0));
+  contacts_by_need_after_warmup_.assign(need_levels, 0);
   yearly_.keeps_durations.assign(n, 0);
   yearly_.within_ending_at.resize(n);
   yearly_.within_starting_at.resize(n);
@@ -127,8 +129,12 @@ void PathwayRecorder::snapshot_year_end(int year) {
   }
 }
 
-void PathwayRecorder::contact_arrived(double t, SourceKind source) {
+void PathwayRecorder::contact_arrived(double t, SourceKind source, int need) {
   const int m = month_of(t);
+  if (need >= 0) {
+    contacts_by_need_[need][m] += 1.0;
+    if (t >= warmup_days_) ++contacts_by_need_after_warmup_[need];
+  }
   contacts_by_source_[static_cast<int>(source)][m] += 1.0;
   if (scenario_ != nullptr) yearly_.contacts[static_cast<int>(source)][m / 12] += 1.0;
   ++balance_.arrived;
@@ -414,6 +420,11 @@ ReplicationResult PathwayRecorder::finish(double horizon_days) {
     r.summary.push_back({name + "_per_year", static_cast<double>(route_flows_after_warmup_[route]) / years});
   }
   if (need_enabled_) {
+    for (int k = 0; k < need_levels; ++k) {
+      const std::string name = "contacts_need_" + std::to_string(k);
+      r.monthly.push_back({name, contacts_by_need_[k]});
+      r.summary.push_back({name + "_per_year", static_cast<double>(contacts_by_need_after_warmup_[k]) / years});
+    }
     const std::vector<std::pair<ChildCount, const char*>> series{
         {ChildCount::harm, "harm_events"},
         {ChildCount::harm_after_exit, "harm_events_after_nfa_or_closure_12m"},

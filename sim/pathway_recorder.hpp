@@ -42,8 +42,8 @@ class PathwayRecorder {
   /// Also computes the scenario's [reporting] measures year by year, and its costs.
   PathwayRecorder(const Scenario& scenario, const SimCalendar& calendar);
 
-  /// A contact from `source` arrived from outside (at the entry).
-  void contact_arrived(double t, SourceKind source);
+  /// A contact from `source` arrived from outside (at the entry), about a child at need level `need` (-1: unknown).
+  void contact_arrived(double t, SourceKind source, int need = -1);
   /// A case arrived at `service` and waits (in the queue, or unallocated); exits count it as leaving.
   void entered(double t, int service, std::uint64_t case_id = 0);
   /// Work on a case began at `service` after it waited since `entered_at`.
@@ -115,6 +115,8 @@ class PathwayRecorder {
   // Reference model: [count][month] and [count][year].
   std::vector<std::vector<double>> children_monthly_;
   std::vector<std::vector<double>> children_yearly_;
+  std::vector<std::vector<double>> contacts_by_need_;  // [level][month]
+  std::vector<std::uint64_t> contacts_by_need_after_warmup_;
   int plan_service_ = -1;
   bool need_enabled_ = false;
 };

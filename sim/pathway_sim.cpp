@@ -438,7 +438,7 @@ class PathwayModel {
   // Rates per day of each thing that can happen next to child `c` at time `t`: need up, need down, harm, and a
   // contact from each source (schools at term-time rate; the holiday factor thins them).
   struct ChildRates {
-    double up = 0.0, down = 0.0, harm = 0.0;
+    double up = 0.0, down = 0.0, crisis = 0.0, harm = 0.0;
     std::array<double, all_sources.size()> notice{};
     double total = 0.0;
   };
@@ -456,8 +456,9 @@ class PathwayModel {
     const int k = child.need;
     r.up = need.up_per_year[k] * (1.0 - protection * quality) / 365.25;
     r.down = need.down_per_year[k] * (1.0 + effect * quality) / 365.25;
+    r.crisis = need.crisis_per_year[k] * (1.0 - protection * quality) / 365.25;
     r.harm = need.harm_per_year[k] * (1.0 - protection * quality) / 365.25;
-    r.total = r.up + r.down + r.harm;
+    r.total = r.up + r.down + r.crisis + r.harm;
     if (!child.in_pathway) {
       for (const auto& source : sc.sources) {
         r.notice[static_cast<int>(source.kind)] = source.notice_per_year[k] / 365.25;
@@ -479,10 +480,31 @@ class PathwayModel {
   }
 
   void run_population() {
-    // Start near the untreated equilibrium of need (the warm-up lets services reach their own).
-    const NeedRates start = untreated_equilibrium(scenario_.need);
+    // Start near the community's balance: children leave it when a contact about them passes the front door's
+    // lowest threshold above its default decision (the warm-up lets the services reach their own balance).
+    NeedRates removal{};
+    const ServiceSpec& entry = pathway_.services()[pathway_.entry()];
+    double bar = never;
+    if (entry.need_rule.active) {
+      double lowest = never;
+      for (double threshold : entry.need_rule.thresholds) {
+        if (!std::isnan(threshold)) lowest = std::min(lowest, threshold);
+      }
+      for (double threshold : entry.need_rule.thresholds) {
+        if (!std::isnan(threshold) && threshold > lowest) bar = std::min(bar, threshold + scenario_.need.threshold_shift);
+      }
+    }
+    for (const auto& source : scenario_.sources) {
+      const double sd = std::hypot(entry.need_rule.noise_sd,
+                                   source.accuracy_sd * (source.co_located ? scenario_.need.co_location_factor : 1.0));
+      for (int k = 1; k < need_levels; ++k) {
+        const double passes = bar == never ? 1.0 : sd > 0.0 ? 0.5 * std::erfc((bar - k) / (sd * std::sqrt(2.0))) : (k >= bar ? 1.0 : 0.0);
+        removal[k] += source.notice_per_year[k] * passes;
+      }
+    }
+    const NeedRates start = community_equilibrium(scenario_.need, scenario_.children, removal);
     for (int k = 1; k < need_levels; ++k) {
-      const long count = std::lround(scenario_.children * start[k]);
+      const long count = std::lround(start[k]);
       for (long i = 0; i < count; ++i) reschedule(new_child(k), 0.0);
     }
     double next_pool = draw_pool_event(0.0);
@@ -508,7 +530,7 @@ class PathwayModel {
   // some of them anyway (level-0 contacts, most of which end in no further action).
   double pool_rate(double t) const {
     const Scenario& sc = scenario_.at(t);
-    double rate = sc.need.up_per_year[0];
+    double rate = sc.need.up_per_year[0] + sc.need.crisis_per_year[0];
     for (const auto& source : sc.sources) rate += source.notice_per_year[0];
     return std::max(0.0, static_cast<double>(scenario_.children - known_children_)) * rate / 365.25;
   }
@@ -518,7 +540,7 @@ class PathwayModel {
   }
   void pool_event(double t) {
     const Scenario& sc = scenario_.at(t);
-    double u = need_rng_.uniform01() * (sc.need.up_per_year[0] + [&] {
+    double u = need_rng_.uniform01() * (sc.need.up_per_year[0] + sc.need.crisis_per_year[0] + [&] {
       double total = 0.0;
       for (const auto& source : sc.sources) total += source.notice_per_year[0];
       return total;
@@ -529,6 +551,11 @@ class PathwayModel {
       return;
     }
     u -= sc.need.up_per_year[0];
+    if (u < sc.need.crisis_per_year[0]) {
+      reschedule(new_child(need_levels - 1), t);
+      return;
+    }
+    u -= sc.need.crisis_per_year[0];
     for (const auto& source : sc.sources) {
       if (u < source.notice_per_year[0]) {
         if (noticed_today(source, t)) make_contact(new_child(0), source.kind, t);
@@ -550,8 +577,9 @@ class PathwayModel {
     Child& child = children_[c];
     const ChildRates r = child_rates(child, t);
     double u = need_rng_.uniform01() * r.total;
-    if (u < r.up) {
-      ++child.need;
+    const bool rises = u < r.up + r.crisis;
+    if (rises) {
+      child.need = u < r.up ? child.need + 1 : need_levels - 1;
       const int hs = child.help_service;
       if (hs >= 0) {
         ServiceRuntime& st = *services_[hs];
@@ -561,7 +589,7 @@ class PathwayModel {
           signal(st);
         }
       }
-    } else if ((u -= r.up) < r.down) {
+    } else if ((u -= r.up + r.crisis) < r.down) {
       --child.need;
       if (child.need == 0 && !child.in_pathway) {
         release_child(c);
@@ -593,7 +621,7 @@ class PathwayModel {
     child.helped = false;
     child.need_at_start = child.need;
     reschedule(c, t);  // no more contacts while the child is in the pathway
-    recorder_.contact_arrived(t, source);
+    recorder_.contact_arrived(t, source, child.need);
     Contact item{next_case_id_++, t, source, 0};
     item.child = c;
     carry_on(item, pathway_.entry(), t);
