@@ -324,3 +324,37 @@ TEST(ScenarioLoader, ChangeErrors) {
   EXPECT_NE(added.find("in the change from day 365"), std::string::npos) << added;
   EXPECT_NE(added.find("\"other\""), std::string::npos) << added;
 }
+
+TEST(ScenarioLoader, ReferenceModelSettingsAreCheckedWithFileLineAndKey) {
+  using test_support::source_path;
+  // The reference scenario loads, with need-based decisions and a budget-free early-help team.
+  const Scenario s = load_scenario(source_path("scenarios/england_reference.toml"));
+  EXPECT_TRUE(s.need.enabled);
+  EXPECT_TRUE(s.pathway.services()[s.pathway.find("front_door")].need_rule.active);
+  EXPECT_GE(s.need.referral, 0);
+  // Wrong values are reported with the key; a budget sets the FTE from the costs.
+  auto error = [&](const std::vector<Override>& o) {
+    try {
+      load_scenario(source_path("scenarios/england_reference.toml"), o);
+    } catch (const ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(error({{"need.up_per_year", "[0.1, 0.2]"}}).find("need.up_per_year: expected 5 numbers"), std::string::npos);
+  EXPECT_NE(error({{"need.down_per_year", "[0.0, 1.0, -1.0, 0.3, 0.3]"}}).find("need.down_per_year[2]"), std::string::npos);
+  EXPECT_NE(error({{"service.early_help.escalate.decision", "\"nowhere\""}}).find("not a decision of early_help"),
+            std::string::npos);
+  EXPECT_NE(error({{"sources.police.contacts_per_day", "3"}}).find("use notice_per_year"), std::string::npos);
+  EXPECT_NE(error({{"need.referral_service", "\"nope\""}}).find("is not a service"), std::string::npos);
+  const Scenario budget = load_scenario(source_path("scenarios/england_reference.toml"),
+                                        {{"service.early_help.team.budget_gbp", "4000000"}});
+  const ServiceSpec& eh = budget.pathway.services()[budget.pathway.find("early_help")];
+  const double per_fte = eh.cost.per_fte_year + eh.cost.per_case * eh.team.caseload_cap * 365.25 / eh.duration.mean();
+  EXPECT_NEAR(eh.team.fte, 4000000.0 / per_fte, 1e-9);
+}
+
+TEST(ScenarioLoader, ThresholdsNeedANeedTable) {
+  EXPECT_NE(error_of(variant("decisions = {", "thresholds = { a = 1.0 }\ndecisions = {")).find("need a [need] table"),
+            std::string::npos);
+}
