@@ -107,6 +107,14 @@ std::string describe_scenario(const Scenario& s) {
   out << "Referral sources:\n";
   std::array<double, 6> per_day{};
   for (const auto& src : s.sources) {
+    if (s.need.enabled) {
+      // Reference model: contacts come from children, so only the source's own rates can be shown.
+      out << "  " << pad(source_name(src.kind), 16, false) << " notices need levels 0-4 at";
+      for (double rate : src.notice_per_year) out << " " << human_number(rate);
+      out << " contacts per child-year; describes need with noise sd " << human_number(src.accuracy_sd)
+          << (src.co_located ? " (co-located)" : "") << "\n";
+      continue;
+    }
     const double per_year = ArrivalProcess(src, calendar).expected_total() / s.simulation.years;
     per_day[static_cast<int>(src.kind)] = per_year / 365.25;
     out << "  " << pad(source_name(src.kind), 16, false) << pad(human_number(src.contacts_per_day), 8, true)
@@ -120,7 +128,9 @@ std::string describe_scenario(const Scenario& s) {
   const Pathway& p = s.pathway;
   const std::vector<double> rates = expected_arrival_rates(p, per_day);
   out << "\nPathway (" << p.services().size() << " services, " << p.routes().size() << " routes; entry "
-      << p.services()[p.entry()].id << "), expected at steady state:\n";
+      << p.services()[p.entry()].id << ")"
+      << (rates.empty() ? ": decisions on observed need, so volumes emerge from the run (no steady-state estimate):\n"
+                        : ", expected at steady state:\n");
   for (std::size_t i = 0; i < p.services().size(); ++i) {
     const ServiceSpec& sv = p.services()[i];
     const double per_year = rates.empty() ? 0.0 : rates[i] * 365.25;

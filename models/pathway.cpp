@@ -263,6 +263,9 @@ std::vector<std::string> Pathway::validate() const {
 std::vector<double> expected_arrival_rates(const Pathway& pathway, const std::array<double, 6>& contacts_per_day) {
   const int n = static_cast<int>(pathway.services().size());
   if (pathway.entry() < 0 || !pathway.validate().empty()) return {};
+  for (const ServiceSpec& s : pathway.services()) {
+    if (s.need_rule.active) return {};  // shares emerge from need: the traffic equations have no input
+  }
   std::vector<double> total(n, 0.0);
   for (SourceKind source : all_sources) {
     const double gamma = contacts_per_day[static_cast<int>(source)];
