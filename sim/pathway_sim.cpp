@@ -528,10 +528,14 @@ class PathwayModel {
 
   // Children with no need outside the pathway: need appears at the onset rate, and agencies make contacts about
   // some of them anyway (level-0 contacts, most of which end in no further action).
-  double pool_rate(double t) const {
-    const Scenario& sc = scenario_.at(t);
+  // Per child-year, for a child in the pool: onset, crisis and a contact from any source.
+  static double pool_rate_per_child(const Scenario& sc) {
     double rate = sc.need.up_per_year[0] + sc.need.crisis_per_year[0];
     for (const auto& source : sc.sources) rate += source.notice_per_year[0];
+    return rate;
+  }
+  double pool_rate(double t) const {
+    const double rate = pool_rate_per_child(scenario_.at(t));
     return std::max(0.0, static_cast<double>(scenario_.children - known_children_)) * rate / 365.25;
   }
   double draw_pool_event(double t) {
@@ -540,11 +544,7 @@ class PathwayModel {
   }
   void pool_event(double t) {
     const Scenario& sc = scenario_.at(t);
-    double u = need_rng_.uniform01() * (sc.need.up_per_year[0] + sc.need.crisis_per_year[0] + [&] {
-      double total = 0.0;
-      for (const auto& source : sc.sources) total += source.notice_per_year[0];
-      return total;
-    }());
+    double u = need_rng_.uniform01() * pool_rate_per_child(sc);
     ++events_;
     if (u < sc.need.up_per_year[0]) {
       reschedule(new_child(1), t);
