@@ -56,6 +56,10 @@ struct NeedSpec {
   double threshold_shift = 0.0;     ///< added to every threshold (negative: risk-averse drift), levels
   double quality_elasticity = 1.0;  ///< quality = pace ^ elasticity (pace: share of the time a case needs)
   double quality_noise = 1.0;       ///< decision noise is multiplied by 1 + quality_noise x (1 - quality)
+  /// The starting state only: the share of the children whom contacts take past the front door that it treats
+  /// as gone from the community. Most come back with need still there, so the true net removal is well below 1;
+  /// the warm-up settles what this approximation leaves. [0, 1]
+  double start_removal = 1.0;
   FgcSpec fgc;
   std::string referral_service;  ///< id of the service whose entries are referrals (for re-referrals)
   std::string plan_service;      ///< id of the child protection plan service (for repeat plans)

@@ -83,6 +83,10 @@ struct ServiceSpec {
   int fgc_from = -1;   ///< decision a family group conference can turn into `fgc_to` (care, say); -1: none
   int fgc_to = -1;
   bool child_leaves = false;  ///< exits: the child leaves the council's population (moves away, turns 18)
+  /// Caseload teams (reference model): children already allocated when the simulation starts, at need level
+  /// `initial_need`, each with a share of its duration still to run (the council's caseload on the first day).
+  int initial_cases = 0;
+  int initial_need = 0;
   std::string where;  ///< "file:line" of its declaration
 
   /// True when a case can pass through in zero time (for the zero-time-cycle check).

@@ -522,7 +522,7 @@ int decision_index(const std::vector<DecisionShare>& decisions, const std::strin
 // The reference model's per-service settings: escalation, consent, help and family group conferences.
 void read_need_settings(TableReader& t, ServiceSpec& s, bool need_enabled) {
   LoadContext& ctx = t.context();
-  const std::vector<std::string> keys{"escalate", "consent", "help", "fgc"};
+  const std::vector<std::string> keys{"escalate", "consent", "help", "fgc", "initial"};
   for (const auto& key : keys) {
     if (t.has(key) && !need_enabled) {
       ctx.problem(t.node()->get(key), t.prefix() + "." + key, "needs a [need] table (children and their need)");
@@ -551,6 +551,12 @@ void read_need_settings(TableReader& t, ServiceSpec& s, bool need_enabled) {
     s.help.effect = h.number("effect", 0.0, 0.0, 100.0, "x faster fall in need");
     s.help.protection = h.number("protection", 0.0, 0.0, 1.0, "share of harm prevented");
     h.finish();
+  }
+  if (TableReader i = t.table("initial"); i.present()) {
+    if (s.kind != ServiceKind::caseload_team) ctx.problem(i.node(), i.prefix(), "only a caseload team starts with cases");
+    s.initial_cases = static_cast<int>(i.integer("cases", 0, 0, 10000000, "children"));
+    s.initial_need = static_cast<int>(i.integer("need", 3, 1, need_levels - 1, "need level"));
+    i.finish();
   }
   if (TableReader f = t.table("fgc"); f.present()) {
     s.fgc_from = decision(f, "instead_of");
@@ -809,6 +815,7 @@ NeedSpec read_need(TableReader t) {
   need.threshold_shift = t.number("threshold_shift", 0.0, -5.0, 5.0, "need levels");
   need.quality_elasticity = t.number("quality_elasticity", 1.0, 0.0, 10.0, "");
   need.quality_noise = t.number("quality_noise", 1.0, 0.0, 20.0, "x noise per unit of lost quality");
+  need.start_removal = t.number("start_removal", 1.0, 0.0, 1.0, "share of children passing the front door");
   need.referral_service = t.text("referral_service", "referral");
   need.plan_service = t.text("plan_service", "cp_plan");
   TableReader fgc = t.table("fgc");
@@ -895,7 +902,9 @@ bool changeable(const std::string& key) {
   std::stringstream in(key);
   for (std::string part; std::getline(in, part, '.');) parts.push_back(part);
   if (parts.size() >= 3 && parts[0] == "sources") return true;
-  if (parts.size() >= 2 && parts[0] == "need") return parts[1] != "referral_service" && parts[1] != "plan_service";
+  if (parts.size() >= 2 && parts[0] == "need") {
+    return parts[1] != "referral_service" && parts[1] != "plan_service" && parts[1] != "start_removal";
+  }
   if (parts.size() >= 3 && parts[0] == "service") {
     return parts[2] == "team" || parts[2] == "work" || parts[2] == "duration" || parts[2] == "delay" ||
            parts[2] == "decisions" || parts[2] == "thresholds" || parts[2] == "noise_sd" || parts[2] == "help" ||

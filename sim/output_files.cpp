@@ -171,6 +171,7 @@ std::string manifest_json(const Scenario& scenario, const RunFacts& facts, const
                     {"seed", r.seed},
                     {"engine_events", r.engine_events},
                     {"contacts_arrived", r.balance.arrived},
+                    {"initial_cases", r.balance.initial},
                     {"wall_time_s", std::round(r.wall_seconds * 1000.0) / 1000.0}});
   }
   j["replications"] = reps;

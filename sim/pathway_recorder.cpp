@@ -160,6 +160,13 @@ void PathwayRecorder::entered(double t, int service, std::uint64_t case_id) {
   ++balance_.waiting;
 }
 
+void PathwayRecorder::initial_case(double t, int service, std::uint64_t case_id) {
+  (void)case_id;
+  services_[service].waiting.add(t, +1.0);
+  ++balance_.initial;
+  ++balance_.waiting;
+}
+
 void PathwayRecorder::started(double t, int service, double entered_at) {
   ServiceRecord& rec = services_[service];
   const int m = month_of(t);

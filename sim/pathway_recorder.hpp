@@ -46,6 +46,8 @@ class PathwayRecorder {
   void contact_arrived(double t, SourceKind source, int need = -1);
   /// A case arrived at `service` and waits (in the queue, or unallocated); exits count it as leaving.
   void entered(double t, int service, std::uint64_t case_id = 0);
+  /// A case was already open at `service` on the first day (an initial caseload): it waits, then starts.
+  void initial_case(double t, int service, std::uint64_t case_id = 0);
   /// Work on a case began at `service` after it waited since `entered_at`.
   void started(double t, int service, double entered_at);
   /// Work on a case at `service` ended with decision `decision` (index into its decisions; -1 for none);

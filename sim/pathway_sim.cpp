@@ -115,6 +115,7 @@ class PathwayModel {
         set_staff(st, st.permanent, team.fte);
         sg4::Actor::create("staffing_" + st.spec.id, council_host_, [this, &st] { staffing(st); })->daemonize();
       }
+      if (scenario_.need.enabled && st.spec.initial_cases > 0) seed_initial_cases(st);
     }
   }
 
@@ -481,7 +482,8 @@ class PathwayModel {
 
   void run_population() {
     // Start near the community's balance: children leave it when a contact about them passes the front door's
-    // lowest threshold above its default decision (the warm-up lets the services reach their own balance).
+    // lowest threshold above its default decision, and need.start_removal of them stay away (the warm-up lets
+    // the services and the children who come back reach their own balance).
     NeedRates removal{};
     const ServiceSpec& entry = pathway_.services()[pathway_.entry()];
     double bar = never;
@@ -499,7 +501,7 @@ class PathwayModel {
                                    source.accuracy_sd * (source.co_located ? scenario_.need.co_location_factor : 1.0));
       for (int k = 1; k < need_levels; ++k) {
         const double passes = bar == never ? 1.0 : sd > 0.0 ? 0.5 * std::erfc((bar - k) / (sd * std::sqrt(2.0))) : (k >= bar ? 1.0 : 0.0);
-        removal[k] += source.notice_per_year[k] * passes;
+        removal[k] += source.notice_per_year[k] * passes * scenario_.need.start_removal;
       }
     }
     const NeedRates start = community_equilibrium(scenario_.need, scenario_.children, removal);
@@ -508,8 +510,20 @@ class PathwayModel {
       for (long i = 0; i < count; ++i) reschedule(new_child(k), 0.0);
     }
     double next_pool = draw_pool_event(0.0);
+    // A [[change]] may change need or notice rates: every pending draw is made afresh from its day (the
+    // exponential clocks restart at the new rates, which is exact for a Markov chain).
+    std::vector<double> change_days;
+    for (const auto& change : scenario_.changes) change_days.push_back(change.from_day);
+    std::size_t next_change = 0;
     for (;;) {
       const double t = now();
+      if (next_change < change_days.size() && change_days[next_change] <= t) {
+        while (next_change < change_days.size() && change_days[next_change] <= t) ++next_change;
+        for (int c = 0; c < static_cast<int>(children_.size()); ++c) {
+          if (children_[c].alive) reschedule(c, t);
+        }
+        next_pool = draw_pool_event(t);
+      }
       while (next_pool <= t) {
         pool_event(t);
         next_pool = draw_pool_event(t);
@@ -521,6 +535,7 @@ class PathwayModel {
         child_event(e.child, t);
       }
       population_wake_at_ = std::min(next_pool, child_events_.empty() ? never : child_events_.top().at);
+      if (next_change < change_days.size()) population_wake_at_ = std::min(population_wake_at_, change_days[next_change]);
       sleep_until_due_or_signalled(population_, population_wake_at_);
       population_wake_at_ = never;
     }
@@ -798,19 +813,67 @@ class PathwayModel {
       while (!st.unallocated.empty() && st.live < st.capacity) {
         const Contact item = st.unallocated.front();
         st.unallocated.pop_front();
-        recorder_.started(t, st.index, item.arrival_day);
-        const double work = spec.work.sample(st.work_rng);
-        const double duration = spec.duration.sample(st.duration_rng);
-        const double demand = duration > 0.0 ? work / duration : 0.0;
-        const std::uint64_t sequence = st.next_sequence++;
-        st.due.push({st.virtual_time + duration, sequence, demand, item});
-        st.demand += demand;
-        ++st.live;
-        if (item.child >= 0) child_allocated(item, st, sequence, demand, t);
+        allocate(st, spec, item, t);
       }
       if (!st.inbox.empty() || !st.escalations.empty()) continue;  // routed back to this team while we worked
       const double wake_at = st.due.empty() ? never : t + (st.due.top().at - st.virtual_time) / pace(st);
       sleep_until_due_or_signalled(st.waker, wake_at);
+    }
+  }
+
+  // A worker takes the case; `remaining` (0, 1] is the share of its duration still to run.
+  // A worker takes the case. An initial case (open on the first day) has a length-biased duration, of which a
+  // uniform share is still to run.
+  void allocate(ServiceRuntime& st, const ServiceSpec& spec, const Contact& item, double t, bool initial = false) {
+    recorder_.started(t, st.index, item.arrival_day);
+    const double work = spec.work.sample(st.work_rng);
+    double duration = spec.duration.sample(st.duration_rng);
+    double remaining = duration;
+    if (initial) {
+      duration = length_biased_duration(spec.duration, st.duration_rng);
+      remaining = duration * (1.0 - st.duration_rng.uniform01());
+    }
+    const double demand = duration > 0.0 ? work / duration : 0.0;
+    const std::uint64_t sequence = st.next_sequence++;
+    st.due.push({st.virtual_time + remaining, sequence, demand, item});
+    st.demand += demand;
+    ++st.live;
+    if (item.child >= 0) child_allocated(item, st, sequence, demand, t);
+  }
+
+  // Cases open at a random moment are the long ones more often (length bias): draws 16 durations and keeps one
+  // with probability proportional to its length (sampling-importance resampling).
+  static double length_biased_duration(const Distribution& duration, RandomStream& rng) {
+    std::array<double, 16> draws{};
+    double total = 0.0;
+    for (double& d : draws) total += (d = duration.sample(rng));
+    double u = rng.uniform01() * total;
+    for (double d : draws) {
+      if (u < d) return d;
+      u -= d;
+    }
+    return draws.back();
+  }
+
+  // The council's caseload on the first day (reference model): children already allocated, each at a uniform
+  // point of a length-biased case, as a team in its steady state would hold them. Cases beyond capacity wait
+  // unallocated.
+  void seed_initial_cases(ServiceRuntime& st) {
+    const ServiceSpec& spec = st.spec;
+    for (int i = 0; i < spec.initial_cases; ++i) {
+      const int c = new_child(spec.initial_need);
+      Child& child = children_[c];
+      child.in_pathway = true;
+      child.need_at_start = spec.initial_need;
+      Contact item{next_case_id_++, 0.0, SourceKind::other, 0};
+      item.child = c;
+      recorder_.initial_case(0.0, st.index, item.id);
+      if (st.live < st.capacity) {
+        allocate(st, spec, item, 0.0, /*initial=*/true);
+      } else {
+        st.unallocated.push_back(item);
+        reschedule(c, 0.0);
+      }
     }
   }
 

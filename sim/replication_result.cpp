@@ -21,7 +21,8 @@ nlohmann::json to_json(const ReplicationResult& r) {
   j["balance"] = {{"arrived", r.balance.arrived},
                   {"left", r.balance.left},
                   {"waiting", r.balance.waiting},
-                  {"in_progress", r.balance.in_progress}};
+                  {"in_progress", r.balance.in_progress},
+                  {"initial", r.balance.initial}};
   auto& monthly = j["monthly"] = nlohmann::json::array();
   for (const auto& series : r.monthly) {
     nlohmann::json values = nlohmann::json::array();
@@ -43,7 +44,8 @@ ReplicationResult replication_from_json(const nlohmann::json& j) {
   r.engine_events = j.at("engine_events").get<std::uint64_t>();
   const auto& b = j.at("balance");
   r.balance = {b.at("arrived").get<std::uint64_t>(), b.at("left").get<std::uint64_t>(),
-               b.at("waiting").get<std::uint64_t>(), b.at("in_progress").get<std::uint64_t>()};
+               b.at("waiting").get<std::uint64_t>(), b.at("in_progress").get<std::uint64_t>(),
+               b.value("initial", std::uint64_t{0})};
   for (const auto& series : j.at("monthly")) {
     MonthlySeries s{series.at("measure").get<std::string>(), {}};
     for (const auto& v : series.at("values")) s.values.push_back(number_from(v));

@@ -26,6 +26,7 @@ struct CaseBalance {
   std::uint64_t left = 0;         ///< reached an exit
   std::uint64_t waiting = 0;      ///< in a queue or unallocated
   std::uint64_t in_progress = 0;  ///< being screened, allocated, or awaiting a delayed decision
+  std::uint64_t initial = 0;      ///< cases open on the first day (a team's initial caseload)
 };
 
 /// One row of annual.csv: a measure for a year (1 = the first 12 months from the start).

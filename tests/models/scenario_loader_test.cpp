@@ -328,14 +328,14 @@ TEST(ScenarioLoader, ChangeErrors) {
 TEST(ScenarioLoader, ReferenceModelSettingsAreCheckedWithFileLineAndKey) {
   using test_support::source_path;
   // The reference scenario loads, with need-based decisions and a budget-free early-help team.
-  const Scenario s = load_scenario(source_path("scenarios/england_reference.toml"));
+  const Scenario s = load_scenario(source_path("scenarios/england_baseline.toml"));
   EXPECT_TRUE(s.need.enabled);
   EXPECT_TRUE(s.pathway.services()[s.pathway.find("front_door")].need_rule.active);
   EXPECT_GE(s.need.referral, 0);
   // Wrong values are reported with the key; a budget sets the FTE from the costs.
   auto error = [&](const std::vector<Override>& o) {
     try {
-      load_scenario(source_path("scenarios/england_reference.toml"), o);
+      load_scenario(source_path("scenarios/england_baseline.toml"), o);
     } catch (const ScenarioError& e) {
       return std::string(e.what());
     }
@@ -347,7 +347,7 @@ TEST(ScenarioLoader, ReferenceModelSettingsAreCheckedWithFileLineAndKey) {
             std::string::npos);
   EXPECT_NE(error({{"sources.police.contacts_per_day", "3"}}).find("use notice_per_year"), std::string::npos);
   EXPECT_NE(error({{"need.referral_service", "\"nope\""}}).find("is not a service"), std::string::npos);
-  const Scenario budget = load_scenario(source_path("scenarios/england_reference.toml"),
+  const Scenario budget = load_scenario(source_path("scenarios/england_baseline.toml"),
                                         {{"service.early_help.team.budget_gbp", "4000000"}});
   const ServiceSpec& eh = budget.pathway.services()[budget.pathway.find("early_help")];
   const double per_fte = eh.cost.per_fte_year + eh.cost.per_case * eh.team.caseload_cap * 365.25 / eh.duration.mean();
