@@ -28,12 +28,18 @@ double ArrivalProcess::next_after(double now, RandomStream& stream) {
   constexpr double never = std::numeric_limits<double>::infinity();
   const double horizon = calendar_.horizon_days();
   if (segments_.size() == 1 && spec_.contacts_per_day <= 0.0) return never;
+  double remaining = 1.0;  // in units of the integrated rate
   if (spec_.pattern == ArrivalPattern::deterministic) {
-    // Computed from the count rather than accumulated, so that arrival k is exactly k / rate.
-    const double t = static_cast<double>(emitted_++) / spec_.contacts_per_day;
-    return t < horizon ? t : never;
+    if (segments_.size() == 1 && !spec_.follows_school_calendar) {
+      // Computed from the count rather than accumulated, so that arrival k is exactly k / rate.
+      const double t = static_cast<double>(emitted_++) / spec_.contacts_per_day;
+      return t < horizon ? t : never;
+    }
+    // A rate that changes: one arrival at the start, then one each time the integrated rate gains 1.
+    if (emitted_++ == 0 && rate_on_day(0) > 0.0) return 0.0;
+  } else {
+    remaining = stream.exponential(1.0);
   }
-  double remaining = stream.exponential(1.0);  // in units of the integrated rate
   if (segments_.size() == 1 && !spec_.follows_school_calendar) {
     const double t = now + remaining / spec_.contacts_per_day;
     return t < horizon ? t : never;

@@ -53,6 +53,11 @@ std::string format_share(double p) {
 }
 }  // namespace
 
+double ServiceSpec::cost_per_fte_year() const {
+  const double cap = team.caseload_cap > 0.0 ? team.caseload_cap : 1.0;
+  return cost.per_fte_year + cost.per_case * cap * 365.25 / std::max(1.0, duration.mean());
+}
+
 bool ServiceSpec::can_take_zero_time() const {
   switch (kind) {
     case ServiceKind::screening_queue:

@@ -91,6 +91,9 @@ struct ServiceSpec {
 
   /// True when a case can pass through in zero time (for the zero-time-cycle check).
   bool can_take_zero_time() const;
+  /// What one more FTE costs a year: employment, plus the per-case cost of the cases a full caseload starts in a
+  /// year (for budgets in pounds). 0 when the service has no costs.
+  double cost_per_fte_year() const;
 };
 
 struct RouteSpec {

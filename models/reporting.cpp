@@ -35,10 +35,13 @@ std::string parse_selector(const std::string& text, const Pathway& pathway, Sele
   const auto colon = body.find(':');
   const std::string kind = body.substr(0, colon);
   const std::string targets = colon == std::string::npos ? "" : body.substr(colon + 1);
-  if (kind == "contacts" || kind == "cost") {
+  if (kind == "contacts") {
     if (!targets.empty()) return kind + " takes no targets";
-    out.kind = kind == "contacts" ? Selector::Kind::contacts : Selector::Kind::cost;
-    if (out.source && out.kind == Selector::Kind::cost) return "cost has no source";
+    return "";
+  }
+  if (kind == "cost" && out.source) return "cost has no source";
+  if (kind == "cost" && targets.empty()) {
+    out.kind = Selector::Kind::cost;  // every service
     return "";
   }
   if (targets.empty()) return "expected kind:targets, for example entries:assessment";
@@ -83,7 +86,8 @@ std::string parse_selector(const std::string& text, const Pathway& pathway, Sele
                                                                   {"finished", Selector::Kind::finished},
                                                                   {"open", Selector::Kind::open},
                                                                   {"unallocated", Selector::Kind::unallocated},
-                                                                  {"fte", Selector::Kind::fte}};
+                                                                  {"fte", Selector::Kind::fte},
+                                                                  {"cost", Selector::Kind::cost}};
   bool known = false;
   for (const auto& [name, k] : kinds) {
     if (kind == name) {

@@ -26,7 +26,7 @@ namespace frontdoor {
 struct Selector {
   enum class Kind { contacts, entries, finished, decision, flow, open, unallocated, fte, cost, children };
   Kind kind = Kind::contacts;
-  std::vector<int> services;  ///< entries, finished, open, unallocated, fte
+  std::vector<int> services;  ///< entries, finished, open, unallocated, fte, cost (empty: every service)
   int service = -1;           ///< decision
   int decision = -1;          ///< decision
   std::vector<int> routes;    ///< flow

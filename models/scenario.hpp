@@ -35,6 +35,17 @@ struct ParameterRecord {
   std::string origin;  ///< "file:line", "--set ..." or "default"
 };
 
+/// A reinvestment rule ([reinvestment]): each year from `from_year`, a share of what the late-intervention
+/// services cost less than in the year before the rule began is spent on more staff for a prevention team in
+/// the following year.
+struct ReinvestmentSpec {
+  double share = 0.0;      ///< of each pound saved, [0, 1]; 0: no rule
+  std::vector<int> watch;  ///< late-intervention services whose cost is watched
+  int into = -1;           ///< the prevention caseload team that gets the money
+  int from_year = 0;       ///< first year whose savings count (against year from_year - 1), [2, years]
+  std::string where;       ///< "file:line"
+};
+
 struct Scenario;
 
 /// A change of policy or demand from a given day: the scenario as it stands from then on (cumulative with the
@@ -60,6 +71,7 @@ struct Scenario {
   Pathway pathway;
   NeedSpec need;  ///< children and latent need ([need]); without it, decisions are fixed shares
   double agency_premium = 0.0;  ///< extra cost of an agency worker over a permanent one, as a share, [0, 5]
+  ReinvestmentSpec reinvestment;
   std::vector<ReportMeasure> reporting;  ///< the yearly measures of annual.csv, in declaration order
   std::vector<Override> overrides;
   std::vector<ParameterRecord> parameters;

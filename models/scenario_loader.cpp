@@ -619,8 +619,7 @@ ServiceSpec read_service(TableReader t, const std::string& id, double horizon_da
   if (s.team.budget_gbp > 0.0) {
     // A budget buys whole workers' time: each FTE costs its employment plus the per-case cost of the families a
     // full caseload sees in a year.
-    const double cap = s.team.caseload_cap > 0.0 ? s.team.caseload_cap : 1.0;
-    const double per_fte = s.cost.per_fte_year + s.cost.per_case * cap * 365.25 / std::max(1.0, s.duration.mean());
+    const double per_fte = s.cost_per_fte_year();
     if (per_fte <= 0.0) {
       ctx.problem(t.node(), t.prefix() + ".team.budget_gbp", "a budget needs cost.per_fte_year or cost.per_case");
     } else {
@@ -799,6 +798,40 @@ std::vector<HolidayRange> read_holidays(TableReader& calendar) {
   return ranges;
 }
 
+// [reinvestment]: a share of the savings on late intervention moves into prevention each year.
+ReinvestmentSpec read_reinvestment(TableReader t, const Scenario& scenario) {
+  ReinvestmentSpec r;
+  if (!t.present()) return r;
+  LoadContext& ctx = t.context();
+  r.where = ctx.where(t.node(), t.prefix());
+  r.share = t.number("share", 0.0, 0.0, 1.0, "share of each pound saved");
+  r.from_year = t.integer("from_year", 2, 2, std::max(2, scenario.simulation.years), "year of the run");
+  const std::string into = t.text("into", "", {}, true);
+  r.into = scenario.pathway.find(into);
+  if (!into.empty() && (r.into < 0 || scenario.pathway.services()[r.into].kind != ServiceKind::caseload_team)) {
+    ctx.problem(t.node()->get("into"), t.prefix() + ".into", "\"" + into + "\" is not a caseload team");
+  } else if (r.into >= 0 && scenario.pathway.services()[r.into].cost_per_fte_year() <= 0.0) {
+    ctx.problem(t.node()->get("into"), t.prefix() + ".into", "\"" + into + "\" has no costs, so money cannot buy its staff");
+  }
+  const toml::node* watch = t.node()->get("watch");
+  const toml::array* list = watch != nullptr ? watch->as_array() : nullptr;
+  if (list == nullptr || list->empty() || !list->is_homogeneous(toml::node_type::string)) {
+    ctx.problem(watch != nullptr ? watch : t.node(), t.prefix() + ".watch", "expected a list of the late-intervention services whose cost is watched");
+  } else {
+    for (const auto& n : *list) {
+      const int s = scenario.pathway.find(n.as_string()->get());
+      if (s < 0 || scenario.pathway.services()[s].kind == ServiceKind::exit) {
+        ctx.problem(&n, t.prefix() + ".watch", "\"" + n.as_string()->get() + "\" is not a service with costs");
+      } else {
+        r.watch.push_back(s);
+      }
+    }
+  }
+  t.consume("watch");
+  t.finish();
+  return r;
+}
+
 // [need]: children and their latent need. Absent: the reference model is off and decisions are fixed shares.
 NeedSpec read_need(TableReader t) {
   NeedSpec need;
@@ -878,6 +911,7 @@ Scenario read_scenario(const toml::table& root, LoadContext& ctx) {
   TableReader costs = top.table("costs");
   scenario.agency_premium = costs.number("agency_premium", 0.0, 0.0, 5.0, "extra share over a permanent worker");
   costs.finish();
+  scenario.reinvestment = read_reinvestment(top.table("reinvestment"), scenario);
   if (ctx.problems.empty()) scenario.reporting = read_reporting(top.table("reporting"), scenario.pathway);
   else top.consume("reporting");
   top.finish();

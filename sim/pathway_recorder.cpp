@@ -90,6 +90,7 @@ PathwayRecorder::PathwayRecorder(const Scenario& scenario, const SimCalendar& ca
   children_yearly_.assign(child_count_kinds, std::vector<double>(years_, 0.0));
   contacts_by_need_.assign(need_levels, std::vector<double>(calendar.month_count(), 0.0));
   contacts_by_need_after_warmup_.assign(need_levels, 0);
+  if (scenario.reinvestment.share > 0.0) reinvested_.assign(calendar.month_count(), 0.0);
   yearly_.keeps_durations.assign(n, 0);
   yearly_.within_ending_at.resize(n);
   yearly_.within_starting_at.resize(n);
@@ -247,12 +248,40 @@ void PathwayRecorder::staff_changed(double t, int service, double fte, double ag
   services_[service].agency.set(t, agency_fte);
 }
 
+double PathwayRecorder::area_of_year(const TimeWeightedLevel& level, int y) const {
+  double area = 0.0;
+  for (int m = 12 * y; m < 12 * (y + 1); ++m) area += level.month_area(m);
+  return area;
+}
+
+// Staff time (agency staff at the premium), cases started, and weeks open, in pounds.
+double PathwayRecorder::service_cost(int s, int y) const {
+  const ServiceSpec& spec = pathway_.services()[s];
+  const double fte_years = area_of_year(services_[s].staff, y) / 365.25;
+  const double agency_years = area_of_year(services_[s].agency, y) / 365.25;
+  const double open_days = area_of_year(services_[s].waiting, y) + area_of_year(services_[s].active, y);
+  return (fte_years + agency_years * scenario_->agency_premium) * spec.cost.per_fte_year +
+         yearly_.started[s][y] * spec.cost.per_case + open_days / 7.0 * spec.cost.per_week_open;
+}
+
+void PathwayRecorder::reinvested(double t, double pounds) {
+  const int m = month_of(t);
+  if (!reinvested_.empty() && m < static_cast<int>(reinvested_.size())) reinvested_[m] += pounds;
+}
+
+double PathwayRecorder::cost_so_far(const std::vector<int>& services, int year, double t) {
+  month_of(t);
+  double total = 0.0;
+  for (int s : services) {
+    ServiceRecord& rec = services_[s];
+    for (TimeWeightedLevel* level : {&rec.staff, &rec.agency, &rec.waiting, &rec.active}) level->set(t, level->level());
+    total += service_cost(s, year);
+  }
+  return total;
+}
+
 double PathwayRecorder::evaluate(const Selector& sel, int y) const {
-  auto months_of_year = [&](const TimeWeightedLevel& level) {
-    double area = 0.0;
-    for (int m = 12 * y; m < 12 * (y + 1); ++m) area += level.month_area(m);
-    return area;
-  };
+  auto months_of_year = [&](const TimeWeightedLevel& level) { return area_of_year(level, y); };
   const double year_days = calendar_.month_start(12 * (y + 1)) - calendar_.month_start(12 * y);
   double total = 0.0;
   switch (sel.kind) {
@@ -293,14 +322,10 @@ double PathwayRecorder::evaluate(const Selector& sel, int y) const {
       }
       break;
     case Selector::Kind::cost:
-      for (std::size_t s = 0; s < services_.size(); ++s) {
-        const ServiceSpec& spec = pathway_.services()[s];
-        const double fte_years = months_of_year(services_[s].staff) / 365.25;
-        const double agency_years = months_of_year(services_[s].agency) / 365.25;
-        total += (fte_years + agency_years * scenario_->agency_premium) * spec.cost.per_fte_year;
-        total += yearly_.started[s][y] * spec.cost.per_case;
-        const double open_days = months_of_year(services_[s].waiting) + months_of_year(services_[s].active);
-        total += open_days / 7.0 * spec.cost.per_week_open;
+      if (sel.services.empty()) {
+        for (int s = 0; s < static_cast<int>(services_.size()); ++s) total += service_cost(s, y);
+      } else {
+        for (int s : sel.services) total += service_cost(s, y);
       }
       break;
   }
@@ -447,6 +472,8 @@ ReplicationResult PathwayRecorder::finish(double horizon_days) {
       r.summary.push_back({std::string(name) + "_per_year", after / years});
     }
   }
+  // Reinvestment: the pounds moved into prevention, in the first month of the year they pay for.
+  if (!reinvested_.empty()) r.monthly.push_back({"reinvested_gbp", reinvested_});
   r.annual = annual_values();
   r.balance = balance_;
   r.simulated_days = horizon_days;

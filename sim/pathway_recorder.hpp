@@ -63,6 +63,13 @@ class PathwayRecorder {
   /// The staff in post at `service` changed to `fte`, of which `agency_fte` are agency staff.
   void staff_changed(double t, int service, double fte, double agency_fte = 0.0);
 
+  /// What `services` have cost in pounds in year `year` (0 = the first) up to time `t`, which must not be before
+  /// the last event recorded (for a rule that acts on costs as the run goes, such as reinvestment).
+  double cost_so_far(const std::vector<int>& services, int year, double t);
+
+  /// A reinvestment rule moved `pounds` into prevention for the year starting at `t`.
+  void reinvested(double t, double pounds);
+
   /// Closes every open interval at the horizon and returns the series, the summary and the balance.
   ReplicationResult finish(double horizon_days);
 
@@ -81,6 +88,8 @@ class PathwayRecorder {
   int advance_month(double t);
   void snapshot_year_end(int year);
   double evaluate(const Selector& selector, int year) const;
+  double area_of_year(const TimeWeightedLevel& level, int year) const;
+  double service_cost(int service, int year) const;
   std::vector<AnnualValue> annual_values() const;
 
   // Per year (index 0 = year 1), for the [reporting] measures and costs.
@@ -118,6 +127,7 @@ class PathwayRecorder {
   std::vector<std::vector<double>> children_monthly_;
   std::vector<std::vector<double>> children_yearly_;
   std::vector<std::vector<double>> contacts_by_need_;  // [level][month]
+  std::vector<double> reinvested_;                     // [month]: pounds moved into prevention
   std::vector<std::uint64_t> contacts_by_need_after_warmup_;
   int plan_service_ = -1;
   bool need_enabled_ = false;

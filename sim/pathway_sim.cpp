@@ -85,6 +85,8 @@ class PathwayModel {
     for (auto& service : services_) {
       ServiceRuntime& st = *service;
       st.fte = st.spec.team.fte;
+      st.permanent = st.spec.team.fte;
+      st.establishment_now = st.spec.team.fte;
       st.waker.wake = sg4::Semaphore::create(0);
       switch (st.spec.kind) {
         case ServiceKind::screening_queue:
@@ -116,6 +118,9 @@ class PathwayModel {
         sg4::Actor::create("staffing_" + st.spec.id, council_host_, [this, &st] { staffing(st); })->daemonize();
       }
       if (scenario_.need.enabled && st.spec.initial_cases > 0) seed_initial_cases(st);
+    }
+    if (scenario_.reinvestment.share > 0.0) {
+      sg4::Actor::create("reinvestment", council_host_, [this] { reinvest(); })->daemonize();
     }
   }
 
@@ -219,6 +224,8 @@ class PathwayModel {
     RandomStream decision_rng;
     RandomStream workforce_rng;
     double permanent = 0.0;  // permanent staff in post
+    double establishment_now = 0.0;  // posts in the establishment now
+    double extra_fte = 0.0;          // staff bought by a reinvestment rule
     std::vector<Epoch> epochs;
     std::vector<StaffChange> establishment;  // changes after day 0
     double max_fte = 0.0;
@@ -935,12 +942,37 @@ class PathwayModel {
     }
   }
 
-  // Staff in post: the permanent staff plus agency cover of part of the vacancies.
+  // The reinvestment rule: at the end of each year from `from_year`, the late-intervention services' cost is set
+  // against their cost in the year before the rule, and a share of the saving buys the prevention team staff for
+  // the year that follows (an overspend buys nothing, and takes nothing away).
+  void reinvest() {
+    const ReinvestmentSpec& rule = scenario_.reinvestment;
+    ServiceRuntime& into = *services_[rule.into];
+    double reference = 0.0;
+    for (int year = rule.from_year - 1; year < scenario_.simulation.years; ++year) {
+      sg4::this_actor::sleep_until(calendar_.month_start(12 * year));  // the end of year `year` (1 = the first)
+      ++events_;
+      const double t = now();
+      const double cost = recorder_.cost_so_far(rule.watch, year - 1, t);
+      if (year == rule.from_year - 1) {
+        reference = cost;
+        continue;
+      }
+      const double saved = std::max(0.0, reference - cost);
+      into.extra_fte = rule.share * saved / into.spec.cost_per_fte_year();
+      recorder_.reinvested(t, rule.share * saved);
+      set_staff(into, into.permanent, into.establishment_now);
+    }
+  }
+
+  // Staff in post: the permanent staff plus agency cover of part of the vacancies, plus any staff a reinvestment
+  // rule has bought.
   void set_staff(ServiceRuntime& st, double permanent, double establishment) {
     const double t = now();
     st.permanent = permanent;
+    st.establishment_now = establishment;
     const double agency = st.spec.team.agency_cover * std::max(0.0, establishment - permanent);
-    const double fte = permanent + agency;
+    const double fte = permanent + agency + st.extra_fte;
     recorder_.staff_changed(t, st.index, fte, agency);
     if (st.spec.kind == ServiceKind::screening_queue) {
       const int before = st.on_duty;

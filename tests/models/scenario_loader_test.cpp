@@ -328,14 +328,14 @@ TEST(ScenarioLoader, ChangeErrors) {
 TEST(ScenarioLoader, ReferenceModelSettingsAreCheckedWithFileLineAndKey) {
   using test_support::source_path;
   // The reference scenario loads, with need-based decisions and a budget-free early-help team.
-  const Scenario s = load_scenario(source_path("scenarios/england_baseline.toml"));
+  const Scenario s = load_scenario(test_support::source_path("scenarios/england_baseline.toml"));
   EXPECT_TRUE(s.need.enabled);
   EXPECT_TRUE(s.pathway.services()[s.pathway.find("front_door")].need_rule.active);
   EXPECT_GE(s.need.referral, 0);
   // Wrong values are reported with the key; a budget sets the FTE from the costs.
   auto error = [&](const std::vector<Override>& o) {
     try {
-      load_scenario(source_path("scenarios/england_baseline.toml"), o);
+      load_scenario(test_support::source_path("scenarios/england_baseline.toml"), o);
     } catch (const ScenarioError& e) {
       return std::string(e.what());
     }
@@ -347,7 +347,7 @@ TEST(ScenarioLoader, ReferenceModelSettingsAreCheckedWithFileLineAndKey) {
             std::string::npos);
   EXPECT_NE(error({{"sources.police.contacts_per_day", "3"}}).find("use notice_per_year"), std::string::npos);
   EXPECT_NE(error({{"need.referral_service", "\"nope\""}}).find("is not a service"), std::string::npos);
-  const Scenario budget = load_scenario(source_path("scenarios/england_baseline.toml"),
+  const Scenario budget = load_scenario(test_support::source_path("scenarios/england_baseline.toml"),
                                         {{"service.early_help.team.budget_gbp", "4000000"}});
   const ServiceSpec& eh = budget.pathway.services()[budget.pathway.find("early_help")];
   const double per_fte = eh.cost.per_fte_year + eh.cost.per_case * eh.team.caseload_cap * 365.25 / eh.duration.mean();
@@ -357,4 +357,31 @@ TEST(ScenarioLoader, ReferenceModelSettingsAreCheckedWithFileLineAndKey) {
 TEST(ScenarioLoader, ThresholdsNeedANeedTable) {
   EXPECT_NE(error_of(variant("decisions = {", "thresholds = { a = 1.0 }\ndecisions = {")).find("need a [need] table"),
             std::string::npos);
+}
+
+TEST(ScenarioLoader, ReinvestmentNamesItsServices) {
+  const std::string rule = "\n[reinvestment]\nshare = 0.33\nwatch = [\"nowhere\"]\ninto = \"front_door\"\nfrom_year = 2\n";
+  const std::string error = error_of(std::string(valid) + rule);
+  EXPECT_NE(error.find("reinvestment.watch"), std::string::npos) << error;
+  EXPECT_NE(error.find("\"nowhere\" is not a service"), std::string::npos) << error;
+  EXPECT_NE(error.find("reinvestment.into"), std::string::npos) << error;  // a screening queue has no caseload
+  EXPECT_NE(error.find("bad.toml:"), std::string::npos) << error;
+  EXPECT_NE(error_of(std::string(valid) + "\n[reinvestment]\nshare = 1.5\nwatch = [\"front_door\"]\n").find("reinvestment.share"),
+            std::string::npos);
+}
+
+TEST(ScenarioLoader, InitialCaseloadsBelongToCaseloadTeamsWithNeed) {
+  const Scenario s = load_scenario(test_support::source_path("scenarios/england_baseline.toml"),
+                                   {{"service.looked_after.initial.cases", "900"}});
+  const ServiceSpec& lac = s.pathway.services()[s.pathway.find("looked_after")];
+  EXPECT_EQ(lac.initial_cases, 900);
+  EXPECT_EQ(lac.initial_need, 3);
+  std::string error;
+  try {
+    load_scenario(test_support::source_path("scenarios/england_baseline.toml"), {{"service.referral.initial", "{ cases = 10, need = 3 }"}});
+  } catch (const ScenarioError& e) {
+    error = e.what();
+  }
+  EXPECT_NE(error.find("only a caseload team starts with cases"), std::string::npos) << error;
+  EXPECT_NE(error.find("service.referral.initial"), std::string::npos) << error;
 }
