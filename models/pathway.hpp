@@ -39,6 +39,9 @@ struct TeamSpec {
   double turnover_per_year = 0.0;  ///< share of permanent staff leaving a year, [0, 5]
   double recruitment_days = 90.0;  ///< mean days to fill a vacancy, (0, 3650]
   double agency_cover = 0.0;       ///< share of vacant FTE covered by agency staff, [0, 1]
+  /// Caseload teams: overwork drives staff out. Leavers come at turnover x (1 + pressure x overload), where
+  /// overload is how far the team's allocated work exceeds its staff (demand / FTE - 1, at least 0). [0, 20]
+  double turnover_pressure = 0.0;
   double budget_gbp = 0.0;  ///< caseload teams: a budget in pounds a year that sets `fte` (0: `fte` as given)
 
   /// Vacant share of the establishment at equilibrium: turnover x recruitment time / (1 + the same).

@@ -447,6 +447,9 @@ TeamSpec read_team(TableReader& service, ServiceKind kind, double horizon_days) 
   team.turnover_per_year = t.number("turnover_per_year", 0.0, 0.0, 5.0, "share of staff a year");
   team.recruitment_days = t.number("recruitment_days", 90.0, 0.0, 3650.0, "days", /*lo_open=*/true);
   team.agency_cover = t.number("agency_cover", 0.0, 0.0, 1.0, "share of vacant FTE");
+  if (kind == ServiceKind::caseload_team) {
+    team.turnover_pressure = t.number("turnover_pressure", 0.0, 0.0, 20.0, "x turnover per unit of overload");
+  }
   if (const toml::array* schedule = t.array("schedule")) {
     double previous = 0.0;
     for (std::size_t i = 0; i < schedule->size(); ++i) {

@@ -909,7 +909,9 @@ class PathwayModel {
 
   // The team's staff over time: the establishment follows the schedule; with turnover, permanent staff leave
   // and vacancies are filled after a recruitment time, agency staff covering part of the gap meanwhile. Leavers
-  // and hires are a birth-death process, started at its equilibrium vacancy rate.
+  // and hires are a birth-death process, started at its equilibrium vacancy rate. With turnover_pressure, an
+  // overworked caseload team loses staff faster; the rate is read afresh at least every `recheck` days, so it
+  // follows the caseload (piecewise constant, which is exact for the exponential clocks).
   void staffing(ServiceRuntime& st) {
     const TeamSpec& team = st.spec.team;
     double establishment = team.fte;
@@ -918,12 +920,19 @@ class PathwayModel {
     for (;;) {
       const double t = now();
       const double vacant = std::max(0.0, establishment - permanent);
-      const double leave_rate = permanent * team.turnover_per_year / 365.25;
+      const double overload = st.fte > 0.0 ? std::max(0.0, st.demand / st.fte - 1.0) : 0.0;
+      const double leave_rate = permanent * team.turnover_per_year * (1.0 + team.turnover_pressure * overload) / 365.25;
       const double hire_rate = vacant > 0.0 ? std::max(1.0, vacant) / team.recruitment_days : 0.0;
       const double total = leave_rate + hire_rate;
       const double next_turnover = total > 0.0 ? t + st.workforce_rng.exponential(1.0 / total) : never;
       const double next_schedule = next_change < st.establishment.size() ? st.establishment[next_change].from_day : never;
       if (next_turnover == never && next_schedule == never) return;
+      constexpr double recheck = 30.0;
+      if (team.turnover_pressure > 0.0 && std::min(next_turnover, next_schedule) > t + recheck) {
+        sg4::this_actor::sleep_until(t + recheck);  // nothing happened: read the caseload again
+        ++events_;
+        continue;
+      }
       if (next_schedule <= next_turnover) {
         sg4::this_actor::sleep_until(next_schedule);
         establishment = st.establishment[next_change++].fte;

@@ -443,3 +443,20 @@ TEST(FrontDoorSim, ReinvestmentMovesAShareOfTheSavingsIntoPrevention) {
     EXPECT_NEAR(fte[year], 1.0 + bought, 1e-6 * bought) << year;
   }
 }
+
+// Caseload feeds turnover: a team whose cases need more worker-days than its 173 staff in post (180 a day of
+// work arriving) loses staff faster with turnover_pressure, and so falls further behind; a team with room to
+// spare (100 a day) keeps the same staff either way.
+TEST(FrontDoorSim, OverworkDrivesStaffOutWithTurnoverPressure) {
+  auto staff_with = [](double work_days, const std::string& pressure) {
+    const std::string scenario = one_team_scenario(
+        "pressure", "[simulation]\nyears = 4\nwarmup_days = 365\n[population]\nchildren = 10000\n",
+        "{ fte = 200, turnover_per_year = 0.5, recruitment_days = 365.25, agency_cover = 0.6, turnover_pressure = " +
+            pressure + " }",
+        work_days, "", "", /*poisson=*/true);
+    return mean(values_of(run(load_scenario_text(scenario, "pressure.toml"), 2, 3), "team_staff_fte_mean"));
+  };
+  const double overworked = staff_with(180.0, "0"), overworked_pressed = staff_with(180.0, "2");
+  EXPECT_LT(overworked_pressed, overworked - 10.0);
+  EXPECT_NEAR(staff_with(100.0, "2"), staff_with(100.0, "0"), 4.0);
+}
