@@ -69,6 +69,14 @@ struct CostSpec {
   double per_week_open = 0.0;  ///< per case per week open (a placement, say)
 };
 
+/// A kind of placement of a caseload team's cases (looked after: foster care, residential, ...), drawn when a
+/// case is allocated, with its own weekly cost.
+struct PlacementSpec {
+  std::string name;
+  double share = 0.0;     ///< of the cases allocated, (0, 1]; the shares sum to 1
+  double per_week = 0.0;  ///< pounds a week while the case is allocated
+};
+
 struct ServiceSpec {
   std::string id;     ///< key of [service.<id>], used in routes and output measure names
   std::string label;  ///< a name for people ("Child and family assessment")
@@ -90,6 +98,7 @@ struct ServiceSpec {
   /// `initial_need`, each with a share of its duration still to run (the council's caseload on the first day).
   int initial_cases = 0;
   int initial_need = 0;
+  std::vector<PlacementSpec> placements;  ///< caseload teams: placement types (empty: none)
   std::string where;  ///< "file:line" of its declaration
 
   /// True when a case can pass through in zero time (for the zero-time-cycle check).

@@ -70,6 +70,20 @@ std::string parse_selector(const std::string& text, const Pathway& pathway, Sele
     if (out.decision < 0) return quoted(targets.substr(dot + 1)) + " is not a decision of " + targets.substr(0, dot);
     return "";
   }
+  if (kind == "placement") {
+    out.kind = Selector::Kind::placement;
+    if (out.source) return "placement selectors take no @source";
+    const auto dot = targets.rfind('.');
+    if (dot == std::string::npos) return "expected placement:service.placement";
+    out.service = pathway.find(targets.substr(0, dot));
+    if (out.service < 0) return "unknown service " + quoted(targets.substr(0, dot));
+    const auto& placements = pathway.services()[out.service].placements;
+    for (int p = 0; p < static_cast<int>(placements.size()); ++p) {
+      if (placements[p].name == targets.substr(dot + 1)) out.placement = p;
+    }
+    if (out.placement < 0) return quoted(targets.substr(dot + 1)) + " is not a placement of " + targets.substr(0, dot);
+    return "";
+  }
   if (kind == "flow") {
     out.kind = Selector::Kind::flow;
     for (const auto& id : split(targets, ',')) {
@@ -95,7 +109,7 @@ std::string parse_selector(const std::string& text, const Pathway& pathway, Sele
       known = true;
     }
   }
-  if (!known) return "unknown selector kind " + quoted(kind) + ": use contacts, entries, finished, decision, flow, open, unallocated, fte, cost or children";
+  if (!known) return "unknown selector kind " + quoted(kind) + ": use contacts, entries, finished, decision, flow, open, unallocated, fte, cost, children or placement";
   for (const auto& id : split(targets, ',')) {
     const int s = pathway.find(id);
     if (s < 0) return "unknown service " + quoted(id);

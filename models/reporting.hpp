@@ -24,18 +24,21 @@ namespace frontdoor {
 ///   children:count                          what happened to children in the year (with a [need] table): one of
 ///                                           child_count_names (harm, rereferrals, sustained, ...)
 struct Selector {
-  enum class Kind { contacts, entries, finished, decision, flow, open, unallocated, fte, cost, children };
+  enum class Kind { contacts, entries, finished, decision, flow, open, unallocated, fte, cost, children, placement };
   Kind kind = Kind::contacts;
   std::vector<int> services;  ///< entries, finished, open, unallocated, fte, cost (empty: every service)
   int service = -1;           ///< decision
   int decision = -1;          ///< decision
+  int placement = -1;         ///< placement (with `service`): open cases of that type at the year's end
   std::vector<int> routes;    ///< flow
   std::optional<SourceKind> source;  ///< contacts, decision
   int child_count = -1;       ///< children: index into child_count_names
   std::string text;           ///< as written
 
   /// True for stocks at the year's end (open, unallocated, fte), false for flows over the year.
-  bool is_stock() const { return kind == Kind::open || kind == Kind::unallocated || kind == Kind::fte; }
+  bool is_stock() const {
+    return kind == Kind::open || kind == Kind::unallocated || kind == Kind::fte || kind == Kind::placement;
+  }
 };
 
 /// What the reference model counts about children, year by year (selector "children:<name>"):

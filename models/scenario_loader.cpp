@@ -610,6 +610,21 @@ ServiceSpec read_service(TableReader t, const std::string& id, double horizon_da
     s.decisions = read_decisions(t, need_enabled, s.need_rule);
     read_need_settings(t, s, need_enabled);
   }
+  if (TableReader p = t.table("placements"); p.present()) {
+    if (s.kind != ServiceKind::caseload_team) ctx.problem(p.node(), p.prefix(), "only a caseload team places children");
+    double total = 0.0;
+    for (const auto& name : p.keys()) {
+      TableReader one = p.table(name);
+      PlacementSpec placement{name, one.number("share", 0.0, 0.0, 1.0, "share of cases", /*lo_open=*/true),
+                              one.number("per_week", 0.0, 0.0, 1e6, "pounds a week")};
+      if (!valid_id(name)) ctx.problem(one.node(), one.prefix(), "placement names are lower-case letters, digits and _");
+      one.finish();
+      total += placement.share;
+      s.placements.push_back(placement);
+    }
+    if (std::abs(total - 1.0) > 1e-9) ctx.problem(p.node(), p.prefix(), "shares must sum to 1, but sum to " + format_number(total));
+    p.finish();
+  }
   if (s.kind != ServiceKind::exit) {
     TableReader c = t.table("cost");
     if (s.kind == ServiceKind::screening_queue || s.kind == ServiceKind::caseload_team) {

@@ -52,8 +52,10 @@ PathwayRecorder::PathwayRecorder(const Pathway& pathway, const SimCalendar& cale
                       std::vector<std::vector<double>>(spec.decisions.size(), std::vector<double>(months, 0.0)),
                       {},
                       0,
-                      std::vector<std::uint64_t>(spec.decisions.size(), 0)};
+                      std::vector<std::uint64_t>(spec.decisions.size(), 0),
+                      {}};
     rec.staff.set(0.0, spec.team.fte);
+    rec.placements.assign(spec.placements.size(), TimeWeightedLevel(calendar, warmup_days));
     services_.push_back(std::move(rec));
   }
 }
@@ -70,6 +72,7 @@ PathwayRecorder::PathwayRecorder(const Scenario& scenario, const SimCalendar& ca
     yearly_.decisions.emplace_back(spec.decisions.size(),
                                    std::vector<std::vector<double>>(all_sources.size(), std::vector<double>(years_, 0.0)));
   }
+  for (const auto& spec : pathway_.services()) yearly_.placed_at_end.push_back(grid(spec.placements.size()));
   yearly_.flows = grid(pathway_.routes().size());
   yearly_.contacts = grid(all_sources.size());
   yearly_.durations_wd.assign(n, std::vector<std::vector<double>>(years_));
@@ -127,6 +130,9 @@ void PathwayRecorder::snapshot_year_end(int year) {
   for (std::size_t s = 0; s < services_.size(); ++s) {
     yearly_.open_at_end[s][year] = services_[s].waiting.level() + services_[s].active.level();
     yearly_.waiting_at_end[s][year] = services_[s].waiting.level();
+    for (std::size_t p = 0; p < services_[s].placements.size(); ++p) {
+      yearly_.placed_at_end[s][p][year] = services_[s].placements[p].level();
+    }
   }
 }
 
@@ -260,8 +266,17 @@ double PathwayRecorder::service_cost(int s, int y) const {
   const double fte_years = area_of_year(services_[s].staff, y) / 365.25;
   const double agency_years = area_of_year(services_[s].agency, y) / 365.25;
   const double open_days = area_of_year(services_[s].waiting, y) + area_of_year(services_[s].active, y);
+  double placed = 0.0;  // placement-weeks by type, at their own weekly costs
+  for (std::size_t p = 0; p < spec.placements.size(); ++p) {
+    placed += area_of_year(services_[s].placements[p], y) / 7.0 * spec.placements[p].per_week;
+  }
   return (fte_years + agency_years * scenario_->agency_premium) * spec.cost.per_fte_year +
-         yearly_.started[s][y] * spec.cost.per_case + open_days / 7.0 * spec.cost.per_week_open;
+         yearly_.started[s][y] * spec.cost.per_case + open_days / 7.0 * spec.cost.per_week_open + placed;
+}
+
+void PathwayRecorder::placement_changed(double t, int service, int placement, double delta) {
+  month_of(t);
+  services_[service].placements[placement].add(t, delta);
 }
 
 void PathwayRecorder::reinvested(double t, double pounds) {
@@ -275,6 +290,7 @@ double PathwayRecorder::cost_so_far(const std::vector<int>& services, int year, 
   for (int s : services) {
     ServiceRecord& rec = services_[s];
     for (TimeWeightedLevel* level : {&rec.staff, &rec.agency, &rec.waiting, &rec.active}) level->set(t, level->level());
+    for (TimeWeightedLevel& level : rec.placements) level.set(t, level.level());
     total += service_cost(s, year);
   }
   return total;
@@ -306,6 +322,9 @@ double PathwayRecorder::evaluate(const Selector& sel, int y) const {
       break;
     case Selector::Kind::open:
       for (int s : sel.services) total += yearly_.open_at_end[s][y];
+      break;
+    case Selector::Kind::placement:
+      total = yearly_.placed_at_end[sel.service][sel.placement][y];
       break;
     case Selector::Kind::unallocated:
       for (int s : sel.services) total += yearly_.waiting_at_end[s][y];
@@ -399,6 +418,7 @@ ReplicationResult PathwayRecorder::finish(double horizon_days) {
     rec.active.set(horizon_days, rec.active.level());
     rec.staff.set(horizon_days, rec.staff.level());
     rec.agency.set(horizon_days, rec.agency.level());
+    for (TimeWeightedLevel& level : rec.placements) level.set(horizon_days, level.level());
     std::vector<double> wait_mean(months), waiting_mean(months), open_mean(months), load(months), staff(months);
     for (int m = 0; m < months; ++m) {
       const double days = calendar_.month_start(m + 1) - calendar_.month_start(m);
@@ -425,6 +445,15 @@ ReplicationResult PathwayRecorder::finish(double horizon_days) {
     }
     for (std::size_t d = 0; d < spec.decisions.size(); ++d) {
       r.monthly.push_back({id + "_decision_" + spec.decisions[d].name, rec.decisions[d]});
+    }
+    for (std::size_t p = 0; p < spec.placements.size(); ++p) {
+      std::vector<double> placed(months);
+      for (int m = 0; m < months; ++m) {
+        placed[m] = rec.placements[p].month_area(m) / (calendar_.month_start(m + 1) - calendar_.month_start(m));
+      }
+      r.monthly.push_back({id + "_placement_" + spec.placements[p].name + "_mean", placed});
+      r.summary.push_back({id + "_placement_" + spec.placements[p].name + "_mean",
+                           rec.placements[p].area_after_warmup() / measured_days});
     }
 
     r.summary.push_back({id + "_entries_per_year", static_cast<double>(rec.entries_after_warmup) / years});

@@ -67,6 +67,9 @@ class PathwayRecorder {
   /// the last event recorded (for a rule that acts on costs as the run goes, such as reinvestment).
   double cost_so_far(const std::vector<int>& services, int year, double t);
 
+  /// `delta` cases (+1 or -1) of placement type `placement` at `service` (looked after: foster care, ...).
+  void placement_changed(double t, int service, int placement, double delta);
+
   /// A reinvestment rule moved `pounds` into prevention for the year starting at `t`.
   void reinvested(double t, double pounds);
 
@@ -81,6 +84,7 @@ class PathwayRecorder {
     std::vector<double> waits_after_warmup;
     std::uint64_t entries_after_warmup = 0;
     std::vector<std::uint64_t> decisions_after_warmup;
+    std::vector<TimeWeightedLevel> placements;  // open cases by placement type
   };
 
   // The calendar month of time `t`; every event calls it, so the common case (same month) is inline.
@@ -95,6 +99,7 @@ class PathwayRecorder {
   // Per year (index 0 = year 1), for the [reporting] measures and costs.
   struct Yearly {
     std::vector<std::vector<double>> entries, finished, started, open_at_end, waiting_at_end;  // [service][year]
+    std::vector<std::vector<std::vector<double>>> placed_at_end;  // [service][placement][year]
     std::vector<std::vector<std::vector<std::vector<double>>>> decisions;  // [service][decision][source][year]
     std::vector<std::vector<double>> flows;     // [route][year]
     std::vector<std::vector<double>> contacts;  // [source][year]

@@ -152,7 +152,8 @@ class PathwayModel {
           work_rng(seed, stream_purpose(spec.id, "work")),
           duration_rng(seed, stream_purpose(spec.id, "duration")),
           decision_rng(seed, stream_purpose(spec.id, "decision")),
-          workforce_rng(seed, stream_purpose(spec.id, "workforce")) {
+          workforce_rng(seed, stream_purpose(spec.id, "workforce")),
+          placement_rng(seed, stream_purpose(spec.id, "placement")) {
       // The service as each [[change]] leaves it, from day 0 on.
       epochs.push_back(Epoch{0.0, &spec, routing_table(scenario.pathway, s)});
       for (const auto& change : scenario.changes) {
@@ -223,6 +224,7 @@ class PathwayModel {
     RandomStream duration_rng;
     RandomStream decision_rng;
     RandomStream workforce_rng;
+    RandomStream placement_rng;
     double permanent = 0.0;  // permanent staff in post
     double establishment_now = 0.0;  // posts in the establishment now
     double extra_fte = 0.0;          // staff bought by a reinvestment rule
@@ -247,6 +249,7 @@ class PathwayModel {
       std::uint64_t sequence;
       double demand;  // FTE the case asks for
       Contact item;
+      int placement = -1;  // placement type, where the team places children
       bool operator>(const Due& other) const {
         return at != other.at ? at > other.at : sequence > other.sequence;
       }
@@ -399,6 +402,7 @@ class PathwayModel {
     int help_service = -1;  // allocated to this caseload team now
     std::uint64_t case_sequence = 0;
     double case_demand = 0.0;
+    int case_placement = -1;
     Contact case_item;
     std::uint32_t version = 0;
     int plans = 0;
@@ -683,8 +687,10 @@ class PathwayModel {
     }
   }
 
-  void child_allocated(const Contact& item, ServiceRuntime& st, std::uint64_t sequence, double demand, double t) {
+  void child_allocated(const Contact& item, ServiceRuntime& st, std::uint64_t sequence, double demand, int placement,
+                       double t) {
     Child& child = children_[item.child];
+    child.case_placement = placement;
     child.help_service = st.index;
     child.helped = true;
     child.case_sequence = sequence;
@@ -793,7 +799,7 @@ class PathwayModel {
         const ServiceRuntime::Due due = st.due.top();
         st.due.pop();
         if (!st.cancelled.empty() && st.cancelled.erase(due.sequence) > 0) continue;  // ended early
-        end_case(st, due.demand);
+        end_case(st, due.demand, due.placement, t);
         carry_on(due.item, choose_route(st, due.item, t), t);
       }
       // Children whose need rose past the escalation level while allocated here leave at once.
@@ -801,7 +807,7 @@ class PathwayModel {
         Child& child = children_[c];
         if (child.help_service != st.index || child.need < st.at(t).spec->need_rule.escalate_at) continue;
         st.cancelled.insert(child.case_sequence);
-        end_case(st, child.case_demand);
+        end_case(st, child.case_demand, child.case_placement, t);
         const Contact item = child.case_item;
         carry_on(item, choose_route(st, item, t, st.at(t).spec->need_rule.escalate_decision), t);
       }
@@ -842,10 +848,11 @@ class PathwayModel {
     }
     const double demand = duration > 0.0 ? work / duration : 0.0;
     const std::uint64_t sequence = st.next_sequence++;
-    st.due.push({st.virtual_time + remaining, sequence, demand, item});
+    const int placement = draw_placement(st, spec, t);
+    st.due.push({st.virtual_time + remaining, sequence, demand, item, placement});
     st.demand += demand;
     ++st.live;
-    if (item.child >= 0) child_allocated(item, st, sequence, demand, t);
+    if (item.child >= 0) child_allocated(item, st, sequence, demand, placement, t);
   }
 
   // Cases open at a random moment are the long ones more often (length bias): draws 16 durations and keeps one
@@ -884,10 +891,21 @@ class PathwayModel {
     }
   }
 
-  // An allocated case ends: its worker time goes back to the others.
-  static void end_case(ServiceRuntime& st, double demand) {
+  // The placement type of a case just allocated (-1 where the team has none), drawn from its own stream.
+  int draw_placement(ServiceRuntime& st, const ServiceSpec& spec, double t) {
+    if (spec.placements.empty()) return -1;
+    double u = st.placement_rng.uniform01();
+    int p = 0;
+    while (p + 1 < static_cast<int>(spec.placements.size()) && u >= spec.placements[p].share) u -= spec.placements[p++].share;
+    recorder_.placement_changed(t, st.index, p, +1.0);
+    return p;
+  }
+
+  // An allocated case ends: its worker time goes back to the others, and its placement ends.
+  void end_case(ServiceRuntime& st, double demand, int placement, double t) {
     --st.live;
     st.demand = st.live == 0 ? 0.0 : st.demand - demand;
+    if (placement >= 0) recorder_.placement_changed(t, st.index, placement, -1.0);
   }
 
   void run_timer(ServiceRuntime& st) {

@@ -385,3 +385,16 @@ TEST(ScenarioLoader, InitialCaseloadsBelongToCaseloadTeamsWithNeed) {
   EXPECT_NE(error.find("only a caseload team starts with cases"), std::string::npos) << error;
   EXPECT_NE(error.find("service.referral.initial"), std::string::npos) << error;
 }
+
+TEST(ScenarioLoader, PlacementSharesSumToOneOnACaseloadTeam) {
+  const std::string bad = variant("duration = { distribution = \"fixed\", mean_days = 30 }",
+                                  "duration = { distribution = \"fixed\", mean_days = 30 }\n"
+                                  "placements = { foster = { share = 0.6, per_week = 650 }, home = { share = 0.3, per_week = 4500 } }");
+  const std::string error = error_of(bad);
+  EXPECT_NE(error.find("service.team.placements"), std::string::npos) << error;
+  EXPECT_NE(error.find("sum to 0.9"), std::string::npos) << error;
+  EXPECT_NE(error_of(variant("decisions = { no_further_action",
+                             "placements = { x = { share = 1, per_week = 1 } }\ndecisions = { no_further_action"))
+                .find("only a caseload team places children"),
+            std::string::npos);
+}

@@ -460,3 +460,37 @@ TEST(FrontDoorSim, OverworkDrivesStaffOutWithTurnoverPressure) {
   EXPECT_LT(overworked_pressed, overworked - 10.0);
   EXPECT_NEAR(staff_with(100.0, "2"), staff_with(100.0, "0"), 4.0);
 }
+
+// Placement types: each allocated case is placed as `a` (700 pounds a week) or `b` (free) with even odds; the
+// team's yearly cost is exactly the placement-weeks of `a` at 700, and about half the open cases are `a`.
+TEST(FrontDoorSim, PlacementTypesAreDrawnAndCostedByTheWeek) {
+  const std::string scenario = one_team_scenario(
+      "placed", "[simulation]\nyears = 2\nwarmup_days = 0\n[population]\nchildren = 10000\n", "{ fte = 10 }", 1,
+      "placements = { a = { share = 0.5, per_week = 700 }, b = { share = 0.5, per_week = 0 } }\n",
+      "[reporting]\nteam_cost = \"cost:team\"\na_at_end = \"placement:team.a\"\n");
+  const ReplicationResult r = run(load_scenario_text(scenario, "placed.toml"), 1).at(0);
+  std::vector<double> a, b;
+  for (const auto& series : r.monthly) {
+    if (series.measure == "team_placement_a_mean") a = series.values;
+    if (series.measure == "team_placement_b_mean") b = series.values;
+  }
+  ASSERT_EQ(a.size(), 24u);
+  ASSERT_EQ(b.size(), 24u);
+  double weeks_a = 0.0, open_a = 0.0, open_b = 0.0;
+  const SimCalendar calendar = load_scenario_text(scenario, "placed.toml").make_calendar();
+  for (int m = 12; m < 24; ++m) {
+    weeks_a += a[m] * (calendar.month_start(m + 1) - calendar.month_start(m)) / 7.0;
+    open_a += a[m];
+    open_b += b[m];
+  }
+  EXPECT_NEAR(open_a + open_b, 12 * 20.0, 1.0);  // 20 cases open all year
+  EXPECT_NEAR(open_a / (open_a + open_b), 0.5, 0.1);
+  double cost = -1.0, at_end = -1.0;
+  for (const auto& v : r.annual) {
+    if (v.year == 2 && v.measure == "team_cost") cost = v.value;
+    if (v.year == 2 && v.measure == "a_at_end_count") at_end = v.value;
+  }
+  EXPECT_NEAR(cost, weeks_a * 700.0, 1e-6 * cost);
+  EXPECT_GE(at_end, 0.0);
+  EXPECT_LE(at_end, 21.0);
+}
