@@ -49,15 +49,17 @@ struct Selector {
 ///                         months and not open since
 ///   closures              episodes closed after help (counted in the year of closure, if 12 months remain in the run)
 ///   closures_improved     of those, closed with need lower than when the episode began
-///   sustained             of those, not re-referred within 12 months (sustained improvement)
+///   repeat_contacts       contacts about a child who was the subject of a contact in the previous 12 months
+///   sustained             of closures_improved, not re-referred within 12 months (sustained improvement)
 enum class ChildCount {
   rereferrals, repeat_plans, plans_ended, plans_ended_after_2y, harm, harm_after_exit, closures, closures_improved,
-  closures_improved_rereferred
+  repeat_contacts, closures_improved_rereferred
 };
-inline constexpr int child_count_kinds = 9;
+inline constexpr int child_count_kinds = 10;  // the last name, "sustained", is computed (improved - rereferred)
 inline constexpr const char* child_count_names[] = {"rereferrals", "repeat_plans", "plans_ended",
                                                     "plans_ended_after_2y", "harm", "harm_after_exit",
-                                                    "closures", "closures_improved", "sustained"};
+                                                    "closures", "closures_improved", "repeat_contacts",
+                                                    "sustained"};
 
 /// Parses a selector against a pathway; returns an error message, or an empty string when it parsed.
 std::string parse_selector(const std::string& text, const Pathway& pathway, Selector& out);

@@ -490,7 +490,8 @@ ReplicationResult PathwayRecorder::finish(double horizon_days) {
         {ChildCount::harm, "harm_events"},
         {ChildCount::harm_after_exit, "harm_events_after_nfa_or_closure_12m"},
         {ChildCount::rereferrals, "rereferrals_within_12m"},
-        {ChildCount::repeat_plans, "second_or_later_cp_plans"}};
+        {ChildCount::repeat_plans, "second_or_later_cp_plans"},
+        {ChildCount::repeat_contacts, "repeat_contacts_within_12m"}};
     for (const auto& [count, name] : series) {
       const auto& by_month = children_monthly_[static_cast<int>(count)];
       r.monthly.push_back({name, by_month});

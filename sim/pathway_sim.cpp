@@ -407,6 +407,7 @@ class PathwayModel {
     std::uint32_t version = 0;
     int plans = 0;
     double last_referral = -never;
+    double last_contact = -never;
     double last_exit = -never;
     double pending_closure = -never;  // an improved closure still inside its 12-month follow-up
   };
@@ -648,6 +649,8 @@ class PathwayModel {
     child.need_at_start = child.need;
     reschedule(c, t);  // no more contacts while the child is in the pathway
     recorder_.contact_arrived(t, source, child.need);
+    if (t - child.last_contact <= 365.0) recorder_.child_event(t, ChildCount::repeat_contacts);
+    child.last_contact = t;
     Contact item{next_case_id_++, t, source, 0};
     item.child = c;
     carry_on(item, pathway_.entry(), t);

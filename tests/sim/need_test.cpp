@@ -63,6 +63,9 @@ TEST(Need, RaisingTheFrontDoorThresholdsLowersReferralsAndRaisesHarmAfterNoFurth
   EXPECT_LT(late(strict, "referrals_count"), 0.9 * late(base, "referrals_count"));
   EXPECT_GT(late(strict, "harm_events_after_nfa_or_closure_12m_count"), 1.1 * late(base, "harm_events_after_nfa_or_closure_12m_count"));
   EXPECT_GT(late(strict, "contacts_count"), late(base, "contacts_count"));
+  // Re-referrals in the DfE's sense fall (fewer referrals in the first place); the children turned away come
+  // back to the front door instead: repeat contacts within 12 months rise.
+  EXPECT_GT(late(strict, "repeat_contacts_within_12m_share"), late(base, "repeat_contacts_within_12m_share") + 0.01);  // 0.417 -> 0.439
 }
 
 TEST(Need, NoisierDecisionsRaiseWrongfulNoFurtherActionAndUnneededAssessments) {
