@@ -823,7 +823,7 @@ ReinvestmentSpec read_reinvestment(TableReader t, const Scenario& scenario) {
   LoadContext& ctx = t.context();
   r.where = ctx.where(t.node(), t.prefix());
   r.share = t.number("share", 0.0, 0.0, 1.0, "share of each pound saved");
-  r.from_year = t.integer("from_year", 2, 2, std::max(2, scenario.simulation.years), "year of the run");
+  r.from_year = t.integer("from_year", 2, 2, 100, "year of the run (a year after the run: never)");
   const std::string into = t.text("into", "", {}, true);
   r.into = scenario.pathway.find(into);
   if (!into.empty() && (r.into < 0 || scenario.pathway.services()[r.into].kind != ServiceKind::caseload_team)) {
@@ -1133,6 +1133,53 @@ toml::table resolve_includes(toml::table root, const std::string& display_name, 
   return merged;
 }
 
+// Every key `derived` sets must exist in `base` (a policy changes the base, it does not add to it); the scenario's
+// own name, version, description and [[change]] timeline are exempt at the top.
+void check_keys_in_base(const toml::table& derived, const toml::table& base, const std::string& prefix,
+                        const std::string& file, const std::string& base_file, std::vector<std::string>& problems) {
+  for (auto&& [key, node] : derived) {
+    const std::string name(key.str());
+    if (prefix.empty() && (name == "name" || name == "version" || name == "description" || name == "change")) continue;
+    const std::string full = prefix.empty() ? name : prefix + "." + name;
+    const toml::node* there = base.get(name);
+    if (there == nullptr) {
+      problems.push_back(file + ":" + std::to_string(node.source().begin.line) + ": " + full +
+                         ": is not a key of the base scenario (" + base_file + "); a scenario on a base changes its keys");
+      continue;
+    }
+    if (node.is_table() && there->is_table()) {
+      check_keys_in_base(*node.as_table(), *there->as_table(), full, file, base_file, problems);
+    }
+  }
+}
+
+// Resolves `base = "file"`: the base scenario (with its own base and includes, recursively) is loaded, and this
+// file's keys, which must all exist in it, are merged over it.
+toml::table resolve_base(toml::table root, const std::string& display_name, Scenario& scenario, std::uint64_t& hash,
+                         int depth = 0) {
+  const toml::node* base = root.get("base");
+  if (base == nullptr) return resolve_includes(std::move(root), display_name, scenario, hash);
+  const std::string at = display_name + ":" + std::to_string(base->source().begin.line);
+  const auto* name = base->as_string();
+  if (name == nullptr) throw ScenarioError({at + ": base: expected the file name of the base scenario"});
+  if (root.get("include") != nullptr) {
+    throw ScenarioError({at + ": base: a scenario on a base may not include files too (the base does that)"});
+  }
+  if (depth >= 16) throw ScenarioError({at + ": base: more than 16 bases in a chain (is there a cycle?)"});
+  const std::string path =
+      (std::filesystem::path(display_name).parent_path() / name->get()).lexically_normal().string();
+  const std::string text = read_whole_file(path, "base scenario (named at " + at + ")");
+  hash = fnv1a64(text, hash);
+  toml::table merged = resolve_base(parse_toml(text, path), path, scenario, hash, depth + 1);
+  scenario.includes.push_back(path);
+  root.erase("base");
+  std::vector<std::string> problems;
+  check_keys_in_base(root, merged, "", display_name, path, problems);
+  if (!problems.empty()) throw ScenarioError(problems);
+  merge_into(merged, root);
+  return merged;
+}
+
 }  // namespace
 
 ScenarioError::ScenarioError(std::vector<std::string> problems)
@@ -1158,7 +1205,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
   ctx.overrides = overrides;
   Scenario included;
   std::uint64_t hash = fnv1a64(text);
-  toml::table root = resolve_includes(parse_toml(text, display_name), display_name, included, hash);
+  toml::table root = resolve_base(parse_toml(text, display_name), display_name, included, hash);
   ctx.file_order = included.includes;
   ctx.file_order.push_back(display_name);
   for (const auto& o : overrides) apply_override(root, o, ctx);

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "test_support.hpp"
 
 using namespace frontdoor;
@@ -115,13 +117,61 @@ TEST(ScenarioLoader, LoadsAValidScenario) {
 }
 
 TEST(ScenarioLoader, EveryShippedScenarioLoads) {
-  for (const char* path :
-       {"scenarios/england_baseline.toml", "scenarios/alternatives/early_help_hub.toml",
-        "scenarios/alternatives/direct_strategy.toml", "scenarios/alternatives/family_safeguarding.toml",
-        "scenarios/validation/mmc_front_door.toml", "scenarios/validation/dd1_front_door.toml",
-        "scenarios/validation/jackson_network.toml", "scenarios/examples/child_death_shock.toml"}) {
-    EXPECT_NO_THROW(load_scenario(test_support::source_path(path))) << path;
+  std::vector<std::string> paths;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(test_support::source_path("scenarios"))) {
+    const std::string path = entry.path().string();
+    // Included parts (demand, pathways) are not scenarios of their own.
+    if (entry.path().extension() == ".toml" && path.find("/demand/") == std::string::npos &&
+        path.find("/pathways/") == std::string::npos) {
+      paths.push_back(path);
+    }
   }
+  EXPECT_GE(paths.size(), 17u);  // baseline, fixed shares, 3 alternatives, 3 validation, 9 policies
+  for (const auto& path : paths) EXPECT_NO_THROW(load_scenario(path)) << path;
+}
+
+// A policy scenario starts from a base (`base = "..."`) and changes keys that exist there; chains work, and
+// every error names the file and line in the chain where it occurs.
+TEST(ScenarioLoader, PolicyScenariosInheritFromTheirBase) {
+  const Scenario base = load_scenario(test_support::source_path("scenarios/england_baseline.toml"));
+  const Scenario strict = load_scenario(test_support::source_path("scenarios/policies/raise_threshold.toml"));
+  EXPECT_EQ(strict.name, "raise_threshold");
+  const auto& fd = strict.pathway.services()[strict.pathway.find("front_door")];
+  const auto& fd_base = base.pathway.services()[base.pathway.find("front_door")];
+  ASSERT_EQ(fd.decisions.size(), fd_base.decisions.size());
+  for (std::size_t d = 0; d < fd.decisions.size(); ++d) {
+    const double expected = fd.decisions[d].name == "referral" ? 3.3 : fd.decisions[d].name == "early_help" ? 3.0
+                                                                                                   : fd_base.need_rule.thresholds[d];
+    EXPECT_EQ(fd.need_rule.thresholds[d], expected) << fd.decisions[d].name;
+  }
+  EXPECT_EQ(fd.need_rule.noise_sd, fd_base.need_rule.noise_sd);  // untouched keys keep the base's values
+  EXPECT_EQ(strict.children, base.children);
+  EXPECT_EQ(strict.reporting.size(), base.reporting.size());
+  // A chain: Essex is early_help_2m (itself on the baseline) plus reinvestment.
+  const Scenario essex = load_scenario(test_support::source_path("scenarios/policies/essex_reinvestment.toml"));
+  EXPECT_EQ(essex.reinvestment.share, 0.33);
+  EXPECT_EQ(essex.pathway.services()[essex.pathway.find("early_help")].team.budget_gbp, 6970000.0);
+
+  test_support::TempDir dir;
+  const std::string baseline = test_support::source_path("scenarios/england_baseline.toml");
+  auto error_in = [&](const std::string& text) {
+    test_support::write_file(dir.path() / "policy.toml", "name = \"p\"\nversion = \"1\"\ndescription = \"d\"\n" + text);
+    try {
+      load_scenario((dir.path() / "policy.toml").string());
+    } catch (const ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  const std::string unknown = error_in("base = \"" + baseline + "\"\n[service.front_door]\nnoise_sdx = 0.2\n");
+  EXPECT_NE(unknown.find("policy.toml:6: service.front_door.noise_sdx: is not a key of the base scenario"), std::string::npos) << unknown;
+  const std::string missing = error_in("base = \"nowhere.toml\"\n");
+  EXPECT_NE(missing.find("cannot open the base scenario (named at "), std::string::npos) << missing;
+  EXPECT_NE(missing.find("policy.toml:4"), std::string::npos) << missing;
+  const std::string type = error_in("base = \"" + baseline + "\"\n[service.front_door]\nnoise_sd = \"high\"\n");
+  EXPECT_NE(type.find("policy.toml:6: service.front_door.noise_sd: expected a number"), std::string::npos) << type;
+  const std::string cycle = error_in("base = \"policy.toml\"\n");
+  EXPECT_NE(cycle.find("more than 16 bases"), std::string::npos) << cycle;
 }
 
 TEST(ScenarioLoader, MissingFile) {

@@ -324,7 +324,7 @@ TEST(FrontDoorSim, ChangesTakeEffectFromTheirYear) {
 // and the gap closes again (the children the shock pulled in early leave fewer to come later).
 TEST(FrontDoorSim, ShockRaisesSection47AndCareStartsThenDecays) {
   const auto base = run(load_scenario(source_path("scenarios/england_baseline.toml")), 3, 11);
-  const auto shock = run(load_scenario(source_path("scenarios/examples/child_death_shock.toml")), 3, 11);
+  const auto shock = run(load_scenario(source_path("scenarios/policies/child_death_shock.toml")), 3, 11);
   const auto mean_over = annual_mean;
   const double s47_gap_peak = mean_over(shock, "section47", 4, 4) - mean_over(base, "section47", 4, 4);
   const double s47_gap_late = mean_over(shock, "section47", 9, 10) - mean_over(base, "section47", 9, 10);
