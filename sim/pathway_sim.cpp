@@ -346,7 +346,8 @@ class PathwayModel {
   int decide(ServiceRuntime& st, const ServiceSpec& spec, const Contact& item, double t) {
     const auto& decisions = spec.decisions;
     if (decisions.empty()) return -1;
-    const double u = st.decision_rng.uniform01();
+    RandomStream& rng = draws_for(st, item);
+    const double u = rng.uniform01();
     int decision = -1;
     double cumulative = 0.0;
     const bool on_need = spec.need_rule.active && item.child >= 0;
@@ -364,7 +365,7 @@ class PathwayModel {
     }
     if (decision == spec.fgc_from && item.child >= 0) {
       const FgcSpec& fgc = need_at(t).fgc;
-      if (fgc.coverage * fgc.diverted > 0.0 && st.decision_rng.uniform01() < fgc.coverage * fgc.diverted) {
+      if (fgc.coverage * fgc.diverted > 0.0 && rng.uniform01() < fgc.coverage * fgc.diverted) {
         decision = spec.fgc_to;
       }
     }
@@ -383,7 +384,13 @@ class PathwayModel {
         variance += std::pow(source.accuracy_sd * (source.co_located ? need.co_location_factor : 1.0), 2);
       }
     }
-    return children_[item.child].need + std::sqrt(variance) * st.decision_rng.standard_normal();
+    return children_[item.child].need + std::sqrt(variance) * children_[item.child].rng.standard_normal();
+  }
+
+  // Decisions about a child draw from the child's own stream, so that across scenarios run on the same seeds the
+  // same child meets the same luck wherever its path leads (common random numbers); other cases use the service's.
+  RandomStream& draws_for(ServiceRuntime& st, const Contact& item) {
+    return item.child >= 0 ? children_[item.child].rng : st.decision_rng;
   }
 
 
@@ -410,6 +417,7 @@ class PathwayModel {
     double last_contact = -never;
     double last_exit = -never;
     double pending_closure = -never;  // an improved closure still inside its 12-month follow-up
+    RandomStream rng{0};  // the child's own draws: its need, contacts, harm and the noise of decisions about it
   };
   struct ChildEvent {
     double at;
@@ -434,6 +442,8 @@ class PathwayModel {
     const std::uint32_t version = children_[c].version + 1;
     children_[c] = Child{};
     children_[c].version = version;
+    // Children are numbered in the order they appear, which scenarios on the same seeds share.
+    children_[c].rng = RandomStream(seed_, child_streams_ + next_child_serial_++);
     children_[c].alive = true;
     children_[c].need = need;
     ++known_children_;
@@ -487,7 +497,7 @@ class PathwayModel {
     ++child.version;
     const double total = child_rates(child, t).total;
     if (total <= 0.0) return;
-    const double at = t + need_rng_.exponential(1.0 / total);
+    const double at = t + child.rng.exponential(1.0 / total);
     child_events_.push({at, next_child_event_++, c, child.version});
     if (at < population_wake_at_) signal(population_);
   }
@@ -585,7 +595,7 @@ class PathwayModel {
     u -= sc.need.crisis_per_year[0];
     for (const auto& source : sc.sources) {
       if (u < source.notice_per_year[0]) {
-        if (noticed_today(source, t)) make_contact(new_child(0), source.kind, t);
+        if (noticed_today(source, t, need_rng_)) make_contact(new_child(0), source.kind, t);
         return;
       }
       u -= source.notice_per_year[0];
@@ -593,17 +603,17 @@ class PathwayModel {
   }
 
   // Thinning for the school calendar: a term-time contact that falls in a holiday goes ahead with the holiday factor.
-  bool noticed_today(const SourceSpec& source, double t) {
+  bool noticed_today(const SourceSpec& source, double t, RandomStream& rng) {
     if (!source.follows_school_calendar) return true;
     const int day = std::min(static_cast<int>(t), calendar_.horizon_days() - 1);
-    return !calendar_.is_school_holiday(day) || need_rng_.uniform01() < source.holiday_factor;
+    return !calendar_.is_school_holiday(day) || rng.uniform01() < source.holiday_factor;
   }
 
   void child_event(int c, double t) {
     ++events_;
     Child& child = children_[c];
     const ChildRates r = child_rates(child, t);
-    double u = need_rng_.uniform01() * r.total;
+    double u = child.rng.uniform01() * r.total;
     const bool rises = u < r.up + r.crisis;
     if (rises) {
       child.need = u < r.up ? child.need + 1 : need_levels - 1;
@@ -630,7 +640,7 @@ class PathwayModel {
       for (const auto& source : scenario_.at(t).sources) {
         const double rate = r.notice[static_cast<int>(source.kind)];
         if (u < rate) {
-          if (noticed_today(source, t)) {
+          if (noticed_today(source, t, child.rng)) {
             make_contact(c, source.kind, t);
             return;
           }
@@ -818,7 +828,7 @@ class PathwayModel {
       const ServiceSpec& spec = *st.at(t).spec;
       for (const Contact& item : st.inbox) {
         // A family may decline help on arrival.
-        if (item.child >= 0 && spec.need_rule.consent < 1.0 && st.decision_rng.uniform01() >= spec.need_rule.consent) {
+        if (item.child >= 0 && spec.need_rule.consent < 1.0 && children_[item.child].rng.uniform01() >= spec.need_rule.consent) {
           recorder_.started(t, st.index, item.arrival_day);
           carry_on(item, choose_route(st, item, t, spec.need_rule.declined_decision), t);
           continue;
@@ -1043,7 +1053,9 @@ class PathwayModel {
   std::uint64_t next_child_event_ = 0;
   Waker population_;
   double population_wake_at_ = never;
-  RandomStream need_rng_{seed_, fnv1a64("children:need")};
+  RandomStream need_rng_{seed_, fnv1a64("children:need")};  // the pool: onset, crises, level-0 contacts
+  const std::uint64_t child_streams_ = fnv1a64("children:child");
+  std::uint64_t next_child_serial_ = 0;
 };
 
 }  // namespace
