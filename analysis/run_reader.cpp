@@ -1,5 +1,6 @@
 #include "analysis/run_reader.hpp"
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -42,6 +43,42 @@ std::map<std::string, double> read_summary_means(const std::filesystem::path& ru
     if (!mean.empty()) means[measure] = std::stod(mean);
   }
   return means;
+}
+
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> cells;
+  std::stringstream in(line);
+  for (std::string cell; std::getline(in, cell, ',');) cells.push_back(cell);
+  return cells;
+}
+
+double csv_number(const std::string& text, const std::string& where) {
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(text, &used);
+    if (used == text.size()) return v;
+  } catch (const std::exception&) {
+  }
+  throw RunReadError(where + ": \"" + text + "\" is not a number");
+}
+
+AnnualTable read_annual_table(const std::filesystem::path& run_dir) {
+  std::ifstream in = open_in(run_dir, "annual.csv");
+  const std::string path = (run_dir / "annual.csv").string();
+  std::string line;
+  std::getline(in, line);
+  if (line != "replication,seed,year,measure,unit,value") throw RunReadError(path + ":1: unexpected header");
+  AnnualTable table;
+  for (int number = 2; std::getline(in, line); ++number) {
+    if (line.empty()) continue;
+    const auto cells = split_csv_line(line);
+    const std::string where = path + ":" + std::to_string(number);
+    if (cells.size() != 6) throw RunReadError(where + ": expected 6 columns");
+    const int replication = static_cast<int>(csv_number(cells[0], where));
+    const int year = static_cast<int>(csv_number(cells[2], where));
+    table.values[{cells[3], cells[4]}][year][replication] = cells[5] == "nan" || cells[5].empty() ? std::nan("") : csv_number(cells[5], where);
+  }
+  return table;
 }
 
 }  // namespace frontdoor

@@ -2,6 +2,7 @@
 // Reads a finished run directory (manifest.json, summary.csv). Never reruns a model.
 #include <filesystem>
 #include <map>
+#include <vector>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
@@ -18,5 +19,18 @@ class RunReadError : public std::runtime_error {
 nlohmann::json read_manifest(const std::filesystem::path& run_dir);
 /// summary.csv of a run directory: measure -> mean.
 std::map<std::string, double> read_summary_means(const std::filesystem::path& run_dir);
+
+/// A run's yearly table (annual.csv): per (measure, unit), per year, the value of each replication.
+struct AnnualTable {
+  using Key = std::pair<std::string, std::string>;  ///< measure, unit
+  std::map<Key, std::map<int, std::map<int, double>>> values;  ///< -> year -> replication -> value
+};
+/// Reads DIR/annual.csv; a malformed line is an error naming the file and line.
+AnnualTable read_annual_table(const std::filesystem::path& run_dir);
+
+/// A comma-separated line's cells (no quoting: frontdoor's own files never need it).
+std::vector<std::string> split_csv_line(const std::string& line);
+/// `text` as a number, or RunReadError naming `where`.
+double csv_number(const std::string& text, const std::string& where);
 
 }  // namespace frontdoor

@@ -13,7 +13,9 @@
 #include "build_info.hpp"
 #include "analysis/calibration.hpp"
 #include "analysis/run_reader.hpp"
+#include "cli/compare_command.hpp"
 #include "cli/graph_command.hpp"
+#include "cli/progress.hpp"
 #include "cli/text_format.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/output_files.hpp"
@@ -64,26 +66,6 @@ std::vector<std::string> engine_args_from(const std::vector<std::string>& extras
   return engine;
 }
 
-class ProgressBar {
- public:
-  explicit ProgressBar(bool enabled) : enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
-  void update(int done, int total) {
-    if (!enabled_) return;
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    const int width = 30;
-    const int filled = total > 0 ? done * width / total : width;
-    const double eta = done > 0 ? elapsed / done * (total - done) : 0.0;
-    std::fprintf(stderr, "\r  replications %d/%d [%s%s] %.1fs elapsed, ETA %.1fs ", done, total,
-                 std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(), elapsed, eta);
-    if (done == total) std::fprintf(stderr, "\n");
-    std::fflush(stderr);
-  }
-
- private:
-  bool enabled_;
-  std::chrono::steady_clock::time_point start_;
-};
-
 int command_run(const CommonScenarioArgs& scenario_args, const std::string& out, std::uint64_t seed, int replications,
                 int jobs, int years, bool force, bool quiet, bool verbose, const std::vector<std::string>& engine_args,
                 const std::vector<std::string>& command_line) {
@@ -122,12 +104,8 @@ int command_run(const CommonScenarioArgs& scenario_args, const std::string& out,
       return exit_run_failed;
     }
     fs::remove_all(scratch);
-    const std::vector<SummaryRow> summary = summarise(results);
-    write_file_atomically(output.staging() / "timeseries.csv", timeseries_csv(results));
-    write_file_atomically(output.staging() / "summary.csv", summary_csv(summary));
-    write_file_atomically(output.staging() / "annual.csv", annual_csv(results));
-    RunFacts facts{seed, jobs, engine_args, command_line};
-    write_file_atomically(output.staging() / "manifest.json", manifest_json(scenario, facts, results));
+    const std::vector<SummaryRow> summary =
+        write_run_files(output.staging(), scenario, RunFacts{seed, jobs, engine_args, command_line}, results);
     output.commit();
     if (!quiet) std::cout << summary_table(scenario, seed, results, summary, output.target().string());
   } catch (const OutputError& e) {
@@ -251,10 +229,28 @@ int main(int argc, char** argv) {
   calibrate->footer("Exit code 1 when any target is outside its band or not reported.\nExample:\n"
                     "  frontdoor run --out out/baseline -r 20 -j 2 && frontdoor check-calibration out/baseline");
 
+  CompareOptions compare_options;
+  CLI::App* compare = app.add_subcommand("compare", "Run a base scenario and alternatives on the same seeds and compare them");
+  compare->add_option("scenarios", compare_options.scenarios, "BASE ALT [ALT...]: scenario files (TOML)")
+      ->required()->expected(2, 1000)->check(CLI::ExistingFile);
+  compare->add_option("--out,-o", compare_options.out, "Directory for the results (must be absent or empty unless --force)")
+      ->required();
+  compare->add_option("--seed", compare_options.seed, "Base seed, the same for every scenario");
+  compare->add_option("--replications,-r", compare_options.replications, "Replications of each scenario")
+      ->check(CLI::Range(2, 100000));
+  compare->add_option("--jobs,-j", compare_options.jobs, "Replications run at once")->check(CLI::Range(1, 1024));
+  compare->add_option("--years,-y", compare_options.years, "Simulated years of every scenario")->check(CLI::Range(1, 100));
+  compare->add_flag("--force", compare_options.force, "Replace an existing, non-empty output directory");
+  compare->add_flag("--quiet,-q", compare_options.quiet, "Print nothing but errors");
+  compare->allow_extras();
+  compare->footer("Example:\n  frontdoor compare scenarios/england_baseline.toml scenarios/policies/*.toml --out out/policies -r 10 -j 2\n"
+                  "  frontdoor report out/policies --out policies.html");
+
   std::vector<std::string> engine_args;
   try {
     app.parse(argc, argv);
     if (run->parsed()) engine_args = engine_args_from(run->remaining());
+    if (compare->parsed()) compare_options.engine_args = engine_args_from(compare->remaining());
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -269,6 +265,10 @@ int main(int argc, char** argv) {
     if (run->parsed()) {
       return command_run(run_args, out, seed, replications, jobs, years, force, quiet, verbose, engine_args,
                          command_line);
+    }
+    if (compare->parsed()) {
+      compare_options.command_line = command_line;
+      return command_compare(compare_options);
     }
     if (validate->parsed()) return command_validate(validate_args);
     if (calibrate->parsed()) return command_check_calibration(calibration_run, targets_path, first_year);

@@ -77,4 +77,9 @@ struct RunFacts {
 };
 std::string manifest_json(const Scenario& scenario, const RunFacts& facts, const std::vector<ReplicationResult>& results);
 
+/// Writes a run's files into `dir` (which must exist): timeseries.csv, summary.csv, annual.csv, manifest.json.
+/// Returns the summary rows.
+std::vector<SummaryRow> write_run_files(const std::filesystem::path& dir, const Scenario& scenario,
+                                        const RunFacts& facts, const std::vector<ReplicationResult>& results);
+
 }  // namespace frontdoor

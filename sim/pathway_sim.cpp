@@ -384,13 +384,13 @@ class PathwayModel {
         variance += std::pow(source.accuracy_sd * (source.co_located ? need.co_location_factor : 1.0), 2);
       }
     }
-    return children_[item.child].need + std::sqrt(variance) * children_[item.child].rng.standard_normal();
+    return children_[item.child].need + std::sqrt(variance) * children_[item.child].luck.standard_normal();
   }
 
   // Decisions about a child draw from the child's own stream, so that across scenarios run on the same seeds the
   // same child meets the same luck wherever its path leads (common random numbers); other cases use the service's.
   RandomStream& draws_for(ServiceRuntime& st, const Contact& item) {
-    return item.child >= 0 ? children_[item.child].rng : st.decision_rng;
+    return item.child >= 0 ? children_[item.child].luck : st.decision_rng;
   }
 
 
@@ -417,7 +417,18 @@ class PathwayModel {
     double last_contact = -never;
     double last_exit = -never;
     double pending_closure = -never;  // an improved closure still inside its 12-month follow-up
-    RandomStream rng{0};  // the child's own draws: its need, contacts, harm and the noise of decisions about it
+    // The child's own streams, so that a decision that differs between scenarios shifts only what it must:
+    // `rng` its need, contacts and harm; `luck` the noise and chances of decisions about it; `cases` the work,
+    // durations and placements of its cases.
+    RandomStream rng{0};
+    RandomStream luck{0};
+    RandomStream cases{0};
+    // The child's next event as a unit-exponential amount of hazard still to run (-1: none drawn), spent at
+    // `clock_rate` a day since `clock_from`. A change of rates rescales what is left instead of drawing afresh,
+    // which is exact for a Markov chain and keeps the child's luck the same across scenarios.
+    double residual = -1.0;
+    double clock_from = 0.0;
+    double clock_rate = 0.0;
   };
   struct ChildEvent {
     double at;
@@ -443,7 +454,10 @@ class PathwayModel {
     children_[c] = Child{};
     children_[c].version = version;
     // Children are numbered in the order they appear, which scenarios on the same seeds share.
-    children_[c].rng = RandomStream(seed_, child_streams_ + next_child_serial_++);
+    const std::uint64_t serial = next_child_serial_++;
+    children_[c].rng = RandomStream(seed_, child_streams_ + 3 * serial);
+    children_[c].luck = RandomStream(seed_, child_streams_ + 3 * serial + 1);
+    children_[c].cases = RandomStream(seed_, child_streams_ + 3 * serial + 2);
     children_[c].alive = true;
     children_[c].need = need;
     ++known_children_;
@@ -496,8 +510,15 @@ class PathwayModel {
     Child& child = children_[c];
     ++child.version;
     const double total = child_rates(child, t).total;
+    if (child.residual < 0.0) {
+      child.residual = child.rng.exponential(1.0);
+    } else {
+      child.residual = std::max(0.0, child.residual - child.clock_rate * (t - child.clock_from));
+    }
+    child.clock_from = t;
+    child.clock_rate = total;
     if (total <= 0.0) return;
-    const double at = t + child.rng.exponential(1.0 / total);
+    const double at = t + child.residual / total;
     child_events_.push({at, next_child_event_++, c, child.version});
     if (at < population_wake_at_) signal(population_);
   }
@@ -603,15 +624,19 @@ class PathwayModel {
   }
 
   // Thinning for the school calendar: a term-time contact that falls in a holiday goes ahead with the holiday factor.
+  // The uniform is drawn whatever the day, so that the stream stays in step across scenarios whose events fall
+  // on slightly different days (common random numbers).
   bool noticed_today(const SourceSpec& source, double t, RandomStream& rng) {
+    const double u = rng.uniform01();
     if (!source.follows_school_calendar) return true;
     const int day = std::min(static_cast<int>(t), calendar_.horizon_days() - 1);
-    return !calendar_.is_school_holiday(day) || rng.uniform01() < source.holiday_factor;
+    return !calendar_.is_school_holiday(day) || u < source.holiday_factor;
   }
 
   void child_event(int c, double t) {
     ++events_;
     Child& child = children_[c];
+    child.residual = -1.0;  // spent: the next event gets a fresh draw
     const ChildRates r = child_rates(child, t);
     double u = child.rng.uniform01() * r.total;
     const bool rises = u < r.up + r.crisis;
@@ -828,7 +853,7 @@ class PathwayModel {
       const ServiceSpec& spec = *st.at(t).spec;
       for (const Contact& item : st.inbox) {
         // A family may decline help on arrival.
-        if (item.child >= 0 && spec.need_rule.consent < 1.0 && children_[item.child].rng.uniform01() >= spec.need_rule.consent) {
+        if (item.child >= 0 && spec.need_rule.consent < 1.0 && children_[item.child].luck.uniform01() >= spec.need_rule.consent) {
           recorder_.started(t, st.index, item.arrival_day);
           carry_on(item, choose_route(st, item, t, spec.need_rule.declined_decision), t);
           continue;
@@ -852,16 +877,19 @@ class PathwayModel {
   // uniform share is still to run.
   void allocate(ServiceRuntime& st, const ServiceSpec& spec, const Contact& item, double t, bool initial = false) {
     recorder_.started(t, st.index, item.arrival_day);
-    const double work = spec.work.sample(st.work_rng);
-    double duration = spec.duration.sample(st.duration_rng);
+    // A child's case draws from the child's stream (common random numbers across scenarios), others from the team's.
+    RandomStream& work_rng = item.child >= 0 ? children_[item.child].cases : st.work_rng;
+    RandomStream& duration_rng = item.child >= 0 ? children_[item.child].cases : st.duration_rng;
+    const double work = spec.work.sample(work_rng);
+    double duration = spec.duration.sample(duration_rng);
     double remaining = duration;
     if (initial) {
-      duration = length_biased_duration(spec.duration, st.duration_rng);
-      remaining = duration * (1.0 - st.duration_rng.uniform01());
+      duration = length_biased_duration(spec.duration, duration_rng);
+      remaining = duration * (1.0 - duration_rng.uniform01());
     }
     const double demand = duration > 0.0 ? work / duration : 0.0;
     const std::uint64_t sequence = st.next_sequence++;
-    const int placement = draw_placement(st, spec, t);
+    const int placement = draw_placement(st, spec, item.child >= 0 ? children_[item.child].cases : st.placement_rng, t);
     st.due.push({st.virtual_time + remaining, sequence, demand, item, placement});
     st.demand += demand;
     ++st.live;
@@ -904,10 +932,10 @@ class PathwayModel {
     }
   }
 
-  // The placement type of a case just allocated (-1 where the team has none), drawn from its own stream.
-  int draw_placement(ServiceRuntime& st, const ServiceSpec& spec, double t) {
+  // The placement type of a case just allocated (-1 where the team has none).
+  int draw_placement(ServiceRuntime& st, const ServiceSpec& spec, RandomStream& rng, double t) {
     if (spec.placements.empty()) return -1;
-    double u = st.placement_rng.uniform01();
+    double u = rng.uniform01();
     int p = 0;
     while (p + 1 < static_cast<int>(spec.placements.size()) && u >= spec.placements[p].share) u -= spec.placements[p++].share;
     recorder_.placement_changed(t, st.index, p, +1.0);

@@ -1,0 +1,168 @@
+#include "cli/compare_command.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "analysis/calibration.hpp"
+#include "analysis/compare.hpp"
+#include "build_info.hpp"
+#include "cli/progress.hpp"
+#include "cli/text_format.hpp"
+#include "models/scenario_loader.hpp"
+#include "sim/output_files.hpp"
+#include "sim/runner.hpp"
+
+namespace fs = std::filesystem;
+
+namespace frontdoor {
+
+namespace {
+
+bool is_count(const std::string& measure) {
+  return measure.size() > 6 && measure.compare(measure.size() - 6, 6, "_count") == 0;
+}
+
+std::string with_interval(const DifferenceRow& row) {
+  std::string text = (row.diff_mean > 0 ? "+" : "") + human_number(row.diff_mean);
+  if (std::isfinite(row.diff_low)) text += " (" + human_number(row.diff_low) + " to " + human_number(row.diff_high) + ")";
+  return text;
+}
+
+std::string table_for(const Comparison& c, const std::string& base_name, int from_year, int last_year) {
+  std::string out;
+  char line[512];
+  std::size_t pairs = 0;
+  for (const auto& row : c.rows) pairs = std::max(pairs, row.pairs);
+  std::snprintf(line, sizeof line, "\n%s against %s: means over years %d to %d, %zu pairs of replications on the same seeds\n\n",
+                c.scenario.c_str(), base_name.c_str(), from_year, last_year, pairs);
+  out += line;
+  std::snprintf(line, sizeof line, "%-44s %-22s %12s %12s  %-34s %s\n", "measure", "unit", "base", "alternative",
+                "difference (95% CI)", "");
+  out += line;
+  for (const auto& row : c.rows) {
+    if (row.year != 0 || is_count(row.measure)) continue;
+    std::snprintf(line, sizeof line, "%-44s %-22s %12s %12s  %-34s %s\n", row.measure.c_str(), row.unit.c_str(),
+                  human_number(row.base_mean).c_str(), human_number(row.alt_mean).c_str(), with_interval(row).c_str(),
+                  row.indistinguishable_from_zero() ? "no clear difference" : "");
+    out += line;
+  }
+  const double reduction = median_variance_reduction(c);
+  if (std::isfinite(reduction)) {
+    std::snprintf(line, sizeof line,
+                  "\nCommon random numbers: the paired difference varies %.0f%% less than a difference of independent "
+                  "runs would (median over the measures; var(base) + var(alt) stands for independent seeds).\n",
+                  100.0 * reduction);
+    out += line;
+  }
+  auto list = [&](const char* what, const std::vector<std::string>& names) {
+    if (names.empty()) return;
+    out += std::string(what);
+    for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ", " : " ") + names[i];
+    out += "\n";
+  };
+  list("Only in the base (not compared):", c.only_in_base);
+  list("Only in the alternative (not compared):", c.only_in_alt);
+  return out;
+}
+
+}  // namespace
+
+int command_compare(const CompareOptions& options) {
+  std::vector<Scenario> scenarios;
+  std::vector<Override> extra;
+  if (options.years > 0) extra.push_back({"simulation.years", std::to_string(options.years)});
+  for (const auto& path : options.scenarios) {
+    try {
+      scenarios.push_back(load_scenario(path, extra));
+    } catch (const ScenarioError& e) {
+      std::cerr << "frontdoor: error: the scenario " << path << " is not valid:\n" << e.what() << "\n";
+      return 2;
+    }
+  }
+  // Each scenario's run goes to runs/<name>; a name met twice (a scenario against itself) gets a suffix.
+  std::vector<std::string> dirs;
+  std::set<std::string> used;
+  for (const auto& s : scenarios) {
+    std::string name = s.name;
+    for (int k = 2; used.count(name) > 0; ++k) name = s.name + "_" + std::to_string(k);
+    used.insert(name);
+    dirs.push_back(name);
+  }
+  try {
+    OutputDirectory output(options.out, options.force);
+    const fs::path runs = output.staging() / "runs";
+    fs::create_directories(runs);
+    ProgressBar progress(!options.quiet && isatty(STDERR_FILENO), "runs");
+    const int total = static_cast<int>(scenarios.size()) * options.replications;
+    for (std::size_t i = 0; i < scenarios.size(); ++i) {
+      RunOptions run;
+      run.base_seed = options.seed;  // the same seeds for every scenario: common random numbers
+      run.replications = options.replications;
+      run.jobs = options.jobs;
+      run.engine_args = options.engine_args;
+      const int before = static_cast<int>(i) * options.replications;
+      run.on_progress = [&](int done, int) { progress.update(before + done, total); };
+      const fs::path dir = runs / dirs[i];
+      fs::create_directories(dir / ".replications");
+      std::vector<ReplicationResult> results;
+      try {
+        results = run_replications(scenarios[i], run, dir / ".replications");
+      } catch (const RunError& e) {
+        std::cerr << "frontdoor: error: the simulation of " << options.scenarios[i] << " failed; nothing was written:\n"
+                  << e.what() << "\n";
+        return 1;
+      }
+      fs::remove_all(dir / ".replications");
+      write_run_files(dir, scenarios[i], RunFacts{options.seed, options.jobs, options.engine_args, options.command_line},
+                      results);
+    }
+    const int from_year = first_year_after_warmup(scenarios[0].simulation.warmup_days);
+    const AnnualTable base = read_annual_table(runs / dirs[0]);
+    std::vector<Comparison> comparisons;
+    nlohmann::ordered_json manifest;
+    manifest["kind"] = "compare";
+    manifest["program"] = {{"version", build_info::program_version}, {"git_commit", build_info::git_commit}};
+    manifest["base"] = {{"name", scenarios[0].name}, {"file", scenarios[0].file}, {"dir", "runs/" + dirs[0]}};
+    manifest["base_seed"] = options.seed;
+    manifest["replications"] = options.replications;
+    manifest["years_compared_from"] = from_year;
+    manifest["alternatives"] = nlohmann::ordered_json::array();
+    std::string text;
+    for (std::size_t i = 1; i < scenarios.size(); ++i) {
+      Comparison c = compare_tables(dirs[i], base, read_annual_table(runs / dirs[i]), from_year);
+      text += table_for(c, dirs[0], from_year, scenarios[i].simulation.years);
+      const double reduction = median_variance_reduction(c);
+      manifest["alternatives"].push_back({{"name", dirs[i]},
+                                          {"file", scenarios[i].file},
+                                          {"dir", "runs/" + dirs[i]},
+                                          {"crn_variance_reduction", std::isfinite(reduction) ? nlohmann::json(reduction) : nlohmann::json()},
+                                          {"only_in_base", c.only_in_base},
+                                          {"only_in_alternative", c.only_in_alt}});
+      comparisons.push_back(std::move(c));
+    }
+    write_file_atomically(output.staging() / "compare.csv", compare_csv(comparisons));
+    write_file_atomically(output.staging() / "compare.json", manifest.dump(2) + "\n");
+    output.commit();
+    if (!options.quiet) {
+      std::cout << "frontdoor compare: " << scenarios.size() - 1 << " alternative(s) against " << dirs[0] << ", "
+                << options.replications << " replications each, base seed " << options.seed << "\n"
+                << text << "\nResults in " << output.target().string()
+                << "/ (compare.csv, compare.json, runs/<scenario>/ with each run's files)\n";
+    }
+  } catch (const OutputError& e) {
+    std::cerr << "frontdoor: error: " << e.what() << "\n";
+    return 2;
+  } catch (const RunReadError& e) {
+    std::cerr << "frontdoor: error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace frontdoor

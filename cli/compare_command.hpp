@@ -1,0 +1,26 @@
+#pragma once
+// `frontdoor compare`: runs a base scenario and alternatives on the same seeds (common random numbers) and
+// reports, measure by measure and year by year, the paired difference ALT - BASE with its 95% interval.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace frontdoor {
+
+struct CompareOptions {
+  std::vector<std::string> scenarios;  ///< the base first, then the alternatives
+  std::string out;
+  std::uint64_t seed = 1;
+  int replications = 10;
+  int jobs = 1;
+  int years = 0;  ///< 0: each scenario's own
+  bool force = false;
+  bool quiet = false;
+  std::vector<std::string> engine_args;
+  std::vector<std::string> command_line;
+};
+
+/// Returns the exit code: 0, 1 (a simulation failed) or 2 (bad input; nothing written).
+int command_compare(const CompareOptions& options);
+
+}  // namespace frontdoor
