@@ -81,4 +81,22 @@ AnnualTable read_annual_table(const std::filesystem::path& run_dir) {
   return table;
 }
 
+MonthlyTable read_monthly_table(const std::filesystem::path& run_dir) {
+  std::ifstream in = open_in(run_dir, "timeseries.csv");
+  const std::string path = (run_dir / "timeseries.csv").string();
+  std::string line;
+  std::getline(in, line);
+  if (line != "replication,seed,month,measure,value") throw RunReadError(path + ":1: unexpected header");
+  MonthlyTable table;
+  for (int number = 2; std::getline(in, line); ++number) {
+    if (line.empty()) continue;
+    const auto cells = split_csv_line(line);
+    const std::string where = path + ":" + std::to_string(number);
+    if (cells.size() != 5) throw RunReadError(where + ": expected 5 columns");
+    table[cells[3]][static_cast<int>(csv_number(cells[2], where))][static_cast<int>(csv_number(cells[0], where))] =
+        csv_number(cells[4], where);
+  }
+  return table;
+}
+
 }  // namespace frontdoor

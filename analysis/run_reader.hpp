@@ -28,6 +28,10 @@ struct AnnualTable {
 /// Reads DIR/annual.csv; a malformed line is an error naming the file and line.
 AnnualTable read_annual_table(const std::filesystem::path& run_dir);
 
+/// A run's monthly series (timeseries.csv): measure -> month (1 = the first) -> replication -> value.
+using MonthlyTable = std::map<std::string, std::map<int, std::map<int, double>>>;
+MonthlyTable read_monthly_table(const std::filesystem::path& run_dir);
+
 /// A comma-separated line's cells (no quoting: frontdoor's own files never need it).
 std::vector<std::string> split_csv_line(const std::string& line);
 /// `text` as a number, or RunReadError naming `where`.

@@ -62,6 +62,21 @@ std::string render_svg(const std::string& dot_text) {
 
 }  // namespace
 
+Scenario scenario_of_run(const std::string& run_dir) {
+  // Reload the run's own scenario (with its overrides) and check that it is unchanged since the run.
+  const nlohmann::json manifest = read_manifest(run_dir);
+  std::vector<Override> overrides;
+  for (const auto& o : manifest.at("overrides")) overrides.push_back({o.at("key"), o.at("value")});
+  const std::string path = manifest.at("scenario").value("path_absolute", manifest.at("scenario").at("file").get<std::string>());
+  Scenario scenario = load_scenario(path, overrides);
+  char hash[32];
+  std::snprintf(hash, sizeof hash, "fnv1a64:%016llx", static_cast<unsigned long long>(scenario.file_hash));
+  if (manifest.at("scenario").at("file_hash") != hash) {
+    throw RunReadError(path + " has changed since the run in " + run_dir + "; the drawing would not match it");
+  }
+  return scenario;
+}
+
 int command_graph(const GraphOptions& options) {
   if (options.format != "dot" && options.format != "svg") return fail(2, "--format must be dot or svg");
   if (!options.out.empty() && fs::exists(options.out) && !options.force) {
@@ -71,17 +86,7 @@ int command_graph(const GraphOptions& options) {
   PathwayObservations observed;
   try {
     if (!options.run_dir.empty()) {
-      // Reload the run's own scenario (with its overrides) and check that it is unchanged since the run.
-      const nlohmann::json manifest = read_manifest(options.run_dir);
-      std::vector<Override> overrides;
-      for (const auto& o : manifest.at("overrides")) overrides.push_back({o.at("key"), o.at("value")});
-      const std::string path = manifest.at("scenario").value("path_absolute", manifest.at("scenario").at("file").get<std::string>());
-      scenario = load_scenario(path, overrides);
-      char hash[32];
-      std::snprintf(hash, sizeof hash, "fnv1a64:%016llx", static_cast<unsigned long long>(scenario.file_hash));
-      if (manifest.at("scenario").at("file_hash") != hash) {
-        return fail(2, path + " has changed since the run in " + options.run_dir + "; the drawing would not match it");
-      }
+      scenario = scenario_of_run(options.run_dir);
       const auto means = read_summary_means(options.run_dir);
       auto take = [&](const std::string& measure, std::map<std::string, double>& into, const std::string& key) {
         auto it = means.find(measure);

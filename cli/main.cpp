@@ -16,6 +16,7 @@
 #include "cli/compare_command.hpp"
 #include "cli/graph_command.hpp"
 #include "cli/progress.hpp"
+#include "cli/report_command.hpp"
 #include "cli/text_format.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/output_files.hpp"
@@ -246,6 +247,18 @@ int main(int argc, char** argv) {
   compare->footer("Example:\n  frontdoor compare scenarios/england_baseline.toml scenarios/policies/*.toml --out out/policies -r 10 -j 2\n"
                   "  frontdoor report out/policies --out policies.html");
 
+  ReportOptions report_options;
+  report_options.targets = std::string(FRONTDOOR_SOURCE_ROOT) + "/calibration/england_targets.csv";
+  CLI::App* report = app.add_subcommand("report", "Write one self-contained HTML report of a run or a comparison");
+  report->add_option("dir", report_options.dir, "A directory written by frontdoor run or frontdoor compare")
+      ->required()->check(CLI::ExistingDirectory);
+  report->add_option("--out,-o", report_options.out, "The HTML file (default: DIR/report.html)");
+  report->add_option("--targets", report_options.targets, "England's figures to set the yearly table beside")
+      ->check(CLI::ExistingFile);
+  report->add_flag("--force", report_options.force, "Replace an existing file");
+  report->footer("Example:\n  frontdoor compare scenarios/england_baseline.toml scenarios/policies/*.toml --out out/policies\n"
+                 "  frontdoor report out/policies --out policies.html");
+
   std::vector<std::string> engine_args;
   try {
     app.parse(argc, argv);
@@ -270,6 +283,7 @@ int main(int argc, char** argv) {
       compare_options.command_line = command_line;
       return command_compare(compare_options);
     }
+    if (report->parsed()) return command_report(report_options);
     if (validate->parsed()) return command_validate(validate_args);
     if (calibrate->parsed()) return command_check_calibration(calibration_run, targets_path, first_year);
     if (graph->parsed()) {

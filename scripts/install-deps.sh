@@ -7,7 +7,11 @@ packages=(
   build-essential cmake pkg-config git
   libsimgrid-dev libboost-graph-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   googletest libgtest-dev graphviz
+  chromium  # the browser test of the HTML report
 )
+# The report's chart library comes from npm (report/package-lock.json); Debian's nodejs and npm provide it where
+# the machine has no Node.js of its own.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -16,11 +20,17 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages already installed"
-  exit 0
+else
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "install-deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
-echo "install-deps: installing ${missing[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The pinned chart library (ECharts, Apache-2.0), inlined into every HTML report at build time.
+cd "$(dirname "$0")/../report"
+if [ ! -f node_modules/echarts/dist/echarts.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "install-deps: npm ci in report/ (the chart library of the HTML report)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

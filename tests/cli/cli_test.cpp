@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <sstream>
 
 #include "test_support.hpp"
 
@@ -216,4 +217,47 @@ TEST(Cli, BaselinePassesTheCalibrationCheck) {
   EXPECT_EQ(off.code, 1);
   EXPECT_NE(off.out.find("OUT"), std::string::npos) << off.out;
   EXPECT_EQ(frontdoor_cli("check-calibration " + dir.path().string(), dir).code, 2);  // not a run
+}
+
+// compare: a scenario against itself differs by exactly zero in every row of compare.csv; bad input writes nothing.
+TEST(Cli, CompareOfAScenarioWithItselfIsExactlyZero) {
+  TempDir dir;
+  const fs::path out = dir.path() / "same";
+  const Outcome o = frontdoor_cli("compare scenarios/england_baseline.toml scenarios/england_baseline.toml -q -y 4 -r 2 -j 2 "
+                                  "--out " + out.string(), dir);
+  ASSERT_EQ(o.code, 0) << o.err;
+  const std::string csv = read_file(out / "compare.csv");
+  ASSERT_EQ(csv.rfind("scenario,year,measure,base_mean,alt_mean,diff_mean,diff_ci95_low,diff_ci95_high\n", 0), 0u);
+  std::istringstream lines(csv);
+  std::string line;
+  std::getline(lines, line);
+  int rows = 0;
+  while (std::getline(lines, line)) {
+    std::vector<std::string> cells;
+    std::stringstream cellstream(line);
+    for (std::string cell; std::getline(cellstream, cell, ',');) cells.push_back(cell);
+    ASSERT_EQ(cells.size(), 8u) << line;
+    EXPECT_EQ(cells[0], "england_baseline_2");
+    EXPECT_TRUE(cells[5] == "0" || cells[5] == "nan") << line;  // nan: a share of nothing in both
+    ++rows;
+  }
+  EXPECT_GT(rows, 100);
+  EXPECT_TRUE(fs::exists(out / "runs" / "england_baseline" / "annual.csv"));
+  EXPECT_TRUE(fs::exists(out / "compare.json"));
+  // Reports: of the comparison (one file with the chart library inlined), and never over an existing file.
+  const Outcome report = frontdoor_cli("report " + out.string(), dir);
+  EXPECT_EQ(report.code, 0) << report.err;
+  const std::string html = read_file(out / "report.html");
+  EXPECT_NE(html.find("Licensed to the Apache Software Foundation"), std::string::npos);  // ECharts, inlined
+  EXPECT_EQ(html.find("/*DATA*/"), std::string::npos);
+  EXPECT_EQ(html.find("src=\"http"), std::string::npos);  // nothing fetched
+  EXPECT_EQ(frontdoor_cli("report " + out.string(), dir).code, 2);  // exists: needs --force
+  EXPECT_EQ(frontdoor_cli("report " + out.string() + " --force", dir).code, 0);
+  EXPECT_EQ(frontdoor_cli("report " + dir.path().string() + " --out " + (dir.path() / "x.html").string(), dir).code, 2);
+  // A bad flag: exit 2, nothing written.
+  const fs::path bad = dir.path() / "bad";
+  const Outcome b = frontdoor_cli("compare scenarios/england_baseline.toml scenarios/validation/mmc_front_door.toml "
+                                  "-q -r 2 --set x=1 --out " + bad.string(), dir);
+  EXPECT_EQ(b.code, 2);
+  EXPECT_FALSE(fs::exists(bad));
 }

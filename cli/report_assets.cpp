@@ -1,0 +1,30 @@
+// The HTML report's template (report/report.html) and chart library (ECharts, from npm: report/package-lock.json),
+// embedded in the program at build time with the assembler's .incbin, so that a report never needs the network.
+#include "cli/report_assets.hpp"
+
+__asm__(".section .rodata\n"
+        ".balign 16\n"
+        "frontdoor_echarts_start:\n"
+        ".incbin \"" FRONTDOOR_ECHARTS_JS "\"\n"
+        "frontdoor_echarts_end:\n"
+        ".balign 16\n"
+        "frontdoor_template_start:\n"
+        ".incbin \"" FRONTDOOR_REPORT_TEMPLATE "\"\n"
+        "frontdoor_template_end:\n"
+        ".previous\n"
+        ".global frontdoor_echarts_start, frontdoor_echarts_end, frontdoor_template_start, frontdoor_template_end\n");
+
+extern "C" const char frontdoor_echarts_start[], frontdoor_echarts_end[], frontdoor_template_start[],
+    frontdoor_template_end[];
+
+namespace frontdoor {
+
+std::string_view chart_library_js() {
+  return {frontdoor_echarts_start, static_cast<std::size_t>(frontdoor_echarts_end - frontdoor_echarts_start)};
+}
+
+std::string_view report_template_html() {
+  return {frontdoor_template_start, static_cast<std::size_t>(frontdoor_template_end - frontdoor_template_start)};
+}
+
+}  // namespace frontdoor

@@ -1,0 +1,12 @@
+#pragma once
+// Files embedded in the program for `frontdoor report` (see report_assets.cpp).
+#include <string_view>
+
+namespace frontdoor {
+
+/// ECharts' minified library (Apache-2.0), the version pinned in report/package-lock.json.
+std::string_view chart_library_js();
+/// report/report.html, with /*ECHARTS*/ and /*DATA*/ still to fill in.
+std::string_view report_template_html();
+
+}  // namespace frontdoor

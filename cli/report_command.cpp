@@ -1,0 +1,290 @@
+#include "cli/report_command.hpp"
+
+#include <array>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "analysis/calibration.hpp"
+#include "analysis/compare.hpp"
+#include "analysis/run_reader.hpp"
+#include "analysis/statistics.hpp"
+#include "build_info.hpp"
+#include "cli/graph_command.hpp"
+#include "cli/report_assets.hpp"
+#include "models/scenario_loader.hpp"
+#include "sim/output_files.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace frontdoor {
+
+namespace {
+
+// The yearly measures a strategist looks at first, in this order (those a run reports).
+const std::vector<std::string> key_measures{
+    "referrals", "section47", "looked_after_starts", "looked_after_at_31_march", "caseload_per_sw_fte",
+    "unallocated_cases", "harm_events_after_nfa_or_closure_12m", "rereferrals_within_12m_share",
+    "assessment_duration_median", "total_cost_gbp"};
+
+// Monthly series drawn with their bands: measure, title, unit.
+const std::vector<std::array<std::string, 3>> monthly_measures{
+    {"contacts", "Contacts a month", "count"},
+    {"referral_entries", "Referrals a month", "count"},
+    {"strategy_discussion_entries", "Section 47 enquiries a month", "count"},
+    {"looked_after_open_mean", "Children looked after", "count"},
+    {"harm_events", "Harm events a month", "count"},
+    {"harm_events_after_nfa_or_closure_12m", "Harm within 12 months of no further action or closure", "count"}};
+
+std::string read_whole_text(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) throw RunReadError(path.string() + ": cannot read it");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+json number(double v) { return std::isfinite(v) ? json(v) : json(); }
+
+bool is_count(const std::string& measure) {
+  return measure.size() > 6 && measure.compare(measure.size() - 6, 6, "_count") == 0;
+}
+
+// Mean and 95% interval of each month over replications.
+json monthly_band(const std::map<int, std::map<int, double>>& months, int month_count) {
+  json mean = json::array(), low = json::array(), high = json::array();
+  for (int m = 1; m <= month_count; ++m) {
+    std::vector<double> values;
+    auto it = months.find(m);
+    if (it != months.end()) {
+      for (const auto& [r, v] : it->second) values.push_back(v);
+    }
+    const MeanInterval ci = mean_ci95(values);
+    mean.push_back(number(values.empty() ? std::nan("") : ci.mean));
+    low.push_back(number(ci.low));
+    high.push_back(number(ci.high));
+  }
+  return {{"mean", mean}, {"low", low}, {"high", high}};
+}
+
+std::vector<std::string> month_labels(const std::string& start_date, int months) {
+  int year = std::stoi(start_date.substr(0, 4)), month = std::stoi(start_date.substr(5, 2));
+  std::vector<std::string> labels;
+  static const char* names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  for (int i = 0; i < months; ++i) {
+    labels.push_back(std::string(names[month - 1]) + " " + std::to_string(year));
+    if (++month > 12) {
+      month = 1;
+      ++year;
+    }
+  }
+  return labels;
+}
+
+// Everything the page draws for one run directory.
+json run_data(const fs::path& dir, const std::string& name, const std::string& targets_path) {
+  const json manifest = read_manifest(dir);
+  const int years = manifest.at("simulation").at("years").get<int>();
+  const double warmup = manifest.at("simulation").at("warmup_days").get<double>();
+  const int from_year = first_year_after_warmup(warmup);
+  const int month_count = 12 * years;
+  json run;
+  run["name"] = name;
+  run["replications"] = manifest.at("replications").size();
+  run["warmup_years"] = from_year - 1;
+  run["month_labels"] = month_labels(manifest.at("simulation").at("start_date").get<std::string>(), month_count);
+
+  const MonthlyTable monthly = read_monthly_table(dir);
+  run["monthly"] = json::array();
+  for (const auto& [measure, title, unit] : monthly_measures) {
+    auto it = monthly.find(measure);
+    if (it == monthly.end()) continue;
+    json series = monthly_band(it->second, month_count);
+    series["title"] = title;
+    series["unit"] = unit;
+    run["monthly"].push_back(series);
+  }
+  run["caseload"] = json::array();
+  const std::string suffix = "_caseload_per_fte";
+  for (const auto& [measure, months] : monthly) {
+    if (measure.size() <= suffix.size() || measure.compare(measure.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
+    json series = monthly_band(months, month_count);
+    series["team"] = measure.substr(0, measure.size() - suffix.size());
+    run["caseload"].push_back(series);
+  }
+
+  // The yearly table: per measure and year, the mean and its interval over replications.
+  const AnnualTable annual = read_annual_table(dir);
+  run["annual"] = json::object();
+  for (const auto& [key, by_year] : annual.values) {
+    if (is_count(key.first)) continue;
+    json m{{"unit", key.second}, {"years", json::array()}, {"mean", json::array()}, {"low", json::array()}, {"high", json::array()}};
+    for (const auto& [year, by_replication] : by_year) {
+      std::vector<double> values;
+      for (const auto& [r, v] : by_replication) values.push_back(v);
+      const MeanInterval ci = mean_ci95(values);
+      m["years"].push_back(year);
+      m["mean"].push_back(number(ci.mean));
+      m["low"].push_back(number(ci.low));
+      m["high"].push_back(number(ci.high));
+    }
+    run["annual"][key.first] = m;
+  }
+
+  run["targets"] = json::array();
+  for (const auto& row : compare_with_targets(dir, read_targets(targets_path), from_year)) {
+    run["targets"].push_back({{"measure", row.target.measure}, {"unit", row.target.unit}, {"value", row.target.value},
+                              {"low", row.target.low}, {"high", row.target.high}, {"source", row.target.source},
+                              {"simulated", row.simulated}, {"mean", number(row.mean)}, {"ci_low", number(row.ci95_low)},
+                              {"ci_high", number(row.ci95_high)}, {"inside", row.inside}});
+  }
+
+  // Flows: each route's cases a year from the run's summary, on its scenario's pathway. A Sankey diagram needs a
+  // graph without cycles, so routes that go back (to a service no later in a breadth-first order from the entry)
+  // are listed rather than drawn.
+  run["flows"] = json::array();
+  run["returns"] = json::array();
+  try {
+    const Scenario scenario = scenario_of_run(dir.string());
+    const Pathway& pathway = scenario.pathway;
+    std::vector<int> depth(pathway.services().size(), -1);
+    std::vector<int> queue{pathway.entry()};
+    depth[pathway.entry()] = 0;
+    for (std::size_t i = 0; i < queue.size(); ++i) {
+      for (int r : pathway.routes_from(queue[i])) {
+        const int to = pathway.find(pathway.routes()[r].to);
+        if (depth[to] < 0) {
+          depth[to] = depth[queue[i]] + 1;
+          queue.push_back(to);
+        }
+      }
+    }
+    const auto means = read_summary_means(dir);
+    std::map<std::pair<std::string, std::string>, double> forward, back;
+    for (const auto& route : pathway.routes()) {
+      auto it = means.find("flow_" + route.id + "_per_year");
+      if (it == means.end() || !(it->second > 0.0)) continue;
+      const bool ahead = depth[pathway.find(route.to)] > depth[pathway.find(route.from)];
+      (ahead ? forward : back)[{route.from, route.to}] += it->second;
+    }
+    for (const auto& [ends, value] : forward) run["flows"].push_back({{"source", ends.first}, {"target", ends.second}, {"value", value}});
+    for (const auto& [ends, value] : back) run["returns"].push_back({{"source", ends.first}, {"target", ends.second}, {"value", value}});
+  } catch (const std::exception& e) {
+    run["flows_note"] = e.what();
+  }
+  return run;
+}
+
+json comparison_data(const Comparison& c, const json& alternative) {
+  json alt;
+  alt["name"] = c.scenario;
+  alt["crn"] = alternative.value("crn_variance_reduction", json());
+  alt["only_in_base"] = c.only_in_base;
+  alt["only_in_alternative"] = c.only_in_alt;
+  alt["rows"] = json::array();
+  alt["by_year"] = json::object();
+  const std::set<std::string> keys(key_measures.begin(), key_measures.end());
+  for (const auto& row : c.rows) {
+    if (is_count(row.measure)) continue;
+    if (row.year == 0) {
+      alt["rows"].push_back({{"measure", row.measure}, {"unit", row.unit}, {"base_mean", number(row.base_mean)},
+                             {"alt_mean", number(row.alt_mean)}, {"diff_mean", number(row.diff_mean)},
+                             {"diff_low", number(row.diff_low)}, {"diff_high", number(row.diff_high)},
+                             {"unclear", row.indistinguishable_from_zero()}});
+    } else if (keys.count(row.measure) > 0) {
+      json& m = alt["by_year"][row.measure];
+      if (m.is_null()) m = {{"unit", row.unit}, {"years", json::array()}, {"diff", json::array()}, {"low", json::array()}, {"high", json::array()}};
+      m["years"].push_back(row.year);
+      m["diff"].push_back(number(row.diff_mean));
+      m["low"].push_back(number(row.diff_low));
+      m["high"].push_back(number(row.diff_high));
+    }
+  }
+  return alt;
+}
+
+// Inside a <script>, "</" would end it early.
+std::string script_safe(std::string text) {
+  for (std::size_t at = 0; (at = text.find("</", at)) != std::string::npos; at += 3) text.replace(at, 2, "<\\/");
+  return text;
+}
+
+std::string fill(std::string_view page, const json& data) {
+  std::string html(page);
+  const std::string data_mark = "/*DATA*/", library_mark = "/*ECHARTS*/";
+  html.replace(html.find(data_mark), data_mark.size(), script_safe(data.dump()));
+  html.replace(html.find(library_mark), library_mark.size(), script_safe(std::string(chart_library_js())));
+  return html;
+}
+
+}  // namespace
+
+int command_report(const ReportOptions& options) {
+  const fs::path dir(options.dir);
+  const fs::path out = options.out.empty() ? dir / "report.html" : fs::path(options.out);
+  auto fail = [](const std::string& message) {
+    std::cerr << "frontdoor: error: " << message << "\n";
+    return 2;
+  };
+  if (fs::exists(out) && !options.force) {
+    return fail(out.string() + " already exists; choose another --out or add --force to replace it");
+  }
+  json data;
+  data["generator"] = std::string("frontdoor ") + build_info::program_version + " (git " + build_info::git_commit + ")";
+  try {
+    if (fs::exists(dir / "compare.json")) {
+      const json manifest = json::parse(read_whole_text(dir / "compare.json"));
+      const json& base = manifest.at("base");
+      const int from_year = manifest.at("years_compared_from").get<int>();
+      data["kind"] = "compare";
+      data["runs"] = json::array({run_data(dir / base.at("dir").get<std::string>(), base.at("name"), options.targets)});
+      const AnnualTable base_table = read_annual_table(dir / base.at("dir").get<std::string>());
+      json cmp{{"base", base.at("name")}, {"from_year", from_year}, {"pairs", manifest.at("replications")},
+               {"last_year", data["runs"][0]["month_labels"].size() / 12}, {"key_measures", key_measures},
+               {"alternatives", json::array()}};
+      std::string names;
+      for (const auto& alternative : manifest.at("alternatives")) {
+        const fs::path alt_dir = dir / alternative.at("dir").get<std::string>();
+        const std::string name = alternative.at("name");
+        data["runs"].push_back(run_data(alt_dir, name, options.targets));
+        cmp["alternatives"].push_back(
+            comparison_data(compare_tables(name, base_table, read_annual_table(alt_dir), from_year), alternative));
+        names += (names.empty() ? "" : ", ") + name;
+      }
+      data["compare"] = cmp;
+      data["title"] = "Policy comparison: " + names + " against " + base.at("name").get<std::string>();
+      data["subtitle"] = std::to_string(manifest.at("replications").get<int>()) +
+                         " replications of each scenario on the same seeds (base seed " +
+                         std::to_string(manifest.at("base_seed").get<std::uint64_t>()) + "). " +
+                         data["generator"].get<std::string>() + ".";
+    } else {
+      const json manifest = read_manifest(dir);
+      const std::string name = manifest.at("scenario").at("name");
+      data["kind"] = "run";
+      data["runs"] = json::array({run_data(dir, name, options.targets)});
+      data["title"] = "Run of " + name;
+      data["subtitle"] = std::to_string(manifest.at("replications").size()) + " replications of " +
+                         std::to_string(manifest.at("simulation").at("years").get<int>()) + " years from " +
+                         manifest.at("simulation").at("start_date").get<std::string>() + ". " +
+                         data["generator"].get<std::string>() + ".";
+    }
+  } catch (const RunReadError& e) {
+    return fail(std::string(e.what()) + " (report needs a directory written by frontdoor run or frontdoor compare)");
+  } catch (const json::exception& e) {
+    return fail(options.dir + " is not a complete run or compare directory: " + e.what());
+  }
+  try {
+    write_file_atomically(out, fill(report_template_html(), data));
+  } catch (const std::exception& e) {
+    return fail(std::string("cannot write ") + out.string() + ": " + e.what());
+  }
+  std::cout << "Report written to " << out.string() << " (one file; it opens offline in any browser)\n";
+  return 0;
+}
+
+}  // namespace frontdoor
