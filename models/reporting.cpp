@@ -101,6 +101,7 @@ std::string parse_selector(const std::string& text, const Pathway& pathway, Sele
                                                                   {"open", Selector::Kind::open},
                                                                   {"unallocated", Selector::Kind::unallocated},
                                                                   {"fte", Selector::Kind::fte},
+                                                                  {"wait", Selector::Kind::wait},
                                                                   {"cost", Selector::Kind::cost}};
   bool known = false;
   for (const auto& [name, k] : kinds) {
@@ -109,7 +110,7 @@ std::string parse_selector(const std::string& text, const Pathway& pathway, Sele
       known = true;
     }
   }
-  if (!known) return "unknown selector kind " + quoted(kind) + ": use contacts, entries, finished, decision, flow, open, unallocated, fte, cost, children or placement";
+  if (!known) return "unknown selector kind " + quoted(kind) + ": use contacts, entries, finished, decision, flow, open, unallocated, fte, wait, cost, children or placement";
   for (const auto& id : split(targets, ',')) {
     const int s = pathway.find(id);
     if (s < 0) return "unknown service " + quoted(id);

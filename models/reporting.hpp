@@ -24,9 +24,9 @@ namespace frontdoor {
 ///   children:count                          what happened to children in the year (with a [need] table): one of
 ///                                           child_count_names (harm, rereferrals, sustained, ...)
 struct Selector {
-  enum class Kind { contacts, entries, finished, decision, flow, open, unallocated, fte, cost, children, placement };
+  enum class Kind { contacts, entries, finished, decision, flow, open, unallocated, fte, cost, children, placement, wait };
   Kind kind = Kind::contacts;
-  std::vector<int> services;  ///< entries, finished, open, unallocated, fte, cost (empty: every service)
+  std::vector<int> services;  ///< entries, finished, open, unallocated, fte, wait, cost (empty: every service)
   int service = -1;           ///< decision
   int decision = -1;          ///< decision
   int placement = -1;         ///< placement (with `service`): open cases of that type at the year's end

@@ -747,8 +747,12 @@ std::vector<ReportMeasure> read_reporting(TableReader t, const Pathway& pathway)
     if (auto s = node->as_string()) {
       t.consume(name);
       selector(node, key, s->get(), m.numerator);
-      m.type = m.numerator.kind == Selector::Kind::cost ? ReportMeasure::Type::total : ReportMeasure::Type::rate;
-      m.unit = m.numerator.kind == Selector::Kind::cost ? "gbp" : m.numerator.is_stock() ? "per_10k" : "per_10k_per_year";
+      const Selector::Kind kind = m.numerator.kind;
+      m.type = kind == Selector::Kind::cost || kind == Selector::Kind::wait ? ReportMeasure::Type::total : ReportMeasure::Type::rate;
+      m.unit = kind == Selector::Kind::cost   ? "gbp"
+               : kind == Selector::Kind::wait ? "days"
+               : m.numerator.is_stock()       ? "per_10k"
+                                              : "per_10k_per_year";
       measures.push_back(m);
       continue;
     }

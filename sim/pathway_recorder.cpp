@@ -323,6 +323,17 @@ double PathwayRecorder::evaluate(const Selector& sel, int y) const {
     case Selector::Kind::open:
       for (int s : sel.services) total += yearly_.open_at_end[s][y];
       break;
+    case Selector::Kind::wait: {  // mean wait (days) of the cases that started in the year
+      double waited = 0.0, started = 0.0;
+      for (int s : sel.services) {
+        for (int m = 12 * y; m < 12 * (y + 1); ++m) {
+          waited += services_[s].wait_sum[m];
+          started += services_[s].starts[m];
+        }
+      }
+      total = started > 0.0 ? waited / started : std::numeric_limits<double>::quiet_NaN();
+      break;
+    }
     case Selector::Kind::placement:
       total = yearly_.placed_at_end[sel.service][sel.placement][y];
       break;

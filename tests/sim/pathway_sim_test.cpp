@@ -280,6 +280,8 @@ TEST(FrontDoorSim, CuttingFteRaisesCaseloadsAndLengthensAssessments) {
   EXPECT_GT(mean(values_of(less, "assessment_wait_days_mean")), 1.0);
   EXPECT_GT(annual_mean(less, "assessment_duration_median", 5, 5),
             annual_mean(base, "assessment_duration_median", 5, 5) + 5.0);
+  // The yearly table's wait selector (wait:assessment) sees the same: referrals wait to be allocated.
+  EXPECT_GT(annual_mean(less, "assessment_wait_days", 5, 5), annual_mean(base, "assessment_wait_days", 5, 5) + 1.0);
 }
 
 // Levers that change from a given year: a [[change]] raises police contacts and the share referred from year 2,
