@@ -17,6 +17,7 @@
 #include "cli/graph_command.hpp"
 #include "cli/progress.hpp"
 #include "cli/report_command.hpp"
+#include "cli/sweep_command.hpp"
 #include "cli/text_format.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/output_files.hpp"
@@ -259,11 +260,63 @@ int main(int argc, char** argv) {
   report->footer("Example:\n  frontdoor compare scenarios/england_baseline.toml scenarios/policies/*.toml --out out/policies\n"
                  "  frontdoor report out/policies --out policies.html");
 
+  CLI::App* sweep = app.add_subcommand("sweep", "Parameter sweeps: plan, execute (locally or as Slurm array shards), merge");
+  sweep->require_subcommand(1);
+  SweepPlanOptions plan_options;
+  CLI::App* plan = sweep->add_subcommand("plan", "Write the runs of a design: DIR/plan.csv and DIR/sweep.json");
+  plan->add_option("scenario", plan_options.scenario, "Scenario file (TOML)")->required()->check(CLI::ExistingFile);
+  plan->add_option("--out,-o", plan_options.out, "Sweep directory (absent or empty unless --force)")->required();
+  plan->add_option("--vary", plan_options.vary, "key=lo:hi:n, repeatable (n: grid values, or Morris levels)");
+  plan->add_option("--grid", plan_options.grid_file, "A CSV of design points instead: a header of keys, a row per point")
+      ->check(CLI::ExistingFile);
+  plan->add_option("--design", plan_options.design, "grid, lhs or morris")->check(CLI::IsMember({"grid", "lhs", "morris"}));
+  plan->add_option("--points", plan_options.points, "lhs: design points; morris: trajectories")->check(CLI::Range(0, 1000000));
+  plan->add_option("--replications,-r", plan_options.replications, "Replications of each point")->check(CLI::Range(1, 100000));
+  plan->add_option("--seed", plan_options.seed, "Base seed of the runs");
+  plan->add_option("--design-seed", plan_options.design_seed, "Seed of the design's own draws (lhs, morris)");
+  plan->add_option("--set", plan_options.sets, "A fixed override for every run (repeatable)");
+  plan->add_flag("--force", plan_options.force, "Replace an existing, non-empty directory");
+  SweepExecOptions exec_options;
+  std::string shard_text;
+  CLI::App* exec = sweep->add_subcommand("exec", "Run the plan's rows (of one shard), each in its own process; resumable");
+  exec->add_option("dir", exec_options.dir, "Sweep directory")->required()->check(CLI::ExistingDirectory);
+  exec->add_option("--jobs,-j", exec_options.jobs, "Runs at once")->check(CLI::Range(1, 1024));
+  exec->add_option("--shard", shard_text, "i/N: run the rows with run_id % N == i (default: from SLURM_ARRAY_TASK_ID "
+                                          "and SLURM_ARRAY_TASK_COUNT, else all)");
+  exec->add_flag("--quiet,-q", exec_options.quiet, "Print nothing but errors");
+  exec->allow_extras();
+  SweepMergeOptions merge_options;
+  CLI::App* merge = sweep->add_subcommand("merge", "Gather the runs into DIR/results.csv and DIR/points.csv");
+  merge->add_option("dir", merge_options.dir, "Sweep directory")->required()->check(CLI::ExistingDirectory);
+  merge->add_flag("--allow-partial", merge_options.allow_partial, "Merge even with missing or failed runs (listed)");
+  merge->add_flag("--quiet,-q", merge_options.quiet, "Print nothing but errors");
+  sweep->footer("Example:\n  frontdoor sweep plan scenarios/england_baseline.toml --out out/sweep "
+                "--vary service.front_door.thresholds.referral=2.8:3.4:4 --vary need.up_per_year=... -r 5\n"
+                "  frontdoor sweep exec out/sweep -j 2\n  frontdoor sweep merge out/sweep");
+
   std::vector<std::string> engine_args;
   try {
     app.parse(argc, argv);
     if (run->parsed()) engine_args = engine_args_from(run->remaining());
     if (compare->parsed()) compare_options.engine_args = engine_args_from(compare->remaining());
+    if (exec->parsed()) {
+      exec_options.engine_args = engine_args_from(exec->remaining());
+      if (!shard_text.empty()) {
+        const auto slash = shard_text.find('/');
+        try {
+          if (slash == std::string::npos) throw std::invalid_argument("");
+          std::size_t a = 0, b = 0;
+          exec_options.shard_index = std::stoi(shard_text.substr(0, slash), &a);
+          exec_options.shard_count = std::stoi(shard_text.substr(slash + 1), &b);
+          if (a != slash || b != shard_text.size() - slash - 1 || exec_options.shard_count < 1 ||
+              exec_options.shard_index < 0 || exec_options.shard_index >= exec_options.shard_count) {
+            throw std::invalid_argument("");
+          }
+        } catch (const std::exception&) {
+          return bad_input("--shard " + shard_text + ": expected i/N with 0 <= i < N, for example --shard 0/4");
+        }
+      }
+    }
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -284,6 +337,9 @@ int main(int argc, char** argv) {
       return command_compare(compare_options);
     }
     if (report->parsed()) return command_report(report_options);
+    if (plan->parsed()) return command_sweep_plan(plan_options);
+    if (exec->parsed()) return command_sweep_exec(exec_options);
+    if (merge->parsed()) return command_sweep_merge(merge_options);
     if (validate->parsed()) return command_validate(validate_args);
     if (calibrate->parsed()) return command_check_calibration(calibration_run, targets_path, first_year);
     if (graph->parsed()) {

@@ -58,21 +58,25 @@ std::vector<std::uint64_t> replication_seeds(std::uint64_t base_seed, int replic
   return seeds;
 }
 
-std::vector<ReplicationResult> run_replications(const Scenario& scenario, const RunOptions& options,
-                                                const std::filesystem::path& scratch) {
+void run_in_processes(int count, int jobs, const std::function<int(int)>& child,
+                      const std::function<void(int, int, double)>& ended) {
   using clock = std::chrono::steady_clock;
-  const std::vector<std::uint64_t> seeds = replication_seeds(options.base_seed, options.replications);
   std::map<pid_t, std::pair<int, clock::time_point>> running;
-  std::vector<double> wall(options.replications, 0.0);
-  std::vector<std::string> failures;
   int next = 0;
-  int finished = 0;
-  while (next < options.replications || !running.empty()) {
-    while (next < options.replications && static_cast<int>(running.size()) < options.jobs) {
+  while (next < count || !running.empty()) {
+    while (next < count && static_cast<int>(running.size()) < jobs) {
       std::fflush(nullptr);  // nothing buffered may be written twice
       const pid_t pid = fork();
-      if (pid < 0) throw RunError(std::string("cannot start a replication process: ") + std::strerror(errno));
-      if (pid == 0) run_child(scenario, options, next, seeds[next], scratch);
+      if (pid < 0) throw RunError(std::string("cannot start a process: ") + std::strerror(errno));
+      if (pid == 0) {
+        int code = 3;
+        try {
+          code = child(next);
+        } catch (...) {
+        }
+        std::fflush(nullptr);
+        _exit(code);
+      }
       running[pid] = {next, clock::now()};
       ++next;
     }
@@ -80,25 +84,45 @@ std::vector<ReplicationResult> run_replications(const Scenario& scenario, const 
     const pid_t pid = waitpid(-1, &status, 0);
     if (pid < 0) {
       if (errno == EINTR) continue;
-      throw RunError(std::string("waiting for replications failed: ") + std::strerror(errno));
+      throw RunError(std::string("waiting for child processes failed: ") + std::strerror(errno));
     }
     auto it = running.find(pid);
     if (it == running.end()) continue;
-    const auto [r, started] = it->second;
+    const auto [task, started] = it->second;
     running.erase(it);
-    wall[r] = std::chrono::duration<double>(clock::now() - started).count();
-    if (WIFSIGNALED(status)) {
-      failures.push_back("replication " + std::to_string(r) + " (seed " + std::to_string(seeds[r]) +
-                         ") was killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
-                         strsignal(WTERMSIG(status)) + ")");
-    } else if (WEXITSTATUS(status) != 0) {
-      std::string why = read_text(error_path(scratch, r));
-      if (why.empty()) why = "exit code " + std::to_string(WEXITSTATUS(status));
-      failures.push_back("replication " + std::to_string(r) + " (seed " + std::to_string(seeds[r]) + ") failed: " + why);
-    }
-    ++finished;
-    if (options.on_progress) options.on_progress(finished, options.replications);
+    ended(task, status, std::chrono::duration<double>(clock::now() - started).count());
   }
+}
+
+std::string describe_exit(int status) {
+  if (WIFSIGNALED(status)) {
+    return "killed by signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
+  }
+  return "exit code " + std::to_string(WEXITSTATUS(status));
+}
+
+std::vector<ReplicationResult> run_replications(const Scenario& scenario, const RunOptions& options,
+                                                const std::filesystem::path& scratch) {
+  const std::vector<std::uint64_t> seeds = replication_seeds(options.base_seed, options.replications);
+  std::vector<double> wall(options.replications, 0.0);
+  std::vector<std::string> failures;
+  int finished = 0;
+  run_in_processes(
+      options.replications, options.jobs,
+      [&](int r) { run_child(scenario, options, r, seeds[r], scratch); return 0; },
+      [&](int r, int status, double seconds) {
+        wall[r] = seconds;
+        if (WIFSIGNALED(status)) {
+          failures.push_back("replication " + std::to_string(r) + " (seed " + std::to_string(seeds[r]) + ") was " +
+                             describe_exit(status));
+        } else if (WEXITSTATUS(status) != 0) {
+          std::string why = read_text(error_path(scratch, r));
+          if (why.empty()) why = describe_exit(status);
+          failures.push_back("replication " + std::to_string(r) + " (seed " + std::to_string(seeds[r]) + ") failed: " + why);
+        }
+        ++finished;
+        if (options.on_progress) options.on_progress(finished, options.replications);
+      });
   if (!failures.empty()) {
     std::string message;
     for (const auto& f : failures) message += (message.empty() ? "" : "\n") + f;

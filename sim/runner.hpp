@@ -32,6 +32,14 @@ struct RunOptions {
 /// Seeds of the replications: replication_seed(base_seed, r) for r = 0 .. replications - 1.
 std::vector<std::uint64_t> replication_seeds(std::uint64_t base_seed, int replications);
 
+/// Runs `count` tasks, each in a child process forked from this one, at most `jobs` at once. `child(i)` runs in
+/// the child and returns its exit code (an exception gives 3); `ended(i, wait_status, wall_seconds)` runs in this
+/// process as each ends. Children never return into the caller.
+void run_in_processes(int count, int jobs, const std::function<int(int)>& child,
+                      const std::function<void(int, int, double)>& ended);
+/// "exit code 3" or "killed by signal 9 (Killed)", from a wait status.
+std::string describe_exit(int status);
+
 /// Runs every replication; `scratch` must exist and be writable. Throws RunError if any replication fails
 /// (after all have ended).
 std::vector<ReplicationResult> run_replications(const Scenario& scenario, const RunOptions& options,

@@ -261,3 +261,56 @@ TEST(Cli, CompareOfAScenarioWithItselfIsExactlyZero) {
   EXPECT_EQ(b.code, 2);
   EXPECT_FALSE(fs::exists(bad));
 }
+
+// Sweeps: the same plan run whole, in two shards, or killed part-way and resumed merges to byte-identical
+// results; a merge of an incomplete sweep lists what is missing and fails unless --allow-partial; failed runs are
+// recorded with their error without stopping the others.
+TEST(Cli, SweepShardsAndResumptionMergeToTheSameResults) {
+  TempDir dir;
+  const std::string plan_args = " scenarios/validation/mmc_front_door.toml --vary service.front_door.team.fte=8:10:3 "
+                                "--vary sources.other.contacts_per_day=60:70:2 -r 2 --set simulation.years=2 --out ";
+  const fs::path whole = dir.path() / "whole", sharded = dir.path() / "sharded", resumed = dir.path() / "resumed";
+  for (const auto& d : {whole, sharded, resumed}) ASSERT_EQ(frontdoor_cli("sweep plan" + plan_args + d.string(), dir).code, 0);
+  EXPECT_EQ(read_file(whole / "plan.csv"), read_file(sharded / "plan.csv"));
+  ASSERT_EQ(frontdoor_cli("sweep exec -q -j 2 " + whole.string(), dir).code, 0);
+  ASSERT_EQ(frontdoor_cli("sweep exec -q --shard 0/2 " + sharded.string(), dir).code, 0);
+  // Half the shards: the merge refuses, naming what is missing, unless told to merge what there is.
+  const Outcome partial = frontdoor_cli("sweep merge -q " + sharded.string(), dir);
+  EXPECT_EQ(partial.code, 1);
+  EXPECT_NE(partial.err.find("missing (6)"), std::string::npos) << partial.err;
+  EXPECT_FALSE(fs::exists(sharded / "results.csv"));
+  // The second shard as a Slurm array task would run it: the shard comes from the environment.
+  ASSERT_EQ(frontdoor_cli("sweep exec -q " + sharded.string(), dir, "SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=2 ").code, 0);
+  // Killed part-way (the parent first, then whatever it was running), then resumed: done runs are skipped.
+  ASSERT_EQ(std::system(("cd " + std::string(FRONTDOOR_SOURCE_DIR) + " && (" + FRONTDOOR_BINARY + " sweep exec -q -j 1 " +
+                         resumed.string() + " & pid=$!; while [ $(ls " + (resumed / "runs").string() +
+                         " | wc -l) -lt 4 ]; do sleep 0.02; done; kill -9 $pid; wait) >/dev/null 2>&1").c_str()), 0);
+  const std::size_t done = std::distance(fs::directory_iterator(resumed / "runs"), fs::directory_iterator());
+  EXPECT_GE(done, 4u);
+  EXPECT_LT(done, 12u);
+  const Outcome resume = frontdoor_cli("sweep exec -j 2 " + resumed.string(), dir);
+  ASSERT_EQ(resume.code, 0) << resume.err;
+  EXPECT_NE(resume.err.find("already done"), std::string::npos) << resume.err;
+  for (const auto& d : {whole, sharded, resumed}) ASSERT_EQ(frontdoor_cli("sweep merge -q " + d.string(), dir).code, 0) << d;
+  const std::string results = read_file(whole / "results.csv");
+  EXPECT_GT(results.size(), 10000u);
+  EXPECT_EQ(results, read_file(sharded / "results.csv"));
+  EXPECT_EQ(results, read_file(resumed / "results.csv"));
+  EXPECT_EQ(read_file(whole / "points.csv"), read_file(resumed / "points.csv"));
+  // Every run failing (an engine option SimGrid rejects): each failure is recorded, and the merge lists them.
+  const fs::path broken = dir.path() / "broken";
+  ASSERT_EQ(frontdoor_cli("sweep plan" + plan_args + broken.string(), dir).code, 0);
+  EXPECT_EQ(frontdoor_cli("sweep exec -q -j 2 " + broken.string() + " --cfg=no/such:option", dir).code, 1);
+  EXPECT_TRUE(fs::exists(broken / "runs" / "0.failed.json"));
+  EXPECT_TRUE(fs::exists(broken / "runs" / "11.failed.json"));
+  const Outcome failed = frontdoor_cli("sweep merge " + broken.string(), dir);
+  EXPECT_EQ(failed.code, 1);
+  EXPECT_NE(failed.err.find("failed (12)"), std::string::npos) << failed.err;
+  EXPECT_EQ(frontdoor_cli("sweep merge -q --allow-partial " + broken.string(), dir).code, 0);
+  // Bad input: a key the scenario does not have, a malformed range, a bad shard.
+  EXPECT_EQ(frontdoor_cli("sweep plan scenarios/validation/mmc_front_door.toml --vary service.nowhere.team.fte=1:2:2 --out " +
+                          (dir.path() / "bad").string(), dir).code, 2);
+  EXPECT_FALSE(fs::exists(dir.path() / "bad"));
+  EXPECT_EQ(frontdoor_cli("sweep plan scenarios/validation/mmc_front_door.toml --vary fte=2:1:2 --out x", dir).code, 2);
+  EXPECT_EQ(frontdoor_cli("sweep exec --shard 2/2 " + whole.string(), dir).code, 2);
+}

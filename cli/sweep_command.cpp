@@ -1,0 +1,422 @@
+#include "cli/sweep_command.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "analysis/calibration.hpp"
+#include "analysis/run_reader.hpp"
+#include "analysis/statistics.hpp"
+#include "analysis/sweep_design.hpp"
+#include "build_info.hpp"
+#include "cli/progress.hpp"
+#include "models/scenario_loader.hpp"
+#include "sim/output_files.hpp"
+#include "sim/pathway_sim.hpp"
+#include "sim/runner.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace frontdoor {
+
+namespace {
+
+constexpr int exit_bad_input = 2;
+
+int fail(int code, const std::string& message) {
+  std::cerr << "frontdoor: error: " << message << "\n";
+  return code;
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw RunReadError(path.string() + ": cannot read it");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A sweep directory's plan: sweep.json and plan.csv.
+struct Plan {
+  json meta;
+  std::vector<std::string> keys;
+  struct Row {
+    int run_id = 0;
+    int point = 0;
+    int replication = 0;
+    std::uint64_t seed = 0;
+    std::vector<std::string> values;  // one per key, as written
+  };
+  std::vector<Row> rows;
+};
+
+Plan read_plan(const fs::path& dir) {
+  Plan plan;
+  try {
+    plan.meta = json::parse(read_text(dir / "sweep.json"));
+    plan.keys = plan.meta.at("keys").get<std::vector<std::string>>();
+  } catch (const json::exception& e) {
+    throw RunReadError((dir / "sweep.json").string() + " is not a sweep description: " + e.what());
+  }
+  std::istringstream in(read_text(dir / "plan.csv"));
+  std::string line;
+  std::getline(in, line);
+  const std::string where0 = (dir / "plan.csv").string();
+  for (int number = 2; std::getline(in, line); ++number) {
+    if (line.empty()) continue;
+    const auto cells = split_csv_line(line);
+    const std::string where = where0 + ":" + std::to_string(number);
+    if (cells.size() != 4 + plan.keys.size()) throw RunReadError(where + ": expected " + std::to_string(4 + plan.keys.size()) + " columns");
+    Plan::Row row;
+    row.run_id = static_cast<int>(csv_number(cells[0], where));
+    row.point = static_cast<int>(csv_number(cells[1], where));
+    row.replication = static_cast<int>(csv_number(cells[2], where));
+    row.seed = std::stoull(cells[3]);
+    row.values.assign(cells.begin() + 4, cells.end());
+    plan.rows.push_back(row);
+  }
+  return plan;
+}
+
+std::vector<Override> fixed_overrides(const Plan& plan) {
+  std::vector<Override> overrides;
+  for (const auto& o : plan.meta.at("set")) overrides.push_back({o.at("key"), o.at("value")});
+  return overrides;
+}
+
+std::vector<Override> row_overrides(const Plan& plan, const Plan::Row& row) {
+  std::vector<Override> overrides = fixed_overrides(plan);
+  for (std::size_t k = 0; k < plan.keys.size(); ++k) overrides.push_back({plan.keys[k], row.values[k]});
+  return overrides;
+}
+
+fs::path result_file(const fs::path& dir, int run_id) { return dir / "runs" / (std::to_string(run_id) + ".json"); }
+fs::path failure_file(const fs::path& dir, int run_id) { return dir / "runs" / (std::to_string(run_id) + ".failed.json"); }
+
+// A value for a scenario key, written so that it reads back exactly.
+std::string value_text(double v) { return format_double(v); }
+
+}  // namespace
+
+int command_sweep_plan(const SweepPlanOptions& options) {
+  std::vector<SweepFactor> factors;
+  try {
+    for (const auto& v : options.vary) factors.push_back(parse_sweep_factor(v));
+  } catch (const std::invalid_argument& e) {
+    return fail(exit_bad_input, e.what());
+  }
+  std::vector<std::vector<double>> points;
+  std::vector<std::string> keys;
+  if (!options.grid_file.empty()) {
+    if (!factors.empty()) return fail(exit_bad_input, "--grid FILE and --vary are alternatives: give one");
+    // A CSV of design points: a header of scenario keys, then one row of values per point.
+    std::ifstream in(options.grid_file);
+    if (!in) return fail(exit_bad_input, options.grid_file + ": cannot read it");
+    std::string line;
+    std::getline(in, line);
+    keys = split_csv_line(line);
+    try {
+      for (int number = 2; std::getline(in, line); ++number) {
+        if (line.empty()) continue;
+        const auto cells = split_csv_line(line);
+        const std::string where = options.grid_file + ":" + std::to_string(number);
+        if (cells.size() != keys.size()) throw RunReadError(where + ": expected " + std::to_string(keys.size()) + " values");
+        std::vector<double> p;
+        for (const auto& c : cells) p.push_back(csv_number(c, where));
+        points.push_back(p);
+      }
+    } catch (const RunReadError& e) {
+      return fail(exit_bad_input, e.what());
+    }
+    for (const auto& key : keys) factors.push_back({key, 0.0, 0.0, 1});
+  } else {
+    if (factors.empty()) return fail(exit_bad_input, "nothing to vary: give --vary key=lo:hi:n (repeatable) or --grid FILE");
+    for (const auto& f : factors) keys.push_back(f.key);
+    if (options.design == "grid") {
+      points = grid_design(factors);
+    } else if (options.design == "lhs") {
+      if (options.points < 2) return fail(exit_bad_input, "--design lhs needs --points N (at least 2)");
+      points = lhs_design(factors, options.points, options.design_seed);
+    } else {
+      if (options.points < 2) return fail(exit_bad_input, "--design morris needs --points N: the number of trajectories (at least 2)");
+      points = morris_design(factors, options.points, options.design_seed);
+    }
+  }
+  std::set<std::string> seen;
+  for (const auto& key : keys) {
+    if (!seen.insert(key).second) return fail(exit_bad_input, "the key " + key + " is varied twice");
+  }
+  // Every point must make a valid scenario: check them all before writing anything.
+  std::vector<Override> fixed;
+  try {
+    for (const auto& s : options.sets) fixed.push_back(parse_override(s));
+    for (std::size_t p = 0; p < points.size(); ++p) {
+      std::vector<Override> overrides = fixed;
+      for (std::size_t k = 0; k < keys.size(); ++k) overrides.push_back({keys[k], value_text(points[p][k])});
+      try {
+        load_scenario(options.scenario, overrides);
+      } catch (const ScenarioError& e) {
+        return fail(exit_bad_input, "design point " + std::to_string(p) + " is not a valid scenario:\n" + e.what());
+      }
+    }
+  } catch (const ScenarioError& e) {
+    return fail(exit_bad_input, e.what());
+  }
+  const Scenario scenario = load_scenario(options.scenario, fixed);
+  json meta;
+  meta["kind"] = "sweep";
+  meta["program"] = {{"version", build_info::program_version}, {"git_commit", build_info::git_commit}};
+  meta["scenario"] = fs::absolute(options.scenario).lexically_normal().string();
+  meta["scenario_name"] = scenario.name;
+  meta["set"] = json::array();
+  for (const auto& o : fixed) meta["set"].push_back({{"key", o.key}, {"value", o.value}});
+  meta["keys"] = keys;
+  meta["design"] = options.grid_file.empty() ? options.design : "file";
+  if (!options.grid_file.empty()) meta["grid_file"] = options.grid_file;
+  meta["factors"] = json::array();
+  for (const auto& f : factors) meta["factors"].push_back({{"key", f.key}, {"lo", f.lo}, {"hi", f.hi}, {"levels", f.levels}});
+  if (options.design == "morris" && options.grid_file.empty()) meta["morris_delta"] = morris_delta(factors);
+  meta["points"] = points.size();
+  meta["replications"] = options.replications;
+  meta["seed"] = options.seed;
+  meta["design_seed"] = options.design_seed;
+  meta["seed_rule"] = "run seed = splitmix64(splitmix64(seed) ^ ((replication + 1) * 0x9E3779B97F4A7C15)): every point's "
+                      "replication r shares a seed (common random numbers)";
+  meta["first_year_measured"] = first_year_after_warmup(scenario.simulation.warmup_days);
+
+  std::ostringstream plan;
+  plan << "run_id,point,replication,seed";
+  for (const auto& key : keys) plan << ',' << key;
+  plan << '\n';
+  int run_id = 0;
+  for (std::size_t p = 0; p < points.size(); ++p) {
+    for (int r = 0; r < options.replications; ++r) {
+      plan << run_id++ << ',' << p << ',' << r << ',' << sweep_run_seed(options.seed, r);
+      for (double v : points[p]) plan << ',' << value_text(v);
+      plan << '\n';
+    }
+  }
+  try {
+    OutputDirectory output(options.out, options.force);
+    fs::create_directories(output.staging() / "runs");
+    write_file_atomically(output.staging() / "sweep.json", meta.dump(2) + "\n");
+    write_file_atomically(output.staging() / "plan.csv", plan.str());
+    output.commit();
+  } catch (const OutputError& e) {
+    return fail(exit_bad_input, e.what());
+  }
+  std::cout << "Planned " << run_id << " runs (" << points.size() << " design points x " << options.replications
+            << " replications) of " << scenario.name << " in " << options.out << "/plan.csv\n";
+  return 0;
+}
+
+int command_sweep_exec(const SweepExecOptions& options) {
+  const fs::path dir(options.dir);
+  Plan plan;
+  try {
+    plan = read_plan(dir);
+  } catch (const RunReadError& e) {
+    return fail(exit_bad_input, std::string(e.what()) + " (sweep exec needs a directory made by frontdoor sweep plan)");
+  }
+  int shard = options.shard_index, shards = options.shard_count;
+  if (shards == 0) {
+    const char* id = std::getenv("SLURM_ARRAY_TASK_ID");
+    const char* count = std::getenv("SLURM_ARRAY_TASK_COUNT");
+    if (id != nullptr && count != nullptr) {
+      const char* min = std::getenv("SLURM_ARRAY_TASK_MIN");
+      shard = std::atoi(id) - (min != nullptr ? std::atoi(min) : 0);
+      shards = std::atoi(count);
+    } else {
+      shard = 0;
+      shards = 1;
+    }
+  }
+  if (shards < 1 || shard < 0 || shard >= shards) return fail(exit_bad_input, "the shard must be i/N with 0 <= i < N");
+  // This shard's rows that are not done yet (a result file exists): a killed sweep resumes where it stopped.
+  std::vector<const Plan::Row*> todo;
+  int done_before = 0;
+  for (const auto& row : plan.rows) {
+    if (row.run_id % shards != shard) continue;
+    if (fs::exists(result_file(dir, row.run_id))) {
+      ++done_before;
+      continue;
+    }
+    todo.push_back(&row);
+  }
+  const std::string scenario_path = plan.meta.at("scenario");
+  if (!options.quiet) {
+    std::fprintf(stderr, "frontdoor sweep: shard %d/%d: %zu runs to do, %d already done\n", shard, shards, todo.size(), done_before);
+  }
+  ProgressBar bar(!options.quiet && isatty(STDERR_FILENO), "runs");
+  const bool log_lines = !options.quiet && !isatty(STDERR_FILENO);  // batch logs (Slurm): a line every 5%
+  const auto start = std::chrono::steady_clock::now();
+  int finished = 0, failed = 0;
+  run_in_processes(
+      static_cast<int>(todo.size()), options.jobs,
+      [&](int i) {
+        const Plan::Row& row = *todo[i];
+        try {
+          const Scenario scenario = load_scenario(scenario_path, row_overrides(plan, row));
+          const ReplicationResult result = simulate(scenario, row.replication, row.seed, options.engine_args);
+          json out{{"run_id", row.run_id}, {"seed", row.seed}, {"engine_events", result.engine_events}, {"annual", json::array()}};
+          for (const auto& a : result.annual) out["annual"].push_back({a.year, a.measure, a.unit, std::isfinite(a.value) ? json(a.value) : json()});
+          out["summary"] = json::array();
+          for (const auto& m : result.summary) out["summary"].push_back({m.measure, std::isfinite(m.value) ? json(m.value) : json()});
+          write_file_atomically(result_file(dir, row.run_id), out.dump() + "\n");
+          fs::remove(failure_file(dir, row.run_id));
+          return 0;
+        } catch (const std::exception& e) {
+          write_file_atomically(failure_file(dir, row.run_id), json{{"run_id", row.run_id}, {"error", e.what()}}.dump() + "\n");
+          return 3;
+        }
+      },
+      [&](int i, int status, double) {
+        ++finished;
+        if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+          ++failed;
+          const Plan::Row& row = *todo[i];
+          if (!fs::exists(failure_file(dir, row.run_id))) {
+            write_file_atomically(failure_file(dir, row.run_id), json{{"run_id", row.run_id}, {"error", describe_exit(status)}}.dump() + "\n");
+          }
+        }
+        bar.update(finished, static_cast<int>(todo.size()));
+        const int step = std::max(1, static_cast<int>(todo.size()) / 20);
+        if (log_lines && (finished % step == 0 || finished == static_cast<int>(todo.size()))) {
+          const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          std::fprintf(stderr, "frontdoor sweep: %d/%zu runs, %d failed, %.0fs elapsed, ETA %.0fs\n", finished, todo.size(),
+                       failed, elapsed, elapsed / finished * (static_cast<double>(todo.size()) - finished));
+        }
+      });
+  if (!options.quiet) std::fprintf(stderr, "frontdoor sweep: shard %d/%d finished: %d runs, %d failed\n", shard, shards, finished, failed);
+  return failed == 0 ? 0 : 1;
+}
+
+int command_sweep_merge(const SweepMergeOptions& options) {
+  const fs::path dir(options.dir);
+  Plan plan;
+  try {
+    plan = read_plan(dir);
+  } catch (const RunReadError& e) {
+    return fail(exit_bad_input, std::string(e.what()) + " (sweep merge needs a directory made by frontdoor sweep plan)");
+  }
+  std::vector<std::string> missing, failed, duplicated;
+  std::set<int> planned;
+  for (const auto& row : plan.rows) {
+    if (!planned.insert(row.run_id).second) duplicated.push_back(std::to_string(row.run_id) + " (twice in plan.csv)");
+  }
+  for (const auto& entry : fs::directory_iterator(dir / "runs")) {
+    const std::string name = entry.path().filename().string();
+    const auto dot = name.find('.');
+    const std::string id = name.substr(0, dot);
+    if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos || planned.count(std::stoi(id)) == 0) {
+      duplicated.push_back(name + " (not in the plan)");
+    }
+  }
+  const int first_year = plan.meta.value("first_year_measured", 1);
+  std::ostringstream results;
+  results << "run_id,point,replication,seed";
+  for (const auto& key : plan.keys) results << ',' << key;
+  results << ",year,measure,unit,value\n";
+  // point -> (measure, unit) -> per replication: the mean over the measured years
+  std::map<int, std::map<std::pair<std::string, std::string>, std::vector<double>>> by_point;
+  std::map<int, const Plan::Row*> point_rows;
+  for (const auto& row : plan.rows) {
+    point_rows.emplace(row.point, &row);
+    const bool ok = fs::exists(result_file(dir, row.run_id));
+    const bool bad = fs::exists(failure_file(dir, row.run_id));
+    if (ok && bad) duplicated.push_back(std::to_string(row.run_id) + " (both a result and a failure)");
+    if (!ok) {
+      if (bad) {
+        std::string why;
+        try {
+          why = json::parse(read_text(failure_file(dir, row.run_id))).value("error", "");
+        } catch (const std::exception&) {
+        }
+        failed.push_back(std::to_string(row.run_id) + ": " + why);
+      } else {
+        missing.push_back(std::to_string(row.run_id));
+      }
+      continue;
+    }
+    json result;
+    try {
+      result = json::parse(read_text(result_file(dir, row.run_id)));
+      if (result.at("run_id").get<int>() != row.run_id) throw std::runtime_error("it holds run " + result.at("run_id").dump());
+    } catch (const std::exception& e) {
+      failed.push_back(std::to_string(row.run_id) + ": unreadable result (" + e.what() + ")");
+      continue;
+    }
+    std::map<std::pair<std::string, std::string>, std::vector<double>> years;
+    for (const auto& a : result.at("annual")) {
+      const int year = a.at(0).get<int>();
+      const std::string measure = a.at(1), unit = a.at(2);
+      const double value = a.at(3).is_null() ? std::nan("") : a.at(3).get<double>();
+      results << row.run_id << ',' << row.point << ',' << row.replication << ',' << row.seed;
+      for (const auto& v : row.values) results << ',' << v;
+      results << ',' << year << ',' << measure << ',' << unit << ',' << (std::isfinite(value) ? format_double(value) : "") << '\n';
+      if (year >= first_year && std::isfinite(value)) years[{measure, unit}].push_back(value);
+    }
+    for (const auto& [key, values] : years) by_point[row.point][key].push_back(mean(values));
+    // The run's summary after the warm-up (every service's waits, queues, caseloads...): year 0, unit "summary".
+    for (const auto& m : result.value("summary", json::array())) {
+      const std::string measure = m.at(0);
+      const double value = m.at(1).is_null() ? std::nan("") : m.at(1).get<double>();
+      results << row.run_id << ',' << row.point << ',' << row.replication << ',' << row.seed;
+      for (const auto& v : row.values) results << ',' << v;
+      results << ",0," << measure << ",summary," << (std::isfinite(value) ? format_double(value) : "") << '\n';
+      if (std::isfinite(value)) by_point[row.point][{measure, "summary"}].push_back(value);
+    }
+  }
+  std::ostringstream points;
+  points << "point";
+  for (const auto& key : plan.keys) points << ',' << key;
+  points << ",measure,unit,mean,ci95_low,ci95_high,replications\n";
+  for (const auto& [point, measures] : by_point) {
+    for (const auto& [key, values] : measures) {
+      const MeanInterval ci = mean_ci95(values);
+      points << point;
+      for (const auto& v : point_rows.at(point)->values) points << ',' << v;
+      points << ',' << key.first << ',' << key.second << ',' << format_double(ci.mean) << ','
+             << (std::isfinite(ci.low) ? format_double(ci.low) : "") << ',' << (std::isfinite(ci.high) ? format_double(ci.high) : "")
+             << ',' << ci.n << '\n';
+    }
+  }
+  const bool complete = missing.empty() && failed.empty() && duplicated.empty();
+  if (!complete) {
+    auto list = [](const char* what, const std::vector<std::string>& items) {
+      if (items.empty()) return;
+      std::fprintf(stderr, "  %s (%zu):", what, items.size());
+      for (std::size_t i = 0; i < items.size() && i < 20; ++i) std::fprintf(stderr, "%s %s", i ? "," : "", items[i].c_str());
+      std::fprintf(stderr, "%s\n", items.size() > 20 ? ", ..." : "");
+    };
+    std::fprintf(stderr, "frontdoor sweep merge: the sweep is not complete:\n");
+    list("missing", missing);
+    list("failed", failed);
+    list("duplicated or unexpected", duplicated);
+    if (!options.allow_partial) {
+      std::fprintf(stderr, "Nothing was written; run sweep exec again, or merge what there is with --allow-partial.\n");
+      return 1;
+    }
+  }
+  write_file_atomically(dir / "results.csv", results.str());
+  write_file_atomically(dir / "points.csv", points.str());
+  if (!options.quiet) {
+    std::cout << "Merged " << plan.rows.size() - missing.size() - failed.size() << " of " << plan.rows.size()
+              << " runs into " << (dir / "results.csv").string() << " and " << (dir / "points.csv").string()
+              << " (per design point: means over years " << first_year << " on, 95% CI over replications)\n";
+  }
+  return 0;  // complete, or partial with --allow-partial
+}
+
+}  // namespace frontdoor
