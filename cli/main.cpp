@@ -290,6 +290,19 @@ int main(int argc, char** argv) {
   merge->add_option("dir", merge_options.dir, "Sweep directory")->required()->check(CLI::ExistingDirectory);
   merge->add_flag("--allow-partial", merge_options.allow_partial, "Merge even with missing or failed runs (listed)");
   merge->add_flag("--quiet,-q", merge_options.quiet, "Print nothing but errors");
+  SweepAnalyseOptions analyse_options;
+  CLI::App* analyse = sweep->add_subcommand("analyse", "Rank the factors by their effect on outputs (Morris, or SRC)");
+  analyse->add_option("dir", analyse_options.dir, "Sweep directory, merged")->required()->check(CLI::ExistingDirectory);
+  analyse->add_option("--outputs", analyse_options.outputs, "Measures of results.csv, comma-separated")
+      ->required()->delimiter(',');
+  SweepSlurmOptions slurm_options;
+  slurm_options.program = argv[0];
+  CLI::App* slurm = sweep->add_subcommand("slurm", "Write sbatch scripts: a job array of exec shards and a dependent merge");
+  slurm->add_option("dir", slurm_options.dir, "Sweep directory (made by sweep plan)")->required()->check(CLI::ExistingDirectory);
+  slurm->add_option("--array-size", slurm_options.array_size, "Array tasks (shards)")->check(CLI::Range(1, 100000));
+  slurm->add_option("--cpus-per-task", slurm_options.cpus, "CPUs per task (runs at once in each)")->check(CLI::Range(1, 1024));
+  slurm->add_option("--partition", slurm_options.partition, "Slurm partition");
+  slurm->add_option("--time", slurm_options.time, "Time limit per task, as Slurm writes it (e.g. 02:00:00)");
   sweep->footer("Example:\n  frontdoor sweep plan scenarios/england_baseline.toml --out out/sweep "
                 "--vary service.front_door.thresholds.referral=2.8:3.4:4 --vary need.up_per_year=... -r 5\n"
                 "  frontdoor sweep exec out/sweep -j 2\n  frontdoor sweep merge out/sweep");
@@ -340,6 +353,11 @@ int main(int argc, char** argv) {
     if (plan->parsed()) return command_sweep_plan(plan_options);
     if (exec->parsed()) return command_sweep_exec(exec_options);
     if (merge->parsed()) return command_sweep_merge(merge_options);
+    if (analyse->parsed()) return command_sweep_analyse(analyse_options);
+    if (slurm->parsed()) {
+      slurm_options.program = fs::canonical("/proc/self/exe").string();
+      return command_sweep_slurm(slurm_options);
+    }
     if (validate->parsed()) return command_validate(validate_args);
     if (calibrate->parsed()) return command_check_calibration(calibration_run, targets_path, first_year);
     if (graph->parsed()) {

@@ -16,6 +16,7 @@
 
 #include "analysis/calibration.hpp"
 #include "analysis/run_reader.hpp"
+#include "analysis/sensitivity.hpp"
 #include "analysis/statistics.hpp"
 #include "analysis/sweep_design.hpp"
 #include "build_info.hpp"
@@ -417,6 +418,191 @@ int command_sweep_merge(const SweepMergeOptions& options) {
               << " (per design point: means over years " << first_year << " on, 95% CI over replications)\n";
   }
   return 0;  // complete, or partial with --allow-partial
+}
+
+int command_sweep_analyse(const SweepAnalyseOptions& options) {
+  const fs::path dir(options.dir);
+  Plan plan;
+  try {
+    plan = read_plan(dir);
+    if (!fs::exists(dir / "results.csv")) throw RunReadError((dir / "results.csv").string() + " does not exist: run frontdoor sweep merge first");
+  } catch (const RunReadError& e) {
+    return fail(exit_bad_input, e.what());
+  }
+  if (options.outputs.empty()) return fail(exit_bad_input, "--outputs m1,m2: name the measures to analyse");
+  const int first_year = plan.meta.value("first_year_measured", 1);
+  // Each run's value of each output: the mean over the measured years (yearly measures) or the summary value.
+  std::map<std::string, std::map<int, std::vector<double>>> yearly;  // output -> run_id -> values
+  std::map<std::string, std::map<int, double>> value;                // output -> run_id -> value
+  try {
+    std::istringstream in(read_text(dir / "results.csv"));
+    std::string line;
+    std::getline(in, line);
+    const std::size_t k = plan.keys.size();
+    const std::set<std::string> wanted(options.outputs.begin(), options.outputs.end());
+    for (int number = 2; std::getline(in, line); ++number) {
+      const auto cells = split_csv_line(line);
+      if (cells.size() < k + 8) continue;
+      const std::string& measure = cells[k + 5];
+      if (wanted.count(measure) == 0 || cells[k + 7].empty()) continue;
+      const std::string where = (dir / "results.csv").string() + ":" + std::to_string(number);
+      const int run_id = static_cast<int>(csv_number(cells[0], where));
+      const int year = static_cast<int>(csv_number(cells[k + 4], where));
+      const double v = csv_number(cells[k + 7], where);
+      if (year == 0) value[measure][run_id] = v;
+      else if (year >= first_year) yearly[measure][run_id].push_back(v);
+    }
+  } catch (const RunReadError& e) {
+    return fail(exit_bad_input, e.what());
+  }
+  for (auto& [measure, runs] : yearly) {
+    for (auto& [run_id, values] : runs) value[measure].emplace(run_id, mean(values));
+  }
+  std::vector<SweepFactor> factors;
+  for (const auto& f : plan.meta.at("factors")) factors.push_back({f.at("key"), f.at("lo"), f.at("hi"), f.at("levels")});
+  const bool morris = plan.meta.at("design") == "morris";
+  if (!morris) {
+    // Ranges from the design itself (a CSV of points declares none).
+    for (std::size_t i = 0; i < factors.size(); ++i) {
+      double lo = INFINITY, hi = -INFINITY;
+      for (const auto& row : plan.rows) {
+        const double v = std::stod(row.values[i]);
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+      factors[i].lo = lo;
+      factors[i].hi = hi;
+    }
+  }
+  std::ostringstream csv;
+  csv << "output,factor,method,mu_star,mu,sigma,src,rank\n";
+  int status = 0;
+  for (const auto& output : options.outputs) {
+    auto found = value.find(output);
+    if (found == value.end()) {
+      std::fprintf(stderr, "frontdoor: error: %s is not a measure of this sweep's results\n", output.c_str());
+      status = exit_bad_input;
+      continue;
+    }
+    std::vector<FactorEffect> effects;
+    std::string method, note;
+    try {
+      if (morris) {
+        // The output at each design point: the mean over its replications.
+        std::map<int, std::vector<double>> at_point;
+        std::map<int, std::vector<double>> where;
+        for (const auto& row : plan.rows) {
+          auto it = found->second.find(row.run_id);
+          if (it == found->second.end()) continue;
+          at_point[row.point].push_back(it->second);
+          if (where.count(row.point) == 0) {
+            std::vector<double> x;
+            for (const auto& v : row.values) x.push_back(std::stod(v));
+            where[row.point] = x;
+          }
+        }
+        std::vector<std::vector<double>> points;
+        std::vector<double> y;
+        for (const auto& [point, values] : at_point) {
+          points.push_back(where[point]);
+          y.push_back(mean(values));
+        }
+        effects = morris_effects(factors, points, y);
+        method = "morris";
+      } else {
+        std::vector<std::vector<double>> points;
+        std::vector<double> y;
+        for (const auto& row : plan.rows) {
+          auto it = found->second.find(row.run_id);
+          if (it == found->second.end()) continue;
+          std::vector<double> x;
+          for (const auto& v : row.values) x.push_back(std::stod(v));
+          points.push_back(x);
+          y.push_back(it->second);
+        }
+        double r2 = 0.0;
+        effects = standardised_regression(factors, points, y, r2);
+        method = "src";
+        char buffer[96];
+        std::snprintf(buffer, sizeof buffer, " (linear fit R^2 = %.3f over %zu runs)", r2, y.size());
+        note = buffer;
+      }
+    } catch (const std::invalid_argument& e) {
+      std::fprintf(stderr, "frontdoor: error: %s: %s\n", output.c_str(), e.what());
+      status = 1;
+      continue;
+    }
+    std::printf("\n%s: %s%s\n", output.c_str(),
+                morris ? "Morris elementary effects per unit of each factor's range" : "standardised regression coefficients",
+                note.c_str());
+    if (morris) {
+      std::printf("  %-4s %-52s %14s %14s %14s\n", "rank", "factor", "mu*", "mu", "sigma");
+    } else {
+      std::printf("  %-4s %-52s %14s\n", "rank", "factor", "SRC");
+    }
+    int rank = 1;
+    for (const auto& e : effects) {
+      if (morris) {
+        std::printf("  %-4d %-52s %14.6g %14.6g %14.6g\n", rank, e.factor.c_str(), e.mu_star, e.mu, e.sigma);
+      } else {
+        std::printf("  %-4d %-52s %14.4f\n", rank, e.factor.c_str(), e.src);
+      }
+      csv << output << ',' << e.factor << ',' << method << ',' << (morris ? format_double(e.mu_star) : "") << ','
+          << (morris ? format_double(e.mu) : "") << ',' << (morris ? format_double(e.sigma) : "") << ','
+          << (morris ? "" : format_double(e.src)) << ',' << rank << '\n';
+      ++rank;
+    }
+  }
+  write_file_atomically(dir / "sensitivity.csv", csv.str());
+  std::printf("\nWritten to %s\n", (dir / "sensitivity.csv").string().c_str());
+  return status;
+}
+
+int command_sweep_slurm(const SweepSlurmOptions& options) {
+  const fs::path dir = fs::absolute(options.dir).lexically_normal();
+  Plan plan;
+  try {
+    plan = read_plan(dir);
+  } catch (const RunReadError& e) {
+    return fail(exit_bad_input, e.what());
+  }
+  const int runs = static_cast<int>(plan.rows.size());
+  const int tasks = std::max(1, std::min(options.array_size, runs));
+  const std::string program = fs::absolute(options.program).lexically_normal().string();
+  auto header = [&](const std::string& name, const std::string& log) {
+    std::string h = "#!/bin/bash\n#SBATCH --job-name=" + name + "\n#SBATCH --output=" + (dir / "slurm" / log).string() + "\n";
+    if (!options.partition.empty()) h += "#SBATCH --partition=" + options.partition + "\n";
+    if (!options.time.empty()) h += "#SBATCH --time=" + options.time + "\n";
+    return h;
+  };
+  // One array task per shard: each runs its rows (run_id % N == task) with its CPUs, and skips rows already done,
+  // so resubmitting the array after a failure or a time limit resumes the sweep.
+  const std::string exec = header("frontdoor-sweep", "exec_%A_%a.log") + "#SBATCH --array=0-" + std::to_string(tasks - 1) +
+                           "\n#SBATCH --cpus-per-task=" + std::to_string(options.cpus) +
+                           "\n# Shard i of N comes from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT.\n" + "exec \"" +
+                           program + "\" sweep exec \"" + dir.string() + "\" --jobs \"${SLURM_CPUS_PER_TASK:-1}\"\n";
+  const std::string merge = header("frontdoor-merge", "merge_%j.log") + "exec \"" + program + "\" sweep merge \"" +
+                            dir.string() + "\"\n";
+  // Submits the array, then the merge to run once every task has succeeded.
+  const std::string submit = "#!/bin/bash\n# Submits the sweep in " + dir.string() + " to Slurm: " + std::to_string(tasks) +
+                             " array tasks of `frontdoor sweep exec`, then `frontdoor sweep merge` once they all succeed.\n"
+                             "set -euo pipefail\ncd \"$(dirname \"$0\")\"\nmkdir -p \"" + (dir / "slurm").string() + "\"\n"
+                             "array=$(sbatch --parsable exec.sbatch)\n"
+                             "merge=$(sbatch --parsable --dependency=afterok:${array%%;*} merge.sbatch)\n"
+                             "echo \"submitted array job ${array%%;*} (" + std::to_string(tasks) + " tasks) and merge job ${merge%%;*}\"\n";
+  try {
+    fs::create_directories(dir / "slurm");
+    write_file_atomically(dir / "slurm" / "exec.sbatch", exec);
+    write_file_atomically(dir / "slurm" / "merge.sbatch", merge);
+    write_file_atomically(dir / "slurm" / "submit.sh", submit);
+    fs::permissions(dir / "slurm" / "submit.sh", fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
+                    fs::perm_options::add);
+  } catch (const std::exception& e) {
+    return fail(exit_bad_input, std::string("cannot write the Slurm scripts: ") + e.what());
+  }
+  std::cout << "Wrote " << (dir / "slurm").string() << "/exec.sbatch (" << tasks << " array tasks for " << runs
+            << " runs), merge.sbatch and submit.sh.\nSubmit with: bash " << (dir / "slurm" / "submit.sh").string() << "\n";
+  return 0;
 }
 
 }  // namespace frontdoor

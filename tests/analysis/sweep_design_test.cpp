@@ -1,6 +1,7 @@
 // Sweep designs: grids, Latin hypercubes and Morris trajectories have the structure their definitions promise,
 // and run seeds follow the documented rule.
 #include "analysis/sweep_design.hpp"
+#include "analysis/sensitivity.hpp"
 
 #include <gtest/gtest.h>
 
@@ -76,4 +77,39 @@ TEST(SweepDesign, RunSeedsFollowTheDocumentedRule) {
   EXPECT_EQ(sweep_run_seed(1, 0), 3018708184346319059ULL);
   EXPECT_EQ(sweep_run_seed(1, 1), 6770037107723588774ULL);
   EXPECT_NE(sweep_run_seed(2, 0), sweep_run_seed(1, 0));
+}
+
+// Morris on a function with known effects: y = 10 a + 3 b^2 + 0 c + a d (d only through an interaction) ranks a
+// first, then b; c has no effect at all; d's effects vary with a (sigma > 0).
+TEST(Sensitivity, MorrisRanksAKnownFunctionsFactors) {
+  const std::vector<SweepFactor> f{{"a", 0, 1, 4}, {"b", 0, 1, 4}, {"c", 0, 1, 4}, {"d", 0, 1, 4}};
+  const auto points = morris_design(f, 20, 11);
+  std::vector<double> y;
+  for (const auto& p : points) y.push_back(10 * p[0] + 3 * p[1] * p[1] + 0 * p[2] + p[0] * p[3]);
+  const auto effects = morris_effects(f, points, y);
+  ASSERT_EQ(effects.size(), 4u);
+  EXPECT_EQ(effects[0].factor, "a");
+  EXPECT_EQ(effects[1].factor, "b");
+  EXPECT_EQ(effects[3].factor, "c");
+  EXPECT_EQ(effects[3].mu_star, 0.0);
+  EXPECT_NEAR(effects[0].mu_star, 10.5, 0.6);  // 10 + the mean of d
+  for (const auto& e : effects) {
+    if (e.factor == "d") {
+      EXPECT_GT(e.sigma, 0.05);  // depends on a: an interaction
+    }
+  }
+}
+
+TEST(Sensitivity, StandardisedRegressionRecoversALinearModel) {
+  const std::vector<SweepFactor> f{{"a", 0, 1, 2}, {"b", 0, 100, 2}, {"c", -1, 1, 2}};
+  const auto points = lhs_design(f, 200, 5);
+  std::vector<double> y;
+  for (const auto& p : points) y.push_back(2 * p[0] + 0.05 * p[1] + 0 * p[2]);
+  double r2 = 0.0;
+  const auto effects = standardised_regression(f, points, y, r2);
+  EXPECT_NEAR(r2, 1.0, 1e-9);
+  EXPECT_EQ(effects[0].factor, "b");  // 0.05 x range 100 = 5 against 2 x range 1
+  EXPECT_EQ(effects[1].factor, "a");
+  EXPECT_NEAR(effects[2].src, 0.0, 1e-9);
+  EXPECT_NEAR(effects[0].src * effects[0].src + effects[1].src * effects[1].src, 1.0, 0.05);  // independent factors
 }

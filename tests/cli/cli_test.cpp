@@ -297,6 +297,13 @@ TEST(Cli, SweepShardsAndResumptionMergeToTheSameResults) {
   EXPECT_EQ(results, read_file(sharded / "results.csv"));
   EXPECT_EQ(results, read_file(resumed / "results.csv"));
   EXPECT_EQ(read_file(whole / "points.csv"), read_file(resumed / "points.csv"));
+  // Sensitivity on the grid: standardised regression coefficients of the front door's wait on both factors.
+  const Outcome analysed = frontdoor_cli("sweep analyse " + whole.string() + " --outputs front_door_wait_days_mean", dir);
+  EXPECT_EQ(analysed.code, 0) << analysed.err;
+  EXPECT_NE(analysed.out.find("standardised regression coefficients"), std::string::npos) << analysed.out;
+  EXPECT_NE(analysed.out.find("service.front_door.team.fte"), std::string::npos);
+  EXPECT_NE(read_file(whole / "sensitivity.csv").find("front_door_wait_days_mean,sources.other.contacts_per_day,src,"), std::string::npos);
+  EXPECT_EQ(frontdoor_cli("sweep analyse " + whole.string() + " --outputs no_such_measure", dir).code, 2);
   // Every run failing (an engine option SimGrid rejects): each failure is recorded, and the merge lists them.
   const fs::path broken = dir.path() / "broken";
   ASSERT_EQ(frontdoor_cli("sweep plan" + plan_args + broken.string(), dir).code, 0);
