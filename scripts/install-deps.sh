@@ -8,6 +8,7 @@ packages=(
   libsimgrid-dev libboost-graph-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   googletest libgtest-dev graphviz
   chromium  # the browser test of the HTML report
+  slurm-wlm munge  # the test that runs a sweep through a real single-node Slurm
 )
 # The report's chart library comes from npm (report/package-lock.json); Debian's nodejs and npm provide it where
 # the machine has no Node.js of its own.
