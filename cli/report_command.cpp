@@ -237,7 +237,37 @@ int command_report(const ReportOptions& options) {
   json data;
   data["generator"] = std::string("frontdoor ") + build_info::program_version + " (git " + build_info::git_commit + ")";
   try {
-    if (fs::exists(dir / "compare.json")) {
+    if (fs::exists(dir / "sweep.json")) {
+      // A sweep: its sensitivity analysis (sweep analyse writes sensitivity.csv).
+      const json meta = json::parse(read_whole_text(dir / "sweep.json"));
+      // Before `sweep analyse` there is nothing to rank yet: the page says so, and analyse refreshes it.
+      const std::string text = fs::exists(dir / "sensitivity.csv") ? read_whole_text(dir / "sensitivity.csv") : "";
+      std::istringstream in(text);
+      std::string line;
+      std::getline(in, line);
+      json outputs = json::array();
+      std::string method = "src";
+      for (int number = 2; std::getline(in, line); ++number) {
+        const auto c = split_csv_line(line);
+        const std::string where = (dir / "sensitivity.csv").string() + ":" + std::to_string(number);
+        if (c.size() != 8) throw RunReadError(where + ": expected 8 columns");
+        method = c[2];
+        if (outputs.empty() || outputs.back()["output"] != c[0]) outputs.push_back({{"output", c[0]}, {"effects", json::array()}});
+        auto value = [&](const std::string& v) { return v.empty() ? json() : json(csv_number(v, where)); };
+        outputs.back()["effects"].push_back({{"factor", c[1]}, {"mu_star", value(c[3])}, {"mu", value(c[4])},
+                                              {"sigma", value(c[5])}, {"src", value(c[6])}});
+      }
+      data["kind"] = "sweep";
+      data["runs"] = json::array();
+      data["sweep"] = {{"method", method}, {"runs", meta.at("points").get<int>() * meta.at("replications").get<int>()},
+                       {"outputs", outputs}};
+      data["title"] = "Sensitivity of " + meta.at("scenario_name").get<std::string>() + " to " +
+                      std::to_string(meta.at("keys").size()) + " levers";
+      data["subtitle"] = "A " + meta.at("design").get<std::string>() + " design of " + std::to_string(meta.at("points").get<int>()) +
+                         " points x " + std::to_string(meta.at("replications").get<int>()) + " replications. " +
+                         data["generator"].get<std::string>() + ".";
+      if (outputs.empty()) data["sweep"]["note"] = "No sensitivity analysis yet: run frontdoor sweep analyse DIR --outputs ...";
+    } else if (fs::exists(dir / "compare.json")) {
       const json manifest = json::parse(read_whole_text(dir / "compare.json"));
       const json& base = manifest.at("base");
       const int from_year = manifest.at("years_compared_from").get<int>();

@@ -21,6 +21,7 @@
 #include "analysis/sweep_design.hpp"
 #include "build_info.hpp"
 #include "cli/progress.hpp"
+#include "cli/report_command.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/output_files.hpp"
 #include "sim/pathway_sim.hpp"
@@ -555,6 +556,14 @@ int command_sweep_analyse(const SweepAnalyseOptions& options) {
   }
   write_file_atomically(dir / "sensitivity.csv", csv.str());
   std::printf("\nWritten to %s\n", (dir / "sensitivity.csv").string().c_str());
+  // The sweep's HTML report, if there is one, gets the new ranking (frontdoor report DIR makes it).
+  if (fs::exists(dir / "report.html")) {
+    ReportOptions report;
+    report.dir = options.dir;
+    report.force = true;
+    report.targets = std::string(FRONTDOOR_SOURCE_ROOT) + "/calibration/england_targets.csv";
+    if (command_report(report) != 0) status = 1;
+  }
   return status;
 }
 

@@ -17,6 +17,13 @@ cd "$source"
 "$frontdoor" run -q --years 3 --replications 2 --jobs 2 --set simulation.warmup_days=365 --out "$work/run"
 "$frontdoor" compare scenarios/england_baseline.toml scenarios/policies/raise_threshold.toml scenarios/policies/early_help_2m.toml \
   -q --years 5 --replications 2 --jobs 2 --out "$work/compare"
+# A small sweep, analysed: its report ranks the levers, one chart per output.
+"$frontdoor" sweep plan scenarios/validation/mmc_front_door.toml --vary service.front_door.team.fte=8:10:3 \
+  --vary sources.other.contacts_per_day=60:70:2 -r 2 --set simulation.years=2 --out "$work/sweep" >/dev/null
+"$frontdoor" sweep exec -q -j 2 "$work/sweep" && "$frontdoor" sweep merge -q "$work/sweep"
+"$frontdoor" report "$work/sweep" --out "$work/sweep/report.html" >/dev/null
+"$frontdoor" sweep analyse "$work/sweep" --outputs front_door_wait_days_mean,front_door_utilisation >/dev/null  # refreshes it
+cp "$work/sweep/report.html" "$work/sweep.html"
 "$frontdoor" report "$work/run" --out "$work/run.html" >/dev/null
 "$frontdoor" report "$work/compare" --out "$work/compare.html" >/dev/null
 # Not a run: a clear error, exit 2.
@@ -28,7 +35,7 @@ grep -q "not a frontdoor run directory" "$work/err.txt" || { echo "FAIL: unclear
 
 flags=(--headless --no-sandbox --disable-gpu --hide-scrollbars --virtual-time-budget=20000 --user-data-dir="$work/profile")
 status=0
-for page in run compare; do
+for page in run compare sweep; do
   "$browser" "${flags[@]}" --enable-logging=stderr --v=0 --dump-dom "file://$work/$page.html" >"$work/$page.dom" 2>"$work/$page.log" || true
   "$browser" "${flags[@]}" --window-size=1400,3000 --screenshot="$build/report_$page.png" "file://$work/$page.html" >/dev/null 2>&1 || true
   node - "$work/$page.dom" "$work/$page.log" "$page" <<'JS' || status=1
@@ -44,7 +51,8 @@ const fail = (m) => { console.log(`FAIL ${page}: ${m}`); failed = true; };
 if (status.errors.length) fail(`errors in the page: ${status.errors.join(' | ')}`);
 const consoleErrors = fs.readFileSync(log, 'utf8').split('\n').filter(l => /CONSOLE|Uncaught/.test(l) && /error|Uncaught/i.test(l));
 if (consoleErrors.length) fail(`console errors: ${consoleErrors.join(' | ')}`);
-const expectedCharts = page === 'run' ? 9 : 20 + 3 * 9;  // monthly 6, caseload, cost, Sankey; compare: 10 + 10 + 3 runs
+// run: 6 monthly, caseload, cost, Sankey; compare: 10 side by side + 10 differences + the 3 runs' own; sweep: 2 outputs
+const expectedCharts = { run: 9, compare: 20 + 3 * 9, sweep: 2 }[page];
 if (status.charts !== expectedCharts) fail(`${status.charts} charts, expected ${expectedCharts}`);
 for (const c of status.rendered) {
   if (c.series !== c.expect.series) fail(`chart "${c.title}": ${c.series} series, expected ${c.expect.series}`);
