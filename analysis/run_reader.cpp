@@ -62,40 +62,45 @@ double csv_number(const std::string& text, const std::string& where) {
   throw RunReadError(where + ": \"" + text + "\" is not a number");
 }
 
-AnnualTable read_annual_table(const std::filesystem::path& run_dir) {
-  std::ifstream in = open_in(run_dir, "annual.csv");
-  const std::string path = (run_dir / "annual.csv").string();
+namespace {
+// Calls `row(cells, where)` for every data line of DIR/NAME, after checking its header; `where` is "file:line".
+template <typename Row>
+void for_each_row(const std::filesystem::path& run_dir, const char* name, const std::string& header, std::size_t columns,
+                  Row row) {
+  std::ifstream in = open_in(run_dir, name);
+  const std::string path = (run_dir / name).string();
   std::string line;
   std::getline(in, line);
-  if (line != "replication,seed,year,measure,unit,value") throw RunReadError(path + ":1: unexpected header");
-  AnnualTable table;
+  if (line != header) throw RunReadError(path + ":1: unexpected header");
   for (int number = 2; std::getline(in, line); ++number) {
     if (line.empty()) continue;
     const auto cells = split_csv_line(line);
     const std::string where = path + ":" + std::to_string(number);
-    if (cells.size() != 6) throw RunReadError(where + ": expected 6 columns");
-    const int replication = static_cast<int>(csv_number(cells[0], where));
-    const int year = static_cast<int>(csv_number(cells[2], where));
-    table.values[{cells[3], cells[4]}][year][replication] = cells[5] == "nan" || cells[5].empty() ? std::nan("") : csv_number(cells[5], where);
+    if (cells.size() != columns) throw RunReadError(where + ": expected " + std::to_string(columns) + " columns");
+    row(cells, where);
   }
+}
+}  // namespace
+
+AnnualTable read_annual_table(const std::filesystem::path& run_dir) {
+  AnnualTable table;
+  for_each_row(run_dir, "annual.csv", "replication,seed,year,measure,unit,value", 6,
+               [&](const std::vector<std::string>& cells, const std::string& where) {
+                 const int replication = static_cast<int>(csv_number(cells[0], where));
+                 const int year = static_cast<int>(csv_number(cells[2], where));
+                 table.values[{cells[3], cells[4]}][year][replication] =
+                     cells[5] == "nan" || cells[5].empty() ? std::nan("") : csv_number(cells[5], where);
+               });
   return table;
 }
 
 MonthlyTable read_monthly_table(const std::filesystem::path& run_dir) {
-  std::ifstream in = open_in(run_dir, "timeseries.csv");
-  const std::string path = (run_dir / "timeseries.csv").string();
-  std::string line;
-  std::getline(in, line);
-  if (line != "replication,seed,month,measure,value") throw RunReadError(path + ":1: unexpected header");
   MonthlyTable table;
-  for (int number = 2; std::getline(in, line); ++number) {
-    if (line.empty()) continue;
-    const auto cells = split_csv_line(line);
-    const std::string where = path + ":" + std::to_string(number);
-    if (cells.size() != 5) throw RunReadError(where + ": expected 5 columns");
-    table[cells[3]][static_cast<int>(csv_number(cells[2], where))][static_cast<int>(csv_number(cells[0], where))] =
-        csv_number(cells[4], where);
-  }
+  for_each_row(run_dir, "timeseries.csv", "replication,seed,month,measure,value", 5,
+               [&](const std::vector<std::string>& cells, const std::string& where) {
+                 table[cells[3]][static_cast<int>(csv_number(cells[2], where))][static_cast<int>(csv_number(cells[0], where))] =
+                     csv_number(cells[4], where);
+               });
   return table;
 }
 

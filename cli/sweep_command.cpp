@@ -91,6 +91,17 @@ Plan read_plan(const fs::path& dir) {
   return plan;
 }
 
+// Reads the plan, or says why it cannot (on stderr) and returns false.
+bool read_plan_or_say(const fs::path& dir, Plan& plan) {
+  try {
+    plan = read_plan(dir);
+    return true;
+  } catch (const RunReadError& e) {
+    fail(exit_bad_input, std::string(e.what()) + " (a sweep directory is made by frontdoor sweep plan)");
+    return false;
+  }
+}
+
 std::vector<Override> fixed_overrides(const Plan& plan) {
   std::vector<Override> overrides;
   for (const auto& o : plan.meta.at("set")) overrides.push_back({o.at("key"), o.at("value")});
@@ -226,11 +237,7 @@ int command_sweep_plan(const SweepPlanOptions& options) {
 int command_sweep_exec(const SweepExecOptions& options) {
   const fs::path dir(options.dir);
   Plan plan;
-  try {
-    plan = read_plan(dir);
-  } catch (const RunReadError& e) {
-    return fail(exit_bad_input, std::string(e.what()) + " (sweep exec needs a directory made by frontdoor sweep plan)");
-  }
+  if (!read_plan_or_say(dir, plan)) return exit_bad_input;
   int shard = options.shard_index, shards = options.shard_count;
   if (shards == 0) {
     const char* id = std::getenv("SLURM_ARRAY_TASK_ID");
@@ -307,11 +314,7 @@ int command_sweep_exec(const SweepExecOptions& options) {
 int command_sweep_merge(const SweepMergeOptions& options) {
   const fs::path dir(options.dir);
   Plan plan;
-  try {
-    plan = read_plan(dir);
-  } catch (const RunReadError& e) {
-    return fail(exit_bad_input, std::string(e.what()) + " (sweep merge needs a directory made by frontdoor sweep plan)");
-  }
+  if (!read_plan_or_say(dir, plan)) return exit_bad_input;
   std::vector<std::string> missing, failed, duplicated;
   std::set<int> planned;
   for (const auto& row : plan.rows) {
@@ -359,14 +362,16 @@ int command_sweep_merge(const SweepMergeOptions& options) {
       failed.push_back(std::to_string(row.run_id) + ": unreadable result (" + e.what() + ")");
       continue;
     }
+    // Every line of this run starts with its plan row.
+    std::string prefix = std::to_string(row.run_id) + ',' + std::to_string(row.point) + ',' +
+                         std::to_string(row.replication) + ',' + std::to_string(row.seed) + ',';
+    for (const auto& v : row.values) prefix += v + ',';
     std::map<std::pair<std::string, std::string>, std::vector<double>> years;
     for (const auto& a : result.at("annual")) {
       const int year = a.at(0).get<int>();
       const std::string measure = a.at(1), unit = a.at(2);
       const double value = a.at(3).is_null() ? std::nan("") : a.at(3).get<double>();
-      results << row.run_id << ',' << row.point << ',' << row.replication << ',' << row.seed;
-      for (const auto& v : row.values) results << ',' << v;
-      results << ',' << year << ',' << measure << ',' << unit << ',' << (std::isfinite(value) ? format_double(value) : "") << '\n';
+      results << prefix << year << ',' << measure << ',' << unit << ',' << (std::isfinite(value) ? format_double(value) : "") << '\n';
       if (year >= first_year && std::isfinite(value)) years[{measure, unit}].push_back(value);
     }
     for (const auto& [key, values] : years) by_point[row.point][key].push_back(mean(values));
@@ -374,9 +379,7 @@ int command_sweep_merge(const SweepMergeOptions& options) {
     for (const auto& m : result.value("summary", json::array())) {
       const std::string measure = m.at(0);
       const double value = m.at(1).is_null() ? std::nan("") : m.at(1).get<double>();
-      results << row.run_id << ',' << row.point << ',' << row.replication << ',' << row.seed;
-      for (const auto& v : row.values) results << ',' << v;
-      results << ",0," << measure << ",summary," << (std::isfinite(value) ? format_double(value) : "") << '\n';
+      results << prefix << "0," << measure << ",summary," << (std::isfinite(value) ? format_double(value) : "") << '\n';
       if (std::isfinite(value)) by_point[row.point][{measure, "summary"}].push_back(value);
     }
   }
@@ -424,11 +427,9 @@ int command_sweep_merge(const SweepMergeOptions& options) {
 int command_sweep_analyse(const SweepAnalyseOptions& options) {
   const fs::path dir(options.dir);
   Plan plan;
-  try {
-    plan = read_plan(dir);
-    if (!fs::exists(dir / "results.csv")) throw RunReadError((dir / "results.csv").string() + " does not exist: run frontdoor sweep merge first");
-  } catch (const RunReadError& e) {
-    return fail(exit_bad_input, e.what());
+  if (!read_plan_or_say(dir, plan)) return exit_bad_input;
+  if (!fs::exists(dir / "results.csv")) {
+    return fail(exit_bad_input, (dir / "results.csv").string() + " does not exist: run frontdoor sweep merge first");
   }
   if (options.outputs.empty()) return fail(exit_bad_input, "--outputs m1,m2: name the measures to analyse");
   const int first_year = plan.meta.value("first_year_measured", 1);
@@ -570,11 +571,7 @@ int command_sweep_analyse(const SweepAnalyseOptions& options) {
 int command_sweep_slurm(const SweepSlurmOptions& options) {
   const fs::path dir = fs::absolute(options.dir).lexically_normal();
   Plan plan;
-  try {
-    plan = read_plan(dir);
-  } catch (const RunReadError& e) {
-    return fail(exit_bad_input, e.what());
-  }
+  if (!read_plan_or_say(dir, plan)) return exit_bad_input;
   const int runs = static_cast<int>(plan.rows.size());
   const int tasks = std::max(1, std::min(options.array_size, runs));
   const std::string program = fs::absolute(options.program).lexically_normal().string();

@@ -13,6 +13,21 @@ std::string quoted(const std::string& text) {
   return out;
 }
 
+// "service.member" (targets, split at `dot`): finds the service, then the member among the names `names_of`
+// lists for it (its decisions, its placements); an empty string, or what is wrong.
+template <typename Names>
+std::string member_of_service(const std::string& targets, std::size_t dot, const Pathway& pathway, int& service,
+                              int& index, const char* what, Names names_of) {
+  service = pathway.find(targets.substr(0, dot));
+  if (service < 0) return "unknown service " + quoted(targets.substr(0, dot));
+  const std::vector<std::string> names = names_of(pathway.services()[service]);
+  for (int i = 0; i < static_cast<int>(names.size()); ++i) {
+    if (names[i] == targets.substr(dot + 1)) index = i;
+  }
+  if (index < 0) return quoted(targets.substr(dot + 1)) + " is not a " + what + " of " + targets.substr(0, dot);
+  return "";
+}
+
 std::vector<std::string> split(const std::string& text, char by) {
   std::vector<std::string> parts;
   std::stringstream in(text);
@@ -61,28 +76,24 @@ std::string parse_selector(const std::string& text, const Pathway& pathway, Sele
     const auto dot = targets.rfind('.');
     if (dot == std::string::npos) return "expected decision:service.decision";
     out.kind = Selector::Kind::decision;
-    out.service = pathway.find(targets.substr(0, dot));
-    if (out.service < 0) return "unknown service " + quoted(targets.substr(0, dot));
-    const auto& decisions = pathway.services()[out.service].decisions;
-    for (int d = 0; d < static_cast<int>(decisions.size()); ++d) {
-      if (decisions[d].name == targets.substr(dot + 1)) out.decision = d;
-    }
-    if (out.decision < 0) return quoted(targets.substr(dot + 1)) + " is not a decision of " + targets.substr(0, dot);
-    return "";
+    return member_of_service(targets, dot, pathway, out.service, out.decision, "decision",
+                             [](const ServiceSpec& s) {
+                               std::vector<std::string> names;
+                               for (const auto& d : s.decisions) names.push_back(d.name);
+                               return names;
+                             });
   }
   if (kind == "placement") {
     out.kind = Selector::Kind::placement;
     if (out.source) return "placement selectors take no @source";
     const auto dot = targets.rfind('.');
     if (dot == std::string::npos) return "expected placement:service.placement";
-    out.service = pathway.find(targets.substr(0, dot));
-    if (out.service < 0) return "unknown service " + quoted(targets.substr(0, dot));
-    const auto& placements = pathway.services()[out.service].placements;
-    for (int p = 0; p < static_cast<int>(placements.size()); ++p) {
-      if (placements[p].name == targets.substr(dot + 1)) out.placement = p;
-    }
-    if (out.placement < 0) return quoted(targets.substr(dot + 1)) + " is not a placement of " + targets.substr(0, dot);
-    return "";
+    return member_of_service(targets, dot, pathway, out.service, out.placement, "placement",
+                             [](const ServiceSpec& s) {
+                               std::vector<std::string> names;
+                               for (const auto& p : s.placements) names.push_back(p.name);
+                               return names;
+                             });
   }
   if (kind == "flow") {
     out.kind = Selector::Kind::flow;
