@@ -17,6 +17,7 @@
 #include "cli/graph_command.hpp"
 #include "cli/progress.hpp"
 #include "cli/report_command.hpp"
+#include "cli/serve_command.hpp"
 #include "cli/sweep_command.hpp"
 #include "cli/text_format.hpp"
 #include "models/scenario_loader.hpp"
@@ -307,11 +308,40 @@ int main(int argc, char** argv) {
                 "--vary service.front_door.thresholds.referral=2.8:3.4:4 --vary need.up_per_year=... -r 5\n"
                 "  frontdoor sweep exec out/sweep -j 2\n  frontdoor sweep merge out/sweep");
 
+  ServeOptions serve_options;
+  serve_options.scenario = default_scenario_path();
+  CLI::App* serve = app.add_subcommand("serve", "Trainer mode: a local web page with levers, live runs and charts");
+  serve->add_option("scenario", serve_options.scenario, "Scenario the levers change (TOML); default: the England baseline")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--port,-p", serve_options.port, "Port (0: any free port, printed)")->check(CLI::Range(0, 65535));
+  serve->add_option("--host", serve_options.host, "Address to listen on; the default serves this machine only");
+  serve->add_option("--seed", serve_options.seed, "Base seed of every run (the same children and events in each)");
+  serve->add_option("--jobs,-j", serve_options.jobs, "Replications run at once, each in its own process")
+      ->check(CLI::Range(1, 64));
+  serve->add_option("--max-runs", serve_options.max_runs, "Runs served at once; more are told to retry (HTTP 503)")
+      ->check(CLI::Range(1, 16));
+  serve->add_option("--cache", serve_options.cache, "Replication results kept for settings asked for again")
+      ->check(CLI::Range(0, 100000));
+  serve->add_flag("--quiet,-q", serve_options.quiet, "Print only the address");
+  serve->add_flag("!--no-prestart", serve_options.prestart, "Do not start the default run's baseline at start-up");
+  serve->allow_extras();
+  serve->footer("Open the address it prints in a browser. Example:\n  frontdoor serve --port 8080");
+  ReplicateOptions replicate_options;
+  CLI::App* replicate = app.add_subcommand("replicate", "");  // internal: one replication for frontdoor serve
+  replicate->group("");
+  replicate->add_option("scenario", replicate_options.scenario)->required()->check(CLI::ExistingFile);
+  replicate->add_option("--out", replicate_options.out)->required();
+  replicate->add_option("--seed", replicate_options.seed);
+  replicate->add_option("--replication", replicate_options.replication)->check(CLI::Range(0, 100000));
+  replicate->allow_extras();
+
   std::vector<std::string> engine_args;
   try {
     app.parse(argc, argv);
     if (run->parsed()) engine_args = engine_args_from(run->remaining());
     if (compare->parsed()) compare_options.engine_args = engine_args_from(compare->remaining());
+    if (serve->parsed()) serve_options.engine_args = engine_args_from(serve->remaining());
+    if (replicate->parsed()) replicate_options.engine_args = engine_args_from(replicate->remaining());
     if (exec->parsed()) {
       exec_options.engine_args = engine_args_from(exec->remaining());
       if (!shard_text.empty()) {
@@ -350,6 +380,11 @@ int main(int argc, char** argv) {
       return command_compare(compare_options);
     }
     if (report->parsed()) return command_report(report_options);
+    if (serve->parsed()) {
+      serve_options.program = fs::canonical("/proc/self/exe").string();
+      return command_serve(serve_options);
+    }
+    if (replicate->parsed()) return command_replicate(replicate_options);
     if (plan->parsed()) return command_sweep_plan(plan_options);
     if (exec->parsed()) return command_sweep_exec(exec_options);
     if (merge->parsed()) return command_sweep_merge(merge_options);

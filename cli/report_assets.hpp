@@ -1,5 +1,5 @@
 #pragma once
-// Files embedded in the program for `frontdoor report` (see report_assets.cpp).
+// Files embedded in the program for `frontdoor report` and `frontdoor serve` (see report_assets.cpp).
 #include <string_view>
 
 namespace frontdoor {
@@ -8,5 +8,8 @@ namespace frontdoor {
 std::string_view chart_library_js();
 /// report/report.html, with /*ECHARTS*/ and /*DATA*/ still to fill in.
 std::string_view report_template_html();
+
+/// report/trainer.html: the page of `frontdoor serve`, which loads the chart library from /echarts.min.js.
+std::string_view trainer_page_html();
 
 }  // namespace frontdoor

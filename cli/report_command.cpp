@@ -14,6 +14,7 @@
 #include "analysis/run_reader.hpp"
 #include "analysis/statistics.hpp"
 #include "build_info.hpp"
+#include "cli/chart_data.hpp"
 #include "cli/graph_command.hpp"
 #include "cli/report_assets.hpp"
 #include "models/scenario_loader.hpp"
@@ -49,41 +50,8 @@ std::string read_whole_text(const fs::path& path) {
   return text.str();
 }
 
-json number(double v) { return std::isfinite(v) ? json(v) : json(); }
-
 bool is_count(const std::string& measure) {
   return measure.size() > 6 && measure.compare(measure.size() - 6, 6, "_count") == 0;
-}
-
-// Mean and 95% interval of each month over replications.
-json monthly_band(const std::map<int, std::map<int, double>>& months, int month_count) {
-  json mean = json::array(), low = json::array(), high = json::array();
-  for (int m = 1; m <= month_count; ++m) {
-    std::vector<double> values;
-    auto it = months.find(m);
-    if (it != months.end()) {
-      for (const auto& [r, v] : it->second) values.push_back(v);
-    }
-    const MeanInterval ci = mean_ci95(values);
-    mean.push_back(number(values.empty() ? std::nan("") : ci.mean));
-    low.push_back(number(ci.low));
-    high.push_back(number(ci.high));
-  }
-  return {{"mean", mean}, {"low", low}, {"high", high}};
-}
-
-std::vector<std::string> month_labels(const std::string& start_date, int months) {
-  int year = std::stoi(start_date.substr(0, 4)), month = std::stoi(start_date.substr(5, 2));
-  std::vector<std::string> labels;
-  static const char* names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  for (int i = 0; i < months; ++i) {
-    labels.push_back(std::string(names[month - 1]) + " " + std::to_string(year));
-    if (++month > 12) {
-      month = 1;
-      ++year;
-    }
-  }
-  return labels;
 }
 
 // Everything the page draws for one run directory.
@@ -104,7 +72,7 @@ json run_data(const fs::path& dir, const std::string& name, const std::string& t
   for (const auto& [measure, title, unit] : monthly_measures) {
     auto it = monthly.find(measure);
     if (it == monthly.end()) continue;
-    json series = monthly_band(it->second, month_count);
+    json series = monthly_band(it->second, 1, month_count);
     series["title"] = title;
     series["unit"] = unit;
     run["monthly"].push_back(series);
@@ -113,7 +81,7 @@ json run_data(const fs::path& dir, const std::string& name, const std::string& t
   const std::string suffix = "_caseload_per_fte";
   for (const auto& [measure, months] : monthly) {
     if (measure.size() <= suffix.size() || measure.compare(measure.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
-    json series = monthly_band(months, month_count);
+    json series = monthly_band(months, 1, month_count);
     series["team"] = measure.substr(0, measure.size() - suffix.size());
     run["caseload"].push_back(series);
   }
@@ -129,9 +97,9 @@ json run_data(const fs::path& dir, const std::string& name, const std::string& t
       for (const auto& [r, v] : by_replication) values.push_back(v);
       const MeanInterval ci = mean_ci95(values);
       m["years"].push_back(year);
-      m["mean"].push_back(number(ci.mean));
-      m["low"].push_back(number(ci.low));
-      m["high"].push_back(number(ci.high));
+      m["mean"].push_back(json_number(ci.mean));
+      m["low"].push_back(json_number(ci.low));
+      m["high"].push_back(json_number(ci.high));
     }
     run["annual"][key.first] = m;
   }
@@ -140,41 +108,18 @@ json run_data(const fs::path& dir, const std::string& name, const std::string& t
   for (const auto& row : compare_with_targets(dir, read_targets(targets_path), from_year)) {
     run["targets"].push_back({{"measure", row.target.measure}, {"unit", row.target.unit}, {"value", row.target.value},
                               {"low", row.target.low}, {"high", row.target.high}, {"source", row.target.source},
-                              {"simulated", row.simulated}, {"mean", number(row.mean)}, {"ci_low", number(row.ci95_low)},
-                              {"ci_high", number(row.ci95_high)}, {"inside", row.inside}});
+                              {"simulated", row.simulated}, {"mean", json_number(row.mean)}, {"ci_low", json_number(row.ci95_low)},
+                              {"ci_high", json_number(row.ci95_high)}, {"inside", row.inside}});
   }
 
-  // Flows: each route's cases a year from the run's summary, on its scenario's pathway. A Sankey diagram needs a
-  // graph without cycles, so routes that go back (to a service no later in a breadth-first order from the entry)
-  // are listed rather than drawn.
-  run["flows"] = json::array();
-  run["returns"] = json::array();
+  // Flows: each route's cases a year from the run's summary, on its scenario's pathway.
   try {
-    const Scenario scenario = scenario_of_run(dir.string());
-    const Pathway& pathway = scenario.pathway;
-    std::vector<int> depth(pathway.services().size(), -1);
-    std::vector<int> queue{pathway.entry()};
-    depth[pathway.entry()] = 0;
-    for (std::size_t i = 0; i < queue.size(); ++i) {
-      for (int r : pathway.routes_from(queue[i])) {
-        const int to = pathway.find(pathway.routes()[r].to);
-        if (depth[to] < 0) {
-          depth[to] = depth[queue[i]] + 1;
-          queue.push_back(to);
-        }
-      }
-    }
-    const auto means = read_summary_means(dir);
-    std::map<std::pair<std::string, std::string>, double> forward, back;
-    for (const auto& route : pathway.routes()) {
-      auto it = means.find("flow_" + route.id + "_per_year");
-      if (it == means.end() || !(it->second > 0.0)) continue;
-      const bool ahead = depth[pathway.find(route.to)] > depth[pathway.find(route.from)];
-      (ahead ? forward : back)[{route.from, route.to}] += it->second;
-    }
-    for (const auto& [ends, value] : forward) run["flows"].push_back({{"source", ends.first}, {"target", ends.second}, {"value", value}});
-    for (const auto& [ends, value] : back) run["returns"].push_back({{"source", ends.first}, {"target", ends.second}, {"value", value}});
+    const json flows = pathway_flows(scenario_of_run(dir.string()).pathway, read_summary_means(dir));
+    run["flows"] = flows.at("flows");
+    run["returns"] = flows.at("returns");
   } catch (const std::exception& e) {
+    run["flows"] = json::array();
+    run["returns"] = json::array();
     run["flows_note"] = e.what();
   }
   return run;
@@ -192,17 +137,17 @@ json comparison_data(const Comparison& c, const json& alternative) {
   for (const auto& row : c.rows) {
     if (is_count(row.measure)) continue;
     if (row.year == 0) {
-      alt["rows"].push_back({{"measure", row.measure}, {"unit", row.unit}, {"base_mean", number(row.base_mean)},
-                             {"alt_mean", number(row.alt_mean)}, {"diff_mean", number(row.diff_mean)},
-                             {"diff_low", number(row.diff_low)}, {"diff_high", number(row.diff_high)},
+      alt["rows"].push_back({{"measure", row.measure}, {"unit", row.unit}, {"base_mean", json_number(row.base_mean)},
+                             {"alt_mean", json_number(row.alt_mean)}, {"diff_mean", json_number(row.diff_mean)},
+                             {"diff_low", json_number(row.diff_low)}, {"diff_high", json_number(row.diff_high)},
                              {"unclear", row.indistinguishable_from_zero()}});
     } else if (keys.count(row.measure) > 0) {
       json& m = alt["by_year"][row.measure];
       if (m.is_null()) m = {{"unit", row.unit}, {"years", json::array()}, {"diff", json::array()}, {"low", json::array()}, {"high", json::array()}};
       m["years"].push_back(row.year);
-      m["diff"].push_back(number(row.diff_mean));
-      m["low"].push_back(number(row.diff_low));
-      m["high"].push_back(number(row.diff_high));
+      m["diff"].push_back(json_number(row.diff_mean));
+      m["low"].push_back(json_number(row.diff_low));
+      m["high"].push_back(json_number(row.diff_high));
     }
   }
   return alt;

@@ -448,3 +448,64 @@ TEST(ScenarioLoader, PlacementSharesSumToOneOnACaseloadTeam) {
                 .find("only a caseload team places children"),
             std::string::npos);
 }
+
+// Flattening: a scenario on a base, with included files and [[change]] tables, becomes one TOML text that loads
+// as the same scenario (the trainer's "save as scenario" and frontdoor run rely on it).
+TEST(ScenarioFlatten, EveryShippedScenarioLoadsAsItself) {
+  for (const char* file : {"scenarios/england_baseline.toml", "scenarios/policies/raise_threshold.toml",
+                           "scenarios/policies/child_death_shock.toml", "scenarios/policies/workforce_cut_agency.toml",
+                           "scenarios/policies/essex_reinvestment.toml", "scenarios/england_fixed_shares.toml"}) {
+    SCOPED_TRACE(file);
+    const std::string path = test_support::source_path(file);
+    const Scenario original = load_scenario(path);
+    const std::string text = flatten_scenario(path, {});
+    EXPECT_EQ(text.find("include"), std::string::npos);
+    EXPECT_EQ(text.find("\nbase ="), std::string::npos);
+    EXPECT_EQ(text.rfind("name = ", 0), 0u) << "a flattened scenario opens with its name";
+    const Scenario flat = load_scenario_text(text, "flat.toml");
+    ASSERT_EQ(flat.parameters.size(), original.parameters.size());
+    for (std::size_t i = 0; i < flat.parameters.size(); ++i) {
+      EXPECT_EQ(flat.parameters[i].key, original.parameters[i].key);
+      EXPECT_EQ(flat.parameters[i].value, original.parameters[i].value) << flat.parameters[i].key;
+    }
+    ASSERT_EQ(flat.pathway.services().size(), original.pathway.services().size());
+    for (std::size_t s = 0; s < flat.pathway.services().size(); ++s) {
+      EXPECT_EQ(flat.pathway.services()[s].id, original.pathway.services()[s].id) << "services keep their order";
+    }
+    ASSERT_EQ(flat.pathway.routes().size(), original.pathway.routes().size());
+    for (std::size_t r = 0; r < flat.pathway.routes().size(); ++r) {
+      EXPECT_EQ(flat.pathway.routes()[r].id, original.pathway.routes()[r].id) << "routes keep their order";
+    }
+    ASSERT_EQ(flat.reporting.size(), original.reporting.size());
+    for (std::size_t m = 0; m < flat.reporting.size(); ++m) EXPECT_EQ(flat.reporting[m].name, original.reporting[m].name);
+    ASSERT_EQ(flat.changes.size(), original.changes.size());
+    for (std::size_t c = 0; c < flat.changes.size(); ++c) EXPECT_EQ(flat.changes[c].from_day, original.changes[c].from_day);
+    EXPECT_EQ(text.find("0.59999999999999998"), std::string::npos) << "numbers are written in their shortest form";
+  }
+}
+
+TEST(ScenarioFlatten, OverridesAndAppendedTablesAreMergedAndChecked) {
+  const std::string path = test_support::source_path("scenarios/england_baseline.toml");
+  const std::string text = flatten_scenario(path, {{"service.front_door.thresholds.referral", "3.4"}, {"simulation.years", "5"}},
+                                            "[[change]]\nfrom_year = 4\nset = { \"need.threshold_shift\" = -0.3 }\n",
+                                            "# a header\n");
+  EXPECT_EQ(text.rfind("# a header\n", 0), 0u);
+  const Scenario flat = load_scenario_text(text, "flat.toml");
+  EXPECT_EQ(flat.simulation.years, 5);
+  ASSERT_EQ(flat.changes.size(), 1u);
+  bool found = false;
+  for (const auto& p : flat.parameters) {
+    if (p.key == "service.front_door.thresholds.referral") {
+      EXPECT_EQ(p.value, "3.4");
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found);
+  // What would not load is refused, with the loader's own message.
+  try {
+    flatten_scenario(path, {{"service.front_door.noise_sd", "-1"}});
+    FAIL() << "a negative noise was accepted";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("service.front_door.noise_sd"), std::string::npos) << e.what();
+  }
+}

@@ -1,0 +1,526 @@
+#include "cli/serve_command.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <iostream>
+#include <list>
+#include <map>
+#include <mutex>
+#include <queue>
+#include <sstream>
+#include <thread>
+#include <tuple>
+
+#include "build_info.hpp"
+#include "cli/report_assets.hpp"
+#include "cli/trainer.hpp"
+#include "models/random.hpp"
+#include "models/scenario_loader.hpp"
+#include "sim/output_files.hpp"
+#include "sim/pathway_sim.hpp"
+#include "sim/runner.hpp"
+
+extern char** environ;
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace frontdoor {
+
+namespace {
+
+constexpr std::size_t max_request_bytes = 16 * 1024;
+constexpr int retry_after_seconds = 5;
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::string hex64(std::uint64_t v) {
+  char text[20];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(v));
+  return text;
+}
+
+// Replications run as `frontdoor replicate` processes, at most `jobs` at once, lowest priority first (then in
+// order of request). Results are kept by (scenario text, seed, replication): the same settings asked for again,
+// by this run or a later one, are not simulated twice.
+class SimulationPool {
+ public:
+  SimulationPool(std::string program, fs::path workdir, int jobs, std::size_t cache_size,
+                 std::vector<std::string> engine_args)
+      : program_(std::move(program)), workdir_(std::move(workdir)), cache_size_(cache_size),
+        engine_args_(std::move(engine_args)) {
+    for (int i = 0; i < jobs; ++i) threads_.emplace_back([this] { work(); });
+  }
+  ~SimulationPool() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+      for (pid_t pid : running_) kill(pid, SIGKILL);
+      while (!queue_.empty()) {
+        queue_.top().promise->set_exception(std::make_exception_ptr(std::runtime_error("the server is stopping")));
+        queue_.pop();
+      }
+    }
+    wake_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+
+  std::shared_future<ReplicationResult> get(const std::string& scenario_text, std::uint64_t seed, int replication,
+                                            int priority) {
+    const std::string digest = hex64(fnv1a64(scenario_text)) + "-" + std::to_string(scenario_text.size());
+    const std::string key = digest + "-" + std::to_string(seed) + "-" + std::to_string(replication);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (auto it = cache_.find(key); it != cache_.end()) {
+      touch(key);
+      return it->second;
+    }
+    const fs::path scenario_file = workdir_ / ("scenario-" + digest + ".toml");
+    if (!fs::exists(scenario_file)) write_file_atomically(scenario_file, scenario_text);
+    Task task{priority, next_sequence_++, key, scenario_file, seed, replication,
+              std::make_shared<std::promise<ReplicationResult>>()};
+    std::shared_future<ReplicationResult> future = task.promise->get_future().share();
+    cache_[key] = future;
+    order_.push_back(key);
+    queue_.push(std::move(task));
+    evict();
+    wake_.notify_one();
+    return future;
+  }
+
+ private:
+  struct Task {
+    int priority;
+    std::uint64_t sequence;
+    std::string key;
+    fs::path scenario;
+    std::uint64_t seed;
+    int replication;
+    std::shared_ptr<std::promise<ReplicationResult>> promise;
+    bool operator<(const Task& o) const {  // std::priority_queue puts the greatest first
+      return std::tie(priority, sequence) > std::tie(o.priority, o.sequence);
+    }
+  };
+
+  void touch(const std::string& key) {
+    order_.remove(key);
+    order_.push_back(key);
+  }
+  // Forgets the least recently used finished results beyond the cache's size (never one still to come).
+  void evict() {
+    for (auto it = order_.begin(); cache_.size() > cache_size_ && it != order_.end();) {
+      auto entry = cache_.find(*it);
+      if (entry != cache_.end() && entry->second.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+        cache_.erase(entry);
+        it = order_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  void work() {
+    for (;;) {
+      Task task;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (stopping_) return;
+        task = queue_.top();
+        queue_.pop();
+      }
+      try {
+        task.promise->set_value(run(task));
+      } catch (const std::exception& e) {
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          cache_.erase(task.key);  // a failure is not kept: asking again tries again
+          order_.remove(task.key);
+        }
+        task.promise->set_exception(std::make_exception_ptr(std::runtime_error(e.what())));
+      }
+    }
+  }
+
+  ReplicationResult run(const Task& task) {
+    const std::string stem = "replication-" + std::to_string(task.sequence);
+    const fs::path out = workdir_ / (stem + ".json"), err = workdir_ / (stem + ".err");
+    std::vector<std::string> args{program_, "replicate", task.scenario.string(), "--seed", std::to_string(task.seed),
+                                  "--replication", std::to_string(task.replication), "--out", out.string()};
+    for (const auto& e : engine_args_) args.push_back(e);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    // The server blocks SIGINT and SIGTERM (a thread waits for them) and ignores SIGPIPE; a replication does not.
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGPIPE);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setsigdefault(&attributes, &defaults);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    pid_t pid = 0;
+    int spawned = 0;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stopping_) throw std::runtime_error("the server is stopping");
+      spawned = posix_spawn(&pid, program_.c_str(), &actions, &attributes, argv.data(), environ);
+      if (spawned == 0) running_.push_back(pid);
+    }
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+    if (spawned != 0) throw std::runtime_error("cannot start a replication process: " + std::string(std::strerror(spawned)));
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      running_.erase(std::remove(running_.begin(), running_.end(), pid), running_.end());
+    }
+    std::string why = read_text(err);
+    fs::remove(err);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+      fs::remove(out);
+      throw std::runtime_error("replication " + std::to_string(task.replication + 1) + " failed (" + describe_exit(status) +
+                               ")" + (why.empty() ? "" : ": " + why));
+    }
+    ReplicationResult result = replication_from_json(json::parse(read_text(out)));
+    fs::remove(out);
+    return result;
+  }
+
+  std::string program_;
+  fs::path workdir_;
+  std::size_t cache_size_;
+  std::vector<std::string> engine_args_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::priority_queue<Task> queue_;
+  std::map<std::string, std::shared_future<ReplicationResult>> cache_;
+  std::list<std::string> order_;
+  std::vector<pid_t> running_;
+  std::uint64_t next_sequence_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+void send_json(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+void send_error(httplib::Response& res, int status, const std::string& message) { send_json(res, status, {{"error", message}}); }
+
+// Headers every answer carries: nothing is cached, nothing is sniffed, and the page runs only its own scripts.
+void harden(httplib::Response& res) {
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("Content-Security-Policy",
+                 "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; "
+                 "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+}
+
+// One run as the page sees it: both scenarios' replications, streamed as they finish.
+struct RunStream {
+  Trainer* trainer = nullptr;
+  int years = 3, replications = 4;
+  std::vector<std::string> changes;
+  std::shared_ptr<const Scenario> base_scenario, changed_scenario;
+  std::vector<std::shared_future<ReplicationResult>> base, changed;
+  std::chrono::steady_clock::time_point started;
+  std::atomic<int>* active = nullptr;
+  bool released = false;
+
+  void release() {
+    if (!released && active != nullptr) --*active;
+    released = true;
+  }
+};
+
+bool write_line(httplib::DataSink& sink, const json& line) {
+  const std::string text = line.dump() + "\n";
+  return sink.write(text.data(), text.size());
+}
+
+// Streams the run: a line when each replication ends, the charts whenever another pair (replication r of both)
+// is complete, then "done" (or "error"). Returns false when the page has gone away.
+bool stream_run(RunStream& s, httplib::DataSink& sink) {
+  const int n = s.replications;
+  if (!write_line(sink, {{"type", "accepted"}, {"changes", s.changes}, {"replications", n}, {"years", s.years}})) return false;
+  std::vector<bool> base_done(n, false), changed_done(n, false);
+  int done = 0, pairs_sent = 0;
+  while (true) {
+    bool progressed = false;
+    for (int r = 0; r < n; ++r) {
+      for (int which = 0; which < 2; ++which) {
+        auto& flags = which == 0 ? base_done : changed_done;
+        auto& futures = which == 0 ? s.base : s.changed;
+        if (flags[r] || futures[r].wait_for(std::chrono::seconds(0)) != std::future_status::ready) continue;
+        try {
+          futures[r].get();
+        } catch (const std::exception& e) {
+          write_line(sink, {{"type", "error"}, {"message", std::string(which == 0 ? "baseline" : "changed scenario") +
+                                                                ": " + e.what()}});
+          return true;
+        }
+        flags[r] = true;
+        ++done;
+        progressed = true;
+        const std::string what = which == 0 ? "baseline" : "changed scenario";
+        if (!write_line(sink, {{"type", "progress"}, {"done", done}, {"total", 2 * n},
+                               {"message", what + ": replication " + std::to_string(r + 1) + " of " + std::to_string(n) + " done"}})) {
+          return false;
+        }
+      }
+    }
+    std::vector<ReplicationResult> base, changed;
+    for (int r = 0; r < n; ++r) {
+      if (base_done[r] && changed_done[r]) {
+        base.push_back(s.base[r].get());
+        changed.push_back(s.changed[r].get());
+      }
+    }
+    const int pairs = static_cast<int>(base.size());
+    if (pairs > pairs_sent) {
+      pairs_sent = pairs;
+      json data{{"type", "data"}, {"final", pairs == n}, {"pairs", pairs},
+                {"base", s.trainer->view_json("Baseline", *s.base_scenario, base, s.years)},
+                {"changed", s.trainer->view_json("Changed", *s.changed_scenario, changed, s.years)},
+                {"difference", s.trainer->difference_json(base, changed)}};
+      if (!write_line(sink, data)) return false;
+    }
+    if (pairs == n) break;
+    if (!progressed) {
+      if (!sink.is_writable()) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - s.started).count();
+  write_line(sink, {{"type", "done"}, {"seconds", seconds}});
+  return true;
+}
+
+}  // namespace
+
+int command_replicate(const ReplicateOptions& options) {
+  Scenario scenario;
+  try {
+    scenario = load_scenario(options.scenario);
+  } catch (const ScenarioError& e) {
+    std::cerr << "the scenario is not valid: " << e.what() << "\n";
+    return 2;
+  }
+  try {
+    const ReplicationResult result = simulate(scenario, options.replication,
+                                              replication_seed(options.seed, static_cast<std::uint64_t>(options.replication)),
+                                              options.engine_args);
+    write_file_atomically(options.out, to_json(result).dump());
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return 3;
+  }
+  return 0;
+}
+
+int command_serve(const ServeOptions& options) {
+  auto fail = [](const std::string& message) {
+    std::cerr << "frontdoor: error: " << message << "\n";
+    return 2;
+  };
+  std::unique_ptr<Trainer> trainer;
+  try {
+    trainer = std::make_unique<Trainer>(options.scenario);
+    trainer->scenario_toml(trainer->defaults());  // the levers' scenario must load before anyone asks
+  } catch (const ScenarioError& e) {
+    return fail(std::string("the scenario cannot be served:\n") + e.what());
+  }
+
+  // Signals: SIGINT and SIGTERM stop the server (a thread waits for them); a page that goes away mid-stream must
+  // not kill it with SIGPIPE.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  std::string pattern = (fs::temp_directory_path() / "frontdoor-serve-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) return fail("cannot make a working directory in " + fs::temp_directory_path().string());
+  const fs::path workdir = pattern;
+  struct RemoveOnExit {
+    fs::path dir;
+    ~RemoveOnExit() {
+      std::error_code ignored;
+      fs::remove_all(dir, ignored);
+    }
+  } remove_workdir{workdir};
+
+  httplib::Server server;
+  server.set_payload_max_length(max_request_bytes);
+  const int port = options.port == 0 ? server.bind_to_any_port(options.host)
+                                     : (server.bind_to_port(options.host, options.port) ? options.port : -1);
+  if (port < 0) {
+    return fail("cannot listen on " + options.host + ":" + std::to_string(options.port) +
+                " (in use, or not an address of this machine); choose another with --port");
+  }
+  SimulationPool pool(options.program, workdir, options.jobs, static_cast<std::size_t>(options.cache), options.engine_args);
+  std::atomic<int> active{0};
+  std::mutex texts_mutex;
+  std::map<int, std::pair<std::string, std::shared_ptr<const Scenario>>> baselines;  // by years shown
+  auto baseline = [&](int years) {
+    std::lock_guard<std::mutex> lock(texts_mutex);
+    auto it = baselines.find(years);
+    if (it == baselines.end()) {
+      TrainerSettings settings = trainer->defaults();
+      settings["years"] = years;
+      const std::string text = trainer->scenario_toml(settings);
+      it = baselines.emplace(years, std::make_pair(text, std::make_shared<const Scenario>(load_scenario_text(text, "baseline")))).first;
+    }
+    return it->second;
+  };
+  // The default run's baseline starts at once, so that the first Run pressed waits only for its own scenario.
+  if (options.prestart) {
+    const TrainerSettings d = trainer->defaults();
+    const auto [text, scenario] = baseline(static_cast<int>(d.at("years")));
+    for (int r = 0; r < static_cast<int>(d.at("replications")); ++r) pool.get(text, options.seed, r, 2 * r);
+  }
+
+  server.Get("/", [&](const httplib::Request&, httplib::Response& res) {
+    harden(res);
+    res.set_content(std::string(trainer_page_html()), "text/html; charset=utf-8");
+  });
+  server.Get("/echarts.min.js", [&](const httplib::Request&, httplib::Response& res) {
+    harden(res);
+    res.set_content(std::string(chart_library_js()), "text/javascript; charset=utf-8");
+  });
+  server.Get("/api/levers", [&](const httplib::Request&, httplib::Response& res) {
+    harden(res);
+    send_json(res, 200, trainer->levers_json(options.seed));
+  });
+  server.Post("/api/scenario", [&](const httplib::Request& req, httplib::Response& res) {
+    harden(res);
+    try {
+      const TrainerSettings settings = trainer->parse(req.body);
+      res.set_header("Content-Disposition", "attachment; filename=\"" + trainer->file_name(settings) + "\"");
+      res.set_content(trainer->scenario_toml(settings), "text/plain; charset=utf-8");
+    } catch (const BadRequest& e) {
+      send_error(res, 400, e.what());
+    } catch (const ScenarioError& e) {
+      send_error(res, 400, std::string("these settings do not make a valid scenario: ") + e.what());
+    }
+  });
+  server.Post("/api/run", [&](const httplib::Request& req, httplib::Response& res) {
+    harden(res);
+    auto stream = std::make_shared<RunStream>();
+    stream->trainer = trainer.get();
+    stream->started = std::chrono::steady_clock::now();
+    std::string changed_text;
+    try {
+      const TrainerSettings settings = trainer->parse(req.body);
+      stream->years = static_cast<int>(settings.at("years"));
+      stream->replications = static_cast<int>(settings.at("replications"));
+      stream->changes = trainer->changes(settings);
+      changed_text = trainer->scenario_toml(settings);
+      stream->changed_scenario = std::make_shared<const Scenario>(load_scenario_text(changed_text, "changed"));
+    } catch (const BadRequest& e) {
+      return send_error(res, 400, e.what());
+    } catch (const ScenarioError& e) {
+      return send_error(res, 400, std::string("these settings do not make a valid scenario: ") + e.what());
+    }
+    if (++active > options.max_runs) {
+      --active;
+      res.set_header("Retry-After", std::to_string(retry_after_seconds));
+      return send_error(res, 503, std::to_string(options.max_runs) + (options.max_runs == 1 ? " run is" : " runs are") +
+                                      " already going; try again in " + std::to_string(retry_after_seconds) + " seconds");
+    }
+    stream->active = &active;
+    const auto [base_text, base_scenario] = baseline(stream->years);
+    stream->base_scenario = base_scenario;
+    for (int r = 0; r < stream->replications; ++r) {
+      stream->base.push_back(pool.get(base_text, options.seed, r, 2 * r));
+      stream->changed.push_back(pool.get(changed_text, options.seed, r, 2 * r + 1));
+    }
+    res.set_chunked_content_provider(
+        "application/x-ndjson",
+        [stream](std::size_t, httplib::DataSink& sink) {
+          const bool ok = stream_run(*stream, sink);
+          stream->release();
+          if (ok) sink.done();
+          return ok;
+        },
+        [stream](bool) { stream->release(); });
+  });
+  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    harden(res);
+    if (res.status == 413) {
+      send_error(res, 413, "the request is too large (at most " + std::to_string(max_request_bytes) + " bytes)");
+    } else if (res.status == 404) {
+      send_error(res, 404, "no such page: the trainer's page is at /");
+    } else {
+      send_error(res, res.status, "the request could not be served (HTTP " + std::to_string(res.status) + ")");
+    }
+  });
+  server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+    std::string message = "unknown error";
+    try {
+      std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      message = e.what();
+    } catch (...) {
+    }
+    harden(res);
+    send_error(res, 500, "the server could not answer: " + message);
+  });
+
+  std::thread stopper([&] {
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    if (signal_number != 0) server.stop();
+  });
+  if (!options.quiet) {
+    const std::string shown = options.host == "0.0.0.0" ? "127.0.0.1" : options.host;
+    std::cout << "frontdoor serve: trainer mode for " << trainer->scenario().name << " at http://" << shown << ":" << port
+              << "/ (seed " << options.seed << ", " << options.jobs << " replications at once; Ctrl-C stops it)"
+              << std::endl;
+    if (options.host != "127.0.0.1" && options.host != "localhost" && options.host != "::1") {
+      std::cout << "frontdoor serve: warning: listening on " << options.host
+                << ", not only this machine: anyone who can reach it can run simulations here" << std::endl;
+    }
+  } else {
+    std::cout << "http://" << options.host << ":" << port << "/" << std::endl;
+  }
+  server.listen_after_bind();
+  // Whatever stopped the server, the signal thread must end: send it the signal it waits for.
+  pthread_kill(stopper.native_handle(), SIGTERM);
+  stopper.join();
+  if (!options.quiet) std::cout << "frontdoor serve: stopped" << std::endl;
+  return 0;
+}
+
+}  // namespace frontdoor

@@ -1,0 +1,425 @@
+#include "cli/trainer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <set>
+#include <sstream>
+
+#include "analysis/calibration.hpp"
+#include "analysis/compare.hpp"
+#include "analysis/statistics.hpp"
+#include "build_info.hpp"
+#include "cli/chart_data.hpp"
+#include "models/scenario_loader.hpp"
+#include "sim/output_files.hpp"
+
+namespace frontdoor {
+
+using nlohmann::json;
+
+namespace {
+
+// The yearly measures the page shows, in this order, with their names for a room of practitioners.
+const std::vector<std::pair<std::string, std::string>> shown_measures{
+    {"referrals", "Referrals to social care"},
+    {"rereferrals_within_12m_share", "Re-referrals within 12 months"},
+    {"repeat_contacts_within_12m_share", "Children contacted again within 12 months"},
+    {"harm_events_after_nfa_or_closure_12m", "Harm within 12 months of no further action or closure"},
+    {"section47", "Section 47 enquiries"},
+    {"looked_after_starts", "Children entering care"},
+    {"caseload_per_sw_fte", "Cases per social worker"},
+    {"unallocated_cases", "Cases waiting for a worker (31 March)"},
+    {"front_door_wait_days", "Days a contact waits at the front door"},
+    {"assessment_wait_days", "Days a referral waits for an assessment"},
+    {"early_help_assessments", "Families starting early help"},
+    {"total_cost_gbp", "Total cost a year"}};
+
+// The statutory social-work teams whose posts the workforce lever scales.
+const std::vector<std::string> social_work_candidates{"assessment", "strategy_discussion", "child_in_need", "cp_plan",
+                                                      "looked_after"};
+// The front-door decisions whose noise the consistency lever sets.
+const std::vector<std::string> noisy_decisions{"front_door", "referral", "assessment"};
+
+const ParameterRecord* parameter(const Scenario& scenario, const std::string& key) {
+  for (const auto& p : scenario.parameters) {
+    if (p.key == key) return &p;
+  }
+  return nullptr;
+}
+
+double parameter_number(const Scenario& scenario, const std::string& key) {
+  const ParameterRecord* p = parameter(scenario, key);
+  if (p == nullptr) {
+    throw ScenarioError({scenario.file + ": " + key + ": the trainer's levers need it, and the scenario has none"});
+  }
+  return std::stod(p->value);
+}
+
+std::vector<double> parameter_numbers(const Scenario& scenario, const std::string& key) {
+  const ParameterRecord* p = parameter(scenario, key);
+  std::vector<double> out;
+  if (p == nullptr) return out;
+  std::string text = p->value;
+  std::replace_if(text.begin(), text.end(), [](char c) { return c == '[' || c == ']' || c == ','; }, ' ');
+  std::istringstream in(text);
+  for (double v; in >> v;) out.push_back(v);
+  return out;
+}
+
+std::string show(double v) {
+  std::ostringstream out;
+  out.precision(6);
+  out << v;
+  return out.str();
+}
+
+std::string toml_string(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string toml_array(const std::vector<double>& values, double factor) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + format_double(values[i] * factor);
+  return out + "]";
+}
+
+AnnualTable annual_table_of(const std::vector<ReplicationResult>& results) {
+  AnnualTable table;
+  for (const auto& r : results) {
+    for (const auto& a : r.annual) table.values[{a.measure, a.unit}][a.year][r.replication + 1] = a.value;
+  }
+  return table;
+}
+
+std::string start_date_text(const std::chrono::year_month_day& date) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                static_cast<unsigned>(date.day()));
+  return text;
+}
+
+const MonthlySeries* series(const ReplicationResult& r, const std::string& measure) {
+  for (const auto& s : r.monthly) {
+    if (s.measure == measure) return &s;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Trainer::Trainer(std::string scenario_path) : path_(std::move(scenario_path)), scenario_(load_scenario(path_)) {
+  if (!scenario_.need.enabled) {
+    throw ScenarioError({path_ + ": the trainer needs a scenario with children and latent need ([need]), such as "
+                                 "scenarios/england_baseline.toml"});
+  }
+  warmup_years_ = first_year_after_warmup(scenario_.simulation.warmup_days) - 1;
+  for (const auto& team : social_work_candidates) {
+    if (parameter(scenario_, "service." + team + ".team.fte") != nullptr) social_work_teams_.push_back(team);
+  }
+  if (social_work_teams_.empty()) {
+    throw ScenarioError({path_ + ": the trainer's workforce lever needs social-work teams (service.assessment.team.fte, ...)"});
+  }
+  const double referral = parameter_number(scenario_, "service.front_door.thresholds.referral");
+  const double early_help = parameter_number(scenario_, "service.front_door.thresholds.early_help");
+  const double noise = parameter_number(scenario_, "service.front_door.noise_sd");
+  const double budget = parameter_number(scenario_, "service.early_help.team.budget_gbp");
+  const ParameterRecord* schools = parameter(scenario_, "sources.schools.co_located");
+  const std::string warmup = std::to_string(warmup_years_) + "-year";
+  levers_ = {
+      {"referral_threshold", "lever", "Front-door threshold", "observed need, 0 (none) to 4 (acute)",
+       "The MASH refers a contact to children's social care when the need it sees reaches this line. Raise it and "
+       "fewer children are referred; some of those turned away come back.",
+       "number", 1.5, 4.5, 0.1, referral},
+      {"early_help_threshold", "lever", "Early-help line", "observed need, 0 (none) to 4 (acute)",
+       "Below the front-door threshold, a contact whose need reaches this line is offered early help; below it, no "
+       "further action. It cannot be above the front-door threshold.",
+       "number", 0.5, 4.5, 0.1, early_help},
+      {"decision_noise", "lever", "Decision noise", "need levels (standard deviation)",
+       "How differently two workers may read the same child at the front door, the referral point and "
+       "assessment. 0 is perfectly consistent; more noise means more children wrongly sent in or turned away.",
+       "number", 0.0, 1.5, 0.05, noise},
+      {"early_help_budget_m", "lever", "Early-help budget", "£ million a year",
+       "Pays key workers and their families' support (about £55,000 a worker). Too little and families wait for "
+       "early help while their needs grow.",
+       "number", 0.5, 20.0, 0.1, budget / 1e6},
+      {"social_worker_posts_pct", "lever", "Social-work posts", "% of today's posts",
+       "Posts in the assessment, section 47, child-in-need, child-protection and looked-after teams. Fewer posts "
+       "mean higher caseloads, more turnover, slower and poorer work.",
+       "number", 50.0, 150.0, 5.0, 100.0},
+      {"co_location", "lever", "Education in the MASH", "on or off",
+       "Schools join police and health at the front door; sharing information there cuts each co-located "
+       "agency's misreading of need (to 35% of its own).",
+       "switch", 0.0, 1.0, 1.0, schools != nullptr && schools->value == "true" ? 1.0 : 0.0},
+      {"shock", "lever", "A child's death in the news", "on or off",
+       "From the first year shown, police and schools make 20% more contacts and every threshold slips 0.3 lower "
+       "as decisions turn risk-averse; the drift halves the next year and is gone the year after.",
+       "switch", 0.0, 1.0, 1.0, 0.0},
+      {"years", "run", "Years shown", "years",
+       "Simulated after a " + warmup + " warm-up in which the council settles under the settings chosen.",
+       "integer", 1.0, 5.0, 1.0, 3.0},
+      {"replications", "run", "Replications", "runs of each scenario",
+       "The same council with different chance events. Both scenarios get the same children and the same "
+       "events, so a difference comes from the levers; more replications give tighter intervals but take longer.",
+       "integer", 2.0, 8.0, 1.0, 4.0}};
+}
+
+const Lever& Trainer::lever(const std::string& id) const {
+  for (const auto& l : levers_) {
+    if (l.id == id) return l;
+  }
+  throw BadRequest(id + ": not a lever");
+}
+
+TrainerSettings Trainer::defaults() const {
+  TrainerSettings settings;
+  for (const auto& l : levers_) settings[l.id] = l.value;
+  return settings;
+}
+
+TrainerSettings Trainer::parse(const std::string& body) const {
+  json request;
+  try {
+    request = json::parse(body);
+  } catch (const json::parse_error& e) {
+    throw BadRequest(std::string("the request is not JSON: ") + e.what());
+  }
+  if (!request.is_object()) throw BadRequest("the request must be a JSON object of lever values, such as {\"referral_threshold\": 3.3}");
+  TrainerSettings settings = defaults();
+  for (const auto& [key, value] : request.items()) {
+    const Lever* l = nullptr;
+    for (const auto& candidate : levers_) {
+      if (candidate.id == key) l = &candidate;
+    }
+    if (l == nullptr) {
+      std::string ids;
+      for (const auto& candidate : levers_) ids += (ids.empty() ? "" : ", ") + candidate.id;
+      throw BadRequest(key + ": not a lever (the levers are " + ids + ")");
+    }
+    if (l->type == "switch") {
+      if (!value.is_boolean()) throw BadRequest(key + ": expected true or false, got " + value.dump());
+      settings[key] = value.get<bool>() ? 1.0 : 0.0;
+      continue;
+    }
+    if (!value.is_number()) throw BadRequest(key + ": expected a number (" + l->unit + "), got " + value.dump());
+    const double v = value.get<double>();
+    if (l->type == "integer" && v != std::floor(v)) throw BadRequest(key + ": expected a whole number, got " + value.dump());
+    if (!(v >= l->min && v <= l->max)) {
+      throw BadRequest(key + ": " + value.dump() + " is out of range: " + l->label + " must be between " + show(l->min) +
+                       " and " + show(l->max) + " (" + l->unit + ")");
+    }
+    settings[key] = v;
+  }
+  if (settings.at("early_help_threshold") > settings.at("referral_threshold")) {
+    throw BadRequest("early_help_threshold: " + show(settings.at("early_help_threshold")) +
+                     " is above the front-door threshold " + show(settings.at("referral_threshold")) +
+                     "; early help is offered below the line where contacts are referred");
+  }
+  return settings;
+}
+
+std::vector<std::string> Trainer::changes(const TrainerSettings& settings) const {
+  std::vector<std::string> out;
+  for (const auto& l : levers_) {
+    const double v = settings.at(l.id);
+    if (l.group != "lever" || v == l.value) continue;
+    if (l.type == "switch") {
+      out.push_back(l.label + ": " + (v > 0.5 ? "on" : "off"));
+    } else {
+      out.push_back(l.label + ": " + show(l.value) + " → " + show(v) + " (" + l.unit + ")");
+    }
+  }
+  return out;
+}
+
+std::string Trainer::file_name(const TrainerSettings& settings) const {
+  std::string name = "trainer";
+  for (const auto& l : levers_) {
+    const double v = settings.at(l.id);
+    if (l.group != "lever" || v == l.value) continue;
+    name += "_" + l.id + (l.type == "switch" ? (v > 0.5 ? "_on" : "_off") : "_" + show(v));
+  }
+  if (name == "trainer") name += "_baseline";
+  return name + ".toml";
+}
+
+std::string Trainer::scenario_toml(const TrainerSettings& s) const {
+  std::vector<Override> overrides;
+  auto set = [&](const std::string& key, double value) { overrides.push_back({key, format_double(value)}); };
+  auto changed = [&](const std::string& id) { return s.at(id) != lever(id).value; };
+  const int years = warmup_years_ + static_cast<int>(s.at("years"));
+  std::string name = file_name(s);
+  name = name.substr(0, name.size() - 5);
+  const std::vector<std::string> what = changes(s);
+  std::string description = what.empty() ? "the scenario unchanged" : "";
+  for (const auto& c : what) description += (description.empty() ? "" : "; ") + c;
+  overrides.push_back({"name", toml_string(name)});
+  overrides.push_back({"description", toml_string(scenario_.name + " with " + description)});
+  overrides.push_back({"simulation.years", std::to_string(years)});
+  if (changed("referral_threshold")) set("service.front_door.thresholds.referral", s.at("referral_threshold"));
+  if (changed("early_help_threshold")) set("service.front_door.thresholds.early_help", s.at("early_help_threshold"));
+  if (changed("decision_noise")) {
+    for (const auto& id : noisy_decisions) {
+      if (parameter(scenario_, "service." + id + ".noise_sd") != nullptr) set("service." + id + ".noise_sd", s.at("decision_noise"));
+    }
+  }
+  if (changed("early_help_budget_m")) set("service.early_help.team.budget_gbp", std::round(s.at("early_help_budget_m") * 1e6));
+  if (changed("social_worker_posts_pct")) {
+    for (const auto& team : social_work_teams_) {
+      const double fte = parameter_number(scenario_, "service." + team + ".team.fte");
+      set("service." + team + ".team.fte", std::max(0.1, std::round(fte * s.at("social_worker_posts_pct") / 10.0) / 10.0));
+    }
+  }
+  if (changed("co_location")) {
+    const bool on = s.at("co_location") > 0.5;
+    overrides.push_back({"sources.schools.co_located", on ? "true" : "false"});
+    if (on) set("need.co_location_factor", std::min(0.35, scenario_.need.co_location_factor));
+  }
+  // The shock: [[change]] tables from the first year shown, as in scenarios/policies/child_death_shock.toml.
+  std::string appended;
+  if (s.at("shock") > 0.5) {
+    const double shift = scenario_.need.threshold_shift;
+    const std::vector<double> police = parameter_numbers(scenario_, "sources.police.notice_per_year");
+    const std::vector<double> schools = parameter_numbers(scenario_, "sources.schools.notice_per_year");
+    const struct { double shift, more; const char* label; } steps[] = {
+        {-0.3, 1.2, "the case makes the news: 20% more police and school contacts, thresholds 0.3 lower"},
+        {-0.15, 1.1, "the drift halves"},
+        {0.0, 1.0, "back to the baseline"}};
+    for (int k = 0; k < 3 && warmup_years_ + 1 + k <= years; ++k) {
+      appended += "[[change]]\nfrom_year = " + std::to_string(warmup_years_ + 1 + k) + "\nlabel = " +
+                  toml_string(steps[k].label) + "\nset = { \"need.threshold_shift\" = " + format_double(shift + steps[k].shift);
+      if (!police.empty()) appended += ", \"sources.police.notice_per_year\" = " + toml_array(police, steps[k].more);
+      if (!schools.empty()) appended += ", \"sources.schools.notice_per_year\" = " + toml_array(schools, steps[k].more);
+      appended += " }\n\n";
+    }
+  }
+  std::string header = "# A scenario saved from frontdoor serve (trainer mode), frontdoor " + std::string(build_info::program_version) +
+                       ".\n# It is " + path_ + " (with its base and included files merged in) and these settings:\n";
+  for (const auto& c : what) header += "#   " + c + "\n";
+  if (what.empty()) header += "#   none changed\n";
+  header += "# " + std::to_string(years) + " simulated years: a " + std::to_string(warmup_years_) +
+            "-year warm-up, then the " + std::to_string(years - warmup_years_) +
+            " years the page shows. `frontdoor run` accepts this file as it is; with the page's seed and\n"
+            "# replications (frontdoor run FILE --seed SEED -r REPLICATIONS) it gives the page's figures.\n\n";
+  return flatten_scenario(path_, overrides, appended, header);
+}
+
+json Trainer::levers_json(std::uint64_t seed) const {
+  json levers = json::array();
+  for (const auto& l : levers_) {
+    json j{{"id", l.id}, {"group", l.group}, {"label", l.label}, {"unit", l.unit}, {"help", l.help}, {"type", l.type}};
+    if (l.type == "switch") {
+      j["value"] = l.value > 0.5;
+    } else {
+      j["min"] = l.min;
+      j["max"] = l.max;
+      j["step"] = l.step;
+      j["value"] = l.type == "integer" ? json(static_cast<int>(l.value)) : json(l.value);
+    }
+    levers.push_back(j);
+  }
+  return {{"scenario", {{"name", scenario_.name}, {"description", scenario_.description}, {"children", scenario_.children}}},
+          {"seed", seed},
+          {"warmup_years", warmup_years_},
+          {"levers", levers}};
+}
+
+json Trainer::view_json(const std::string& name, const Scenario& scenario, const std::vector<ReplicationResult>& results,
+                        int years_shown) const {
+  const int first_year = warmup_years_ + 1, last_year = warmup_years_ + years_shown;
+  json view{{"name", name}, {"replications", results.size()}, {"year_labels", json::array()}, {"annual", json::object()}};
+  for (int y = 1; y <= years_shown; ++y) view["year_labels"].push_back("Year " + std::to_string(y));
+  const AnnualTable table = annual_table_of(results);
+  for (const auto& [measure, label] : shown_measures) {
+    for (const auto& [key, by_year] : table.values) {
+      if (key.first != measure) continue;
+      json m{{"label", label}, {"unit", key.second}, {"mean", json::array()}, {"low", json::array()}, {"high", json::array()}};
+      for (int y = first_year; y <= last_year; ++y) {
+        std::vector<double> values;
+        if (auto it = by_year.find(y); it != by_year.end()) {
+          for (const auto& [r, v] : it->second) {
+            if (std::isfinite(v)) values.push_back(v);
+          }
+        }
+        const MeanInterval ci = mean_ci95(values);
+        m["mean"].push_back(json_number(values.empty() ? std::nan("") : ci.mean));
+        m["low"].push_back(json_number(ci.low));
+        m["high"].push_back(json_number(ci.high));
+      }
+      view["annual"][measure] = m;
+    }
+  }
+
+  // Month by month: social-work cases allocated per FTE in post, over the social-work teams, and each team's own.
+  const int first_month = 12 * warmup_years_ + 1, months = 12 * years_shown;
+  const auto labels = month_labels(start_date_text(scenario.simulation.start_date), 12 * last_year);
+  view["month_labels"] = std::vector<std::string>(labels.begin() + (first_month - 1), labels.end());
+  std::map<int, std::map<int, double>> overall;
+  view["caseload_by_team"] = json::array();
+  std::map<std::string, std::map<int, std::map<int, double>>> by_team;
+  for (const auto& r : results) {
+    for (int m = first_month; m < first_month + months; ++m) {
+      double active = 0.0, staff = 0.0;
+      for (const auto& team : social_work_teams_) {
+        const MonthlySeries* open = series(r, team + "_open_mean");
+        const MonthlySeries* queue = series(r, team + "_queue_mean");
+        const MonthlySeries* fte = series(r, team + "_staff_fte");
+        const MonthlySeries* load = series(r, team + "_caseload_per_fte");
+        const auto at = static_cast<std::size_t>(m - 1);
+        if (open == nullptr || queue == nullptr || fte == nullptr || at >= open->values.size()) continue;
+        active += open->values[at] - queue->values[at];
+        staff += fte->values[at];
+        if (load != nullptr && std::isfinite(load->values[at])) by_team[team][m][r.replication] = load->values[at];
+      }
+      if (staff > 0.0) overall[m][r.replication] = active / staff;
+    }
+  }
+  view["caseload"] = monthly_band(overall, first_month, months);
+  for (const auto& team : social_work_teams_) {
+    json band = monthly_band(by_team[team], first_month, months);
+    const int index = scenario.pathway.find(team);
+    view["caseload_by_team"].push_back(
+        {{"team", team}, {"label", index >= 0 ? scenario.pathway.services()[index].label : team}, {"mean", band["mean"]}});
+  }
+
+  // Where children went: each route's cases a year after the warm-up, averaged over the replications.
+  std::map<std::string, double> means;
+  for (const auto& r : results) {
+    for (const auto& v : r.summary) means[v.measure] += v.value / static_cast<double>(results.size());
+  }
+  json flows = pathway_flows(scenario.pathway, means);
+  json nodes = json::array();
+  std::set<std::string> seen;
+  for (const auto& link : flows["flows"]) {
+    for (const char* end : {"source", "target"}) {
+      const std::string id = link[end];
+      if (!seen.insert(id).second) continue;
+      const int index = scenario.pathway.find(id);
+      nodes.push_back({{"name", id}, {"label", index >= 0 ? scenario.pathway.services()[index].label : id}});
+    }
+  }
+  view["flows"] = {{"nodes", nodes}, {"links", flows["flows"]}, {"returns", flows["returns"]}};
+  return view;
+}
+
+json Trainer::difference_json(const std::vector<ReplicationResult>& base, const std::vector<ReplicationResult>& changed) const {
+  const Comparison c = compare_tables("changed", annual_table_of(base), annual_table_of(changed), warmup_years_ + 1);
+  json rows = json::array();
+  for (const auto& [measure, label] : shown_measures) {
+    for (const auto& row : c.rows) {
+      if (row.year != 0 || row.measure != measure) continue;
+      rows.push_back({{"measure", measure}, {"label", label}, {"unit", row.unit}, {"base", json_number(row.base_mean)},
+                      {"changed", json_number(row.alt_mean)}, {"diff", json_number(row.diff_mean)},
+                      {"low", json_number(row.diff_low)}, {"high", json_number(row.diff_high)},
+                      {"clear", !row.indistinguishable_from_zero()}, {"pairs", row.pairs}});
+    }
+  }
+  return rows;
+}
+
+}  // namespace frontdoor

@@ -1,0 +1,316 @@
+// `frontdoor serve` over HTTP: a server started on a free loopback port, then a valid run streamed to the end,
+// every lever refused when it is out of range or of the wrong type, an oversized body, runs beyond the limit,
+// a failing simulation, no files from the web, and a saved scenario that `frontdoor run` reproduces.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "test_support.hpp"
+
+extern char** environ;
+
+using nlohmann::json;
+using namespace frontdoor;
+
+namespace {
+
+// A `frontdoor serve --port 0` process; the address is read from the first line it prints.
+class Server {
+ public:
+  explicit Server(std::vector<std::string> extra = {}) {
+    int out[2];
+    if (pipe(out) != 0) throw std::runtime_error("pipe");
+    std::vector<std::string> args{FRONTDOOR_BINARY, "serve", "--port", "0", "--quiet", "--jobs", "2", "--no-prestart"};
+    for (auto& e : extra) args.push_back(e);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&actions, out[0]);
+    if (posix_spawn(&pid_, FRONTDOOR_BINARY, &actions, nullptr, argv.data(), environ) != 0) throw std::runtime_error("spawn");
+    posix_spawn_file_actions_destroy(&actions);
+    close(out[1]);
+    std::string line;
+    char c = 0;
+    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
+    close(out[0]);
+    const auto colon = line.rfind(':');
+    if (line.rfind("http://127.0.0.1:", 0) != 0 || colon == std::string::npos) {
+      throw std::runtime_error("the server printed no address: '" + line + "'");
+    }
+    port_ = std::stoi(line.substr(colon + 1));
+  }
+  ~Server() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  httplib::Client client() const {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(120, 0);
+    return c;
+  }
+  /// Whether the process is still running.
+  bool alive() const { return waitpid(pid_, nullptr, WNOHANG) == 0; }
+
+ private:
+  pid_t pid_ = 0;
+  int port_ = 0;
+};
+
+struct Streamed {
+  int status = 0;
+  std::vector<json> lines;
+  std::string body;
+  const json* last(const std::string& type) const {
+    const json* found = nullptr;
+    for (const auto& l : lines) {
+      if (l.value("type", "") == type) found = &l;
+    }
+    return found;
+  }
+};
+
+Streamed post_run(const Server& server, const json& settings) {
+  Streamed s;
+  auto result = server.client().Post("/api/run", settings.dump(), "application/json");
+  if (!result) throw std::runtime_error("no answer from the server");
+  s.status = result->status;
+  s.body = result->body;
+  if (s.status == 200) {
+    std::istringstream in(s.body);
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty()) s.lines.push_back(json::parse(line));
+    }
+  }
+  return s;
+}
+
+double annual_mean(const json& view, const std::string& measure, int index) {
+  return view.at("annual").at(measure).at("mean").at(index).get<double>();
+}
+
+}  // namespace
+
+TEST(Serve, ServesThePageTheChartLibraryAndTheLevers) {
+  Server server;
+  auto c = server.client();
+  auto page = c.Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_NE(page->get_header_value("Content-Type").find("text/html"), std::string::npos);
+  EXPECT_NE(page->body.find("/echarts.min.js"), std::string::npos);
+  auto library = c.Get("/echarts.min.js");
+  ASSERT_TRUE(library);
+  EXPECT_EQ(library->status, 200);
+  EXPECT_GT(library->body.size(), 500000u) << "the whole chart library comes from the program, not the network";
+  auto levers = c.Get("/api/levers");
+  ASSERT_TRUE(levers);
+  ASSERT_EQ(levers->status, 200);
+  const json j = json::parse(levers->body);
+  std::set<std::string> ids;
+  for (const auto& l : j.at("levers")) {
+    ids.insert(l.at("id"));
+    EXPECT_FALSE(l.at("label").get<std::string>().empty());
+    EXPECT_FALSE(l.at("unit").get<std::string>().empty());
+    EXPECT_FALSE(l.at("help").get<std::string>().empty());
+  }
+  for (const char* id : {"referral_threshold", "early_help_threshold", "decision_noise", "early_help_budget_m",
+                         "social_worker_posts_pct", "co_location", "shock", "years", "replications"}) {
+    EXPECT_EQ(ids.count(id), 1u) << id;
+  }
+}
+
+TEST(Serve, GivesNoFilesFromTheWeb) {
+  Server server;
+  auto c = server.client();
+  for (const char* path : {"/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/report.html", "/trainer.html",
+                           "/CMakeLists.txt", "/api/../../etc/passwd", "/api/scenario?path=/etc/passwd"}) {
+    auto res = c.Get(path);
+    ASSERT_TRUE(res) << path;
+    EXPECT_TRUE(res->status == 404 || res->status == 400) << path << " gave " << res->status;
+    EXPECT_EQ(res->body.find("root:"), std::string::npos) << path;
+  }
+}
+
+TEST(Serve, AValidRunStreamsProgressThenBothScenariosAndTheirDifference) {
+  Server server;
+  const Streamed s = post_run(server, {{"referral_threshold", 3.4}, {"years", 1}, {"replications", 2}});
+  ASSERT_EQ(s.status, 200) << s.body;
+  ASSERT_FALSE(s.lines.empty());
+  EXPECT_EQ(s.lines.front().at("type"), "accepted");
+  EXPECT_EQ(s.lines.front().at("changes").size(), 1u);
+  int progress = 0;
+  for (const auto& l : s.lines) progress += l.at("type") == "progress";
+  EXPECT_EQ(progress, 4) << "one line as each of 2 x 2 replications ends";
+  const json* data = s.last("data");
+  ASSERT_NE(data, nullptr);
+  EXPECT_TRUE(data->at("final").get<bool>());
+  EXPECT_EQ(data->at("pairs"), 2);
+  ASSERT_NE(s.last("done"), nullptr);
+  EXPECT_EQ(s.last("error"), nullptr);
+  // A higher threshold refers fewer children, and the paired difference says so clearly.
+  const double base = annual_mean(data->at("base"), "referrals", 0), changed = annual_mean(data->at("changed"), "referrals", 0);
+  EXPECT_LT(changed, 0.9 * base);
+  bool found = false;
+  for (const auto& row : data->at("difference")) {
+    if (row.at("measure") != "referrals") continue;
+    found = true;
+    EXPECT_LT(row.at("diff").get<double>(), 0.0);
+    EXPECT_TRUE(row.at("clear").get<bool>());
+    EXPECT_LT(row.at("high").get<double>(), 0.0);
+  }
+  EXPECT_TRUE(found);
+  // Every chart has something to draw.
+  for (const char* which : {"base", "changed"}) {
+    const json& view = data->at(which);
+    EXPECT_EQ(view.at("year_labels").size(), 1u);
+    EXPECT_EQ(view.at("month_labels").size(), 12u);
+    EXPECT_EQ(view.at("caseload").at("mean").size(), 12u);
+    EXPECT_TRUE(view.at("caseload").at("mean").at(0).is_number());
+    EXPECT_GT(view.at("flows").at("links").size(), 5u);
+    EXPECT_TRUE(view.at("annual").contains("rereferrals_within_12m_share"));
+    EXPECT_TRUE(view.at("annual").contains("harm_events_after_nfa_or_closure_12m"));
+  }
+}
+
+TEST(Serve, RefusesEveryBadParameterWithAReadableMessage) {
+  Server server;
+  auto c = server.client();
+  const json levers = json::parse(c.Get("/api/levers")->body).at("levers");
+  std::vector<std::pair<json, std::string>> bad;
+  for (const auto& l : levers) {
+    const std::string id = l.at("id");
+    if (l.at("type") == "switch") {
+      bad.push_back({{{id, 1}}, id});
+      bad.push_back({{{id, "on"}}, id});
+    } else {
+      bad.push_back({{{id, l.at("max").get<double>() + 1}}, id});
+      bad.push_back({{{id, l.at("min").get<double>() - 1}}, id});
+      bad.push_back({{{id, "3"}}, id});
+      bad.push_back({{{id, nullptr}}, id});
+      if (l.at("type") == "integer") bad.push_back({{{id, 2.5}}, id});
+    }
+  }
+  bad.push_back({{{"threshold", 3.0}}, "not a lever"});
+  bad.push_back({{{"early_help_threshold", 3.2}, {"referral_threshold", 3.0}}, "early_help_threshold"});
+  for (const auto& [body, expected] : bad) {
+    for (const char* path : {"/api/run", "/api/scenario"}) {
+      auto res = c.Post(path, body.dump(), "application/json");
+      ASSERT_TRUE(res);
+      EXPECT_EQ(res->status, 400) << path << " " << body.dump();
+      const std::string message = json::parse(res->body).at("error");
+      EXPECT_NE(message.find(expected), std::string::npos) << body.dump() << " -> " << message;
+    }
+  }
+  for (const char* text : {"{", "[1, 2]", "\"threshold\"", ""}) {
+    auto res = c.Post("/api/run", text, "application/json");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400) << text;
+    EXPECT_FALSE(json::parse(res->body).at("error").get<std::string>().empty());
+  }
+  EXPECT_TRUE(server.alive());
+}
+
+TEST(Serve, RefusesAnOversizedBody) {
+  Server server;
+  auto c = server.client();
+  const std::string huge = "{\"referral_threshold\": 3.0, \"padding\": \"" + std::string(64 * 1024, 'x') + "\"}";
+  auto res = c.Post("/api/run", huge, "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 413);
+  EXPECT_NE(json::parse(res->body).at("error").get<std::string>().find("too large"), std::string::npos);
+  auto after = c.Get("/api/levers");
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 200) << "the server goes on serving";
+}
+
+TEST(Serve, RunsBeyondTheLimitAreToldToRetry) {
+  Server server({"--max-runs", "1"});
+  // The first run holds the only slot while it streams: settings no run has asked for, so nothing is cached.
+  Streamed first;
+  std::thread holder([&] {
+    auto c = server.client();
+    auto res = c.Post("/api/run", json{{"decision_noise", 0.55}, {"years", 1}, {"replications", 2}}.dump(), "application/json");
+    first.status = res ? res->status : -1;
+    if (res) first.body = res->body;
+  });
+  // Wait until the first run is under way (the server counts it from the moment it accepts it).
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto c = server.client();
+  auto second = c.Post("/api/run", json{{"decision_noise", 0.6}, {"years", 1}, {"replications", 2}}.dump(), "application/json");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 503);
+  EXPECT_EQ(second->get_header_value("Retry-After"), "5");
+  EXPECT_NE(json::parse(second->body).at("error").get<std::string>().find("try again"), std::string::npos);
+  holder.join();
+  EXPECT_EQ(first.status, 200);
+  EXPECT_NE(first.body.find("\"type\":\"done\""), std::string::npos);
+  // With the slot free again, the next run is served.
+  const Streamed third = post_run(server, {{"decision_noise", 0.6}, {"years", 1}, {"replications", 2}});
+  EXPECT_EQ(third.status, 200);
+  EXPECT_NE(third.last("done"), nullptr);
+}
+
+TEST(Serve, AFailingSimulationIsReportedAndTheServerGoesOn) {
+  // An engine setting SimGrid refuses makes every replication fail.
+  Server server({"--cfg=no/such:setting"});
+  const Streamed s = post_run(server, {{"years", 1}, {"replications", 2}});
+  ASSERT_EQ(s.status, 200);
+  const json* error = s.last("error");
+  ASSERT_NE(error, nullptr) << s.body;
+  EXPECT_NE(error->at("message").get<std::string>().find("failed"), std::string::npos) << error->dump();
+  EXPECT_EQ(s.last("done"), nullptr);
+  auto levers = server.client().Get("/api/levers");
+  ASSERT_TRUE(levers);
+  EXPECT_EQ(levers->status, 200);
+  EXPECT_TRUE(server.alive());
+}
+
+TEST(Serve, ASavedScenarioRunsUnchangedAndGivesThePagesFigures) {
+  Server server;
+  const json settings{{"referral_threshold", 3.2}, {"decision_noise", 0.5}, {"social_worker_posts_pct", 90},
+                      {"co_location", true}, {"shock", true}, {"years", 1}, {"replications", 2}};
+  auto saved = server.client().Post("/api/scenario", settings.dump(), "application/json");
+  ASSERT_TRUE(saved);
+  ASSERT_EQ(saved->status, 200) << saved->body;
+  EXPECT_NE(saved->get_header_value("Content-Disposition").find("attachment; filename=\"trainer_"), std::string::npos);
+  const Streamed page = post_run(server, settings);
+  ASSERT_EQ(page.status, 200);
+  const json* data = page.last("data");
+  ASSERT_NE(data, nullptr) << page.body;
+
+  test_support::TempDir dir;
+  test_support::write_file(dir.path() / "saved.toml", saved->body);
+  const std::string command = std::string(FRONTDOOR_BINARY) + " run " + (dir.path() / "saved.toml").string() +
+                              " --seed 1 -r 2 -j 2 -q --out " + (dir.path() / "run").string();
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  // The page's first shown year is year 4 of the run (after the 3-year warm-up).
+  const std::string annual = test_support::read_file(dir.path() / "run" / "annual.csv");
+  double sum = 0.0;
+  int n = 0;
+  std::istringstream in(annual);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(",4,referrals,per_10k_per_year,") == std::string::npos) continue;
+    sum += std::stod(line.substr(line.rfind(',') + 1));
+    ++n;
+  }
+  ASSERT_EQ(n, 2);
+  EXPECT_NEAR(sum / n, annual_mean(data->at("changed"), "referrals", 0), 1e-9 * sum);
+}
