@@ -89,6 +89,7 @@ class SimulationPool {
     const std::string digest = hex64(fnv1a64(scenario_text)) + "-" + std::to_string(scenario_text.size());
     const std::string key = digest + "-" + std::to_string(seed) + "-" + std::to_string(replication);
     std::lock_guard<std::mutex> lock(mutex_);
+    evict();
     if (auto it = cache_.find(key); it != cache_.end()) {
       touch(key);
       return it->second;
@@ -101,7 +102,6 @@ class SimulationPool {
     cache_[key] = future;
     order_.push_back(key);
     queue_.push(std::move(task));
-    evict();
     wake_.notify_one();
     return future;
   }
@@ -204,6 +204,11 @@ class SimulationPool {
     std::string why = read_text(err);
     fs::remove(err);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      // The first lines say what went wrong (SimGrid, say, goes on to list every setting it knows).
+      std::size_t cut = 0;
+      for (int line = 0; line < 3 && cut != std::string::npos; ++line) cut = why.find('\n', cut == 0 ? 0 : cut + 1);
+      if (cut != std::string::npos) why = why.substr(0, cut) + " ...";
+      if (why.size() > 600) why = why.substr(0, 600) + " ...";
       while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
       fs::remove(out);
       throw std::runtime_error("replication " + std::to_string(task.replication + 1) + " failed (" + describe_exit(status) +

@@ -23,9 +23,10 @@ namespace {
 // The yearly measures the page shows, in this order, with their names for a room of practitioners.
 const std::vector<std::pair<std::string, std::string>> shown_measures{
     {"referrals", "Referrals to social care"},
-    {"rereferrals_within_12m_share", "Re-referrals within 12 months"},
     {"repeat_contacts_within_12m_share", "Children contacted again within 12 months"},
+    {"rereferrals_within_12m_share", "Re-referrals within 12 months"},
     {"harm_events_after_nfa_or_closure_12m", "Harm within 12 months of no further action or closure"},
+    {"harm_events", "Harm to children, all told"},
     {"section47", "Section 47 enquiries"},
     {"looked_after_starts", "Children entering care"},
     {"caseload_per_sw_fte", "Cases per social worker"},
@@ -332,7 +333,8 @@ json Trainer::levers_json(std::uint64_t seed) const {
 json Trainer::view_json(const std::string& name, const Scenario& scenario, const std::vector<ReplicationResult>& results,
                         int years_shown) const {
   const int first_year = warmup_years_ + 1, last_year = warmup_years_ + years_shown;
-  json view{{"name", name}, {"replications", results.size()}, {"year_labels", json::array()}, {"annual", json::object()}};
+  json view{{"name", name}, {"replications", results.size()}, {"year_labels", json::array()}, {"annual", json::object()},
+            {"measures", json::array()}};
   for (int y = 1; y <= years_shown; ++y) view["year_labels"].push_back("Year " + std::to_string(y));
   const AnnualTable table = annual_table_of(results);
   for (const auto& [measure, label] : shown_measures) {
@@ -352,6 +354,7 @@ json Trainer::view_json(const std::string& name, const Scenario& scenario, const
         m["high"].push_back(json_number(ci.high));
       }
       view["annual"][measure] = m;
+      view["measures"].push_back(measure);
     }
   }
 
