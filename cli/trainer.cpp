@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <set>
 #include <sstream>
 
@@ -299,8 +300,10 @@ std::string Trainer::scenario_toml(const TrainerSettings& s) const {
       appended += " }\n\n";
     }
   }
-  std::string header = "# A scenario saved from frontdoor serve (trainer mode), frontdoor " + std::string(build_info::program_version) +
-                       ".\n# It is " + path_ + " (with its base and included files merged in) and these settings:\n";
+  std::string header = "# A scenario saved from frontdoor serve (trainer mode), frontdoor " +
+                       std::string(build_info::program_version) + ".\n# It is " +
+                       std::filesystem::path(path_).filename().string() +
+                       " (with its base and included files merged in) and these settings:\n";
   for (const auto& c : what) header += "#   " + c + "\n";
   if (what.empty()) header += "#   none changed\n";
   header += "# " + std::to_string(years) + " simulated years: a " + std::to_string(warmup_years_) +

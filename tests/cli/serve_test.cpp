@@ -1,8 +1,11 @@
 // `frontdoor serve` over HTTP: a server started on a free loopback port, then a valid run streamed to the end,
 // every lever refused when it is out of range or of the wrong type, an oversized body, runs beyond the limit,
 // a failing simulation, no files from the web, and a saved scenario that `frontdoor run` reproduces.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -66,6 +69,7 @@ class Server {
     c.set_read_timeout(120, 0);
     return c;
   }
+  int port() const { return port_; }
   /// Whether the process is still running.
   bool alive() const { return waitpid(pid_, nullptr, WNOHANG) == 0; }
 
@@ -243,25 +247,36 @@ TEST(Serve, RefusesAnOversizedBody) {
 
 TEST(Serve, RunsBeyondTheLimitAreToldToRetry) {
   Server server({"--max-runs", "1"});
-  // The first run holds the only slot while it streams: settings no run has asked for, so nothing is cached.
-  Streamed first;
-  std::thread holder([&] {
-    auto c = server.client();
-    auto res = c.Post("/api/run", json{{"decision_noise", 0.55}, {"years", 1}, {"replications", 2}}.dump(), "application/json");
-    first.status = res ? res->status : -1;
-    if (res) first.body = res->body;
-  });
-  // Wait until the first run is under way (the server counts it from the moment it accepts it).
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // The first run holds the only slot while it streams (settings no run has asked for, so nothing is cached): it
+  // is sent by hand on a socket and read until the server has accepted it.
+  const std::string body = json{{"decision_noise", 0.55}, {"years", 1}, {"replications", 2}}.dump();
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(server.port()));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  const std::string request = "POST /api/run HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                              "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+  ASSERT_EQ(write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
+  std::string first;
+  char buffer[4096];
+  while (first.find("\"type\":\"accepted\"") == std::string::npos) {
+    const ssize_t n = read(fd, buffer, sizeof buffer);
+    ASSERT_GT(n, 0) << "the first run was not accepted: " << first;
+    first.append(buffer, static_cast<std::size_t>(n));
+  }
   auto c = server.client();
   auto second = c.Post("/api/run", json{{"decision_noise", 0.6}, {"years", 1}, {"replications", 2}}.dump(), "application/json");
   ASSERT_TRUE(second);
   EXPECT_EQ(second->status, 503);
   EXPECT_EQ(second->get_header_value("Retry-After"), "5");
   EXPECT_NE(json::parse(second->body).at("error").get<std::string>().find("try again"), std::string::npos);
-  holder.join();
-  EXPECT_EQ(first.status, 200);
-  EXPECT_NE(first.body.find("\"type\":\"done\""), std::string::npos);
+  for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) first.append(buffer, static_cast<std::size_t>(n));
+  close(fd);
+  EXPECT_NE(first.find("HTTP/1.1 200"), std::string::npos);
+  EXPECT_NE(first.find("\"type\":\"done\""), std::string::npos);
   // With the slot free again, the next run is served.
   const Streamed third = post_run(server, {{"decision_noise", 0.6}, {"years", 1}, {"replications", 2}});
   EXPECT_EQ(third.status, 200);
@@ -313,4 +328,23 @@ TEST(Serve, ASavedScenarioRunsUnchangedAndGivesThePagesFigures) {
   }
   ASSERT_EQ(n, 2);
   EXPECT_NEAR(sum / n, annual_mean(data->at("changed"), "referrals", 0), 1e-9 * sum);
+}
+
+TEST(Serve, RefusesAScenarioItCannotServeAndBadFlags) {
+  // A council without latent need has no thresholds for the levers to move: a clear error, exit 2, no server.
+  test_support::TempDir dir;
+  const std::string err = (dir.path() / "err.txt").string();
+  const std::string fixed = test_support::source_path("scenarios/england_fixed_shares.toml");
+  int status = std::system((std::string("timeout 20 ") + FRONTDOOR_BINARY + " serve " + fixed + " --port 0 2>" + err).c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  EXPECT_NE(test_support::read_file(err).find("latent need"), std::string::npos) << test_support::read_file(err);
+  status = std::system((std::string("timeout 20 ") + FRONTDOOR_BINARY + " serve --port 70000 2>" + err).c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  EXPECT_NE(test_support::read_file(err).find("--port"), std::string::npos) << test_support::read_file(err);
+  // A port already taken.
+  Server first;
+  status = std::system((std::string("timeout 20 ") + FRONTDOOR_BINARY + " serve --no-prestart --port " +
+                        std::to_string(first.port()) + " 2>" + err).c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  EXPECT_NE(test_support::read_file(err).find("cannot listen"), std::string::npos) << test_support::read_file(err);
 }
