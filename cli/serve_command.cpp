@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -387,6 +388,12 @@ int command_serve(const ServeOptions& options) {
 
   httplib::Server server;
   server.set_payload_max_length(max_request_bytes);
+  // cpp-httplib's default also sets SO_REUSEPORT, which lets a second server bind the same port and take half the
+  // connections; only SO_REUSEADDR (a restart need not wait for TIME_WAIT), so a port in use is an error.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   const int port = options.port == 0 ? server.bind_to_any_port(options.host)
                                      : (server.bind_to_port(options.host, options.port) ? options.port : -1);
   if (port < 0) {
