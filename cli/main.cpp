@@ -319,7 +319,7 @@ int main(int argc, char** argv) {
   serve->add_option("--jobs,-j", serve_options.jobs, "Replications run at once, each in its own process")
       ->check(CLI::Range(1, 64));
   serve->add_option("--max-runs", serve_options.max_runs, "Runs served at once; more are told to retry (HTTP 503)")
-      ->check(CLI::Range(1, 16));
+      ->check(CLI::Range(1, 4));
   serve->add_option("--cache", serve_options.cache, "Replication results kept for settings asked for again")
       ->check(CLI::Range(0, 100000));
   serve->add_flag("--quiet,-q", serve_options.quiet, "Print only the address");

@@ -46,6 +46,7 @@ namespace {
 
 constexpr std::size_t max_request_bytes = 16 * 1024;
 constexpr int retry_after_seconds = 5;
+constexpr std::chrono::seconds replication_timeout{300};  // a replication of at most 8 years takes seconds
 
 std::string read_text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -60,54 +61,87 @@ std::string hex64(std::uint64_t v) {
   return text;
 }
 
+// A claim on one replication's result. While any claim on a queued replication is held it stays queued; when the
+// last is dropped (the page went away, the run ended) it is not started at all.
+class Lease {
+ public:
+  Lease(std::shared_future<ReplicationResult> future, std::shared_ptr<std::atomic<int>> waiters)
+      : future_(std::move(future)), waiters_(std::move(waiters)) {
+    ++*waiters_;
+  }
+  Lease(Lease&& other) noexcept = default;
+  Lease& operator=(Lease&&) = delete;
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  ~Lease() {
+    if (waiters_) --*waiters_;
+  }
+  bool ready() const { return future_.wait_for(std::chrono::seconds(0)) == std::future_status::ready; }
+  const ReplicationResult& get() const { return future_.get(); }  // throws the replication's failure
+
+ private:
+  std::shared_future<ReplicationResult> future_;
+  std::shared_ptr<std::atomic<int>> waiters_;
+};
+
 // Replications run as `frontdoor replicate` processes, at most `jobs` at once, lowest priority first (then in
 // order of request). Results are kept by (scenario text, seed, replication): the same settings asked for again,
-// by this run or a later one, are not simulated twice.
+// by this run or a later one, are not simulated twice. A replication that runs longer than `timeout` is killed.
 class SimulationPool {
  public:
   SimulationPool(std::string program, fs::path workdir, int jobs, std::size_t cache_size,
-                 std::vector<std::string> engine_args)
+                 std::vector<std::string> engine_args, std::chrono::seconds timeout)
       : program_(std::move(program)), workdir_(std::move(workdir)), cache_size_(cache_size),
-        engine_args_(std::move(engine_args)) {
+        engine_args_(std::move(engine_args)), timeout_(timeout) {
     for (int i = 0; i < jobs; ++i) threads_.emplace_back([this] { work(); });
   }
   ~SimulationPool() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       stopping_ = true;
-      for (pid_t pid : running_) kill(pid, SIGKILL);
       while (!queue_.empty()) {
         queue_.top().promise->set_exception(std::make_exception_ptr(std::runtime_error("the server is stopping")));
         queue_.pop();
       }
     }
     wake_.notify_all();
-    for (auto& t : threads_) t.join();
+    for (auto& t : threads_) t.join();  // a running replication sees stopping_ and is killed
   }
 
-  std::shared_future<ReplicationResult> get(const std::string& scenario_text, std::uint64_t seed, int replication,
-                                            int priority) {
+  Lease get(const std::string& scenario_text, std::uint64_t seed, int replication, int priority) {
     const std::string digest = hex64(fnv1a64(scenario_text)) + "-" + std::to_string(scenario_text.size());
     const std::string key = digest + "-" + std::to_string(seed) + "-" + std::to_string(replication);
     std::lock_guard<std::mutex> lock(mutex_);
     evict();
     if (auto it = cache_.find(key); it != cache_.end()) {
       touch(key);
-      return it->second;
+      return Lease(it->second.future, it->second.waiters);
     }
     const fs::path scenario_file = workdir_ / ("scenario-" + digest + ".toml");
     if (!fs::exists(scenario_file)) write_file_atomically(scenario_file, scenario_text);
     Task task{priority, next_sequence_++, key, scenario_file, seed, replication,
-              std::make_shared<std::promise<ReplicationResult>>()};
-    std::shared_future<ReplicationResult> future = task.promise->get_future().share();
-    cache_[key] = future;
+              std::make_shared<std::promise<ReplicationResult>>(), std::make_shared<std::atomic<int>>(0)};
+    Entry entry{task.promise->get_future().share(), task.waiters};
+    cache_[key] = entry;
     order_.push_back(key);
     queue_.push(std::move(task));
     wake_.notify_one();
-    return future;
+    return Lease(entry.future, entry.waiters);
+  }
+
+  /// Replications waiting, running, and finished results kept.
+  json status() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::size_t kept = 0;
+    for (const auto& [key, entry] : cache_) kept += entry.future.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+    return {{"queued", queue_.size()}, {"running", running_}, {"kept", kept}};
   }
 
  private:
+  struct Entry {
+    std::shared_future<ReplicationResult> future;
+    std::shared_ptr<std::atomic<int>> waiters;
+  };
   struct Task {
     int priority;
     std::uint64_t sequence;
@@ -116,6 +150,7 @@ class SimulationPool {
     std::uint64_t seed;
     int replication;
     std::shared_ptr<std::promise<ReplicationResult>> promise;
+    std::shared_ptr<std::atomic<int>> waiters;
     bool operator<(const Task& o) const {  // std::priority_queue puts the greatest first
       return std::tie(priority, sequence) > std::tie(o.priority, o.sequence);
     }
@@ -129,13 +164,17 @@ class SimulationPool {
   void evict() {
     for (auto it = order_.begin(); cache_.size() > cache_size_ && it != order_.end();) {
       auto entry = cache_.find(*it);
-      if (entry != cache_.end() && entry->second.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+      if (entry != cache_.end() && entry->second.future.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
         cache_.erase(entry);
         it = order_.erase(it);
       } else {
         ++it;
       }
     }
+  }
+  void forget(const std::string& key) {  // with mutex_ held
+    cache_.erase(key);
+    order_.remove(key);
   }
 
   void work() {
@@ -147,14 +186,26 @@ class SimulationPool {
         if (stopping_) return;
         task = queue_.top();
         queue_.pop();
+        if (*task.waiters == 0) {  // nobody waits for it any more: not started, not kept
+          forget(task.key);
+          task.promise->set_exception(std::make_exception_ptr(std::runtime_error("cancelled")));
+          continue;
+        }
+      }
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ++running_;
       }
       try {
-        task.promise->set_value(run(task));
+        ReplicationResult result = run(task);
+        std::lock_guard<std::mutex> lock(mutex_);
+        --running_;
+        task.promise->set_value(std::move(result));
       } catch (const std::exception& e) {
         {
           std::lock_guard<std::mutex> lock(mutex_);
-          cache_.erase(task.key);  // a failure is not kept: asking again tries again
-          order_.remove(task.key);
+          --running_;
+          forget(task.key);  // a failure is not kept: asking again tries again
         }
         task.promise->set_exception(std::make_exception_ptr(std::runtime_error(e.what())));
       }
@@ -185,25 +236,37 @@ class SimulationPool {
     posix_spawnattr_setsigdefault(&attributes, &defaults);
     posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     pid_t pid = 0;
-    int spawned = 0;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (stopping_) throw std::runtime_error("the server is stopping");
-      spawned = posix_spawn(&pid, program_.c_str(), &actions, &attributes, argv.data(), environ);
-      if (spawned == 0) running_.push_back(pid);
-    }
+    const int spawned = posix_spawn(&pid, program_.c_str(), &actions, &attributes, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
     if (spawned != 0) throw std::runtime_error("cannot start a replication process: " + std::string(std::strerror(spawned)));
+    // Wait for it, killing it if the server stops or it runs past the time limit.
+    const auto started = std::chrono::steady_clock::now();
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      running_.erase(std::remove(running_.begin(), running_.end(), pid), running_.end());
+    bool timed_out = false;
+    for (;;) {
+      const pid_t ended = waitpid(pid, &status, WNOHANG);
+      if (ended == pid || (ended < 0 && errno != EINTR)) break;
+      bool stop = false;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stop = stopping_;
+      }
+      timed_out = std::chrono::steady_clock::now() - started > timeout_;
+      if (stop || timed_out) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     std::string why = read_text(err);
     fs::remove(err);
+    if (timed_out) {
+      fs::remove(out);
+      throw std::runtime_error("replication " + std::to_string(task.replication + 1) + " ran for more than " +
+                               std::to_string(timeout_.count()) + " seconds and was stopped");
+    }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
       // The first lines say what went wrong (SimGrid, say, goes on to list every setting it knows).
       std::size_t cut = 0;
@@ -224,20 +287,25 @@ class SimulationPool {
   fs::path workdir_;
   std::size_t cache_size_;
   std::vector<std::string> engine_args_;
+  std::chrono::seconds timeout_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::priority_queue<Task> queue_;
-  std::map<std::string, std::shared_future<ReplicationResult>> cache_;
+  std::map<std::string, Entry> cache_;
   std::list<std::string> order_;
-  std::vector<pid_t> running_;
   std::uint64_t next_sequence_ = 0;
+  std::size_t running_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };
 
+// JSON as text; bytes that are not UTF-8 (a child's message cut mid-character, a body quoted in an error) are
+// replaced rather than thrown over.
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 void send_json(httplib::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  res.set_content(dump(body), "application/json");
 }
 void send_error(httplib::Response& res, int status, const std::string& message) { send_json(res, status, {{"error", message}}); }
 
@@ -257,19 +325,21 @@ struct RunStream {
   int years = 3, replications = 4;
   std::vector<std::string> changes;
   std::shared_ptr<const Scenario> base_scenario, changed_scenario;
-  std::vector<std::shared_future<ReplicationResult>> base, changed;
+  std::vector<Lease> base, changed;
   std::chrono::steady_clock::time_point started;
-  std::atomic<int>* active = nullptr;
-  bool released = false;
+  std::atomic<int>* active = nullptr;  ///< the runs being served; this one counts until it is released
 
   void release() {
-    if (!released && active != nullptr) --*active;
-    released = true;
+    if (active != nullptr) --*active;
+    active = nullptr;
   }
+  // Whatever ends the run (its stream done, the page gone, an exception before streaming began) frees its slot,
+  // and dropping its leases takes its replications still queued out of the queue.
+  ~RunStream() { release(); }
 };
 
 bool write_line(httplib::DataSink& sink, const json& line) {
-  const std::string text = line.dump() + "\n";
+  const std::string text = dump(line) + "\n";
   return sink.write(text.data(), text.size());
 }
 
@@ -285,24 +355,28 @@ bool stream_run(RunStream& s, httplib::DataSink& sink) {
     for (int r = 0; r < n; ++r) {
       for (int which = 0; which < 2; ++which) {
         auto& flags = which == 0 ? base_done : changed_done;
-        auto& futures = which == 0 ? s.base : s.changed;
-        if (flags[r] || futures[r].wait_for(std::chrono::seconds(0)) != std::future_status::ready) continue;
+        const Lease& lease = (which == 0 ? s.base : s.changed)[r];
+        if (flags[r] || !lease.ready()) continue;
+        const std::string what = which == 0 ? "baseline" : "changed scenario";
         try {
-          futures[r].get();
+          lease.get();
         } catch (const std::exception& e) {
-          write_line(sink, {{"type", "error"}, {"message", std::string(which == 0 ? "baseline" : "changed scenario") +
-                                                                ": " + e.what()}});
+          write_line(sink, {{"type", "error"}, {"message", what + ": " + e.what()}});
           return true;
         }
         flags[r] = true;
         ++done;
         progressed = true;
-        const std::string what = which == 0 ? "baseline" : "changed scenario";
         if (!write_line(sink, {{"type", "progress"}, {"done", done}, {"total", 2 * n},
                                {"message", what + ": replication " + std::to_string(r + 1) + " of " + std::to_string(n) + " done"}})) {
           return false;
         }
       }
+    }
+    if (!progressed) {
+      if (!sink.is_writable()) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
     }
     std::vector<ReplicationResult> base, changed;
     for (int r = 0; r < n; ++r) {
@@ -321,10 +395,6 @@ bool stream_run(RunStream& s, httplib::DataSink& sink) {
       if (!write_line(sink, data)) return false;
     }
     if (pairs == n) break;
-    if (!progressed) {
-      if (!sink.is_writable()) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - s.started).count();
   write_line(sink, {{"type", "done"}, {"seconds", seconds}});
@@ -400,7 +470,8 @@ int command_serve(const ServeOptions& options) {
     return fail("cannot listen on " + options.host + ":" + std::to_string(options.port) +
                 " (in use, or not an address of this machine); choose another with --port");
   }
-  SimulationPool pool(options.program, workdir, options.jobs, static_cast<std::size_t>(options.cache), options.engine_args);
+  SimulationPool pool(options.program, workdir, options.jobs, static_cast<std::size_t>(options.cache), options.engine_args,
+                      replication_timeout);
   std::atomic<int> active{0};
   std::mutex texts_mutex;
   std::map<int, std::pair<std::string, std::shared_ptr<const Scenario>>> baselines;  // by years shown
@@ -416,10 +487,11 @@ int command_serve(const ServeOptions& options) {
     return it->second;
   };
   // The default run's baseline starts at once, so that the first Run pressed waits only for its own scenario.
+  std::vector<Lease> prestarted;  // held for the server's life, so they are neither cancelled nor forgotten early
   if (options.prestart) {
     const TrainerSettings d = trainer->defaults();
     const auto [text, scenario] = baseline(static_cast<int>(d.at("years")));
-    for (int r = 0; r < static_cast<int>(d.at("replications")); ++r) pool.get(text, options.seed, r, 2 * r);
+    for (int r = 0; r < static_cast<int>(d.at("replications")); ++r) prestarted.push_back(pool.get(text, options.seed, r, 2 * r));
   }
 
   server.Get("/", [&](const httplib::Request&, httplib::Response& res) {
@@ -433,6 +505,13 @@ int command_serve(const ServeOptions& options) {
   server.Get("/api/levers", [&](const httplib::Request&, httplib::Response& res) {
     harden(res);
     send_json(res, 200, trainer->levers_json(options.seed));
+  });
+  server.Get("/api/status", [&](const httplib::Request&, httplib::Response& res) {
+    harden(res);
+    json status = pool.status();
+    status["runs"] = active.load();
+    status["max_runs"] = options.max_runs;
+    send_json(res, 200, status);
   });
   server.Post("/api/scenario", [&](const httplib::Request& req, httplib::Response& res) {
     harden(res);
@@ -480,7 +559,12 @@ int command_serve(const ServeOptions& options) {
     res.set_chunked_content_provider(
         "application/x-ndjson",
         [stream](std::size_t, httplib::DataSink& sink) {
-          const bool ok = stream_run(*stream, sink);
+          bool ok = false;
+          try {
+            ok = stream_run(*stream, sink);
+          } catch (const std::exception& e) {  // cpp-httplib would not catch it: the server would stop
+            ok = write_line(sink, {{"type", "error"}, {"message", std::string("the server could not finish the run: ") + e.what()}});
+          }
           stream->release();
           if (ok) sink.done();
           return ok;
@@ -510,24 +594,68 @@ int command_serve(const ServeOptions& options) {
     send_error(res, 500, "the server could not answer: " + message);
   });
 
+  // Before any body is read: a POST must say its length (no chunked or compressed bodies, whose size is only known
+  // once read) within the limit, and carry JSON; a request must name this server (Host) and, from a browser, come
+  // from its own page (Origin), so that no other web site open in the trainer's browser can start runs.
+  const bool loopback = options.host == "127.0.0.1" || options.host == "localhost" || options.host == "::1";
+  server.set_pre_routing_handler([&, loopback](const httplib::Request& req, httplib::Response& res) {
+    auto refuse = [&](int status, const std::string& message) {
+      harden(res);
+      res.set_header("Connection", "close");
+      send_error(res, status, message);
+      return httplib::Server::HandlerResponse::Handled;
+    };
+    const std::string host = req.get_header_value("Host");
+    if (loopback) {
+      const std::string p = ":" + std::to_string(port);
+      bool ours = false;
+      for (const char* name : {"127.0.0.1", "localhost", "[::1]"}) ours = ours || host == name || host == name + p;
+      if (!ours) return refuse(403, "this server answers only requests addressed to this machine (Host " + host + ")");
+    }
+    if (req.has_header("Origin") && req.get_header_value("Origin") != "http://" + host) {
+      return refuse(403, "requests from another web site's page are refused (Origin " + req.get_header_value("Origin") + ")");
+    }
+    if (req.method != "POST") return httplib::Server::HandlerResponse::Unhandled;
+    if (req.has_header("Transfer-Encoding") || !req.has_header("Content-Length")) {
+      return refuse(411, "a request must give its length (Content-Length) and be at most " +
+                             std::to_string(max_request_bytes) + " bytes");
+    }
+    const std::string length = req.get_header_value("Content-Length");
+    if (length.empty() || length.size() > 9 || length.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoul(length) > max_request_bytes) {
+      return refuse(413, "the request is too large (at most " + std::to_string(max_request_bytes) + " bytes)");
+    }
+    const std::string encoding = req.get_header_value("Content-Encoding");
+    if (!encoding.empty() && encoding != "identity") return refuse(415, "compressed requests are not accepted");
+    if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
+      return refuse(415, "send the settings as JSON (Content-Type: application/json)");
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+
+  std::atomic<bool> listening_ended{false};
   std::thread stopper([&] {
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
-    if (signal_number != 0) server.stop();
+    // A signal that comes before the server has started listening must still stop it.
+    while (!server.is_running() && !listening_ended) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    server.stop();
   });
-  if (!options.quiet) {
-    const std::string shown = options.host == "0.0.0.0" ? "127.0.0.1" : options.host;
-    std::cout << "frontdoor serve: trainer mode for " << trainer->scenario().name << " at http://" << shown << ":" << port
-              << "/ (seed " << options.seed << ", " << options.jobs << " replications at once; Ctrl-C stops it)"
-              << std::endl;
-    if (options.host != "127.0.0.1" && options.host != "localhost" && options.host != "::1") {
-      std::cout << "frontdoor serve: warning: listening on " << options.host
-                << ", not only this machine: anyone who can reach it can run simulations here" << std::endl;
-    }
+  std::string shown = options.host == "0.0.0.0" ? "127.0.0.1" : options.host == "::" ? "::1" : options.host;
+  if (shown.find(':') != std::string::npos) shown = "[" + shown + "]";
+  const std::string address = "http://" + shown + ":" + std::to_string(port) + "/";
+  if (options.quiet) {
+    std::cout << address << std::endl;
   } else {
-    std::cout << "http://" << options.host << ":" << port << "/" << std::endl;
+    std::cout << "frontdoor serve: trainer mode for " << trainer->scenario().name << " at " << address << " (seed "
+              << options.seed << ", " << options.jobs << " replications at once; Ctrl-C stops it)" << std::endl;
+  }
+  if (!loopback) {
+    std::cerr << "frontdoor serve: warning: listening on " << options.host
+              << ", not only this machine: anyone who can reach it can run simulations here" << std::endl;
   }
   server.listen_after_bind();
+  listening_ended = true;
   // Whatever stopped the server, the signal thread must end: send it the signal it waits for.
   pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();

@@ -115,7 +115,8 @@ const MonthlySeries* series(const ReplicationResult& r, const std::string& measu
 
 }  // namespace
 
-Trainer::Trainer(std::string scenario_path) : path_(std::move(scenario_path)), scenario_(load_scenario(path_)) {
+Trainer::Trainer(std::string scenario_path)
+    : path_(std::move(scenario_path)), scenario_(load_scenario(path_)), base_text_(flatten_scenario(path_, {})) {
   if (!scenario_.need.enabled) {
     throw ScenarioError({path_ + ": the trainer needs a scenario with children and latent need ([need]), such as "
                                  "scenarios/england_baseline.toml"});
@@ -310,7 +311,7 @@ std::string Trainer::scenario_toml(const TrainerSettings& s) const {
             "-year warm-up, then the " + std::to_string(years - warmup_years_) +
             " years the page shows. `frontdoor run` accepts this file as it is; with the page's seed and\n"
             "# replications (frontdoor run FILE --seed SEED -r REPLICATIONS) it gives the page's figures.\n\n";
-  return flatten_scenario(path_, overrides, appended, header);
+  return flatten_scenario_text(base_text_, path_, overrides, appended, header);
 }
 
 json Trainer::levers_json(std::uint64_t seed) const {

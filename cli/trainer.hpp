@@ -35,7 +35,7 @@ using TrainerSettings = std::map<std::string, double>;
 /// The scenario a trainer varies, with the levers it offers.
 class Trainer {
  public:
-  /// Loads `scenario_path`; throws ScenarioError when it cannot be loaded or lacks what a lever changes (a
+  /// Loads `scenario_path` (once: the files are not read again); throws ScenarioError when it cannot be loaded or lacks what a lever changes (a
   /// front door with thresholds, early help with a budget, social-work teams, [need]).
   explicit Trainer(std::string scenario_path);
 
@@ -70,6 +70,7 @@ class Trainer {
  private:
   std::string path_;
   Scenario scenario_;
+  std::string base_text_;  ///< the scenario flattened once at the start: an edit of its files mid-session changes nothing
   std::vector<Lever> levers_;
   std::vector<std::string> social_work_teams_;
   int warmup_years_ = 0;

@@ -1342,29 +1342,53 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
   return scenario;
 }
 
-std::string flatten_scenario(const std::string& path, const std::vector<Override>& overrides,
-                             const std::string& appended, const std::string& header) {
+std::string flatten_scenario_text(const std::string& text, const std::string& display_name,
+                                  const std::vector<Override>& overrides, const std::string& appended,
+                                  const std::string& header) {
   LoadContext ctx;
-  ctx.file = path;
+  ctx.file = display_name;
   ctx.overrides = overrides;
   Scenario included;
-  const std::string text = read_whole_file(path, "scenario file");
   std::uint64_t hash = fnv1a64(text);
-  toml::table root = resolve_base(parse_toml(text, path), path, included, hash);
+  toml::table root = resolve_base(parse_toml(text, display_name), display_name, included, hash);
   std::vector<std::string> file_order = included.includes;
-  file_order.push_back(path);
+  file_order.push_back(display_name);
   for (const auto& o : overrides) apply_override(root, o, ctx);
   if (!ctx.problems.empty()) throw ScenarioError(ctx.problems);
   if (!appended.empty()) {
     toml::table extra = parse_toml(appended, "appended settings");
+    // Appended [[change]] tables join the scenario's own timeline, in order of their first year.
+    toml::array* own = root.get_as<toml::array>("change");
+    toml::array* more = extra.get_as<toml::array>("change");
+    if (own != nullptr && more != nullptr) {
+      for (auto& change : *more) own->push_back(std::move(change));
+      std::vector<std::pair<std::int64_t, std::size_t>> order;
+      for (std::size_t i = 0; i < own->size(); ++i) {
+        std::int64_t year = 0;
+        if (const toml::table* t = own->get(i)->as_table(); t != nullptr && t->get_as<std::int64_t>("from_year") != nullptr) {
+          year = t->get_as<std::int64_t>("from_year")->get();
+        }
+        order.emplace_back(year, i);
+      }
+      std::stable_sort(order.begin(), order.end());
+      toml::array sorted;
+      for (const auto& [year, i] : order) sorted.push_back(*own->get(i));
+      *own = std::move(sorted);
+      extra.erase("change");
+    }
     merge_into(root, extra);
   }
   std::ostringstream out;
   out << header;
   write_table(out, root, "", file_order);
   const std::string flat = out.str();
-  load_scenario_text(flat, path + " (flattened)");  // throws if the result is not a valid scenario
+  load_scenario_text(flat, display_name + " (flattened)");  // throws if the result is not a valid scenario
   return flat;
+}
+
+std::string flatten_scenario(const std::string& path, const std::vector<Override>& overrides,
+                             const std::string& appended, const std::string& header) {
+  return flatten_scenario_text(read_whole_file(path, "scenario file"), path, overrides, appended, header);
 }
 
 Scenario load_scenario(const std::string& path, const std::vector<Override>& overrides) {

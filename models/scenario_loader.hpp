@@ -33,11 +33,16 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
                             const std::vector<Override>& overrides = {});
 
 /// The scenario at `path` as one self-contained TOML text that loads as the same scenario: its base and included
-/// files merged in, `overrides` applied, then `appended` (TOML text, such as [[change]] tables; its keys replace
-/// the scenario's) merged over the top. Keys keep their declaration order (file by file, then by line), which
+/// files merged in, `overrides` applied, then `appended` (TOML text; its keys replace the scenario's, except
+/// [[change]] tables, which join the scenario's own) merged over the top. Keys keep their declaration order (file by file, then by line), which
 /// fixes the order of services and routes and so each replication's random streams. Comments are not kept;
 /// `header` (comment lines) goes first. The text is validated by loading it; throws ScenarioError.
 std::string flatten_scenario(const std::string& path, const std::vector<Override>& overrides,
                              const std::string& appended = "", const std::string& header = "");
+/// Same, from text already in memory (`display_name` locates its base and included files, if it has any).
+/// Appended [[change]] tables join the scenario's own, in order of their from_year.
+std::string flatten_scenario_text(const std::string& text, const std::string& display_name,
+                                  const std::vector<Override>& overrides, const std::string& appended = "",
+                                  const std::string& header = "");
 
 }  // namespace frontdoor

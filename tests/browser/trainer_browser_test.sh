@@ -19,7 +19,7 @@ work=$(mktemp -d)
 "$frontdoor" serve --port 0 --quiet >"$work/url" 2>"$work/server.err" &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do
+for _ in $(seq 1 400); do
   url=$(head -1 "$work/url" 2>/dev/null || true)
   [ -n "$url" ] && break
   sleep 0.05
