@@ -285,6 +285,10 @@ std::string Trainer::scenario_toml(const TrainerSettings& s) const {
   }
   // The shock: [[change]] tables from the first year shown, as in scenarios/policies/child_death_shock.toml.
   std::string appended;
+  if (s.at("shock") > 0.5 && !scenario_.changes.empty()) {
+    throw BadRequest("shock: " + scenario_.name + " has changes over time of its own ([[change]]); the shock lever "
+                     "works on a scenario without them, such as the England baseline");
+  }
   if (s.at("shock") > 0.5) {
     const double shift = scenario_.need.threshold_shift;
     const std::vector<double> police = parameter_numbers(scenario_, "sources.police.notice_per_year");

@@ -1378,6 +1378,24 @@ std::string flatten_scenario_text(const std::string& text, const std::string& di
     }
     merge_into(root, extra);
   }
+  // A change that would start after the run ends never takes effect: it is left out (a shorter run of a scenario
+  // with a timeline, say), rather than refused as `frontdoor run` refuses it.
+  if (toml::array* changes = root.get_as<toml::array>("change")) {
+    const auto* years = root.at_path("simulation.years").as_integer();
+    if (years != nullptr) {
+      toml::array kept;
+      for (auto& change : *changes) {
+        const toml::table* t = change.as_table();
+        const auto* from = t != nullptr ? t->get_as<std::int64_t>("from_year") : nullptr;
+        if (from == nullptr || from->get() <= years->get()) kept.push_back(std::move(change));
+      }
+      if (kept.empty()) {
+        root.erase("change");
+      } else {
+        *changes = std::move(kept);
+      }
+    }
+  }
   std::ostringstream out;
   out << header;
   write_table(out, root, "", file_order);

@@ -34,7 +34,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
 
 /// The scenario at `path` as one self-contained TOML text that loads as the same scenario: its base and included
 /// files merged in, `overrides` applied, then `appended` (TOML text; its keys replace the scenario's, except
-/// [[change]] tables, which join the scenario's own) merged over the top. Keys keep their declaration order (file by file, then by line), which
+/// [[change]] tables, which join the scenario's own) merged over the top. Changes that would start after the last
+/// simulated year are left out. Keys keep their declaration order (file by file, then by line), which
 /// fixes the order of services and routes and so each replication's random streams. Comments are not kept;
 /// `header` (comment lines) goes first. The text is validated by loading it; throws ScenarioError.
 std::string flatten_scenario(const std::string& path, const std::vector<Override>& overrides,

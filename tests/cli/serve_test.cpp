@@ -444,3 +444,16 @@ TEST(Serve, RefusesAScenarioItCannotServeAndBadFlags) {
   EXPECT_EQ(WEXITSTATUS(status), 2);
   EXPECT_NE(test_support::read_file(err).find("cannot listen"), std::string::npos) << test_support::read_file(err);
 }
+
+TEST(Serve, ServesAPolicyWithItsOwnTimeline) {
+  // child_death_shock.toml changes in years 4 to 6: a shorter run leaves out what would start after it, and the
+  // shock lever, which would collide with the scenario's own changes, is refused with the reason.
+  Server server({test_support::source_path("scenarios/policies/child_death_shock.toml")});
+  const Streamed short_run = post_run(server, {{"years", 1}, {"replications", 2}, {"referral_threshold", 3.2}});
+  EXPECT_EQ(short_run.status, 200) << short_run.body;
+  EXPECT_NE(short_run.last("done"), nullptr);
+  auto shock = server.client().Post("/api/scenario", json{{"shock", true}}.dump(), "application/json");
+  ASSERT_TRUE(shock);
+  EXPECT_EQ(shock->status, 400);
+  EXPECT_NE(json::parse(shock->body).at("error").get<std::string>().find("changes over time"), std::string::npos);
+}

@@ -509,3 +509,17 @@ TEST(ScenarioFlatten, OverridesAndAppendedTablesAreMergedAndChecked) {
     EXPECT_NE(std::string(e.what()).find("service.front_door.noise_sd"), std::string::npos) << e.what();
   }
 }
+
+TEST(ScenarioFlatten, ChangesAfterTheLastYearAreLeftOutAndAppendedOnesJoinTheTimeline) {
+  const std::string path = test_support::source_path("scenarios/policies/child_death_shock.toml");  // changes in years 4, 5, 6
+  const Scenario shorter = load_scenario_text(flatten_scenario(path, {{"simulation.years", "5"}}), "flat.toml");
+  ASSERT_EQ(shorter.changes.size(), 2u) << "the change of year 6 never starts in a 5-year run";
+  const Scenario longer = load_scenario_text(
+      flatten_scenario(path, {}, "[[change]]\nfrom_year = 8\nset = { \"need.threshold_shift\" = 0.1 }\n\n"
+                                 "[[change]]\nfrom_year = 2\nset = { \"need.threshold_shift\" = 0.05 }\n"),
+      "flat.toml");
+  ASSERT_EQ(longer.changes.size(), 5u);
+  for (std::size_t c = 1; c < longer.changes.size(); ++c) {
+    EXPECT_LT(longer.changes[c - 1].from_day, longer.changes[c].from_day) << "in order of their first day";
+  }
+}
