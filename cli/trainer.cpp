@@ -226,29 +226,27 @@ TrainerSettings Trainer::parse(const std::string& body) const {
   return settings;
 }
 
+std::vector<std::pair<const Lever*, double>> Trainer::moved(const TrainerSettings& settings) const {
+  std::vector<std::pair<const Lever*, double>> out;
+  for (const auto& l : levers_) {
+    if (l.group == "lever" && settings.at(l.id) != l.value) out.emplace_back(&l, settings.at(l.id));
+  }
+  return out;
+}
+
 std::vector<std::string> Trainer::changes(const TrainerSettings& settings) const {
   std::vector<std::string> out;
-  for (const auto& l : levers_) {
-    const double v = settings.at(l.id);
-    if (l.group != "lever" || v == l.value) continue;
-    if (l.type == "switch") {
-      out.push_back(l.label + ": " + (v > 0.5 ? "on" : "off"));
-    } else {
-      out.push_back(l.label + ": " + show(l.value) + " → " + show(v) + " (" + l.unit + ")");
-    }
+  for (const auto& [l, v] : moved(settings)) {
+    out.push_back(l->label + ": " +
+                  (l->type == "switch" ? std::string(v > 0.5 ? "on" : "off") : show(l->value) + " → " + show(v) + " (" + l->unit + ")"));
   }
   return out;
 }
 
 std::string Trainer::file_name(const TrainerSettings& settings) const {
   std::string name = "trainer";
-  for (const auto& l : levers_) {
-    const double v = settings.at(l.id);
-    if (l.group != "lever" || v == l.value) continue;
-    name += "_" + l.id + (l.type == "switch" ? (v > 0.5 ? "_on" : "_off") : "_" + show(v));
-  }
-  if (name == "trainer") name += "_baseline";
-  return name + ".toml";
+  for (const auto& [l, v] : moved(settings)) name += "_" + l->id + (l->type == "switch" ? (v > 0.5 ? "_on" : "_off") : "_" + show(v));
+  return (name == "trainer" ? name + "_baseline" : name) + ".toml";
 }
 
 std::string Trainer::scenario_toml(const TrainerSettings& s) const {

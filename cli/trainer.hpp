@@ -75,6 +75,8 @@ class Trainer {
   std::vector<std::string> social_work_teams_;
   int warmup_years_ = 0;
   const Lever& lever(const std::string& id) const;
+  /// The levers `settings` moves from their defaults, with their new values.
+  std::vector<std::pair<const Lever*, double>> moved(const TrainerSettings& settings) const;
 };
 
 }  // namespace frontdoor

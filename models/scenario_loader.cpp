@@ -1321,22 +1321,39 @@ Override parse_override(const std::string& text) {
   return o;
 }
 
+namespace {
+
+// A scenario's text with its base and included files resolved and the overrides applied (problems with them are
+// left in ctx). ctx.file_order is the order its files were merged in.
+struct Resolved {
+  toml::table root;
+  Scenario included;  ///< only .includes is set
+  std::uint64_t hash = 0;
+};
+Resolved resolve_scenario(const std::string& text, const std::string& display_name,
+                          const std::vector<Override>& overrides, LoadContext& ctx) {
+  ctx.file = display_name;
+  ctx.overrides = overrides;
+  Resolved r;
+  r.hash = fnv1a64(text);
+  r.root = resolve_base(parse_toml(text, display_name), display_name, r.included, r.hash);
+  ctx.file_order = r.included.includes;
+  ctx.file_order.push_back(display_name);
+  for (const auto& o : overrides) apply_override(r.root, o, ctx);
+  return r;
+}
+
+}  // namespace
+
 Scenario load_scenario_text(const std::string& text, const std::string& display_name,
                             const std::vector<Override>& overrides) {
   LoadContext ctx;
-  ctx.file = display_name;
-  ctx.overrides = overrides;
-  Scenario included;
-  std::uint64_t hash = fnv1a64(text);
-  toml::table root = resolve_base(parse_toml(text, display_name), display_name, included, hash);
-  ctx.file_order = included.includes;
-  ctx.file_order.push_back(display_name);
-  for (const auto& o : overrides) apply_override(root, o, ctx);
-  Scenario scenario = read_scenario_with_changes(root, ctx);
+  Resolved r = resolve_scenario(text, display_name, overrides, ctx);
+  Scenario scenario = read_scenario_with_changes(r.root, ctx);
   if (!ctx.problems.empty()) throw ScenarioError(ctx.problems);
   scenario.file = display_name;
-  scenario.file_hash = hash;
-  scenario.includes = included.includes;
+  scenario.file_hash = r.hash;
+  scenario.includes = r.included.includes;
   scenario.overrides = overrides;
   scenario.parameters = std::move(ctx.parameters);
   return scenario;
@@ -1346,15 +1363,9 @@ std::string flatten_scenario_text(const std::string& text, const std::string& di
                                   const std::vector<Override>& overrides, const std::string& appended,
                                   const std::string& header) {
   LoadContext ctx;
-  ctx.file = display_name;
-  ctx.overrides = overrides;
-  Scenario included;
-  std::uint64_t hash = fnv1a64(text);
-  toml::table root = resolve_base(parse_toml(text, display_name), display_name, included, hash);
-  std::vector<std::string> file_order = included.includes;
-  file_order.push_back(display_name);
-  for (const auto& o : overrides) apply_override(root, o, ctx);
+  toml::table root = resolve_scenario(text, display_name, overrides, ctx).root;
   if (!ctx.problems.empty()) throw ScenarioError(ctx.problems);
+  const std::vector<std::string> file_order = ctx.file_order;
   if (!appended.empty()) {
     toml::table extra = parse_toml(appended, "appended settings");
     // Appended [[change]] tables join the scenario's own timeline, in order of their first year.

@@ -108,20 +108,42 @@ Streamed post_run(const Server& server, const json& settings) {
   return s;
 }
 
-// Sends `request` as it is on a new connection and returns everything the server answers until it closes.
-std::string raw_http(int port, const std::string& request) {
+// A connection to this machine's `port`.
+int connect_loopback(int port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<std::uint16_t>(port));
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) throw std::runtime_error("connect");
+  return fd;
+}
+
+// Sends `request` as it is on a new connection and returns everything the server answers until it closes.
+std::string raw_http(int port, const std::string& request) {
+  const int fd = connect_loopback(port);
   if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) throw std::runtime_error("write");
   std::string answer;
   char buffer[4096];
   for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) answer.append(buffer, static_cast<std::size_t>(n));
   close(fd);
   return answer;
+}
+
+// Starts a run on a connection of its own (sent by hand) and reads until the server has accepted it; returns the
+// socket, still open, and what was read so far.
+int start_run_by_hand(int port, const std::string& body, std::string& read_so_far) {
+  const int fd = connect_loopback(port);
+  const std::string request = "POST /api/run HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                              "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+  if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) throw std::runtime_error("write");
+  char buffer[4096];
+  while (read_so_far.find("\"type\":\"accepted\"") == std::string::npos) {
+    const ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n <= 0) throw std::runtime_error("the run was not accepted: " + read_so_far);
+    read_so_far.append(buffer, static_cast<std::size_t>(n));
+  }
+  return fd;
 }
 
 double annual_mean(const json& view, const std::string& measure, int index) {
@@ -300,24 +322,8 @@ TEST(Serve, RefusesBodiesOfUnknownLengthForeignPagesAndNonJson) {
 
 TEST(Serve, APageThatGoesAwayFreesItsSlot) {
   Server server({"--max-runs", "1"});
-  const std::string body = json{{"decision_noise", 0.65}, {"years", 2}, {"replications", 8}}.dump();
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(fd, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(server.port()));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  const std::string request = "POST /api/run HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                              "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-  ASSERT_EQ(write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
   std::string first;
-  char buffer[4096];
-  while (first.find("\"type\":\"accepted\"") == std::string::npos) {
-    const ssize_t n = read(fd, buffer, sizeof buffer);
-    ASSERT_GT(n, 0);
-    first.append(buffer, static_cast<std::size_t>(n));
-  }
+  const int fd = start_run_by_hand(server.port(), json{{"decision_noise", 0.65}, {"years", 2}, {"replications", 8}}.dump(), first);
   close(fd);  // the page is closed mid-run
   // Its slot comes free, and of its 16 replications only those already running are finished: the others are
   // dropped from the queue, not simulated for nobody.
@@ -340,30 +346,15 @@ TEST(Serve, RunsBeyondTheLimitAreToldToRetry) {
   Server server({"--max-runs", "1"});
   // The first run holds the only slot while it streams (settings no run has asked for, so nothing is cached): it
   // is sent by hand on a socket and read until the server has accepted it.
-  const std::string body = json{{"decision_noise", 0.55}, {"years", 1}, {"replications", 2}}.dump();
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(fd, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(server.port()));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  const std::string request = "POST /api/run HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                              "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
-  ASSERT_EQ(write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
   std::string first;
-  char buffer[4096];
-  while (first.find("\"type\":\"accepted\"") == std::string::npos) {
-    const ssize_t n = read(fd, buffer, sizeof buffer);
-    ASSERT_GT(n, 0) << "the first run was not accepted: " << first;
-    first.append(buffer, static_cast<std::size_t>(n));
-  }
+  const int fd = start_run_by_hand(server.port(), json{{"decision_noise", 0.55}, {"years", 1}, {"replications", 2}}.dump(), first);
   auto c = server.client();
   auto second = c.Post("/api/run", json{{"decision_noise", 0.6}, {"years", 1}, {"replications", 2}}.dump(), "application/json");
   ASSERT_TRUE(second);
   EXPECT_EQ(second->status, 503);
   EXPECT_EQ(second->get_header_value("Retry-After"), "5");
   EXPECT_NE(json::parse(second->body).at("error").get<std::string>().find("try again"), std::string::npos);
+  char buffer[4096];
   for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) first.append(buffer, static_cast<std::size_t>(n));
   close(fd);
   EXPECT_NE(first.find("HTTP/1.1 200"), std::string::npos);
