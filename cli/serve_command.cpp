@@ -481,8 +481,9 @@ int command_serve(const ServeOptions& options) {
     if (it == baselines.end()) {
       TrainerSettings settings = trainer->defaults();
       settings["years"] = years;
-      const std::string text = trainer->scenario_toml(settings);
-      it = baselines.emplace(years, std::make_pair(text, std::make_shared<const Scenario>(load_scenario_text(text, "baseline")))).first;
+      auto scenario = std::make_shared<Scenario>();
+      const std::string text = trainer->scenario_toml(settings, scenario.get());
+      it = baselines.emplace(years, std::make_pair(text, std::shared_ptr<const Scenario>(scenario))).first;
     }
     return it->second;
   };
@@ -536,8 +537,9 @@ int command_serve(const ServeOptions& options) {
       stream->years = static_cast<int>(settings.at("years"));
       stream->replications = static_cast<int>(settings.at("replications"));
       stream->changes = trainer->changes(settings);
-      changed_text = trainer->scenario_toml(settings);
-      stream->changed_scenario = std::make_shared<const Scenario>(load_scenario_text(changed_text, "changed"));
+      auto changed = std::make_shared<Scenario>();
+      changed_text = trainer->scenario_toml(settings, changed.get());
+      stream->changed_scenario = changed;
     } catch (const BadRequest& e) {
       return send_error(res, 400, e.what());
     } catch (const ScenarioError& e) {

@@ -172,11 +172,11 @@ Trainer::Trainer(std::string scenario_path)
        "integer", 2.0, 8.0, 1.0, 4.0}};
 }
 
-const Lever& Trainer::lever(const std::string& id) const {
+const Lever* Trainer::find(const std::string& id) const {
   for (const auto& l : levers_) {
-    if (l.id == id) return l;
+    if (l.id == id) return &l;
   }
-  throw BadRequest(id + ": not a lever");
+  return nullptr;
 }
 
 TrainerSettings Trainer::defaults() const {
@@ -195,10 +195,7 @@ TrainerSettings Trainer::parse(const std::string& body) const {
   if (!request.is_object()) throw BadRequest("the request must be a JSON object of lever values, such as {\"referral_threshold\": 3.3}");
   TrainerSettings settings = defaults();
   for (const auto& [key, value] : request.items()) {
-    const Lever* l = nullptr;
-    for (const auto& candidate : levers_) {
-      if (candidate.id == key) l = &candidate;
-    }
+    const Lever* l = find(key);
     if (l == nullptr) {
       std::string ids;
       for (const auto& candidate : levers_) ids += (ids.empty() ? "" : ", ") + candidate.id;
@@ -249,10 +246,10 @@ std::string Trainer::file_name(const TrainerSettings& settings) const {
   return (name == "trainer" ? name + "_baseline" : name) + ".toml";
 }
 
-std::string Trainer::scenario_toml(const TrainerSettings& s) const {
+std::string Trainer::scenario_toml(const TrainerSettings& s, Scenario* loaded) const {
   std::vector<Override> overrides;
   auto set = [&](const std::string& key, double value) { overrides.push_back({key, format_double(value)}); };
-  auto changed = [&](const std::string& id) { return s.at(id) != lever(id).value; };
+  auto changed = [&](const std::string& id) { return s.at(id) != find(id)->value; };
   const int years = warmup_years_ + static_cast<int>(s.at("years"));
   std::string name = file_name(s);
   name = name.substr(0, name.size() - 5);
@@ -313,7 +310,7 @@ std::string Trainer::scenario_toml(const TrainerSettings& s) const {
             "-year warm-up, then the " + std::to_string(years - warmup_years_) +
             " years the page shows. `frontdoor run` accepts this file as it is; with the page's seed and\n"
             "# replications (frontdoor run FILE --seed SEED -r REPLICATIONS) it gives the page's figures.\n\n";
-  return flatten_scenario_text(base_text_, path_, overrides, appended, header);
+  return flatten_scenario_text(base_text_, path_, overrides, appended, header, loaded);
 }
 
 json Trainer::levers_json(std::uint64_t seed) const {

@@ -50,8 +50,8 @@ class Trainer {
   TrainerSettings parse(const std::string& body) const;
 
   /// The scenario of `settings` as one TOML file, run for warm-up + years shown; header comments name the
-  /// settings. Throws ScenarioError.
-  std::string scenario_toml(const TrainerSettings& settings) const;
+  /// settings. `loaded`, when given, receives the scenario it loads as. Throws ScenarioError.
+  std::string scenario_toml(const TrainerSettings& settings, Scenario* loaded = nullptr) const;
   /// "Front-door threshold: 3 → 3.3" for each lever that differs from its default.
   std::vector<std::string> changes(const TrainerSettings& settings) const;
   /// A file name for the scenario of `settings`: trainer_<the changed levers>.toml.
@@ -74,7 +74,7 @@ class Trainer {
   std::vector<Lever> levers_;
   std::vector<std::string> social_work_teams_;
   int warmup_years_ = 0;
-  const Lever& lever(const std::string& id) const;
+  const Lever* find(const std::string& id) const;  ///< nullptr when `id` is not a lever
   /// The levers `settings` moves from their defaults, with their new values.
   std::vector<std::pair<const Lever*, double>> moved(const TrainerSettings& settings) const;
 };

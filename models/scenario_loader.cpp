@@ -1361,7 +1361,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
 
 std::string flatten_scenario_text(const std::string& text, const std::string& display_name,
                                   const std::vector<Override>& overrides, const std::string& appended,
-                                  const std::string& header) {
+                                  const std::string& header, Scenario* loaded) {
   LoadContext ctx;
   toml::table root = resolve_scenario(text, display_name, overrides, ctx).root;
   if (!ctx.problems.empty()) throw ScenarioError(ctx.problems);
@@ -1411,7 +1411,8 @@ std::string flatten_scenario_text(const std::string& text, const std::string& di
   out << header;
   write_table(out, root, "", file_order);
   const std::string flat = out.str();
-  load_scenario_text(flat, display_name + " (flattened)");  // throws if the result is not a valid scenario
+  Scenario scenario = load_scenario_text(flat, display_name + " (flattened)");  // throws if it is not valid
+  if (loaded != nullptr) *loaded = std::move(scenario);
   return flat;
 }
 

@@ -42,8 +42,9 @@ std::string flatten_scenario(const std::string& path, const std::vector<Override
                              const std::string& appended = "", const std::string& header = "");
 /// Same, from text already in memory (`display_name` locates its base and included files, if it has any).
 /// Appended [[change]] tables join the scenario's own, in order of their from_year.
+/// `loaded`, when given, receives the scenario the text loads as (it is loaded anyway, to validate it).
 std::string flatten_scenario_text(const std::string& text, const std::string& display_name,
                                   const std::vector<Override>& overrides, const std::string& appended = "",
-                                  const std::string& header = "");
+                                  const std::string& header = "", Scenario* loaded = nullptr);
 
 }  // namespace frontdoor
