@@ -61,8 +61,8 @@ std::string hex64(std::uint64_t v) {
   return text;
 }
 
-// A claim on one replication's result. While any claim on a queued replication is held it stays queued; when the
-// last is dropped (the page went away, the run ended) it is not started at all.
+// A claim on one replication's result. While any claim on a replication is held it stays queued or running; when
+// the last is dropped (the page went away) before it has finished, it is not started, or is stopped.
 class Lease {
  public:
   Lease(std::shared_future<ReplicationResult> future, std::shared_ptr<std::atomic<int>> waiters)
@@ -243,7 +243,7 @@ class SimulationPool {
     // Wait for it, killing it if the server stops or it runs past the time limit.
     const auto started = std::chrono::steady_clock::now();
     int status = 0;
-    bool timed_out = false;
+    bool timed_out = false, abandoned = false;
     for (;;) {
       const pid_t ended = waitpid(pid, &status, WNOHANG);
       if (ended == pid || (ended < 0 && errno != EINTR)) break;
@@ -252,8 +252,9 @@ class SimulationPool {
         std::lock_guard<std::mutex> lock(mutex_);
         stop = stopping_;
       }
+      abandoned = *task.waiters == 0;  // every page that asked for it has gone: free the core for the next run
       timed_out = std::chrono::steady_clock::now() - started > timeout_;
-      if (stop || timed_out) {
+      if (stop || timed_out || abandoned) {
         kill(pid, SIGKILL);
         waitpid(pid, &status, 0);
         break;
@@ -262,6 +263,10 @@ class SimulationPool {
     }
     std::string why = read_text(err);
     fs::remove(err);
+    if (abandoned) {
+      fs::remove(out);
+      throw std::runtime_error("cancelled: no page waits for it any more");
+    }
     if (timed_out) {
       fs::remove(out);
       throw std::runtime_error("replication " + std::to_string(task.replication + 1) + " ran for more than " +
