@@ -434,9 +434,28 @@ int command_serve(const ServeOptions& options) {
     return 2;
   };
   std::unique_ptr<Trainer> trainer;
+  // The baseline of each number of years shown: its scenario text and what it loads as.
+  std::mutex texts_mutex;
+  std::map<int, std::pair<std::string, std::shared_ptr<const Scenario>>> baselines;
+  auto baseline = [&](int years) {
+    std::lock_guard<std::mutex> lock(texts_mutex);
+    auto it = baselines.find(years);
+    if (it == baselines.end()) {
+      TrainerSettings settings = trainer->defaults();
+      settings["years"] = years;
+      auto scenario = std::make_shared<Scenario>();
+      const std::string text = trainer->scenario_toml(settings, scenario.get());
+      it = baselines.emplace(years, std::make_pair(text, std::shared_ptr<const Scenario>(scenario))).first;
+    }
+    return it->second;
+  };
+  int default_years = 0, default_replications = 0;
   try {
     trainer = std::make_unique<Trainer>(options.scenario);
-    trainer->scenario_toml(trainer->defaults());  // the levers' scenario must load before anyone asks
+    const TrainerSettings d = trainer->defaults();
+    default_years = static_cast<int>(d.at("years"));
+    default_replications = static_cast<int>(d.at("replications"));
+    baseline(default_years);  // the levers' scenario must load before anyone asks
   } catch (const ScenarioError& e) {
     return fail(std::string("the scenario cannot be served:\n") + e.what());
   }
@@ -478,26 +497,11 @@ int command_serve(const ServeOptions& options) {
   SimulationPool pool(options.program, workdir, options.jobs, static_cast<std::size_t>(options.cache), options.engine_args,
                       replication_timeout);
   std::atomic<int> active{0};
-  std::mutex texts_mutex;
-  std::map<int, std::pair<std::string, std::shared_ptr<const Scenario>>> baselines;  // by years shown
-  auto baseline = [&](int years) {
-    std::lock_guard<std::mutex> lock(texts_mutex);
-    auto it = baselines.find(years);
-    if (it == baselines.end()) {
-      TrainerSettings settings = trainer->defaults();
-      settings["years"] = years;
-      auto scenario = std::make_shared<Scenario>();
-      const std::string text = trainer->scenario_toml(settings, scenario.get());
-      it = baselines.emplace(years, std::make_pair(text, std::shared_ptr<const Scenario>(scenario))).first;
-    }
-    return it->second;
-  };
   // The default run's baseline starts at once, so that the first Run pressed waits only for its own scenario.
   std::vector<Lease> prestarted;  // held for the server's life, so they are neither cancelled nor forgotten early
   if (options.prestart) {
-    const TrainerSettings d = trainer->defaults();
-    const auto [text, scenario] = baseline(static_cast<int>(d.at("years")));
-    for (int r = 0; r < static_cast<int>(d.at("replications")); ++r) prestarted.push_back(pool.get(text, options.seed, r, 2 * r));
+    const std::string text = baseline(default_years).first;
+    for (int r = 0; r < default_replications; ++r) prestarted.push_back(pool.get(text, options.seed, r, 2 * r));
   }
 
   server.Get("/", [&](const httplib::Request&, httplib::Response& res) {

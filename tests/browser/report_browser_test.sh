@@ -6,11 +6,7 @@
 # Usage: report_browser_test.sh FRONTDOOR_BINARY SOURCE_DIR BUILD_DIR
 set -euo pipefail
 frontdoor=$1 source=$2 build=$3
-browser=$(command -v chromium || command -v chromium-browser || true)
-if [ -z "$browser" ]; then
-  echo "SKIPPED: chromium is not installed (scripts/install-deps.sh installs it)"
-  exit 77
-fi
+source "$(dirname "$0")/chromium.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$source"

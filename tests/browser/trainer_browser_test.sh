@@ -6,11 +6,7 @@
 # Usage: trainer_browser_test.sh FRONTDOOR_BINARY SOURCE_DIR BUILD_DIR. Exit 77 (skipped) without Chromium.
 set -euo pipefail
 frontdoor=$1 source=$2 build=$3
-browser=$(command -v chromium || command -v chromium-browser || true)
-if [ -z "$browser" ]; then
-  echo "SKIPPED: chromium is not installed (scripts/install-deps.sh installs it)"
-  exit 77
-fi
+source "$(dirname "$0")/chromium.sh"
 if [ ! -d "$source/report/node_modules/playwright-core" ]; then
   echo "FAIL: playwright-core is not installed (scripts/install-deps.sh runs npm ci in report/)"
   exit 1
