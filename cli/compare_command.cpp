@@ -147,7 +147,7 @@ int command_compare(const CompareOptions& options) {
       comparisons.push_back(std::move(c));
     }
     write_file_atomically(output.staging() / "compare.csv", compare_csv(comparisons));
-    write_file_atomically(output.staging() / "compare.json", manifest.dump(2) + "\n");
+    write_file_atomically(output.staging() / "compare.json", json_text(manifest, 2) + "\n");
     output.commit();
     if (!options.quiet) {
       std::cout << "frontdoor compare: " << scenarios.size() - 1 << " alternative(s) against " << dirs[0] << ", "

@@ -3,7 +3,10 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cctype>
+#include <charconv>
 #include <chrono>
+#include <optional>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -23,6 +26,8 @@
 #include "models/scenario_loader.hpp"
 #include "sim/output_files.hpp"
 #include "sim/runner.hpp"
+#include "sim/stop.hpp"
+#include "models/utf8.hpp"
 
 namespace fs = std::filesystem;
 using namespace frontdoor;
@@ -36,6 +41,32 @@ constexpr int exit_bad_input = 2;
 std::string default_scenario_path() {
   if (const char* dir = std::getenv("FRONTDOOR_SCENARIOS")) return std::string(dir) + "/england_baseline.toml";
   return std::string(FRONTDOOR_SCENARIO_DIR) + "/england_baseline.toml";
+}
+
+// A seed as the manifest records it: a whole number from 0 to 2^64 - 1, nothing that wraps around to one.
+const CLI::Validator seed_check(
+    [](std::string& text) -> std::string {
+      std::uint64_t value = 0;
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+        return "a seed is a whole number from 0 to 18446744073709551615, not " + text;
+      }
+      return "";
+    },
+    "SEED");
+
+// Every argument must be UTF-8: scenario paths, --out and --set values end up in JSON, CSV and HTML files.
+std::optional<std::string> non_utf8_argument(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view text(argv[i]);
+    if (const auto at = first_invalid_utf8(text)) {
+      std::string shown;
+      for (unsigned char c : text) shown += c < 0x80 && std::isprint(c) ? std::string(1, static_cast<char>(c)) : "?";
+      return "argument " + std::to_string(i) + " (" + shown + ") is not valid UTF-8 text (" +
+             describe_invalid_utf8(text, *at) + "); file names and values must be UTF-8";
+    }
+  }
+  return std::nullopt;
 }
 
 int bad_input(const std::string& message) {
@@ -109,6 +140,7 @@ int command_run(const CommonScenarioArgs& scenario_args, const std::string& out,
     fs::remove_all(scratch);
     const std::vector<SummaryRow> summary =
         write_run_files(output.staging(), scenario, RunFacts{seed, jobs, engine_args, command_line}, results);
+    throw_if_stopped();
     output.commit();
     if (!quiet) std::cout << summary_table(scenario, seed, results, summary, output.target().string());
   } catch (const OutputError& e) {
@@ -188,7 +220,7 @@ int main(int argc, char** argv) {
   run->add_option("scenario", run_args.scenario, "Scenario file (TOML); default: the England baseline")
       ->check(CLI::ExistingFile);
   run->add_option("--out,-o", out, "Directory for the results (must be absent or empty unless --force)")->required();
-  run->add_option("--seed", seed, "Base seed; replication seeds derive from it (see manifest.json)");
+  run->add_option("--seed", seed, "Base seed; replication seeds derive from it (see manifest.json)")->check(seed_check);
   run->add_option("--replications,-r", replications, "Independent replications")->check(CLI::Range(1, 100000));
   run->add_option("--jobs,-j", jobs, "Replications run at once, each in its own process")->check(CLI::Range(1, 1024));
   run->add_option("--years,-y", years, "Simulated years (overrides simulation.years)")->check(CLI::Range(1, 100));
@@ -238,7 +270,7 @@ int main(int argc, char** argv) {
       ->required()->expected(2, 1000)->check(CLI::ExistingFile);
   compare->add_option("--out,-o", compare_options.out, "Directory for the results (must be absent or empty unless --force)")
       ->required();
-  compare->add_option("--seed", compare_options.seed, "Base seed, the same for every scenario");
+  compare->add_option("--seed", compare_options.seed, "Base seed, the same for every scenario")->check(seed_check);
   compare->add_option("--replications,-r", compare_options.replications, "Replications of each scenario")
       ->check(CLI::Range(2, 100000));
   compare->add_option("--jobs,-j", compare_options.jobs, "Replications run at once")->check(CLI::Range(1, 1024));
@@ -273,8 +305,8 @@ int main(int argc, char** argv) {
   plan->add_option("--design", plan_options.design, "grid, lhs or morris")->check(CLI::IsMember({"grid", "lhs", "morris"}));
   plan->add_option("--points", plan_options.points, "lhs: design points; morris: trajectories")->check(CLI::Range(0, 1000000));
   plan->add_option("--replications,-r", plan_options.replications, "Replications of each point")->check(CLI::Range(1, 100000));
-  plan->add_option("--seed", plan_options.seed, "Base seed of the runs");
-  plan->add_option("--design-seed", plan_options.design_seed, "Seed of the design's own draws (lhs, morris)");
+  plan->add_option("--seed", plan_options.seed, "Base seed of the runs")->check(seed_check);
+  plan->add_option("--design-seed", plan_options.design_seed, "Seed of the design's own draws (lhs, morris)")->check(seed_check);
   plan->add_option("--set", plan_options.sets, "A fixed override for every run (repeatable)");
   plan->add_flag("--force", plan_options.force, "Replace an existing, non-empty directory");
   SweepExecOptions exec_options;
@@ -315,7 +347,7 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   serve->add_option("--port,-p", serve_options.port, "Port (0: any free port, printed)")->check(CLI::Range(0, 65535));
   serve->add_option("--host", serve_options.host, "Address to listen on; the default serves this machine only");
-  serve->add_option("--seed", serve_options.seed, "Base seed of every run (the same children and events in each)");
+  serve->add_option("--seed", serve_options.seed, "Base seed of every run (the same children and events in each)")->check(seed_check);
   serve->add_option("--jobs,-j", serve_options.jobs, "Replications run at once, each in its own process")
       ->check(CLI::Range(1, 64));
   serve->add_option("--max-runs", serve_options.max_runs, "Runs served at once; more are told to retry (HTTP 503)")
@@ -331,10 +363,11 @@ int main(int argc, char** argv) {
   replicate->group("");
   replicate->add_option("scenario", replicate_options.scenario)->required()->check(CLI::ExistingFile);
   replicate->add_option("--out", replicate_options.out)->required();
-  replicate->add_option("--seed", replicate_options.seed);
+  replicate->add_option("--seed", replicate_options.seed)->check(seed_check);
   replicate->add_option("--replication", replicate_options.replication)->check(CLI::Range(0, 100000));
   replicate->allow_extras();
 
+  if (const auto problem = non_utf8_argument(argc, argv)) return bad_input(*problem);
   std::vector<std::string> engine_args;
   try {
     app.parse(argc, argv);
@@ -370,6 +403,9 @@ int main(int argc, char** argv) {
     return bad_input(std::string(e.what()) + "\nRun 'frontdoor --help' for usage.");
   }
 
+  // Ctrl-C, SIGTERM and SIGHUP stop a command cleanly (sim/stop.hpp); trainer mode and its replications have
+  // their own handling.
+  if (!serve->parsed() && !replicate->parsed()) install_stop_handlers();
   try {
     if (run->parsed()) {
       return command_run(run_args, out, seed, replications, jobs, years, force, quiet, verbose, engine_args,
@@ -403,6 +439,17 @@ int main(int argc, char** argv) {
     }
   } catch (const ScenarioError& e) {
     return bad_input(e.what());
+  } catch (const OutputError& e) {
+    return bad_input(e.what());
+  } catch (const Stopped& e) {
+    std::cerr << "frontdoor: " << e.what() << "; stopped its processes and removed what it had not finished\n";
+    return e.exit_code();
+  } catch (const WriteError& e) {
+    std::cerr << "frontdoor: error: " << e.what() << "\n";
+    return exit_run_failed;
+  } catch (const std::exception& e) {
+    std::cerr << "frontdoor: error: " << e.what() << "\n";
+    return exit_run_failed;
   }
   return exit_bad_input;
 }

@@ -162,7 +162,7 @@ std::string script_safe(std::string text) {
 std::string fill(std::string_view page, const json& data) {
   std::string html(page);
   const std::string data_mark = "/*DATA*/", library_mark = "/*ECHARTS*/";
-  html.replace(html.find(data_mark), data_mark.size(), script_safe(data.dump()));
+  html.replace(html.find(data_mark), data_mark.size(), script_safe(json_text(data)));
   html.replace(html.find(library_mark), library_mark.size(), script_safe(std::string(chart_library_js())));
   return html;
 }
@@ -255,8 +255,11 @@ int command_report(const ReportOptions& options) {
   }
   try {
     write_file_atomically(out, fill(report_template_html(), data));
-  } catch (const std::exception& e) {
-    return fail(std::string("cannot write ") + out.string() + ": " + e.what());
+  } catch (const OutputError& e) {
+    return fail(e.what());
+  } catch (const WriteError& e) {
+    std::cerr << "frontdoor: error: " << e.what() << "\n";
+    return 1;
   }
   std::cout << "Report written to " << out.string() << " (one file; it opens offline in any browser)\n";
   return 0;

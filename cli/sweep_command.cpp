@@ -223,7 +223,7 @@ int command_sweep_plan(const SweepPlanOptions& options) {
   try {
     OutputDirectory output(options.out, options.force);
     fs::create_directories(output.staging() / "runs");
-    write_file_atomically(output.staging() / "sweep.json", meta.dump(2) + "\n");
+    write_file_atomically(output.staging() / "sweep.json", json_text(meta, 2) + "\n");
     write_file_atomically(output.staging() / "plan.csv", plan.str());
     output.commit();
   } catch (const OutputError& e) {
@@ -271,33 +271,35 @@ int command_sweep_exec(const SweepExecOptions& options) {
   const bool log_lines = !options.quiet && !isatty(STDERR_FILENO);  // batch logs (Slurm): a line every 5%
   const auto start = std::chrono::steady_clock::now();
   int finished = 0, failed = 0;
+  // Temporary files of runs whose process died (kill -9, a node lost) are removed before and after; a run
+  // stopped by a signal leaves no result, so the next exec does it again.
+  remove_stale_leftovers(dir / "runs");
+  struct Tidy {
+    fs::path runs;
+    ~Tidy() { remove_stale_leftovers(runs); }
+  } tidy{dir / "runs"};
   run_in_processes(
       static_cast<int>(todo.size()), options.jobs,
       [&](int i) {
         const Plan::Row& row = *todo[i];
-        try {
-          const Scenario scenario = load_scenario(scenario_path, row_overrides(plan, row));
-          const ReplicationResult result = simulate(scenario, row.replication, row.seed, options.engine_args);
-          json out{{"run_id", row.run_id}, {"seed", row.seed}, {"engine_events", result.engine_events}, {"annual", json::array()}};
-          for (const auto& a : result.annual) out["annual"].push_back({a.year, a.measure, a.unit, std::isfinite(a.value) ? json(a.value) : json()});
-          out["summary"] = json::array();
-          for (const auto& m : result.summary) out["summary"].push_back({m.measure, std::isfinite(m.value) ? json(m.value) : json()});
-          write_file_atomically(result_file(dir, row.run_id), out.dump() + "\n");
-          fs::remove(failure_file(dir, row.run_id));
-          return 0;
-        } catch (const std::exception& e) {
-          write_file_atomically(failure_file(dir, row.run_id), json{{"run_id", row.run_id}, {"error", e.what()}}.dump() + "\n");
-          return 3;
-        }
+        const Scenario scenario = load_scenario(scenario_path, row_overrides(plan, row));
+        const ReplicationResult result = simulate(scenario, row.replication, row.seed, options.engine_args);
+        json out{{"run_id", row.run_id}, {"seed", row.seed}, {"engine_events", result.engine_events}, {"annual", json::array()}};
+        for (const auto& a : result.annual) out["annual"].push_back({a.year, a.measure, a.unit, std::isfinite(a.value) ? json(a.value) : json()});
+        out["summary"] = json::array();
+        for (const auto& m : result.summary) out["summary"].push_back({m.measure, std::isfinite(m.value) ? json(m.value) : json()});
+        write_file_atomically(result_file(dir, row.run_id), json_text(out) + "\n");
+        fs::remove(failure_file(dir, row.run_id));
+        return 0;
       },
-      [&](int i, int status, double) {
+      [&](int i, int status, double, const std::string& message) {
         ++finished;
         if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
           ++failed;
           const Plan::Row& row = *todo[i];
-          if (!fs::exists(failure_file(dir, row.run_id))) {
-            write_file_atomically(failure_file(dir, row.run_id), json{{"run_id", row.run_id}, {"error", describe_exit(status)}}.dump() + "\n");
-          }
+          const std::string why = message.empty() ? describe_exit(status) : message;
+          std::fprintf(stderr, "frontdoor sweep: run %d failed: %s\n", row.run_id, why.c_str());
+          write_file_atomically(failure_file(dir, row.run_id), json_text(json{{"run_id", row.run_id}, {"error", why}}) + "\n");
         }
         bar.update(finished, static_cast<int>(todo.size()));
         const int step = std::max(1, static_cast<int>(todo.size()) / 20);
@@ -436,6 +438,7 @@ int command_sweep_analyse(const SweepAnalyseOptions& options) {
   // Each run's value of each output: the mean over the measured years (yearly measures) or the summary value.
   std::map<std::string, std::map<int, std::vector<double>>> yearly;  // output -> run_id -> values
   std::map<std::string, std::map<int, double>> value;                // output -> run_id -> value
+  std::set<std::string> known;                                        // every measure results.csv holds
   try {
     std::istringstream in(read_text(dir / "results.csv"));
     std::string line;
@@ -446,6 +449,7 @@ int command_sweep_analyse(const SweepAnalyseOptions& options) {
       const auto cells = split_csv_line(line);
       if (cells.size() < k + 8) continue;
       const std::string& measure = cells[k + 5];
+      known.insert(measure);
       if (wanted.count(measure) == 0 || cells[k + 7].empty()) continue;
       const std::string where = (dir / "results.csv").string() + ":" + std::to_string(number);
       const int run_id = static_cast<int>(csv_number(cells[0], where));
@@ -459,6 +463,19 @@ int command_sweep_analyse(const SweepAnalyseOptions& options) {
   }
   for (auto& [measure, runs] : yearly) {
     for (auto& [run_id, values] : runs) value[measure].emplace(run_id, mean(values));
+  }
+  // A misspelt output is refused before anything is written, with the names there are.
+  std::vector<std::string> unknown;
+  for (const auto& output : options.outputs) {
+    if (known.count(output) == 0) unknown.push_back(output);
+  }
+  if (!unknown.empty()) {
+    std::string names, valid;
+    for (const auto& u : unknown) names += (names.empty() ? "" : ", ") + u;
+    for (const auto& m : known) valid += "\n  " + m;
+    return fail(exit_bad_input, (unknown.size() == 1 ? names + " is not a measure" : names + " are not measures") +
+                                    " of this sweep's results (" + (dir / "results.csv").string() +
+                                    "); nothing was written. The measures are:" + valid);
   }
   std::vector<SweepFactor> factors;
   for (const auto& f : plan.meta.at("factors")) factors.push_back({f.at("key"), f.at("lo"), f.at("hi"), f.at("levels")});

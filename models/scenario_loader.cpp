@@ -1,5 +1,9 @@
 #include "models/scenario_loader.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -16,6 +20,8 @@
 #include <sstream>
 #include <tuple>
 #include <toml++/toml.h>
+
+#include "models/utf8.hpp"
 
 namespace frontdoor {
 
@@ -72,11 +78,17 @@ struct LoadContext {
   std::vector<ParameterRecord> parameters;
   std::vector<std::string> file_order;  // included files, then the scenario
   const Pathway* order_like = nullptr;   // a change's pathway keeps its scenario's order (its copy has no lines)
+  // Each `thresholds` table's decisions from the lowest threshold to the highest, as the scenario's files set
+  // them (before any --set): overrides must keep that order.
+  std::map<std::string, std::vector<std::string>> threshold_ladders;
 
   // The override that set `key` or one of its parents/children, if any.
   const Override* override_for(const std::string& key) const {
     for (auto it = overrides.rbegin(); it != overrides.rend(); ++it) {
-      if (it->key == key || it->key.rfind(key + ".", 0) == 0 || key.rfind(it->key + ".", 0) == 0) return &*it;
+      if (it->key == key || it->key.rfind(key + ".", 0) == 0 || key.rfind(it->key + ".", 0) == 0 ||
+          key.rfind(it->key + "[", 0) == 0) {
+        return &*it;
+      }
     }
     return nullptr;
   }
@@ -84,6 +96,7 @@ struct LoadContext {
   std::string where(const toml::node* node, const std::string& key) const {
     if (node != nullptr && node->source().begin.line > 0) {
       const std::string& in = node->source().path ? *node->source().path : file;
+      if (in.rfind("--set ", 0) == 0) return in;  // a value an override wrote (see apply_override)
       return in + ":" + std::to_string(node->source().begin.line);
     }
     if (const Override* o = override_for(key)) return "--set " + o->key + "=" + o->value;
@@ -97,6 +110,26 @@ struct LoadContext {
 
 std::string join_key(const std::string& prefix, std::string_view key) {
   return prefix.empty() ? std::string(key) : prefix + "." + std::string(key);
+}
+
+// Records every `thresholds` table's order, lowest threshold first (see LoadContext::threshold_ladders).
+void record_threshold_ladders(const toml::table& table, const std::string& prefix, LoadContext& ctx) {
+  for (auto&& [key, node] : table) {
+    const toml::table* inner = node.as_table();
+    if (inner == nullptr) continue;
+    const std::string full = join_key(prefix, key.str());
+    if (key.str() != "thresholds") {
+      record_threshold_ladders(*inner, full, ctx);
+      continue;
+    }
+    std::vector<std::pair<double, std::string>> rungs;
+    for (auto&& [name, value] : *inner) {
+      if (auto v = value.value<double>()) rungs.emplace_back(*v, std::string(name.str()));
+    }
+    std::stable_sort(rungs.begin(), rungs.end());
+    std::vector<std::string>& ladder = ctx.threshold_ladders[full];
+    for (const auto& rung : rungs) ladder.push_back(rung.second);
+  }
 }
 
 // Reads one TOML table against the schema: each accessor consumes a key, checks its type and range and records
@@ -307,7 +340,9 @@ void apply_override(toml::table& root, const Override& o, LoadContext& ctx) {
   // The value is read as TOML (numbers, booleans, quoted strings, arrays); anything else is taken as text.
   toml::table parsed;
   try {
-    parsed = toml::parse("v = " + o.value);
+    // Parsed under the override's own name, so that a problem anywhere inside the value (an array's element,
+    // say) is blamed on the --set and not on a line of the scenario file.
+    parsed = toml::parse("v = " + o.value, "--set " + o.key + "=" + o.value);
   } catch (const toml::parse_error&) {
     parsed = toml::table{};
     parsed.insert("v", o.value);
@@ -477,6 +512,8 @@ TeamSpec read_team(TableReader& service, ServiceKind kind, double horizon_days) 
   return team;
 }
 
+int decision_index(const std::vector<DecisionShare>& decisions, const std::string& name);
+
 // The service's decisions: `decisions` gives shares (chance outcomes), `thresholds` (with a [need] table) gives the
 // lowest observed need for each of the others. Without thresholds the shares sum to 1; with them, to less.
 std::vector<DecisionShare> read_decisions(TableReader& service, bool need_enabled, NeedRule& rule) {
@@ -511,6 +548,29 @@ std::vector<DecisionShare> read_decisions(TableReader& service, bool need_enable
     rule.thresholds.push_back(threshold);
   }
   th.finish();
+  // A --set may move a threshold, not reorder them: the early-help line above the referral line, say, would send
+  // the neediest children to early help.
+  if (auto ladder = ctx.threshold_ladders.find(th.prefix()); ladder != ctx.threshold_ladders.end()) {
+    const std::string* lower = nullptr;
+    double lower_value = 0.0;
+    for (const auto& name : ladder->second) {
+      const int d = decision_index(decisions, name);
+      if (d < 0 || std::isnan(rule.thresholds[d])) continue;
+      const double value = rule.thresholds[d];
+      if (lower != nullptr && value < lower_value) {
+        const std::string& blamed = ctx.override_for(th.prefix() + "." + name) != nullptr ? name : *lower;
+        std::string order;
+        for (const auto& n : ladder->second) order += (order.empty() ? "" : ", ") + n;
+        ctx.problem(th.node()->get(blamed), th.prefix() + "." + blamed,
+                    *lower + " (" + format_number(lower_value) + ") would be above " + name + " (" + format_number(value) +
+                        "): a service's thresholds keep the order its scenario gives them, lowest need first (" + order +
+                        "), or the neediest children would get the lesser decision");
+        break;
+      }
+      lower = &name;
+      lower_value = value;
+    }
+  }
   if (total >= 1.0 - 1e-9) {
     ctx.problem(t.node(), t.prefix(), "chance shares must leave room for the decisions on need: they sum to " + format_number(total));
   }
@@ -1083,12 +1143,48 @@ void merge_into(toml::table& into, toml::table& from) {
   }
 }
 
+// Opens only regular files, and only up to a size no scenario comes near: a FIFO, a device (/dev/zero) or a
+// directory named as a scenario, a base or an include is an error, never a hang or an endless read.
+constexpr std::size_t largest_scenario_file = 16u << 20;
+
 std::string read_whole_file(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ScenarioError({path + ": cannot open the " + what + " (" + std::string(std::strerror(errno)) + ")"});
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  auto fail = [&](const std::string& why) { return ScenarioError({path + ": cannot read the " + what + ": " + why}); };
+  if (const auto at = first_invalid_utf8(path)) throw fail("its name is not valid UTF-8 (" + describe_invalid_utf8(path, *at) + ")");
+  // O_NONBLOCK: opening a FIFO with no writer must not wait; it is refused below as not a regular file.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) throw ScenarioError({path + ": cannot open the " + what + " (" + std::strerror(errno) + ")"});
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    const int error = errno;
+    ::close(fd);
+    throw fail(std::strerror(error));
+  }
+  if (!S_ISREG(info.st_mode)) {
+    ::close(fd);
+    const char* kind = S_ISDIR(info.st_mode) ? "a directory" : S_ISFIFO(info.st_mode) ? "a pipe (FIFO)"
+                     : S_ISCHR(info.st_mode) || S_ISBLK(info.st_mode) ? "a device" : S_ISSOCK(info.st_mode) ? "a socket"
+                                                                                                       : "not a file";
+    throw fail(std::string("it is ") + kind + ", not a regular file");
+  }
+  std::string text;
+  char buffer[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error = errno;
+      ::close(fd);
+      throw fail(std::strerror(error));
+    }
+    if (n == 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+    if (text.size() > largest_scenario_file) {
+      ::close(fd);
+      throw fail("it is larger than " + std::to_string(largest_scenario_file >> 20) + " MiB, far more than any scenario");
+    }
+  }
+  ::close(fd);
+  return text;
 }
 
 toml::table parse_toml(const std::string& text, const std::string& display_name) {
@@ -1318,6 +1414,13 @@ Override parse_override(const std::string& text) {
   for (char c : o.key) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.');
   if (!ok) throw ScenarioError({"--set " + text + ": the key must be dotted words, for example service.front_door.team.fte"});
   if (o.value.empty()) throw ScenarioError({"--set " + text + ": the value is empty"});
+  if (const auto at = first_invalid_utf8(text)) {
+    throw ScenarioError({"--set: the override is not valid UTF-8 text (" + describe_invalid_utf8(text, *at) + ")"});
+  }
+  // One value, one key: a line break would let the rest of the text be read as more TOML, or be cut off.
+  if (o.value.find_first_of("\n\r") != std::string::npos) {
+    throw ScenarioError({"--set " + o.key + "=...: the value holds a line break; a --set value is one line"});
+  }
   return o;
 }
 
@@ -1339,6 +1442,7 @@ Resolved resolve_scenario(const std::string& text, const std::string& display_na
   r.root = resolve_base(parse_toml(text, display_name), display_name, r.included, r.hash);
   ctx.file_order = r.included.includes;
   ctx.file_order.push_back(display_name);
+  record_threshold_ladders(r.root, "", ctx);
   for (const auto& o : overrides) apply_override(r.root, o, ctx);
   return r;
 }

@@ -1,6 +1,13 @@
 #include "sim/output_files.hpp"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/file.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <charconv>
 #include <cmath>
@@ -18,20 +25,70 @@ namespace fs = std::filesystem;
 
 namespace frontdoor {
 
+namespace {
+
+// Errors that say the place cannot be written at all (bad input) rather than that writing failed part-way.
+bool is_location_error(int error) {
+  return error == ENOENT || error == ENOTDIR || error == EACCES || error == EPERM || error == EROFS ||
+         error == EISDIR || error == ENAMETOOLONG || error == ELOOP;
+}
+
+// Writes all of `content`; returns 0 or the errno of the first failure.
+int write_all(int fd, const std::string& content) {
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return 0;
+}
+
+// The process id in a leftover's name ("x.json.tmp-123" or ".out.partial-123"), or 0.
+pid_t pid_suffix(const std::string& name, const std::string& marker) {
+  const auto at = name.rfind(marker);
+  if (at == std::string::npos) return 0;
+  const std::string digits = name.substr(at + marker.size());
+  pid_t pid = 0;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), pid);
+  return error == std::errc() && end == digits.data() + digits.size() && pid > 0 ? pid : 0;
+}
+
+bool process_alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
+
+// Opens `path` and takes an exclusive flock on it without waiting; -1 when it is locked (or gone).
+int try_lock(const fs::path& path, int flags) {
+  const int fd = ::open(path.c_str(), flags | O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return -1;
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+}  // namespace
+
 void write_file_atomically(const fs::path& path, const std::string& content) {
   const fs::path temporary = path.string() + ".tmp-" + std::to_string(getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw OutputError("cannot write " + temporary.string());
-    out << content;
-    out.flush();
-    if (!out) throw OutputError("cannot write " + temporary.string() + " (disk full?)");
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    const int error = errno;
+    const std::string message = "cannot write " + path.string() + ": " + std::strerror(error);
+    if (is_location_error(error)) throw OutputError(message);
+    throw WriteError(message);
   }
-  std::error_code ec;
-  fs::rename(temporary, path, ec);
-  if (ec) {
-    fs::remove(temporary, ec);
-    throw OutputError("cannot rename " + temporary.string() + " to " + path.string());
+  // Held while writing, so that remove_stale_leftovers() in another process never takes it for debris.
+  ::flock(fd, LOCK_EX | LOCK_NB);
+  int error = write_all(fd, content);
+  if (::close(fd) != 0 && error == 0) error = errno;
+  if (error == 0 && ::rename(temporary.c_str(), path.c_str()) != 0) error = errno;
+  if (error != 0) {
+    ::unlink(temporary.c_str());
+    throw WriteError("cannot write " + path.string() + ": " + std::strerror(error));
   }
 }
 
@@ -41,47 +98,148 @@ std::string format_double(double value) {
   return std::string(buffer, end);
 }
 
+int remove_stale_leftovers(const fs::path& dir) {
+  int removed = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const bool staging = name.size() > 1 && name[0] == '.' && name.find(".partial") != std::string::npos;
+    const pid_t tmp_pid = pid_suffix(name, ".tmp-");
+    if (staging && it->is_directory(ec)) {
+      const int fd = try_lock(it->path(), O_DIRECTORY);
+      if (fd < 0) continue;  // a live process holds it
+      // Staging of an older frontdoor, which named it after its process and took no lock.
+      const std::string base = name.size() > 4 && name.compare(name.size() - 4, 4, ".old") == 0 ? name.substr(0, name.size() - 4) : name;
+      const pid_t owner = pid_suffix(base, ".partial-");
+      if (owner == 0 || !process_alive(owner)) {
+        fs::remove_all(it->path(), ec);
+        ++removed;
+      }
+      ::close(fd);
+    } else if (tmp_pid > 0 && it->is_regular_file(ec) && !process_alive(tmp_pid)) {
+      const int fd = try_lock(it->path(), 0);
+      if (fd < 0) continue;
+      ::unlink(it->path().c_str());
+      ::close(fd);
+      ++removed;
+    }
+  }
+  return removed;
+}
+
 OutputDirectory::OutputDirectory(fs::path target, bool force) : target_(std::move(target)), force_(force) {
   std::error_code ec;
   if (target_.filename().empty()) target_ = target_.parent_path();
-  if (fs::exists(target_, ec)) {
-    if (!fs::is_directory(target_, ec)) throw OutputError(target_.string() + " exists and is not a directory");
-    if (!fs::is_empty(target_, ec) && !force_) {
-      throw OutputError(target_.string() + " already holds results; choose another --out or add --force to replace it");
+  auto check_target = [&] {
+    if (fs::exists(target_, ec)) {
+      if (!fs::is_directory(target_, ec)) throw OutputError(target_.string() + " exists and is not a directory");
+      if (!fs::is_empty(target_, ec) && !force_) {
+        throw OutputError(target_.string() + " already holds results; choose another --out or add --force to replace it");
+      }
     }
-  }
+  };
+  check_target();
   fs::path parent = fs::absolute(target_, ec).parent_path();
   fs::create_directories(parent, ec);
   if (ec) throw OutputError("cannot create " + parent.string() + ": " + ec.message());
-  staging_ = parent / ("." + target_.filename().string() + ".partial-" + std::to_string(getpid()));
-  fs::remove_all(staging_, ec);
-  if (!fs::create_directory(staging_, ec) || ec) {
+  remove_stale_leftovers(parent);
+  // Made under this process's own name and locked, then renamed to the shared name: whoever holds
+  // `.NAME.partial` is the one process writing NAME.
+  staging_ = parent / ("." + target_.filename().string() + ".partial");
+  const fs::path mine = staging_.string() + "-" + std::to_string(getpid());
+  fs::remove_all(mine, ec);
+  if (!fs::create_directory(mine, ec) || ec) {
     throw OutputError("cannot write to " + parent.string() + (ec ? ": " + ec.message() : ""));
+  }
+  lock_fd_ = ::open(mine.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    fs::remove_all(mine, ec);
+    if (lock_fd_ >= 0) ::close(lock_fd_);
+    throw OutputError("cannot lock " + mine.string() + ": " + std::strerror(errno));
+  }
+  auto give_up = [&](const std::string& message) {
+    fs::remove_all(mine, ec);
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+    throw OutputError(message);
+  };
+  for (int attempt = 0;; ++attempt) {
+    if (::renameat2(AT_FDCWD, mine.c_str(), AT_FDCWD, staging_.c_str(), RENAME_NOREPLACE) == 0) break;
+    if (errno == EINVAL || errno == ENOSYS) {  // a file system without RENAME_NOREPLACE: stage under our own name
+      staging_ = mine;
+      break;
+    }
+    if (errno != EEXIST && errno != ENOTEMPTY) give_up("cannot write to " + parent.string() + ": " + std::strerror(errno));
+    const int other = try_lock(staging_, O_DIRECTORY);
+    if (other < 0) {
+      if (attempt < 3 && !fs::exists(staging_, ec)) continue;  // it was committed or removed just now
+      give_up("another frontdoor process is writing results to " + target_.string() + " (" + staging_.string() +
+              " is in use); wait for it to finish, or choose another --out");
+    }
+    fs::remove_all(staging_, ec);  // left by a process that died
+    ::close(other);
+    if (attempt >= 3) give_up("cannot take " + staging_.string() + " (it keeps coming back)");
+  }
+  try {
+    check_target();  // another process may have committed while this one was checking
+  } catch (const OutputError&) {
+    fs::remove_all(staging_, ec);
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+    throw;
   }
 }
 
 OutputDirectory::~OutputDirectory() {
-  if (!committed_) {
-    std::error_code ec;
-    fs::remove_all(staging_, ec);
-  }
+  std::error_code ec;
+  if (!committed_) fs::remove_all(staging_, ec);
+  if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
 void OutputDirectory::commit() {
   std::error_code ec;
+  if (!force_) {
+    // Only an absent target or an empty directory is replaced; rmdir refuses one another program has filled.
+    if (fs::is_directory(target_, ec)) ::rmdir(target_.c_str());
+    if (::renameat2(AT_FDCWD, staging_.c_str(), AT_FDCWD, target_.c_str(), RENAME_NOREPLACE) != 0) {
+      const int error = errno;
+      if (error != EINVAL && error != ENOSYS) {
+        // Nothing is lost: the results stay beside the target under a name of their own.
+        const fs::path kept = target_.string() + ".frontdoor-" + std::to_string(getpid());
+        fs::rename(staging_, kept, ec);
+        committed_ = !ec;
+        throw OutputError("cannot move results into " + target_.string() + ": " +
+                          (error == EEXIST || error == ENOTEMPTY ? std::string("another program filled it meanwhile")
+                                                                 : std::strerror(error)) +
+                          (ec ? "" : "; they are in " + kept.string()));
+      }
+      fs::rename(staging_, target_, ec);
+      if (ec) throw OutputError("cannot move results into " + target_.string() + ": " + ec.message());
+    }
+    committed_ = true;
+    return;
+  }
   const fs::path retired = staging_.string() + ".old";
-  bool had_target = fs::exists(target_, ec);
+  const bool had_target = fs::exists(target_, ec);
+  int retired_lock = -1;
   if (had_target) {
+    retired_lock = try_lock(target_, O_DIRECTORY);  // so that nobody takes the old results for debris meanwhile
     fs::rename(target_, retired, ec);
-    if (ec) throw OutputError("cannot replace " + target_.string() + ": " + ec.message());
+    if (ec) {
+      if (retired_lock >= 0) ::close(retired_lock);
+      throw OutputError("cannot replace " + target_.string() + ": " + ec.message());
+    }
   }
   fs::rename(staging_, target_, ec);
   if (ec) {
+    const std::string why = ec.message();
     if (had_target) fs::rename(retired, target_, ec);
-    throw OutputError("cannot move results into " + target_.string() + ": " + ec.message());
+    if (retired_lock >= 0) ::close(retired_lock);
+    throw OutputError("cannot move results into " + target_.string() + ": " + why);
   }
   committed_ = true;
   if (had_target) fs::remove_all(retired, ec);
+  if (retired_lock >= 0) ::close(retired_lock);
 }
 
 std::vector<SummaryRow> summarise(const std::vector<ReplicationResult>& results) {
@@ -178,7 +336,7 @@ std::string manifest_json(const Scenario& scenario, const RunFacts& facts, const
   j["files"] = {{"timeseries.csv", "replication,seed,month,measure,value: monthly measures, month 1 first"},
                 {"summary.csv", "measure,mean,ci95_low,ci95_high,replications: after the warm-up, Student-t 95% CI"},
                 {"annual.csv", "replication,seed,year,measure,unit,value: the scenario's [reporting] measures by year"}};
-  return j.dump(2) + "\n";
+  return json_text(j, 2) + "\n";
 }
 
 std::vector<SummaryRow> write_run_files(const std::filesystem::path& dir, const Scenario& scenario,

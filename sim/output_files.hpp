@@ -12,23 +12,46 @@
 
 namespace frontdoor {
 
-/// The output location cannot be used (exists and is not empty without --force, unwritable, not a directory).
+/// The output location cannot be used (exists and is not empty without --force, unwritable, not a directory, or
+/// another frontdoor process is writing there): bad input, exit code 2.
 class OutputError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
-/// Writes `content` to `path` through a temporary file in the same directory and a rename.
+/// Writing failed part-way (a full disk, an I/O error): what() names the path and the system's reason. Nothing
+/// half-written is left behind. Exit code 1.
+class WriteError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Writes `content` to `path` through a temporary file in the same directory (`NAME.tmp-PID`) and a rename, so
+/// that `path` is either its old self or wholly new. Throws WriteError naming the path and the cause; the
+/// temporary file is removed whatever happens.
 void write_file_atomically(const std::filesystem::path& path, const std::string& content);
+
+/// `json.dump(indent)` that cannot throw: text that is not valid UTF-8 is written with U+FFFD in place of the
+/// bad bytes (inputs are checked for UTF-8 up front; this is the last line of defence once the work is done).
+template <class Json>
+std::string json_text(const Json& json, int indent = -1) {
+  return json.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
 
 /// Shortest text that reads back as exactly `value` ("nan" never appears: callers skip non-finite values).
 std::string format_double(double value);
 
 /// A run's output directory, assembled in a staging directory and committed at the end.
+///
+/// The staging directory, `.NAME.partial` beside the target, is also the lock on the target: its owner holds an
+/// flock on it from start to commit, so a second process writing to the same target fails at once (OutputError)
+/// instead of silently replacing the first one's results. A staging directory nobody holds a lock on is left over
+/// from a process that died (kill -9, power cut) and is removed by the next run to the same parent directory.
 class OutputDirectory {
  public:
-  /// Checks that `target` can be written (and is absent or empty unless `force`) and creates the staging
-  /// directory. Throws OutputError; nothing is created when it throws.
+  /// Checks that `target` can be written (and is absent or empty unless `force`), removes stale staging left by
+  /// dead processes, and creates and locks the staging directory. Throws OutputError; nothing is created when it
+  /// throws.
   OutputDirectory(std::filesystem::path target, bool force);
   /// Removes the staging directory if commit() was never called.
   ~OutputDirectory();
@@ -38,7 +61,8 @@ class OutputDirectory {
   /// Where files go until commit().
   const std::filesystem::path& staging() const { return staging_; }
   const std::filesystem::path& target() const { return target_; }
-  /// Moves the staging directory into place (replacing an existing target when forced).
+  /// Moves the staging directory into place (replacing an existing target when forced). Without force, a target
+  /// that another program filled in the meantime is never replaced: OutputError.
   void commit();
 
  private:
@@ -46,7 +70,13 @@ class OutputDirectory {
   std::filesystem::path staging_;
   bool force_;
   bool committed_ = false;
+  int lock_fd_ = -1;  ///< the open staging directory, flocked while this object lives
 };
+
+/// Removes the leftovers of dead frontdoor processes in `dir`: staging directories (`.NAME.partial`,
+/// `.NAME.partial-PID`, and their `.old` twins) that no live process holds a lock on, and temporary files
+/// (`NAME.tmp-PID`) whose process is gone. Returns how many it removed.
+int remove_stale_leftovers(const std::filesystem::path& dir);
 
 /// A measure's mean over replications with its 95% interval, as in summary.csv.
 struct SummaryRow {

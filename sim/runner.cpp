@@ -1,9 +1,13 @@
 #include "sim/runner.hpp"
 
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -13,6 +17,7 @@
 #include "models/random.hpp"
 #include "sim/pathway_sim.hpp"
 #include "sim/output_files.hpp"
+#include "sim/stop.hpp"
 
 namespace frontdoor {
 
@@ -21,26 +26,34 @@ namespace {
 std::filesystem::path result_path(const std::filesystem::path& scratch, int r) {
   return scratch / ("replication_" + std::to_string(r) + ".json");
 }
-std::filesystem::path error_path(const std::filesystem::path& scratch, int r) {
-  return scratch / ("replication_" + std::to_string(r) + ".error");
+// A child's error message, as much as a pipe takes without blocking the child at its end.
+constexpr std::size_t message_limit = 4000;
+
+// Stops the running children (SIGTERM, then SIGKILL after two seconds) and waits for every one.
+void stop_children(const std::map<pid_t, std::pair<int, std::chrono::steady_clock::time_point>>& running) {
+  for (const auto& [pid, task] : running) ::kill(pid, SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  std::size_t left = running.size();
+  while (left > 0) {
+    int status = 0;
+    const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+    if (pid > 0) {
+      if (running.count(pid) != 0) --left;
+      continue;
+    }
+    if (pid < 0 && errno != EINTR) break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      for (const auto& [p, task] : running) ::kill(p, SIGKILL);
+    }
+    ::usleep(10000);
+  }
 }
 
-// Runs in the child: never returns.
-[[noreturn]] void run_child(const Scenario& scenario, const RunOptions& options, int r, std::uint64_t seed,
-                            const std::filesystem::path& scratch) {
-  int code = 0;
-  try {
-    const ReplicationResult result = simulate(scenario, r, seed, options.engine_args);
-    write_file_atomically(result_path(scratch, r), to_json(result).dump());
-  } catch (const std::exception& e) {
-    try {
-      write_file_atomically(error_path(scratch, r), e.what());
-    } catch (...) {
-    }
-    code = 3;
-  }
-  std::fflush(nullptr);
-  _exit(code);
+std::string read_message(int fd) {
+  std::string message;
+  char buffer[1024];
+  for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) message.append(buffer, static_cast<std::size_t>(n));
+  return message;
 }
 
 std::string read_text(const std::filesystem::path& path) {
@@ -59,39 +72,76 @@ std::vector<std::uint64_t> replication_seeds(std::uint64_t base_seed, int replic
 }
 
 void run_in_processes(int count, int jobs, const std::function<int(int)>& child,
-                      const std::function<void(int, int, double)>& ended) {
+                      const std::function<void(int, int, double, const std::string&)>& ended) {
   using clock = std::chrono::steady_clock;
   std::map<pid_t, std::pair<int, clock::time_point>> running;
+  std::map<pid_t, int> messages;  // the read end of each child's message pipe
+  auto close_all = [&] {
+    for (const auto& [pid, fd] : messages) ::close(fd);
+    messages.clear();
+  };
+  const pid_t parent = ::getpid();
   int next = 0;
-  while (next < count || !running.empty()) {
-    while (next < count && static_cast<int>(running.size()) < jobs) {
-      std::fflush(nullptr);  // nothing buffered may be written twice
-      const pid_t pid = fork();
-      if (pid < 0) throw RunError(std::string("cannot start a process: ") + std::strerror(errno));
-      if (pid == 0) {
-        int code = 3;
-        try {
-          code = child(next);
-        } catch (...) {
+  try {
+    while (next < count || !running.empty()) {
+      throw_if_stopped();
+      while (next < count && static_cast<int>(running.size()) < jobs) {
+        int pipe_fds[2];
+        if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) {
+          throw RunError(std::string("cannot start a process: ") + std::strerror(errno));
         }
-        std::fflush(nullptr);
-        _exit(code);
+        std::fflush(nullptr);  // nothing buffered may be written twice
+        const pid_t pid = fork();
+        if (pid < 0) {
+          ::close(pipe_fds[0]);
+          ::close(pipe_fds[1]);
+          throw RunError(std::string("cannot start a process: ") + std::strerror(errno));
+        }
+        if (pid == 0) {
+          become_child_of(parent);
+          ::close(pipe_fds[0]);
+          int code = 3;
+          std::string message;
+          try {
+            code = child(next);
+          } catch (const std::exception& e) {
+            message = e.what();
+          } catch (...) {
+            message = "an unknown error";
+          }
+          if (!message.empty()) {
+            message.resize(std::min(message.size(), message_limit));
+            [[maybe_unused]] const ssize_t n = ::write(pipe_fds[1], message.data(), message.size());
+          }
+          std::fflush(nullptr);
+          _exit(code);
+        }
+        ::close(pipe_fds[1]);
+        running[pid] = {next, clock::now()};
+        messages[pid] = pipe_fds[0];
+        ++next;
       }
-      running[pid] = {next, clock::now()};
-      ++next;
+      int status = 0;
+      const pid_t pid = waitpid(-1, &status, 0);
+      if (pid < 0) {
+        if (errno == EINTR) continue;
+        throw RunError(std::string("waiting for child processes failed: ") + std::strerror(errno));
+      }
+      auto it = running.find(pid);
+      if (it == running.end()) continue;
+      const auto [task, started] = it->second;
+      running.erase(it);
+      std::string message = read_message(messages[pid]);
+      ::close(messages[pid]);
+      messages.erase(pid);
+      ended(task, status, std::chrono::duration<double>(clock::now() - started).count(), message);
     }
-    int status = 0;
-    const pid_t pid = waitpid(-1, &status, 0);
-    if (pid < 0) {
-      if (errno == EINTR) continue;
-      throw RunError(std::string("waiting for child processes failed: ") + std::strerror(errno));
-    }
-    auto it = running.find(pid);
-    if (it == running.end()) continue;
-    const auto [task, started] = it->second;
-    running.erase(it);
-    ended(task, status, std::chrono::duration<double>(clock::now() - started).count());
+  } catch (...) {
+    stop_children(running);
+    close_all();
+    throw;
   }
+  close_all();
 }
 
 std::string describe_exit(int status) {
@@ -109,14 +159,18 @@ std::vector<ReplicationResult> run_replications(const Scenario& scenario, const 
   int finished = 0;
   run_in_processes(
       options.replications, options.jobs,
-      [&](int r) { run_child(scenario, options, r, seeds[r], scratch); return 0; },
-      [&](int r, int status, double seconds) {
+      [&](int r) {
+        const ReplicationResult result = simulate(scenario, r, seeds[r], options.engine_args);
+        write_file_atomically(result_path(scratch, r), json_text(to_json(result)));
+        return 0;
+      },
+      [&](int r, int status, double seconds, const std::string& message) {
         wall[r] = seconds;
         if (WIFSIGNALED(status)) {
           failures.push_back("replication " + std::to_string(r) + " (seed " + std::to_string(seeds[r]) + ") was " +
                              describe_exit(status));
         } else if (WEXITSTATUS(status) != 0) {
-          std::string why = read_text(error_path(scratch, r));
+          std::string why = message;
           if (why.empty()) why = describe_exit(status);
           failures.push_back("replication " + std::to_string(r) + " (seed " + std::to_string(seeds[r]) + ") failed: " + why);
         }

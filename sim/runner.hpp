@@ -33,10 +33,12 @@ struct RunOptions {
 std::vector<std::uint64_t> replication_seeds(std::uint64_t base_seed, int replications);
 
 /// Runs `count` tasks, each in a child process forked from this one, at most `jobs` at once. `child(i)` runs in
-/// the child and returns its exit code (an exception gives 3); `ended(i, wait_status, wall_seconds)` runs in this
-/// process as each ends. Children never return into the caller.
+/// the child and returns its exit code; an exception gives exit code 3, and its what() comes back to the parent
+/// as `message`. `ended(i, wait_status, wall_seconds, message)` runs in this process as each ends. Children never
+/// return into the caller, and die with it (even by SIGKILL). When a stop signal comes (see sim/stop.hpp), the
+/// running children are stopped and waited for, and Stopped is thrown.
 void run_in_processes(int count, int jobs, const std::function<int(int)>& child,
-                      const std::function<void(int, int, double)>& ended);
+                      const std::function<void(int, int, double, const std::string&)>& ended);
 /// "exit code 3" or "killed by signal 9 (Killed)", from a wait status.
 std::string describe_exit(int status);
 

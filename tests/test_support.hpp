@@ -1,6 +1,9 @@
 #pragma once
 // Helpers shared by the tests: temporary directories, paths to shipped scenarios, running replications.
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cstdlib>
 
 #include <filesystem>
 #include <fstream>
@@ -44,6 +47,30 @@ inline std::string read_file(const std::filesystem::path& path) {
 inline void write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
+}
+
+/// What the `frontdoor` program did: its exit code (-1 when killed) and what it printed.
+struct Outcome {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+/// Runs `frontdoor ARGS` in the source tree through the shell (`environment` goes before the program, such as
+/// "VAR=x "), with its output captured in `dir`.
+inline Outcome frontdoor_cli(const std::string& args, const TempDir& dir, const std::string& environment = "") {
+  const std::filesystem::path out = dir.path() / "stdout.txt";
+  const std::filesystem::path err = dir.path() / "stderr.txt";
+  const std::string command = "cd " + std::string(FRONTDOOR_SOURCE_DIR) + " && " + environment + FRONTDOOR_BINARY + " " +
+                              args + " >" + out.string() + " 2>" + err.string();
+  const int status = std::system(command.c_str());
+  Outcome o;
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  o.out = read_file(out);
+  o.err = read_file(err);
+  std::filesystem::remove(out);
+  std::filesystem::remove(err);
+  return o;
 }
 
 /// Runs `replications` replications of `scenario` in child processes (two at a time).

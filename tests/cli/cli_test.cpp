@@ -9,33 +9,14 @@
 
 #include "test_support.hpp"
 
+using frontdoor::test_support::frontdoor_cli;
+using frontdoor::test_support::Outcome;
 using frontdoor::test_support::read_file;
 using frontdoor::test_support::source_path;
 using frontdoor::test_support::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Outcome {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-Outcome frontdoor_cli(const std::string& args, const TempDir& dir, const std::string& environment = "") {
-  const fs::path out = dir.path() / "stdout.txt";
-  const fs::path err = dir.path() / "stderr.txt";
-  const std::string command = "cd " + std::string(FRONTDOOR_SOURCE_DIR) + " && " + environment + FRONTDOOR_BINARY + " " + args +
-                              " >" + out.string() + " 2>" + err.string();
-  const int status = std::system(command.c_str());
-  Outcome o;
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  o.out = read_file(out);
-  o.err = read_file(err);
-  fs::remove(out);
-  fs::remove(err);
-  return o;
-}
 
 bool holds_only_logs(const TempDir& dir) { return fs::is_empty(dir.path()); }
 
@@ -303,7 +284,14 @@ TEST(Cli, SweepShardsAndResumptionMergeToTheSameResults) {
   EXPECT_NE(analysed.out.find("standardised regression coefficients"), std::string::npos) << analysed.out;
   EXPECT_NE(analysed.out.find("service.front_door.team.fte"), std::string::npos);
   EXPECT_NE(read_file(whole / "sensitivity.csv").find("front_door_wait_days_mean,sources.other.contacts_per_day,src,"), std::string::npos);
-  EXPECT_EQ(frontdoor_cli("sweep analyse " + whole.string() + " --outputs no_such_measure", dir).code, 2);
+  // A misspelt output: the valid names are listed and the earlier analysis is kept.
+  const std::string sensitivity = read_file(whole / "sensitivity.csv");
+  const Outcome typo = frontdoor_cli("sweep analyse " + whole.string() + " --outputs referals", dir);
+  EXPECT_EQ(typo.code, 2);
+  EXPECT_NE(typo.err.find("referals is not a measure"), std::string::npos) << typo.err;
+  EXPECT_NE(typo.err.find("\n  front_door_wait_days_mean"), std::string::npos) << typo.err;
+  EXPECT_EQ(typo.out.find("Written to"), std::string::npos) << typo.out;
+  EXPECT_EQ(read_file(whole / "sensitivity.csv"), sensitivity);
   // Every run failing (an engine option SimGrid rejects): each failure is recorded, and the merge lists them.
   const fs::path broken = dir.path() / "broken";
   ASSERT_EQ(frontdoor_cli("sweep plan" + plan_args + broken.string(), dir).code, 0);

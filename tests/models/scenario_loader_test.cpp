@@ -2,6 +2,7 @@
 #include "models/scenario_loader.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 
@@ -522,4 +523,90 @@ TEST(ScenarioFlatten, ChangesAfterTheLastYearAreLeftOutAndAppendedOnesJoinTheTim
   for (std::size_t c = 1; c < longer.changes.size(); ++c) {
     EXPECT_LT(longer.changes[c - 1].from_day, longer.changes[c].from_day) << "in order of their first day";
   }
+}
+
+// A scenario, a base or an include that is not a regular file (a FIFO, a device, a directory) or is absurdly large
+// is refused at once with a clear message: never a hang, never memory eaten, never "an empty file".
+TEST(ScenarioLoader, OnlyRegularFilesOfASaneSizeAreRead) {
+  test_support::TempDir dir;
+  const auto path = [&](const std::string& name) { return (dir.path() / name).string(); };
+  ASSERT_EQ(mkfifo(path("fifo").c_str(), 0600), 0);
+  const auto with = [&](const std::string& line) {
+    std::string t = valid;
+    t.replace(t.find("[simulation]"), 12, line + "\n\n[simulation]");
+    return t;
+  };
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {with("include = \"fifo\""), "it is a pipe (FIFO), not a regular file"},
+      {with("include = \"/dev/zero\""), "it is a device, not a regular file"},
+      {with("include = \".\""), "it is a directory, not a regular file"},
+      {"base = \"fifo\"\nname = \"x\"\n", "it is a pipe (FIFO), not a regular file"},
+      {"base = \"/dev/zero\"\nname = \"x\"\n", "it is a device, not a regular file"},
+  };
+  for (const auto& [scenario, expected] : cases) {
+    test_support::write_file(path("s.toml"), scenario);
+    try {
+      load_scenario(path("s.toml"));
+      ADD_FAILURE() << scenario;
+    } catch (const ScenarioError& e) {
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("s.toml:"), std::string::npos) << "names where it was named: " << e.what();
+    }
+  }
+  for (const std::string& direct : {path("fifo"), std::string("/dev/zero"), dir.path().string()}) {
+    EXPECT_THROW(load_scenario(direct), ScenarioError) << direct;
+    EXPECT_THROW(flatten_scenario(direct, {}), ScenarioError) << direct;
+  }
+  test_support::write_file(path("huge.toml"), std::string(17u << 20, '#'));
+  try {
+    load_scenario(path("huge.toml"));
+    ADD_FAILURE();
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("larger than 16 MiB"), std::string::npos) << e.what();
+  }
+}
+
+// A problem anywhere inside an override's value is the override's, not a line of the file's.
+TEST(ScenarioLoader, ProblemsInsideAnOverridesValueAreBlamedOnIt) {
+  const std::string in_array = error_of(valid, {{"service.front_door.team.schedule", "[{from_day = 100, fte = \"x\"}]"}});
+  EXPECT_NE(in_array.find("--set service.front_door.team.schedule=[{from_day = 100, fte = \"x\"}]: "
+                          "service.front_door.team.schedule[0].fte"),
+            std::string::npos)
+      << in_array;
+  EXPECT_EQ(in_array.find("bad.toml"), std::string::npos) << in_array;
+  const std::string in_table = error_of(valid, {{"service.front_door.team", "{fte = -1}"}});
+  EXPECT_NE(in_table.find("--set service.front_door.team={fte = -1}: service.front_door.team.fte"), std::string::npos) << in_table;
+}
+
+TEST(ScenarioLoader, OverrideTextMustBeOneLineOfUtf8) {
+  EXPECT_THROW(parse_override("description=\"x\"\n[evil]\nk=1"), ScenarioError);
+  EXPECT_THROW(parse_override("description=a\rb"), ScenarioError);
+  EXPECT_THROW(parse_override("description=caf\xe9"), ScenarioError);
+  EXPECT_THROW(parse_override("description=\xed\xa0\x80"), ScenarioError);  // a UTF-16 surrogate
+  EXPECT_EQ(parse_override("description=caf\xc3\xa9").value, "caf\xc3\xa9");
+}
+
+// Thresholds may move, but an override may not reorder them: the early-help line above the referral line would
+// send the neediest children to early help.
+TEST(ScenarioLoader, OverridesKeepAServicesThresholdsInOrder) {
+  const std::string england = test_support::source_path("scenarios/england_baseline.toml");
+  const auto error = [&](const std::vector<Override>& overrides) {
+    try {
+      load_scenario(england, overrides);
+    } catch (const ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  const std::string crossed = error({{"service.front_door.thresholds.early_help", "3.5"}});
+  EXPECT_NE(crossed.find("--set service.front_door.thresholds.early_help=3.5: service.front_door.thresholds.early_help: "
+                         "early_help (3.5) would be above referral (3)"),
+            std::string::npos)
+      << crossed;
+  EXPECT_NE(error({{"service.child_in_need.thresholds.care", "4.0"}}).find("escalate (4.1) would be above care (4)"),
+            std::string::npos);
+  EXPECT_EQ(error({{"service.front_door.thresholds.early_help", "3.0"}}), "");  // equal is allowed
+  EXPECT_EQ(error({{"service.front_door.thresholds", "{ no_further_action = 0.0, early_help = 2.5, referral = 2.7 }"}}), "");
+  // The shipped policies move them together and load (EveryShippedScenarioLoads covers the files).
+  EXPECT_EQ(error({{"service.front_door.thresholds.referral", "3.3"}, {"service.front_door.thresholds.early_help", "3.0"}}), "");
 }

@@ -3,7 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 #include "test_support.hpp"
 
@@ -99,4 +105,79 @@ TEST(OutputFiles, TidyCsvShapes) {
   EXPECT_DOUBLE_EQ(rows[0].mean, 140.0);
   EXPECT_LT(rows[0].ci95_low, 140.0);
   EXPECT_EQ(summary_csv(summarise({r})), "measure,mean,ci95_low,ci95_high,replications\ncontacts_per_year,130,,,1\n");
+}
+
+// The staging directory is the lock on its target: a second writer fails at once, whatever --force says.
+TEST(OutputFiles, SecondWriterToOneTargetIsRefused) {
+  TempDir dir;
+  const fs::path target = dir.path() / "run";
+  OutputDirectory first(target, false);
+  try {
+    OutputDirectory second(target, true);
+    FAIL() << "a second writer was let in";
+  } catch (const OutputError& e) {
+    EXPECT_NE(std::string(e.what()).find("another frontdoor process is writing results to"), std::string::npos) << e.what();
+  }
+  OutputDirectory elsewhere(dir.path() / "other", false);  // a different target is fine
+  write_file_atomically(first.staging() / "x.csv", "x\n");
+  first.commit();
+  EXPECT_EQ(read_file(target / "x.csv"), "x\n");
+}
+
+// Leftovers of dead processes go (staging nobody holds, temporary files of gone processes); a live process's
+// staging and temporary files stay.
+TEST(OutputFiles, LeftoversOfDeadProcessesAreRemovedAndLiveOnesKept) {
+  TempDir dir;
+  const pid_t dead = fork();
+  if (dead == 0) _exit(0);
+  waitpid(dead, nullptr, 0);
+  const std::string gone = std::to_string(dead);
+  fs::create_directory(dir.path() / ".old.partial");                  // this version's, unlocked: its owner died
+  fs::create_directory(dir.path() / (".older.partial-" + gone));      // an earlier version's, of a dead process
+  fs::create_directory(dir.path() / (".older.partial-" + gone + ".old"));
+  write_file(dir.path() / ("x.json.tmp-" + gone), "half");
+  const std::string alive = std::to_string(getpid());
+  write_file(dir.path() / ("y.json.tmp-" + alive), "being written");
+  fs::create_directory(dir.path() / (".unlocked.partial-" + alive));  // an earlier version's, still running
+  OutputDirectory live(dir.path() / "live", false);                   // locked by this process
+  EXPECT_EQ(remove_stale_leftovers(dir.path()), 0);                   // it already did the work:
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir.path())) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{".live.partial", ".unlocked.partial-" + alive, "y.json.tmp-" + alive}));
+}
+
+// Write failures name the path and the system's reason and leave no temporary file.
+TEST(OutputFiles, WriteFailuresNameThePathAndLeaveNothing) {
+  TempDir dir;
+  try {
+    write_file_atomically(dir.path() / "missing" / "x.csv", "x");
+    FAIL();
+  } catch (const OutputError& e) {
+    EXPECT_NE(std::string(e.what()).find("missing/x.csv: No such file or directory"), std::string::npos) << e.what();
+  }
+  // A file size limit stands in for a full disk: the write fails part-way (EFBIG), and nothing remains.
+  const pid_t child = fork();
+  if (child == 0) {
+    signal(SIGXFSZ, SIG_IGN);
+    const rlimit limit{1024, 1024};
+    setrlimit(RLIMIT_FSIZE, &limit);
+    try {
+      write_file_atomically(dir.path() / "big.csv", std::string(4096, 'x'));
+    } catch (const WriteError& e) {
+      _exit(std::string(e.what()).find("big.csv: File too large") != std::string::npos ? 0 : 2);
+    } catch (...) {
+    }
+    _exit(1);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
+TEST(OutputFiles, JsonTextNeverThrows) {
+  nlohmann::json j = {{"description", std::string("caf\xe9")}};
+  EXPECT_THROW((void)j.dump(), nlohmann::json::type_error);
+  EXPECT_EQ(json_text(j), "{\"description\":\"caf\xef\xbf\xbd\"}");
 }
