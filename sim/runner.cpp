@@ -134,6 +134,8 @@ void run_in_processes(int count, int jobs, const std::function<int(int)>& child,
       std::string message = read_message(messages[pid]);
       ::close(messages[pid]);
       messages.erase(pid);
+      // Ctrl-C reaches the children too: one that it ended is stopped, not failed.
+      if (WIFSIGNALED(status) && stop_signal() != 0) continue;
       ended(task, status, std::chrono::duration<double>(clock::now() - started).count(), message);
     }
   } catch (...) {

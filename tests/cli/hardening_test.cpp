@@ -293,3 +293,23 @@ TEST_F(FullDisk, SweepExecReportAndGraphSayNoSpaceAndLeaveNoTemporaryFiles) {
   EXPECT_NE(graph.err.find("No space left on device"), std::string::npos) << graph.err;
   expect_only({"sweep"});
 }
+
+TEST(Hardening, StoppedSweepLeavesNoTemporaryFilesAndResumes) {
+  TempDir dir;
+  const fs::path sweep = dir.path() / "sweep";
+  ASSERT_EQ(frontdoor_cli("sweep plan scenarios/england_baseline.toml --vary service.front_door.noise_sd=0.2:0.6:3 -r 2 "
+                          "--set simulation.years=5 --out " + sweep.string(), dir).code, 0);
+  const pid_t exec = start({"sweep", "exec", "-q", "-j", "2", sweep.string()}, dir.path() / "log.txt");
+  ASSERT_GT(exec, 0);
+  ASSERT_TRUE(replications_running(sweep)) << read_file(dir.path() / "log.txt");
+  ::kill(exec, SIGTERM);
+  int status = 0;
+  ASSERT_EQ(::waitpid(exec, &status, 0), exec);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 128 + SIGTERM);
+  EXPECT_TRUE(processes_mentioning(sweep.string()).empty());
+  for (const auto& name : entries(sweep / "runs")) {
+    EXPECT_EQ(name.find(".tmp-"), std::string::npos) << name;
+    EXPECT_EQ(name.find(".failed"), std::string::npos) << "a stopped run is not a failed one: " << name;
+  }
+}
