@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Browser test of the HTML report: makes a small run and a small comparison, writes their reports, loads each in
 # headless Chromium (Debian's `chromium`), and checks that the page raised no errors, that every chart was drawn
-# (a non-blank image) with the series and points the data call for, and that Chromium logged no page errors.
+# (a non-blank image) with the series and points the data call for, and that Chromium logged no page errors. From
+# what ECharts drew (read back by the page into its status line) it checks that every 95% band lies between its
+# low and high, also below zero (raise_threshold cuts referrals: a clearly negative difference), and that value-axis
+# labels are not cut off and say what they stand for: money as £62m, differences signed (+£1.5m, −£2m).
 # Keeps screenshots under build/ (CI artifacts). Exit 77 (skipped) when Chromium is not installed.
 # Usage: report_browser_test.sh FRONTDOOR_BINARY SOURCE_DIR BUILD_DIR
 set -euo pipefail
@@ -55,7 +58,79 @@ for (const c of status.rendered) {
   if (c.points !== c.expect.points) fail(`chart "${c.title}": ${c.points} points, expected ${c.expect.points}`);
   if (!(c.image > 5000)) fail(`chart "${c.title}" looks blank (image of ${c.image} bytes)`);
 }
-if (!failed) console.log(`ok ${page}: ${status.charts} charts drawn, no errors`);
+
+// Each band drawn between its data's low and high (to 1/500 of the axis), and below zero where high < 0.
+const problems = [];
+let bands = 0, belowZero = 0;
+for (const c of status.rendered) {
+  const drawn = c.drawn || {}, expected = c.expect.bands || [];
+  if (!c.drawn) { fail(`chart "${c.title}": the page does not say what the chart drew`); continue; }
+  if (drawn.error) { fail(`chart "${c.title}": ${drawn.error}`); continue; }
+  if (!expected.length) continue;
+  const tolerance = (drawn.yExtent[1] - drawn.yExtent[0]) / 500;
+  expected.forEach((b, k) => {
+    const d = (drawn.bands || [])[k];
+    if (!d || !d.drawn) { problems.push(`chart "${c.title}": no area drawn for ${b.series}`); return; }
+    bands++;
+    b.low.forEach((low, i) => {
+      const high = b.high[i], upper = d.upper[i], lower = d.lower[i];
+      if (low === null || high === null) return;
+      const where = `chart "${c.title}", ${b.series}, point ${i + 1}: band drawn from ${lower} to ${upper}, its data from ${low} to ${high}`;
+      if (high < 0) {
+        if (c.expect.difference) belowZero++;
+        if (!(upper < 0 && lower < 0)) { problems.push(`${where} (the data are below zero, the band is not)`); return; }
+      }
+      if (!(Math.abs(upper - high) <= tolerance && Math.abs(lower - low) <= tolerance)) problems.push(where);
+    });
+  });
+}
+if (problems.length) fail(`${problems.length} band points drawn away from their data, e.g.\n  ${problems.slice(0, 5).join('\n  ')}`);
+if (page === 'compare' && !belowZero) fail('no difference chart has a band below zero to check (raise_threshold should cut referrals)');
+
+// Value-axis labels: inside the chart, real minus signs, money in £k or £m that reads back as its tick value.
+const parseMoney = t => {
+  const m = /^([−+]?)£(\d+(?:\.\d+)?)([mk]?)$/.exec(t);
+  return m ? { value: (m[1] === '−' ? -1 : 1) * Number(m[2]) * { m: 1e6, k: 1e3, '': 1 }[m[3]], step: { m: 1e4, k: 10, '': 1 }[m[3]], sign: m[1] } : null;
+};
+for (const c of status.rendered) {
+  const drawn = c.drawn || {};
+  if (!drawn.yLabels) continue;
+  if (!(drawn.yLabelLeft >= 0)) fail(`chart "${c.title}": its axis labels are cut off at the left edge (left ${drawn.yLabelLeft} px)`);
+  for (const [value, text] of drawn.yLabels) {
+    if (/^-/.test(text)) fail(`chart "${c.title}": axis label "${text}" has a hyphen for a minus sign`);
+    if (c.expect.difference && value > 0 && !text.startsWith('+')) fail(`chart "${c.title}": difference axis label "${text}" has no + sign`);
+    if (c.expect.unit !== 'gbp') continue;
+    const money = parseMoney(text);
+    if (!money) { fail(`chart "${c.title}": money axis label "${text}" (for ${value}) does not read like £62m or −£2.5m`); continue; }
+    if (!(Math.abs(money.value - value) <= money.step / 2 + 1e-6 * Math.abs(value))) fail(`chart "${c.title}": axis label "${text}" stands for ${value}`);
+    if (value < 0 && money.sign !== '−') fail(`chart "${c.title}": axis label "${text}" for ${value} lost its minus sign`);
+  }
+}
+// Whiskers and bars within the value axis's range.
+for (const c of status.rendered) {
+  const extent = (c.drawn || {}).yExtent;
+  if (c.expect.reach && extent && !(extent[0] <= c.expect.reach[0] && extent[1] >= c.expect.reach[1]))
+    fail(`chart "${c.title}": its axis (${extent.join(' to ')}) does not reach its data (${c.expect.reach.join(' to ')})`);
+}
+// The total cost (tens of millions of pounds a year) is labelled in £m.
+const costChart = status.rendered.find(c => /^total cost/i.test(c.title));
+if (page !== 'sweep') {
+  if (!costChart) fail('no total-cost chart');
+  else if (!((costChart.drawn || {}).yLabels || []).some(([v, t]) => v >= 1e7 && /^£\d+(\.\d+)?m$/.test(t)))
+    fail(`chart "${costChart.title}": no axis label like "£62m": ${((costChart.drawn || {}).yLabels || []).map(l => l[1]).join(', ')}`);
+}
+// The comparison's table: total cost in £m, its difference signed.
+if (page === 'compare') {
+  const row = html.match(/<tr><td[^>]*>total cost gbp<\/td>((?:<td[^>]*>[^<]*<\/td>)+)<\/tr>/);
+  const cells = row ? [...row[1].matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map(m => m[1]) : [];
+  if (cells.length !== 4 || !/^£\d+\.\dm$/.test(cells[1]) || !/^£\d+\.\dm$/.test(cells[2]) ||
+      !/^[−+]£\d+\.\d+m \([−+]?£\d+\.\d+m to [−+]?£\d+\.\d+m\)$/.test(cells[3]))
+    fail(`the table's total cost row does not read in £m with signed differences: ${JSON.stringify(cells)}`);
+}
+if (!failed) console.log(`ok ${page}: ${status.charts} charts drawn, no errors; ${bands} bands drawn between their low and high` +
+  (page === 'compare' ? ` (${belowZero} points of differences below zero)` : '') +
+  [...new Map(status.rendered.filter(c => c.expect.unit === 'gbp').map(c => [c.title, c.drawn.yLabels.map(l => l[1]).join(', ')]))]
+    .map(([title, labels]) => `; "${title}" axis reads ${labels}`).join(''));
 process.exit(failed ? 1 : 0);
 JS
 done

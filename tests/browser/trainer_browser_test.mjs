@@ -1,7 +1,8 @@
 // Browser test of trainer mode's page (report/trainer.html) against a running `frontdoor serve`, in Debian's
 // headless Chromium through playwright-core (a devDependency of report/, pinned in report/package-lock.json). It
 // runs with the defaults, raises the front-door threshold and the early-help line and runs again (every chart must
-// redraw with new data), shows the difference table, then sends an out-of-range decision
+// redraw with new data), checks what ECharts drew (the caseload bands between their low and high, a band below zero
+// drawn below zero, the total cost's axis in £m), shows the difference table, then sends an out-of-range decision
 // noise and expects the server's message on the page. Any console error or page error fails it.
 // Usage: node tests/browser/trainer_browser_test.mjs BASE_URL SCREENSHOT_PATH
 // Exit 0 pass, 1 fail (FAIL: ...), 77 skipped (no Chromium).
@@ -90,6 +91,58 @@ async function main() {
   if (!changes.some(c => /threshold/i.test(c))) fail(`"What you changed" does not list the threshold: ${JSON.stringify(changes)}`);
   console.log(`PASS second run (thresholds 3.6 and 3.4) redrew every chart with new data; changes listed: ${changes.join('; ')}`);
 
+  // d2. what ECharts drew, read back: each band's area (its edges turned from pixels into data units) against the
+  // data's low and high, for the caseload bands and for a made-up band below zero drawn by the page's own
+  // bandSeries (ECharts stacks a band below zero from zero up unless told stackStrategy 'all'); the cost axis labels.
+  const drawn = await page.evaluate(() => {
+    const edges = (chart, name) => {
+      const series = chart.getModel().getSeries().find(m => m.name === name);
+      const polygon = series && chart.getViewOfSeriesModel(series)._polygon;
+      if (!polygon) return null;
+      const edge = points => Array.from({ length: points.length / 2 }, (_, i) => (Number.isFinite(points[2 * i + 1])
+        ? chart.convertFromPixel({ seriesIndex: series.seriesIndex }, [points[2 * i], points[2 * i + 1]])[1] : null));
+      return { upper: edge(polygon.shape.points), lower: edge(polygon.shape.stackedOnPoints),
+               extent: chart.getModel().getComponent('yAxis', series.get('yAxisIndex') || 0).axis.scale.getExtent() };
+    };
+    const caseload = echarts.getInstanceByDom(document.getElementById('chart-caseload'));
+    const bands = [['Baseline', state.latest.base.caseload], ['Changed', state.latest.changed.caseload]]
+      .map(([name, c]) => ({ name: name + ' caseload', low: c.low, high: c.high, drawn: edges(caseload, name + ' (95% interval)') }));
+    const div = document.createElement('div');
+    div.style.cssText = 'position: absolute; left: -2000px; width: 600px; height: 300px';
+    document.body.appendChild(div);
+    const scratch = echarts.init(div);
+    const low = [-6, -5, -4.5, -8], high = [-4, -3, -1.5, -2];
+    scratch.setOption({ animation: false, xAxis: { type: 'category', data: ['a', 'b', 'c', 'd'] }, yAxis: { type: 'value', scale: true },
+                        series: bandSeries('Test', [-5, -4, -3, -5], low, high, '#000') });
+    bands.push({ name: 'made-up band below zero', low, high, drawn: edges(scratch, 'Test (95% interval)') });
+    scratch.dispose();
+    div.remove();
+    const measures = echarts.getInstanceByDom(document.getElementById('chart-measures'));
+    const cost = measures.getModel().getSeries().find(m => m.name === 'Total cost a year');
+    const costLabels = cost ? measures.getModel().getComponent('yAxis', cost.get('yAxisIndex')).axis.getViewLabels()
+      .map(l => [Number(l.tickValue), l.formattedLabel]) : null;
+    return { bands, costLabels };
+  });
+  for (const b of drawn.bands) {
+    if (!b.drawn) fail(`${b.name}: no band drawn`);
+    const tolerance = (b.drawn.extent[1] - b.drawn.extent[0]) / 500;
+    b.low.forEach((low, i) => {
+      const high = b.high[i], upper = b.drawn.upper[i], lower = b.drawn.lower[i];
+      if (low === null || high === null) return;
+      if (!(Math.abs(upper - high) <= tolerance && Math.abs(lower - low) <= tolerance)) {
+        fail(`${b.name}, point ${i + 1}: band drawn from ${lower} to ${upper}, its data from ${low} to ${high}`);
+      }
+    });
+  }
+  if (!drawn.costLabels) fail('no "Total cost a year" panel in the key measures');
+  for (const [value, text] of drawn.costLabels) {
+    const m = /^£(\d+(?:\.\d+)?)m$/.exec(text);
+    if (!(text === '£0' && value === 0) && !(m && Math.abs(Number(m[1]) * 1e6 - value) <= 5e3)) fail(`total cost axis label "${text}" for ${value}: not like £62m`);
+  }
+  if (!drawn.costLabels.some(([value]) => value >= 1e7)) fail(`the total cost axis has no label of tens of millions: ${drawn.costLabels.map(l => l[1]).join(', ')}`);
+  console.log(`PASS bands drawn between their low and high (${drawn.bands.map(b => b.name).join(', ')}); ` +
+              `total cost axis reads ${drawn.costLabels.map(l => l[1]).join(', ')}`);
+
   // g. the picture, before any error
   await page.waitForTimeout(300);
   await page.screenshot({ path: screenshotPath, fullPage: true });
@@ -102,7 +155,14 @@ async function main() {
   await page.waitForSelector('#difference tbody tr', { state: 'visible', timeout: 5000 });
   const rows = await page.locator('#difference tbody tr').count();
   if (!(rows > 0)) fail('the difference table has no rows');
-  console.log(`PASS difference table shows ${rows} rows`);
+  const cost = await page.evaluate(() => [...document.querySelectorAll('#difference tbody tr')].map(tr => [...tr.cells].map(td => td.textContent))
+    .find(cells => /^Total cost a year/.test(cells[0])));
+  const amount = '£(?:\\d+\\.\\d+m|[\\d,]+)', money = `[−+]?${amount}`;
+  if (!cost || !/^£\d+\.\dm$/.test(cost[1]) || !/^£\d+\.\dm$/.test(cost[2]) ||
+      !new RegExp(`^[−+]${amount} \\((${money} to ${money}|no interval from one pair)\\)$`).test(cost[3])) {
+    fail(`the total cost row does not read in £m with a signed difference: ${JSON.stringify(cost)}`);
+  }
+  console.log(`PASS difference table shows ${rows} rows; total cost ${cost[1]} and ${cost[2]}, difference ${cost[3]}`);
 
   // f. an out-of-range decision noise, sent as typed: the server's message shows on the page
   expectRejection = true;
