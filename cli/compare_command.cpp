@@ -29,7 +29,10 @@ bool is_count(const std::string& measure) {
 }
 
 std::string with_interval(const DifferenceRow& row) {
-  std::string text = (row.diff_mean > 0 ? "+" : "") + human_number(row.diff_mean);
+  // Built piece by piece: GCC 12's -Wrestrict misreads `const char* + std::string` here without LTO.
+  std::string text;
+  if (row.diff_mean > 0) text += '+';
+  text += human_number(row.diff_mean);
   if (std::isfinite(row.diff_low)) text += " (" + human_number(row.diff_low) + " to " + human_number(row.diff_high) + ")";
   return text;
 }

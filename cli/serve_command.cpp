@@ -1,9 +1,17 @@
 #include "cli/serve_command.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,9 +19,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -21,8 +31,11 @@
 #include <list>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <queue>
+#include <set>
 #include <sstream>
+#include <string_view>
 #include <thread>
 #include <tuple>
 
@@ -47,6 +60,8 @@ namespace {
 constexpr std::size_t max_request_bytes = 16 * 1024;
 constexpr int retry_after_seconds = 5;
 constexpr std::chrono::seconds replication_timeout{300};  // a replication of at most 8 years takes seconds
+// Set in a replication's environment to the server's process id (see command_replicate).
+constexpr const char* parent_pid_variable = "FRONTDOOR_PARENT_PID";
 
 std::string read_text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -87,15 +102,31 @@ class Lease {
 // Replications run as `frontdoor replicate` processes, at most `jobs` at once, lowest priority first (then in
 // order of request). Results are kept by (scenario text, seed, replication): the same settings asked for again,
 // by this run or a later one, are not simulated twice. A replication that runs longer than `timeout` is killed.
+// A scenario's file in the working folder lives as long as a kept or awaited result needs it, so the folder holds
+// at most as many scenarios as the cache holds results.
 class SimulationPool {
  public:
   SimulationPool(std::string program, fs::path workdir, int jobs, std::size_t cache_size,
                  std::vector<std::string> engine_args, std::chrono::seconds timeout)
       : program_(std::move(program)), workdir_(std::move(workdir)), cache_size_(cache_size),
         engine_args_(std::move(engine_args)), timeout_(timeout) {
+    // Each replication is told which process it works for, so that it can tell whether that server has already
+    // gone by the time it starts (see command_replicate).
+    const std::string assignment = std::string(parent_pid_variable) + "=";
+    for (char** e = environ; *e != nullptr; ++e) {
+      if (std::string_view(*e).rfind(assignment, 0) != 0) environment_.emplace_back(*e);
+    }
+    environment_.push_back(assignment + std::to_string(getpid()));
     for (int i = 0; i < jobs; ++i) threads_.emplace_back([this] { work(); });
   }
   ~SimulationPool() {
+    stop();
+    for (auto& t : threads_) t.join();
+  }
+
+  /// Fails every queued replication and kills those running (each within 10 ms), so that a stopping server's
+  /// pages get their answer at once instead of after the runs.
+  void stop() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       stopping_ = true;
@@ -105,23 +136,29 @@ class SimulationPool {
       }
     }
     wake_.notify_all();
-    for (auto& t : threads_) t.join();  // a running replication sees stopping_ and is killed
   }
 
   Lease get(const std::string& scenario_text, std::uint64_t seed, int replication, int priority) {
     const std::string digest = hex64(fnv1a64(scenario_text)) + "-" + std::to_string(scenario_text.size());
     const std::string key = digest + "-" + std::to_string(seed) + "-" + std::to_string(replication);
     std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) {  // a request that came in as the server stopped: nothing would run it
+      std::promise<ReplicationResult> refused;
+      refused.set_exception(std::make_exception_ptr(std::runtime_error("the server is stopping")));
+      return Lease(refused.get_future().share(), std::make_shared<std::atomic<int>>(0));
+    }
     evict();
     if (auto it = cache_.find(key); it != cache_.end()) {
       touch(key);
       return Lease(it->second.future, it->second.waiters);
     }
     const fs::path scenario_file = workdir_ / ("scenario-" + digest + ".toml");
-    if (!fs::exists(scenario_file)) write_file_atomically(scenario_file, scenario_text);
+    int& users = scenario_users_[scenario_file];
+    if (users == 0) write_file_atomically(scenario_file, scenario_text);  // a failure throws before it counts
+    ++users;
     Task task{priority, next_sequence_++, key, scenario_file, seed, replication,
               std::make_shared<std::promise<ReplicationResult>>(), std::make_shared<std::atomic<int>>(0)};
-    Entry entry{task.promise->get_future().share(), task.waiters};
+    Entry entry{task.promise->get_future().share(), task.waiters, scenario_file};
     cache_[key] = entry;
     order_.push_back(key);
     queue_.push(std::move(task));
@@ -141,6 +178,7 @@ class SimulationPool {
   struct Entry {
     std::shared_future<ReplicationResult> future;
     std::shared_ptr<std::atomic<int>> waiters;
+    fs::path scenario;  ///< its scenario's file, which it keeps in the working folder
   };
   struct Task {
     int priority;
@@ -161,10 +199,11 @@ class SimulationPool {
     order_.push_back(key);
   }
   // Forgets the least recently used finished results beyond the cache's size (never one still to come).
-  void evict() {
+  void evict() {  // with mutex_ held
     for (auto it = order_.begin(); cache_.size() > cache_size_ && it != order_.end();) {
       auto entry = cache_.find(*it);
       if (entry != cache_.end() && entry->second.future.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+        release(entry->second.scenario);
         cache_.erase(entry);
         it = order_.erase(it);
       } else {
@@ -173,8 +212,19 @@ class SimulationPool {
     }
   }
   void forget(const std::string& key) {  // with mutex_ held
-    cache_.erase(key);
+    if (auto entry = cache_.find(key); entry != cache_.end()) {
+      release(entry->second.scenario);
+      cache_.erase(entry);
+    }
     order_.remove(key);
+  }
+  // A result no longer needs its scenario's file; the last one to go removes it.
+  void release(const fs::path& scenario) {  // with mutex_ held
+    auto users = scenario_users_.find(scenario);
+    if (users == scenario_users_.end() || --users->second > 0) return;
+    scenario_users_.erase(users);
+    std::error_code ignored;
+    fs::remove(scenario, ignored);
   }
 
   void work() {
@@ -201,6 +251,7 @@ class SimulationPool {
         std::lock_guard<std::mutex> lock(mutex_);
         --running_;
         task.promise->set_value(std::move(result));
+        evict();  // the cache's limit holds between requests too, and with it the folder's size
       } catch (const std::exception& e) {
         {
           std::lock_guard<std::mutex> lock(mutex_);
@@ -218,13 +269,18 @@ class SimulationPool {
     std::vector<std::string> args{program_, "replicate", task.scenario.string(), "--seed", std::to_string(task.seed),
                                   "--replication", std::to_string(task.replication), "--out", out.string()};
     for (const auto& e : engine_args_) args.push_back(e);
-    std::vector<char*> argv;
+    std::vector<char*> argv, envp;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
+    for (auto& e : environment_) envp.push_back(e.data());
+    envp.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    // None of the server's other descriptors: the listening socket and the pages' connections (cpp-httplib does
+    // not open them close-on-exec) would otherwise stay open as long as a replication runs.
+    posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
     // The server blocks SIGINT and SIGTERM (a thread waits for them) and ignores SIGPIPE; a replication does not.
     posix_spawnattr_t attributes;
     posix_spawnattr_init(&attributes);
@@ -236,18 +292,19 @@ class SimulationPool {
     posix_spawnattr_setsigdefault(&attributes, &defaults);
     posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     pid_t pid = 0;
-    const int spawned = posix_spawn(&pid, program_.c_str(), &actions, &attributes, argv.data(), environ);
+    // This thread waits for the replication to end, so the replication's parent-death signal (sent when the
+    // thread that started it ends) fires only if the whole server dies.
+    const int spawned = posix_spawn(&pid, program_.c_str(), &actions, &attributes, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
     if (spawned != 0) throw std::runtime_error("cannot start a replication process: " + std::string(std::strerror(spawned)));
     // Wait for it, killing it if the server stops or it runs past the time limit.
     const auto started = std::chrono::steady_clock::now();
     int status = 0;
-    bool timed_out = false, abandoned = false;
+    bool stop = false, timed_out = false, abandoned = false;
     for (;;) {
       const pid_t ended = waitpid(pid, &status, WNOHANG);
       if (ended == pid || (ended < 0 && errno != EINTR)) break;
-      bool stop = false;
       {
         std::lock_guard<std::mutex> lock(mutex_);
         stop = stopping_;
@@ -263,6 +320,10 @@ class SimulationPool {
     }
     std::string why = read_text(err);
     fs::remove(err);
+    if (stop) {
+      fs::remove(out);
+      throw std::runtime_error("the server is stopping");
+    }
     if (abandoned) {
       fs::remove(out);
       throw std::runtime_error("cancelled: no page waits for it any more");
@@ -292,11 +353,13 @@ class SimulationPool {
   fs::path workdir_;
   std::size_t cache_size_;
   std::vector<std::string> engine_args_;
+  std::vector<std::string> environment_;  ///< this process's, with FRONTDOOR_PARENT_PID set to it
   std::chrono::seconds timeout_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::priority_queue<Task> queue_;
   std::map<std::string, Entry> cache_;
+  std::map<fs::path, int> scenario_users_;  ///< results kept or awaited, by the scenario file they need
   std::list<std::string> order_;
   std::uint64_t next_sequence_ = 0;
   std::size_t running_ = 0;
@@ -322,6 +385,469 @@ void harden(httplib::Response& res) {
   res.set_header("Content-Security-Policy",
                  "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; "
                  "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+}
+
+// --- Connections -------------------------------------------------------------------------------------------------
+// cpp-httplib 0.11 serves each connection on one thread of a fixed pool (8 on 2 cores) and bounds each recv, not the
+// request: a client that sends a byte every 2 seconds holds its thread for ever, and eight of them stop the
+// server. So this server gives each connection a thread of its own, a request 2 seconds from its first byte to
+// arrive whole, and a client only a few connections still waiting for a whole request: a new connection pushes
+// out the oldest of those, so a request sent whole is always heard, whatever slow connections are open.
+
+constexpr std::chrono::seconds request_time{2};  // first byte to last, request line, headers and body
+constexpr std::chrono::seconds idle_time{5};     // a new or kept-alive connection's wait for its next request
+constexpr std::size_t max_head_bytes = 16 * 1024;
+constexpr std::size_t max_connections = 128;
+constexpr std::size_t max_waiting = 32;            // connections without a whole request yet, all clients
+constexpr std::size_t max_waiting_per_client = 8;  // the same, from one address (a browser keeps up to 6)
+
+// "ADDRESS" (numeric, IPv6 without brackets) of a socket's peer or own end; "" when it has none.
+std::string socket_address(int sock, bool peer, int* port = nullptr) {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  const int got = peer ? getpeername(sock, reinterpret_cast<sockaddr*>(&address), &length)
+                       : getsockname(sock, reinterpret_cast<sockaddr*>(&address), &length);
+  char host[NI_MAXHOST], service[NI_MAXSERV];
+  if (got != 0 || getnameinfo(reinterpret_cast<sockaddr*>(&address), length, host, sizeof host, service, sizeof service,
+                              NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+    return "";
+  }
+  if (port != nullptr) *port = std::atoi(service);
+  return host;
+}
+
+// Which connections are open, and which of them are still waiting for a whole request. A connection pushed out is
+// shut down (its thread, blocked in poll, sees the end of the stream and closes it).
+class ConnectionGate {
+ public:
+  ConnectionGate() {
+    if (pipe2(wake_, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  }
+  ~ConnectionGate() {
+    close(wake_[0]);
+    close(wake_[1]);
+  }
+  ConnectionGate(const ConnectionGate&) = delete;
+  ConnectionGate& operator=(const ConnectionGate&) = delete;
+
+  /// A new connection from `client`, waiting for its request; false when the server has too many connections.
+  bool admit(int sock, const std::string& client) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) return false;
+    if (open_ >= max_connections && !push_out_oldest("")) return false;
+    connections_[sock] = {client, true, false, ++sequence_};
+    ++open_;
+    limit_waiting(client);
+    return true;
+  }
+  /// The connection waits for another request (kept alive).
+  void waiting(int sock) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& c = connections_.at(sock);
+    if (c.pushed_out) return;
+    c.waiting = true;
+    c.since = ++sequence_;
+    limit_waiting(c.client);
+  }
+  /// Its request has arrived whole; false when it was pushed out meanwhile.
+  bool serving(int sock) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& c = connections_.at(sock);
+    c.waiting = false;
+    return !c.pushed_out && !stopping_;
+  }
+  /// Closed by its thread (after this, `sock` may be another connection's).
+  void leave(int sock) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (auto c = connections_.find(sock); c != connections_.end()) {
+      if (!c->second.pushed_out) --open_;
+      connections_.erase(c);
+    }
+  }
+  /// Wakes every connection waiting for a request or to write, for good.
+  void stop() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+    const char byte = 0;
+    [[maybe_unused]] const ssize_t written = write(wake_[1], &byte, 1);  // never read: readable from now on
+  }
+  bool stopping() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return stopping_;
+  }
+  /// Readable once the server is stopping.
+  int wake_fd() const { return wake_[0]; }
+
+ private:
+  struct Connection {
+    std::string client;
+    bool waiting = true, pushed_out = false;
+    std::uint64_t since = 0;  ///< when it began waiting
+  };
+  // Pushes out the oldest waiting connections beyond the limits (never the one that has just come: it is the newest).
+  void limit_waiting(const std::string& client) {
+    auto count = [&](const std::string& from) {
+      std::size_t n = 0;
+      for (const auto& [sock, c] : connections_) n += c.waiting && !c.pushed_out && (from.empty() || c.client == from);
+      return n;
+    };
+    while (count(client) > max_waiting_per_client && push_out_oldest(client)) {
+    }
+    while (count("") > max_waiting && push_out_oldest("")) {
+    }
+  }
+  bool push_out_oldest(const std::string& client) {
+    Connection* oldest = nullptr;
+    int oldest_sock = -1;
+    for (auto& [sock, c] : connections_) {
+      if (c.waiting && !c.pushed_out && (client.empty() || c.client == client) &&
+          (oldest == nullptr || c.since < oldest->since)) {
+        oldest = &c;
+        oldest_sock = sock;
+      }
+    }
+    if (oldest == nullptr) return false;
+    oldest->pushed_out = true;
+    --open_;
+    ::shutdown(oldest_sock, SHUT_RDWR);  // still open: its thread closes it only after leave(), under this lock
+    return true;
+  }
+
+  mutable std::mutex mutex_;
+  std::map<int, Connection> connections_;
+  std::size_t open_ = 0;  ///< connections not pushed out
+  std::uint64_t sequence_ = 0;
+  bool stopping_ = false;
+  int wake_[2] = {-1, -1};
+};
+
+// One connection as cpp-httplib reads and writes it: the request's head is read ahead (read_head) against its
+// deadline, then handed out from the buffer; the body must come by the same deadline.
+class GatedStream : public httplib::Stream {
+ public:
+  enum class Head { whole, closed, too_slow, too_large };
+
+  GatedStream(int sock, const ConnectionGate& gate, std::chrono::seconds write_timeout)
+      : sock_(sock), gate_(gate), write_timeout_(write_timeout) {}
+
+  /// Waits up to `idle` for a request's first byte, then up to `request_time` for the rest of its head.
+  Head read_head() {
+    buffer_.erase(0, offset_);  // what a client sent ahead (a pipelined request) stays
+    offset_ = 0;
+    if (buffer_.empty()) {
+      if (!wait_readable(std::chrono::steady_clock::now() + idle_time) || !receive()) return Head::closed;
+    }
+    deadline_ = std::chrono::steady_clock::now() + request_time;
+    for (;;) {
+      if (buffer_.find("\n\r\n") != std::string::npos) return Head::whole;  // httplib ends a head at a CRLF line
+      if (buffer_.size() > max_head_bytes) return Head::too_large;
+      if (!wait_readable(deadline_)) return gate_.stopping() ? Head::closed : Head::too_slow;
+      if (!receive()) return Head::closed;
+    }
+  }
+  /// Answers a request that never arrived whole, then the connection is closed.
+  void refuse(int status, const std::string& reason, const std::string& message) {
+    const std::string body = dump(json{{"error", message}});
+    std::string text = "HTTP/1.1 " + std::to_string(status) + " " + reason + "\r\n";
+    text += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    text += "Connection: close\r\n\r\n" + body;
+    send(sock_, text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);  // a client that does not read gets nothing
+  }
+
+  bool is_readable() const override { return offset_ < buffer_.size() || wait_readable(deadline_); }
+  bool is_writable() const override { return wait_writable() && peer_open(); }
+  ssize_t read(char* ptr, std::size_t size) override {
+    if (offset_ < buffer_.size()) {
+      const std::size_t n = std::min(size, buffer_.size() - offset_);
+      std::memcpy(ptr, buffer_.data() + offset_, n);
+      offset_ += n;
+      return static_cast<ssize_t>(n);
+    }
+    if (!wait_readable(deadline_)) return -1;
+    return recv(sock_, ptr, size, 0);
+  }
+  ssize_t write(const char* ptr, std::size_t size) override {
+    if (!wait_writable()) return -1;
+    return send(sock_, ptr, size, MSG_NOSIGNAL);
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override { ip = socket_address(sock_, true, &port); }
+  void get_local_ip_and_port(std::string& ip, int& port) const override { ip = socket_address(sock_, false, &port); }
+  socket_t socket() const override { return sock_; }
+
+ private:
+  static int milliseconds_until(std::chrono::steady_clock::time_point t) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(t - std::chrono::steady_clock::now()).count();
+    return static_cast<int>(std::clamp<long long>(left, 0, 60 * 60 * 1000));
+  }
+  // Whether the socket has something to read (or its end) before `deadline`; false when the server stops first.
+  bool wait_readable(std::chrono::steady_clock::time_point deadline) const {
+    for (;;) {
+      pollfd fds[2] = {{sock_, POLLIN, 0}, {gate_.wake_fd(), POLLIN, 0}};
+      const int n = poll(fds, 2, milliseconds_until(deadline));
+      if (n < 0 && errno == EINTR) continue;
+      return n > 0 && fds[1].revents == 0 && fds[0].revents != 0;
+    }
+  }
+  // Whether the socket can take more within the write timeout; once the server is stopping, a client that does not
+  // read gets a last moment only.
+  bool wait_writable() const {
+    pollfd fds[2] = {{sock_, POLLOUT, 0}, {gate_.wake_fd(), POLLIN, 0}};
+    int n = 0;
+    while ((n = poll(fds, 2, static_cast<int>(std::chrono::milliseconds(write_timeout_).count()))) < 0 &&
+           errno == EINTR) {
+    }
+    if (n <= 0) return false;
+    if (fds[0].revents != 0) return (fds[0].revents & POLLOUT) != 0;
+    pollfd last{sock_, POLLOUT, 0};
+    return poll(&last, 1, 200) == 1 && (last.revents & POLLOUT) != 0;
+  }
+  // Whether the client is still there: a page that went away has closed its end (its run is then released).
+  bool peer_open() const {
+    if (offset_ < buffer_.size()) return true;
+    pollfd ready{sock_, POLLIN, 0};
+    if (poll(&ready, 1, 0) != 1) return true;
+    char byte = 0;
+    return recv(sock_, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+  }
+  bool receive() {
+    char chunk[4096];
+    const ssize_t n = recv(sock_, chunk, sizeof chunk, 0);
+    if (n <= 0) return false;
+    buffer_.append(chunk, static_cast<std::size_t>(n));
+    return true;
+  }
+
+  int sock_;
+  const ConnectionGate& gate_;
+  std::chrono::seconds write_timeout_;
+  std::string buffer_;
+  std::size_t offset_ = 0;
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::now();
+};
+
+// A thread for each connection (the gate bounds how many), joined when it ends or when the server stops.
+class ConnectionThreads : public httplib::TaskQueue {
+ public:
+  void enqueue(std::function<void()> fn) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto it : finished_) {
+      it->join();
+      threads_.erase(it);
+    }
+    finished_.clear();
+    auto it = threads_.emplace(threads_.end());
+    // The thread records itself as finished under this lock, so only once `*it` holds it.
+    *it = std::thread([this, fn = std::move(fn), it] {
+      fn();
+      std::lock_guard<std::mutex> done(mutex_);
+      finished_.push_back(it);
+    });
+  }
+  void shutdown() override {
+    std::list<std::thread> all;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      all.splice(all.end(), threads_);
+    }
+    for (auto& t : all) t.join();
+    std::lock_guard<std::mutex> lock(mutex_);
+    finished_.clear();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::list<std::thread> threads_;
+  std::vector<std::list<std::thread>::iterator> finished_;
+};
+
+// cpp-httplib's server with the connection handling above in place of its own.
+class GatedServer : public httplib::Server {
+ public:
+  GatedServer() {
+    new_task_queue = [] { return new ConnectionThreads; };
+  }
+  /// Binds to `host`:`port` (0: any free port) as cpp-httplib does, with a longer queue of connections not yet
+  /// accepted than its 5: a burst (fifty slow connections, say) would fill it, and a connection turned away there
+  /// tries again only after a second. Returns the port, or -1.
+  int bind(const std::string& host, int port) {
+    const int bound = port == 0 ? bind_to_any_port(host) : (bind_to_port(host, port) ? port : -1);
+    if (bound >= 0) ::listen(svr_sock_, SOMAXCONN);  // Linux takes a new backlog for a socket already listening
+    return bound;
+  }
+  /// Ends every connection's wait; call before stop().
+  void stop_connections() { gate_.stop(); }
+  /// The listening socket's own address (numeric, IPv6 without brackets), once bound.
+  std::string bound_address() const { return socket_address(svr_sock_, false); }
+
+ private:
+  bool process_and_close_socket(socket_t sock) override {
+    bool ok = false;
+    if (!gate_.admit(sock, socket_address(sock, true))) {
+      GatedStream(sock, gate_, std::chrono::seconds(write_timeout_sec_))
+          .refuse(503, "Service Unavailable", "the server has too many connections; try again in a moment");
+    } else {
+      GatedStream stream(sock, gate_, std::chrono::seconds(write_timeout_sec_));
+      for (std::size_t left = keep_alive_max_count_; left > 0; --left) {
+        const GatedStream::Head head = stream.read_head();
+        if (head == GatedStream::Head::too_slow) {
+          stream.refuse(408, "Request Timeout",
+                        "the request did not arrive within " + std::to_string(request_time.count()) + " seconds");
+        } else if (head == GatedStream::Head::too_large) {
+          stream.refuse(431, "Request Header Fields Too Large", "the request's headers are too large");
+        }
+        if (head != GatedStream::Head::whole || !gate_.serving(sock)) break;
+        bool client_closes = false;
+        ok = process_request(stream, left == 1 || gate_.stopping(), client_closes, nullptr);
+        if (!ok || client_closes || gate_.stopping()) break;
+        gate_.waiting(sock);
+      }
+    }
+    gate_.leave(sock);
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
+    return ok;
+  }
+
+  ConnectionGate gate_;
+};
+
+// --- Which requests are this server's ----------------------------------------------------------------------------
+
+std::string lowercase(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+// The media type of a Content-Type value, lowercased, without its parameters: "Application/JSON; charset=utf-8"
+// is "application/json".
+std::string media_type(const std::string& content_type) {
+  std::string type = content_type.substr(0, content_type.find(';'));
+  const auto first = type.find_first_not_of(" \t"), last = type.find_last_not_of(" \t");
+  return first == std::string::npos ? "" : lowercase(type.substr(first, last - first + 1));
+}
+
+// An IP address (v4, or v6 with or without brackets) as bytes, to compare two spellings of one address.
+std::optional<std::string> address_bytes(std::string literal) {
+  if (literal.size() > 2 && literal.front() == '[' && literal.back() == ']') {
+    literal = literal.substr(1, literal.size() - 2);
+  }
+  unsigned char bytes[sizeof(in6_addr)];
+  for (const int family : {AF_INET, AF_INET6}) {
+    if (inet_pton(family, literal.c_str(), bytes) == 1) {
+      return std::string(reinterpret_cast<const char*>(bytes), family == AF_INET ? sizeof(in_addr) : sizeof(in6_addr));
+    }
+  }
+  return std::nullopt;
+}
+
+// Whether `bytes` (from address_bytes) is one of this machine's addresses now (they may change while it serves).
+bool is_local_address(const std::string& bytes) {
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return false;
+  bool found = false;
+  for (const ifaddrs* a = list; a != nullptr && !found; a = a->ifa_next) {
+    if (a->ifa_addr == nullptr) continue;
+    if (a->ifa_addr->sa_family == AF_INET) {
+      const auto& v4 = reinterpret_cast<const sockaddr_in*>(a->ifa_addr)->sin_addr;
+      found = bytes == std::string(reinterpret_cast<const char*>(&v4), sizeof v4);
+    } else if (a->ifa_addr->sa_family == AF_INET6) {
+      const auto& v6 = reinterpret_cast<const sockaddr_in6*>(a->ifa_addr)->sin6_addr;
+      found = bytes == std::string(reinterpret_cast<const char*>(&v6), sizeof v6);
+    }
+  }
+  freeifaddrs(list);
+  return found;
+}
+
+// The Host a request must name, against DNS rebinding (a web site whose name comes to resolve to this machine):
+// the address served and its port; the name given with --host, which the trainer chose; on a loopback address
+// also localhost, 127.0.0.1 and [::1]; on every address (0.0.0.0, ::) those and any address of this machine. A
+// browser leaves out port 80.
+class HostCheck {
+ public:
+  HostCheck(const std::string& bound, const std::string& given, int port) : port_(":" + std::to_string(port)) {
+    const auto bytes = address_bytes(bound);
+    const bool v6 = bytes && bytes->size() == sizeof(in6_addr);
+    wildcard_ = bytes && bytes->find_first_not_of('\0') == std::string::npos;
+    in6_addr v6_loopback = IN6ADDR_LOOPBACK_INIT;
+    loopback_ = bytes && (v6 ? *bytes == std::string(reinterpret_cast<const char*>(&v6_loopback), sizeof v6_loopback)
+                             : static_cast<unsigned char>((*bytes)[0]) == 127);
+    if (!wildcard_) add(v6 ? "[" + bound + "]" : bound);      // 0.0.0.0 names no machine
+    if (!given.empty() && !address_bytes(given)) add(given);  // a name; an address was added as served
+    if (loopback_ || wildcard_) {
+      for (const char* name : {"localhost", "127.0.0.1", "[::1]"}) add(name);
+    }
+  }
+  bool loopback() const { return loopback_; }
+  bool wildcard() const { return wildcard_; }
+  /// Whether a request naming `host` (its Host header) is addressed to this server.
+  bool accepts(const std::string& host) const {
+    const std::string name = lowercase(host);
+    if (names_.count(name) > 0) return true;
+    if (!wildcard_) return false;
+    // Any address of this machine, with the port served.
+    std::string address = name;
+    if (address.size() > port_.size() && address.compare(address.size() - port_.size(), port_.size(), port_) == 0) {
+      address.resize(address.size() - port_.size());
+    } else if (port_ != ":80") {
+      return false;
+    }
+    const auto bytes = address_bytes(address);
+    return bytes && (address.find(':') == std::string::npos || address.front() == '[') && is_local_address(*bytes);
+  }
+  /// What a refusal names: "127.0.0.1:8080 (or localhost:8080, ...)", or on every address, any of this machine's.
+  std::string expected() const {
+    std::string names;
+    for (const auto& name : names_in_order_) names += (names.empty() ? "" : ", ") + name + port_;
+    return wildcard_ ? "an address of this machine with port " + port_.substr(1) + " (such as " + names + ")" : names;
+  }
+
+ private:
+  void add(const std::string& name) {
+    const std::string n = lowercase(name);
+    if (!names_.insert(n + port_).second) return;
+    names_in_order_.push_back(n);
+    if (port_ == ":80") names_.insert(n);
+  }
+  std::string port_;
+  bool loopback_ = false, wildcard_ = false;
+  std::set<std::string> names_;
+  std::vector<std::string> names_in_order_;
+};
+
+// --- Working folder ---------------------------------------------------------------------------------------------
+// frontdoor-serve-PID-XXXXXX in the temporary directory, locked (flock) while its server lives: the lock, unlike
+// the process id, holds across PID namespaces that share /tmp, and is released however the server ends.
+
+constexpr const char* workdir_prefix = "frontdoor-serve-";
+
+// Removes the working folders of servers that died without tidying up (SIGKILL, a crash), and only those: named as
+// ours, a directory (not a link) owned by this user, whose process no longer exists and whose lock nobody holds.
+void remove_dead_servers_folders(const fs::path& tmp) {
+  std::error_code error;
+  for (fs::directory_iterator it(tmp, error), end; !error && it != end; it.increment(error)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(workdir_prefix, 0) != 0) continue;
+    const std::string rest = name.substr(std::strlen(workdir_prefix));
+    const auto dash = rest.find('-');
+    if (dash == std::string::npos || dash == 0 || dash > 9 || rest.size() != dash + 7 ||
+        rest.find_first_not_of("0123456789") != dash) {
+      continue;
+    }
+    const pid_t pid = static_cast<pid_t>(std::stol(rest.substr(0, dash)));
+    struct stat info {};
+    if (lstat(it->path().c_str(), &info) != 0 || !S_ISDIR(info.st_mode) || info.st_uid != getuid()) continue;
+    if (pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to signal
+    const int lock = open((it->path() / "lock").c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    const bool free = lock < 0 ? errno == ENOENT : flock(lock, LOCK_EX | LOCK_NB) == 0;
+    if (lock >= 0) close(lock);
+    if (!free) continue;
+    std::error_code ignored;
+    fs::remove_all(it->path(), ignored);
+  }
 }
 
 // One run as the page sees it: both scenarios' replications, streamed as they finish.
@@ -409,6 +935,14 @@ bool stream_run(RunStream& s, httplib::DataSink& sink) {
 }  // namespace
 
 int command_replicate(const ReplicateOptions& options) {
+  // A replication works for the server that started it and must not outlive it: a server killed with SIGKILL has
+  // no time to stop it, so the kernel does (when the server's thread that started it ends, which is when the server
+  // dies: that thread waits for it). A server that died before this line is caught by the parent's id.
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (const char* parent = std::getenv(parent_pid_variable); parent != nullptr && std::to_string(getppid()) != parent) {
+    std::cerr << "the server that started this replication (process " << parent << ") has gone\n";
+    return 3;
+  }
   Scenario scenario;
   try {
     scenario = load_scenario(options.scenario);
@@ -469,18 +1003,28 @@ int command_serve(const ServeOptions& options) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  std::string pattern = (fs::temp_directory_path() / "frontdoor-serve-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) return fail("cannot make a working directory in " + fs::temp_directory_path().string());
+  std::error_code no_tmp;
+  const fs::path tmp = fs::temp_directory_path(no_tmp);
+  if (no_tmp) return fail("there is no temporary directory: " + no_tmp.message());
+  remove_dead_servers_folders(tmp);
+  std::string pattern = (tmp / (workdir_prefix + std::to_string(getpid()) + "-XXXXXX")).string();
+  if (mkdtemp(pattern.data()) == nullptr) return fail("cannot make a working directory in " + tmp.string());
   const fs::path workdir = pattern;
   struct RemoveOnExit {
     fs::path dir;
+    int lock = -1;
     ~RemoveOnExit() {
       std::error_code ignored;
       fs::remove_all(dir, ignored);
+      if (lock >= 0) close(lock);
     }
   } remove_workdir{workdir};
+  remove_workdir.lock = open((workdir / "lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (remove_workdir.lock < 0 || flock(remove_workdir.lock, LOCK_EX | LOCK_NB) != 0) {
+    return fail("cannot lock the working directory " + workdir.string() + ": " + std::strerror(errno));
+  }
 
-  httplib::Server server;
+  GatedServer server;
   server.set_payload_max_length(max_request_bytes);
   // cpp-httplib's default also sets SO_REUSEPORT, which lets a second server bind the same port and take half the
   // connections; only SO_REUSEADDR (a restart need not wait for TIME_WAIT), so a port in use is an error.
@@ -488,8 +1032,7 @@ int command_serve(const ServeOptions& options) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
-  const int port = options.port == 0 ? server.bind_to_any_port(options.host)
-                                     : (server.bind_to_port(options.host, options.port) ? options.port : -1);
+  const int port = server.bind(options.host, options.port);
   if (port < 0) {
     return fail("cannot listen on " + options.host + ":" + std::to_string(options.port) +
                 " (in use, or not an address of this machine); choose another with --port");
@@ -608,8 +1151,8 @@ int command_serve(const ServeOptions& options) {
   // Before any body is read: a POST must say its length (no chunked or compressed bodies, whose size is only known
   // once read) within the limit, and carry JSON; a request must name this server (Host) and, from a browser, come
   // from its own page (Origin), so that no other web site open in the trainer's browser can start runs.
-  const bool loopback = options.host == "127.0.0.1" || options.host == "localhost" || options.host == "::1";
-  server.set_pre_routing_handler([&, loopback](const httplib::Request& req, httplib::Response& res) {
+  const HostCheck host_check(server.bound_address(), options.host, port);
+  server.set_pre_routing_handler([&](const httplib::Request& req, httplib::Response& res) {
     auto refuse = [&](int status, const std::string& message) {
       harden(res);
       res.set_header("Connection", "close");
@@ -617,13 +1160,12 @@ int command_serve(const ServeOptions& options) {
       return httplib::Server::HandlerResponse::Handled;
     };
     const std::string host = req.get_header_value("Host");
-    if (loopback) {
-      const std::string p = ":" + std::to_string(port);
-      bool ours = false;
-      for (const char* name : {"127.0.0.1", "localhost", "[::1]"}) ours = ours || host == name || host == name + p;
-      if (!ours) return refuse(403, "this server answers only requests addressed to this machine (Host " + host + ")");
+    if (!host_check.accepts(host)) {
+      return refuse(403, "this server answers only requests addressed to " + host_check.expected() +
+                             ", not to Host \"" + host +
+                             "\" (a web site's name that leads here is refused, against DNS rebinding)");
     }
-    if (req.has_header("Origin") && req.get_header_value("Origin") != "http://" + host) {
+    if (req.has_header("Origin") && lowercase(req.get_header_value("Origin")) != "http://" + lowercase(host)) {
       return refuse(403, "requests from another web site's page are refused (Origin " + req.get_header_value("Origin") + ")");
     }
     if (req.method != "POST") return httplib::Server::HandlerResponse::Unhandled;
@@ -638,7 +1180,7 @@ int command_serve(const ServeOptions& options) {
     }
     const std::string encoding = req.get_header_value("Content-Encoding");
     if (!encoding.empty() && encoding != "identity") return refuse(415, "compressed requests are not accepted");
-    if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
+    if (media_type(req.get_header_value("Content-Type")) != "application/json") {
       return refuse(415, "send the settings as JSON (Content-Type: application/json)");
     }
     return httplib::Server::HandlerResponse::Unhandled;
@@ -648,11 +1190,16 @@ int command_serve(const ServeOptions& options) {
   std::thread stopper([&] {
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
+    // Runs in flight are not waited for: their replications are killed, which ends their pages' streams with a
+    // message; connections waiting for a request end; then the server stops listening.
+    pool.stop();
+    server.stop_connections();
     // A signal that comes before the server has started listening must still stop it.
     while (!server.is_running() && !listening_ended) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     server.stop();
   });
-  std::string shown = options.host == "0.0.0.0" ? "127.0.0.1" : options.host == "::" ? "::1" : options.host;
+  const bool served_on_v6 = server.bound_address().find(':') != std::string::npos;
+  std::string shown = host_check.wildcard() ? (served_on_v6 ? "::1" : "127.0.0.1") : options.host;
   if (shown.find(':') != std::string::npos) shown = "[" + shown + "]";
   const std::string address = "http://" + shown + ":" + std::to_string(port) + "/";
   if (options.quiet) {
@@ -661,7 +1208,7 @@ int command_serve(const ServeOptions& options) {
     std::cout << "frontdoor serve: trainer mode for " << trainer->scenario().name << " at " << address << " (seed "
               << options.seed << ", " << options.jobs << " replications at once; Ctrl-C stops it)" << std::endl;
   }
-  if (!loopback) {
+  if (!host_check.loopback()) {
     std::cerr << "frontdoor serve: warning: listening on " << options.host
               << ", not only this machine: anyone who can reach it can run simulations here" << std::endl;
   }

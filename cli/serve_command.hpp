@@ -23,7 +23,10 @@ struct ServeOptions {
   std::vector<std::string> engine_args;  ///< --cfg=/--log=, passed to each replication
 };
 
-/// Serves until SIGINT or SIGTERM. Returns 0, or 2 (a bad scenario, a port that cannot be bound).
+/// Serves until SIGINT or SIGTERM, which end it within a second or two: replications running are killed and the
+/// pages watching runs are told. At start, removes the working folders of servers that died without tidying up
+/// (frontdoor-serve-PID-XXXXXX in the temporary directory, whose process is gone). Returns 0, or 2 (a bad
+/// scenario, a port that cannot be bound, no usable temporary directory).
 int command_serve(const ServeOptions& options);
 
 struct ReplicateOptions {
@@ -35,7 +38,9 @@ struct ReplicateOptions {
 };
 
 /// One replication, in this process: seed replication_seed(seed, replication), as replication `replication` of
-/// `frontdoor run --seed seed`. Returns 0, 2 (bad scenario) or 3 (the simulation failed).
+/// `frontdoor run --seed seed`. It dies with its parent (SIGKILL when the parent dies), and when the environment's
+/// FRONTDOOR_PARENT_PID (set by the server) is not its parent's, the server has already gone: it returns 3 at once.
+/// Returns 0, 2 (bad scenario) or 3 (the simulation failed, or the server has gone).
 int command_replicate(const ReplicateOptions& options);
 
 }  // namespace frontdoor

@@ -106,6 +106,13 @@ std::string start_date_text(const std::chrono::year_month_day& date) {
   return text;
 }
 
+// A JSON library error without its "[json.exception.parse_error.101] " tag, which means nothing to a trainer.
+std::string json_message(const json::exception& e) {
+  const std::string text = e.what();
+  const auto tag_end = text.rfind("] ", text.find(' '));
+  return text.rfind("[json.exception.", 0) == 0 && tag_end != std::string::npos ? text.substr(tag_end + 2) : text;
+}
+
 const MonthlySeries* series(const ReplicationResult& r, const std::string& measure) {
   for (const auto& s : r.monthly) {
     if (s.measure == measure) return &s;
@@ -187,10 +194,19 @@ TrainerSettings Trainer::defaults() const {
 
 TrainerSettings Trainer::parse(const std::string& body) const {
   json request;
+  std::string last_lever;  // the key whose value was being read when the parser stopped
+  const json::parser_callback_t remember = [&](int depth, json::parse_event_t event, json& parsed) {
+    if (depth == 1 && event == json::parse_event_t::key && parsed.is_string()) last_lever = parsed.get<std::string>();
+    return true;
+  };
   try {
-    request = json::parse(body);
-  } catch (const json::parse_error& e) {
-    throw BadRequest(std::string("the request is not JSON: ") + e.what());
+    request = json::parse(body, remember);
+  } catch (const json::out_of_range& e) {
+    // A number no double can hold, such as 1e999: the parser refuses it rather than give infinity.
+    throw BadRequest((last_lever.empty() ? std::string() : last_lever + ": ") + "not a number the server can use (" +
+                     json_message(e) + ")");
+  } catch (const json::exception& e) {
+    throw BadRequest("the request is not JSON: " + json_message(e));
   }
   if (!request.is_object()) throw BadRequest("the request must be a JSON object of lever values, such as {\"referral_threshold\": 3.3}");
   TrainerSettings settings = defaults();
@@ -208,6 +224,7 @@ TrainerSettings Trainer::parse(const std::string& body) const {
     }
     if (!value.is_number()) throw BadRequest(key + ": expected a number (" + l->unit + "), got " + value.dump());
     const double v = value.get<double>();
+    if (!std::isfinite(v)) throw BadRequest(key + ": expected a finite number (" + l->unit + "), got " + value.dump());
     if (l->type == "integer" && v != std::floor(v)) throw BadRequest(key + ": expected a whole number, got " + value.dump());
     if (!(v >= l->min && v <= l->max)) {
       throw BadRequest(key + ": " + value.dump() + " is out of range: " + l->label + " must be between " + show(l->min) +
@@ -241,9 +258,16 @@ std::vector<std::string> Trainer::changes(const TrainerSettings& settings) const
 }
 
 std::string Trainer::file_name(const TrainerSettings& settings) const {
+  // Appended piece by piece: GCC 12 at -O3 without LTO warns falsely (-Wrestrict) about "_" + a temporary string.
   std::string name = "trainer";
-  for (const auto& [l, v] : moved(settings)) name += "_" + l->id + (l->type == "switch" ? (v > 0.5 ? "_on" : "_off") : "_" + show(v));
-  return (name == "trainer" ? name + "_baseline" : name) + ".toml";
+  for (const auto& [l, v] : moved(settings)) {
+    name += '_';
+    name += l->id;
+    name += '_';
+    name += l->type == "switch" ? (v > 0.5 ? "on" : "off") : show(v);
+  }
+  if (name == "trainer") name += "_baseline";
+  return name + ".toml";
 }
 
 std::string Trainer::scenario_toml(const TrainerSettings& s, Scenario* loaded) const {

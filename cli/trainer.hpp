@@ -45,8 +45,9 @@ class Trainer {
   TrainerSettings defaults() const;
 
   /// Checks a request body (a JSON object of lever values; absent levers keep their defaults). Throws
-  /// BadRequest naming the lever: not JSON, not an object, an unknown key, a wrong type, out of range, a
-  /// fraction where a whole number is needed, or an early-help line above the referral line.
+  /// BadRequest naming the lever: not JSON, not an object, an unknown key, a wrong type, out of range (a number
+  /// no double holds, such as 1e999, too), a fraction where a whole number is needed, or an early-help line above
+  /// the referral line.
   TrainerSettings parse(const std::string& body) const;
 
   /// The scenario of `settings` as one TOML file, run for warm-up + years shown; header comments name the

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -130,6 +131,16 @@ int remove_stale_leftovers(const fs::path& dir) {
 OutputDirectory::OutputDirectory(fs::path target, bool force) : target_(std::move(target)), force_(force) {
   std::error_code ec;
   if (target_.filename().empty()) target_ = target_.parent_path();
+  // ".", "..", "/" and the directories holding the working directory cannot be moved aside and replaced: refused
+  // before the work, not after it.
+  const fs::path resolved = fs::weakly_canonical(fs::absolute(target_, ec), ec);
+  const fs::path here = fs::current_path(ec);
+  const auto [mismatch, unused] = std::mismatch(resolved.begin(), resolved.end(), here.begin(), here.end());
+  if (resolved == resolved.root_path() || mismatch == resolved.end() || target_.filename() == "." ||
+      target_.filename() == "..") {
+    throw OutputError(target_.string() + " is the working directory, one that holds it, or the root: choose a new "
+                      "directory for the results, such as out/run");
+  }
   auto check_target = [&] {
     if (fs::exists(target_, ec)) {
       if (!fs::is_directory(target_, ec)) throw OutputError(target_.string() + " exists and is not a directory");

@@ -313,3 +313,14 @@ TEST(Hardening, StoppedSweepLeavesNoTemporaryFilesAndResumes) {
     EXPECT_EQ(name.find(".failed"), std::string::npos) << "a stopped run is not a failed one: " << name;
   }
 }
+
+// ".", "..", "/" and the directories above the working directory cannot be moved aside: refused before the run,
+// not after it (when the results would be lost).
+TEST(Hardening, TheWorkingDirectoryAndItsParentsAreNeverTheOutput) {
+  TempDir dir;
+  for (const std::string& out : {std::string("."), std::string("./"), std::string(".."), std::string("/"), std::string(FRONTDOOR_SOURCE_DIR)}) {
+    const Outcome o = frontdoor_cli("run " + mmc + " -q -y 2 --force --out " + out, dir);
+    EXPECT_EQ(o.code, 2) << out;
+    EXPECT_NE(o.err.find("is the working directory, one that holds it, or the root"), std::string::npos) << out << o.err;
+  }
+}

@@ -1,6 +1,8 @@
 // `frontdoor serve` over HTTP: a server started on a free loopback port, then a valid run streamed to the end,
 // every lever refused when it is out of range or of the wrong type, an oversized body, runs beyond the limit,
-// a failing simulation, no files from the web, and a saved scenario that `frontdoor run` reproduces.
+// a failing simulation, no files from the web, and a saved scenario that `frontdoor run` reproduces; then what a
+// hostile or careless client cannot do (slow headers, numbers past a double, look-alike media types, a foreign
+// Host), and how the server ends: promptly on SIGTERM, and after SIGKILL without leaving replications or folders.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -13,7 +15,10 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -29,10 +34,12 @@ using namespace frontdoor;
 
 namespace {
 
-// A `frontdoor serve --port 0` process; the address is read from the first line it prints.
+// A `frontdoor serve --port 0` process; the address is read from the first line it prints. `tmpdir`, when given,
+// is its TMPDIR: where it makes its working folder.
 class Server {
  public:
-  explicit Server(std::vector<std::string> extra = {}) {
+  explicit Server(std::vector<std::string> extra = {}, const std::string& tmpdir = "") {
+    signal(SIGPIPE, SIG_IGN);  // a server that closes a connection fails the test's write, not the whole test run
     int out[2];
     if (pipe(out) != 0) throw std::runtime_error("pipe");
     std::vector<std::string> args{FRONTDOOR_BINARY, "serve", "--port", "0", "--quiet", "--jobs", "2", "--no-prestart"};
@@ -40,11 +47,21 @@ class Server {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
+    std::vector<std::string> env;
+    for (char** e = environ; *e != nullptr; ++e) {
+      if (tmpdir.empty() || std::string(*e).rfind("TMPDIR=", 0) != 0) env.emplace_back(*e);
+    }
+    if (!tmpdir.empty()) env.push_back("TMPDIR=" + tmpdir);
+    std::vector<char*> envp;
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
     posix_spawn_file_actions_addclose(&actions, out[0]);
-    if (posix_spawn(&pid_, FRONTDOOR_BINARY, &actions, nullptr, argv.data(), environ) != 0) throw std::runtime_error("spawn");
+    if (posix_spawn(&pid_, FRONTDOOR_BINARY, &actions, nullptr, argv.data(), envp.data()) != 0) {
+      throw std::runtime_error("spawn");
+    }
     posix_spawn_file_actions_destroy(&actions);
     close(out[1]);
     std::string line;
@@ -53,31 +70,49 @@ class Server {
     while (poll(&ready, 1, 60000) == 1 && read(out[0], &c, 1) == 1 && c != '\n') line += c;
     close(out[0]);
     const auto colon = line.rfind(':');
-    if (line.rfind("http://127.0.0.1:", 0) != 0 || colon == std::string::npos) {
+    if (line.rfind("http://", 0) != 0 || colon == std::string::npos || colon < 7) {
       throw std::runtime_error("the server printed no address: '" + line + "'");
     }
+    host_ = line.substr(7, colon - 7);
     port_ = std::stoi(line.substr(colon + 1));
   }
   ~Server() {
+    if (exited_) return;
     kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
+    if (!wait_for_exit(std::chrono::seconds(10))) {  // a server that does not stop must not outlive the test
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
   }
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
   httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port_);
+    httplib::Client c(host_, port_);
     c.set_read_timeout(120, 0);
     return c;
   }
+  const std::string& host() const { return host_; }
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   /// Whether the process is still running.
-  bool alive() const { return waitpid(pid_, nullptr, WNOHANG) == 0; }
+  bool alive() {
+    if (!exited_ && waitpid(pid_, nullptr, WNOHANG) == pid_) exited_ = true;
+    return !exited_;
+  }
+  /// Waits up to `limit` for the process to end; whether it did.
+  bool wait_for_exit(std::chrono::milliseconds limit) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (alive() && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return !alive();
+  }
 
  private:
   pid_t pid_ = 0;
+  std::string host_;
   int port_ = 0;
+  bool exited_ = false;
 };
 
 struct Streamed {
@@ -108,20 +143,22 @@ Streamed post_run(const Server& server, const json& settings) {
   return s;
 }
 
-// A connection to this machine's `port`.
-int connect_loopback(int port) {
+// A connection to `address` (an IPv4 literal on this machine), `port`.
+int connect_to(const std::string& address, int port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) throw std::runtime_error("connect");
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<std::uint16_t>(port));
+  if (fd < 0 || inet_pton(AF_INET, address.c_str(), &to.sin_addr) != 1 ||
+      connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+    throw std::runtime_error("cannot connect to " + address + ":" + std::to_string(port));
+  }
   return fd;
 }
 
 // Sends `request` as it is on a new connection and returns everything the server answers until it closes.
-std::string raw_http(int port, const std::string& request) {
-  const int fd = connect_loopback(port);
+std::string raw_http(const Server& server, const std::string& request) {
+  const int fd = connect_to(server.host(), server.port());
   if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) throw std::runtime_error("write");
   std::string answer;
   char buffer[4096];
@@ -132,10 +169,11 @@ std::string raw_http(int port, const std::string& request) {
 
 // Starts a run on a connection of its own (sent by hand) and reads until the server has accepted it; returns the
 // socket, still open, and what was read so far.
-int start_run_by_hand(int port, const std::string& body, std::string& read_so_far) {
-  const int fd = connect_loopback(port);
-  const std::string request = "POST /api/run HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                              "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+int start_run_by_hand(const Server& server, const std::string& body, std::string& read_so_far) {
+  const int fd = connect_to(server.host(), server.port());
+  const std::string request = "POST /api/run HTTP/1.1\r\nHost: " + server.host() + ":" + std::to_string(server.port()) +
+                              "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                              "\r\nConnection: close\r\n\r\n" + body;
   if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) throw std::runtime_error("write");
   char buffer[4096];
   while (read_so_far.find("\"type\":\"accepted\"") == std::string::npos) {
@@ -144,6 +182,97 @@ int start_run_by_hand(int port, const std::string& body, std::string& read_so_fa
     read_so_far.append(buffer, static_cast<std::size_t>(n));
   }
   return fd;
+}
+
+// Reads what `fd` still sends for up to `limit`, then closes it.
+std::string read_rest(int fd, std::chrono::milliseconds limit) {
+  std::string text;
+  const auto until = std::chrono::steady_clock::now() + limit;
+  char buffer[4096];
+  for (auto now = std::chrono::steady_clock::now(); now < until; now = std::chrono::steady_clock::now()) {
+    pollfd ready{fd, POLLIN, 0};
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - now).count();
+    if (poll(&ready, 1, static_cast<int>(left)) != 1) break;
+    const ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n <= 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return text;
+}
+
+// A process as /proc shows it: its parent, state and command line ("" when there is no such process).
+struct ProcessInfo {
+  pid_t parent = 0;
+  char state = 0;
+  std::string command;
+};
+ProcessInfo process_info(pid_t pid) {
+  ProcessInfo info;
+  const std::string stat = test_support::read_file("/proc/" + std::to_string(pid) + "/stat");
+  const auto name_end = stat.rfind(')');  // the command name in parentheses may hold spaces
+  if (name_end == std::string::npos) return info;
+  std::istringstream fields(stat.substr(name_end + 1));
+  fields >> info.state >> info.parent;
+  info.command = test_support::read_file("/proc/" + std::to_string(pid) + "/cmdline");
+  std::replace(info.command.begin(), info.command.end(), '\0', ' ');
+  return info;
+}
+
+// The `frontdoor replicate` processes whose parent is `parent`.
+std::vector<pid_t> replications_of(pid_t parent) {
+  std::vector<pid_t> found;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const pid_t pid = std::stoi(name);
+    const ProcessInfo info = process_info(pid);
+    if (info.parent == parent && info.command.find(" replicate ") != std::string::npos) found.push_back(pid);
+  }
+  return found;
+}
+
+// Whether `pid` is a `frontdoor replicate` still running (a zombie has ended; its number may since be another's).
+bool replication_running(pid_t pid) {
+  const ProcessInfo info = process_info(pid);
+  return info.state != 0 && info.state != 'Z' && info.state != 'X' &&
+         info.command.find(" replicate ") != std::string::npos;
+}
+
+// Waits up to `limit` until `parent` has at least one replication running; returns them.
+std::vector<pid_t> wait_for_replications(pid_t parent, std::chrono::seconds limit) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  std::vector<pid_t> found;
+  while ((found = replications_of(parent)).empty() && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return found;
+}
+
+// The server's working folders (frontdoor-serve-*) in `tmpdir`.
+std::vector<std::filesystem::path> serve_folders(const std::filesystem::path& tmpdir) {
+  std::vector<std::filesystem::path> found;
+  for (const auto& entry : std::filesystem::directory_iterator(tmpdir)) {
+    if (entry.path().filename().string().rfind("frontdoor-serve-", 0) == 0) found.push_back(entry.path());
+  }
+  return found;
+}
+
+// The England baseline with `children` children, as `name`.toml in `dir`: five million make a replication run for
+// many seconds, long enough to stop the server while it runs; ten thousand make one quick.
+std::string write_council(const std::filesystem::path& dir, const std::string& name, int children) {
+  const std::filesystem::path file = dir / (name + ".toml");
+  const std::string count = std::to_string(children);
+  std::string text = "# The England baseline with another number of children, for the serve tests.\n";
+  text += "name = \"" + name + "\"\nversion = \"1.0.0\"\n";
+  text += "description = \"the England baseline with " + count + " children\"\n";
+  text += "base = \"" + test_support::source_path("scenarios/england_baseline.toml") + "\"\n\n";
+  text += "[population]\nchildren = " + count + "\n";
+  test_support::write_file(file, text);
+  return file.string();
+}
+std::string write_slow_scenario(const std::filesystem::path& dir) {
+  return write_council(dir, "slow_council", 5000000);
 }
 
 double annual_mean(const json& view, const std::string& measure, int index) {
@@ -289,9 +418,9 @@ TEST(Serve, RefusesBodiesOfUnknownLengthForeignPagesAndNonJson) {
   Server server;
   const std::string p = std::to_string(server.port());
   // A chunked body says its size only once it has all been read: refused before reading (411).
-  std::string chunked = raw_http(server.port(), "POST /api/run HTTP/1.1\r\nHost: 127.0.0.1:" + p +
-                                                    "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
-                                                    "Connection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
+  std::string chunked = raw_http(server, "POST /api/run HTTP/1.1\r\nHost: 127.0.0.1:" + p +
+                                             "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+                                             "Connection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
   EXPECT_NE(chunked.find("HTTP/1.1 411"), std::string::npos) << chunked;
   EXPECT_NE(chunked.find("Content-Length"), std::string::npos) << chunked;
   auto c = server.client();
@@ -306,8 +435,8 @@ TEST(Serve, RefusesBodiesOfUnknownLengthForeignPagesAndNonJson) {
   EXPECT_EQ(foreign->status, 403);
   EXPECT_NE(json::parse(foreign->body).at("error").get<std::string>().find("another web site"), std::string::npos);
   // A name that resolves here only by a trick (DNS rebinding) is not this server's name.
-  const std::string rebound = raw_http(server.port(), "GET /api/levers HTTP/1.1\r\nHost: evil.example:" + p +
-                                                          "\r\nConnection: close\r\n\r\n");
+  const std::string rebound =
+      raw_http(server, "GET /api/levers HTTP/1.1\r\nHost: evil.example:" + p + "\r\nConnection: close\r\n\r\n");
   EXPECT_NE(rebound.find("HTTP/1.1 403"), std::string::npos) << rebound;
   // The page's own requests pass: same Origin as Host.
   auto own = c.Post("/api/scenario", httplib::Headers{{"Origin", "http://127.0.0.1:" + p}}, "{}", "application/json");
@@ -323,7 +452,8 @@ TEST(Serve, RefusesBodiesOfUnknownLengthForeignPagesAndNonJson) {
 TEST(Serve, APageThatGoesAwayFreesItsSlot) {
   Server server({"--max-runs", "1"});
   std::string first;
-  const int fd = start_run_by_hand(server.port(), json{{"decision_noise", 0.65}, {"years", 2}, {"replications", 8}}.dump(), first);
+  const int fd =
+      start_run_by_hand(server, json{{"decision_noise", 0.65}, {"years", 2}, {"replications", 8}}.dump(), first);
   close(fd);  // the page is closed mid-run
   // Its slot comes free, and its 16 replications are not simulated for nobody: those queued are dropped and those
   // running stopped.
@@ -347,7 +477,8 @@ TEST(Serve, RunsBeyondTheLimitAreToldToRetry) {
   // The first run holds the only slot while it streams (settings no run has asked for, so nothing is cached): it
   // is sent by hand on a socket and read until the server has accepted it.
   std::string first;
-  const int fd = start_run_by_hand(server.port(), json{{"decision_noise", 0.55}, {"years", 1}, {"replications", 2}}.dump(), first);
+  const int fd =
+      start_run_by_hand(server, json{{"decision_noise", 0.55}, {"years", 1}, {"replications", 2}}.dump(), first);
   auto c = server.client();
   auto second = c.Post("/api/run", json{{"decision_noise", 0.6}, {"years", 1}, {"replications", 2}}.dump(), "application/json");
   ASSERT_TRUE(second);
@@ -447,4 +578,205 @@ TEST(Serve, ServesAPolicyWithItsOwnTimeline) {
   ASSERT_TRUE(shock);
   EXPECT_EQ(shock->status, 400);
   EXPECT_NE(json::parse(shock->body).at("error").get<std::string>().find("changes over time"), std::string::npos);
+}
+
+// Connections that each send one byte of a request every 2 seconds, for at most 10 bytes (and not after the test).
+class SlowClients {
+ public:
+  SlowClients(const Server& server, int count) {
+    const std::string head = "GET /api/status HTTP/1.1\r\nHost: " + server.host() + ":" +
+                             std::to_string(server.port()) + "\r\nX-Slow: " + std::string(64, 'x') + "\r\n\r\n";
+    for (int i = 0; i < count; ++i) sockets_.push_back(connect_to(server.host(), server.port()));
+    drip_ = std::thread([this, head] {
+      for (std::size_t byte = 0; byte < 10 && !finished_; ++byte) {
+        for (const int fd : sockets_) send(fd, &head[byte], 1, MSG_NOSIGNAL);  // one the server closed just fails
+        for (int tick = 0; tick < 20 && !finished_; ++tick) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    });
+  }
+  ~SlowClients() {
+    finished_ = true;
+    drip_.join();
+    for (const int fd : sockets_) close(fd);
+  }
+  SlowClients(const SlowClients&) = delete;
+  SlowClients& operator=(const SlowClients&) = delete;
+
+ private:
+  std::vector<int> sockets_;
+  std::atomic<bool> finished_{false};
+  std::thread drip_;
+};
+
+TEST(Serve, AnswersAtOnceWhileFiftySlowClientsDripTheirHeaders) {
+  // Slowloris: connections that trickle their request in must not hold the server.
+  Server server;
+  const SlowClients slow(server, 50);
+  // Asked twice: when every slow connection has sent its first byte, and after each has sent its second.
+  for (const int wait_ms : {500, 2000}) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+    httplib::Client c(server.host(), server.port());
+    c.set_connection_timeout(3, 0);
+    c.set_read_timeout(3, 0);
+    const auto asked = std::chrono::steady_clock::now();
+    auto res = c.Get("/api/status");
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - asked).count();
+    EXPECT_TRUE(res) << "no answer to GET /api/status within 3 s while 50 slow clients hold connections: the server "
+                        "is stalled by slowloris";
+    if (!res) continue;
+    EXPECT_EQ(res->status, 200);
+    EXPECT_LT(seconds, 1.0) << "GET /api/status took " << seconds << " s with 50 slow connections open; it must "
+                            << "answer within 1 s (issue 14: slowloris)";
+  }
+  EXPECT_TRUE(server.alive());
+}
+
+TEST(Serve, RefusesANumberTooLargeForADoubleNamingTheLever) {
+  // 1e999 overflows a double: the JSON parser gives up on it. That is the request's fault (400), not the server's.
+  Server server;
+  auto c = server.client();
+  for (const auto& [body, lever] : std::vector<std::pair<std::string, std::string>>{
+           {"{\"referral_threshold\":1e999}", "referral_threshold"},
+           {"{\"decision_noise\": 0.5, \"early_help_budget_m\": -1e999}", "early_help_budget_m"},
+           {"{\"years\":1E400}", "years"}}) {
+    for (const char* path : {"/api/run", "/api/scenario"}) {
+      auto res = c.Post(path, body, "application/json");
+      ASSERT_TRUE(res);
+      EXPECT_EQ(res->status, 400) << path << " " << body << " -> " << res->body;
+      const std::string message = json::parse(res->body).value("error", "");
+      EXPECT_NE(message.find(lever), std::string::npos) << body << " -> " << message;
+    }
+  }
+  EXPECT_TRUE(server.alive());
+}
+
+TEST(Serve, TakesJsonOnlyByItsExactMediaType) {
+  Server server;
+  auto c = server.client();
+  for (const char* type : {"application/jsonp", "application/json-seq", "application/jsonx; charset=utf-8",
+                           "application/json+evil", "text/json", "application/x-www-form-urlencoded"}) {
+    auto res = c.Post("/api/scenario", "{}", type);
+    ASSERT_TRUE(res) << type;
+    EXPECT_EQ(res->status, 415) << type;
+  }
+  for (const char* type :
+       {"application/json", "application/json; charset=utf-8", "Application/JSON", "application/json;charset=UTF-8"}) {
+    auto res = c.Post("/api/scenario", "{}", type);
+    ASSERT_TRUE(res) << type;
+    EXPECT_EQ(res->status, 200) << type << ": " << res->body;
+  }
+}
+
+TEST(Serve, ChecksHostAndOriginAgainstTheAddressItServes) {
+  // Served on another loopback address, the Host check must still hold: a rebound name is not this server's.
+  Server server({"--host", "127.0.0.2"});
+  ASSERT_EQ(server.host(), "127.0.0.2");
+  const std::string p = std::to_string(server.port());
+  auto get = [&](const std::string& host, const std::string& origin = "") {
+    return raw_http(server, "GET /api/levers HTTP/1.1\r\nHost: " + host + "\r\n" +
+                                (origin.empty() ? "" : "Origin: " + origin + "\r\n") + "Connection: close\r\n\r\n");
+  };
+  for (const std::string& host :
+       std::vector<std::string>{"evil.example", "evil.example:" + p, "127.0.0.2:1" + p, "127.0.0.3:" + p, ""}) {
+    const std::string answer = get(host);
+    EXPECT_NE(answer.find("HTTP/1.1 403"), std::string::npos) << "Host " << host << ":\n" << answer;
+  }
+  for (const std::string& host :
+       std::vector<std::string>{"127.0.0.2:" + p, "localhost:" + p, "LocalHost:" + p, "127.0.0.1:" + p}) {
+    const std::string answer = get(host);
+    EXPECT_NE(answer.find("HTTP/1.1 200"), std::string::npos) << "Host " << host << ":\n" << answer.substr(0, 400);
+  }
+  EXPECT_NE(get("127.0.0.2:" + p, "http://evil.example").find("HTTP/1.1 403"), std::string::npos);
+  EXPECT_NE(get("127.0.0.2:" + p, "http://127.0.0.2:" + p).find("HTTP/1.1 200"), std::string::npos);
+}
+
+TEST(Serve, StopsWithinSecondsOnSigtermEndingItsStreamsAndReplications) {
+  test_support::TempDir dir;
+  Server server({write_slow_scenario(dir.path())});
+  std::string stream;
+  const int fd =
+      start_run_by_hand(server, json{{"decision_noise", 0.6}, {"years", 5}, {"replications", 8}}.dump(), stream);
+  const std::vector<pid_t> replications = wait_for_replications(server.pid(), std::chrono::seconds(30));
+  ASSERT_FALSE(replications.empty()) << "the run started no replication";
+  const auto signalled = std::chrono::steady_clock::now();
+  kill(server.pid(), SIGTERM);
+  const bool stopped = server.wait_for_exit(std::chrono::seconds(4));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count();
+  EXPECT_TRUE(stopped) << "the server was still running " << seconds << " s after SIGTERM; it must stop within 2 s";
+  stream += read_rest(fd, std::chrono::seconds(1));
+  EXPECT_NE(stream.find("\"type\":\"error\""), std::string::npos) << "the page is told the run ended:\n" << stream;
+  EXPECT_NE(stream.find("stopping"), std::string::npos) << stream;
+  for (const pid_t pid : replications) {
+    EXPECT_FALSE(replication_running(pid)) << "replication process " << pid << " outlived the server";
+    if (replication_running(pid)) kill(pid, SIGKILL);
+  }
+}
+
+TEST(Serve, AKilledServersReplicationsDieWithItAndTheNextServerRemovesItsFolder) {
+  test_support::TempDir dir;
+  const std::filesystem::path tmpdir = dir.path() / "tmp";
+  std::filesystem::create_directory(tmpdir);
+  const std::string slow = write_slow_scenario(dir.path());
+  std::vector<pid_t> replications;
+  {
+    Server first({slow}, tmpdir.string());
+    std::string stream;
+    const int fd =
+        start_run_by_hand(first, json{{"decision_noise", 0.6}, {"years", 5}, {"replications", 8}}.dump(), stream);
+    replications = wait_for_replications(first.pid(), std::chrono::seconds(30));
+    ASSERT_FALSE(replications.empty()) << "the run started no replication";
+    kill(first.pid(), SIGKILL);
+    ASSERT_TRUE(first.wait_for_exit(std::chrono::seconds(5)));
+    close(fd);
+    EXPECT_EQ(serve_folders(tmpdir).size(), 1u) << "a killed server cannot remove its folder";
+    // Its replications die with it: nothing is left computing for a server that has gone.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    auto running = [&] { return std::count_if(replications.begin(), replications.end(), replication_running); };
+    while (running() > 0 && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_EQ(running(), 0) << "replications of a killed server still run 2 s after it died";
+    for (const pid_t pid : replications) {
+      if (replication_running(pid)) kill(pid, SIGKILL);
+    }
+  }
+  // The next server clears the dead one's folder, and keeps its own.
+  Server second({}, tmpdir.string());
+  const auto folders = serve_folders(tmpdir);
+  ASSERT_EQ(folders.size(), 1u) << "the dead server's folder is still there";
+  EXPECT_NE(folders[0].filename().string().find(std::to_string(second.pid())), std::string::npos) << folders[0];
+}
+
+TEST(Serve, KeepsNoMoreScenarioFilesThanTheResultsItKeeps) {
+  // With room for 2 results, 3 runs of different settings leave at most 2 scenarios on disk, not one per run.
+  test_support::TempDir tmpdir;
+  Server server({write_council(tmpdir.path(), "small_council", 10000), "--cache", "2"}, tmpdir.path().string());
+  for (const double noise : {0.45, 0.5, 0.55}) {
+    const Streamed s = post_run(server, {{"decision_noise", noise}, {"years", 1}, {"replications", 2}});
+    ASSERT_EQ(s.status, 200);
+    ASSERT_NE(s.last("done"), nullptr) << s.body;
+  }
+  const auto folders = serve_folders(tmpdir.path());
+  ASSERT_EQ(folders.size(), 1u);
+  int scenarios = 0, outputs = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(folders[0])) {
+    scenarios += entry.path().extension() == ".toml";
+    outputs += entry.path().extension() == ".json" || entry.path().extension() == ".err";
+  }
+  EXPECT_LE(scenarios, 2) << "scenario files outlive the results kept";
+  EXPECT_EQ(outputs, 0) << "replication outputs are removed once read";
+  const json status = json::parse(server.client().Get("/api/status")->body);
+  EXPECT_LE(status.at("kept").get<int>(), 2) << status.dump();
+}
+
+TEST(Serve, AReplicationWhoseServerHasGoneEndsAtOnce) {
+  // A replication started for a server that has already died (its parent is no longer that server) does not run.
+  test_support::TempDir dir;
+  const std::string command = "FRONTDOOR_PARENT_PID=1 timeout 20 " + std::string(FRONTDOOR_BINARY) + " replicate " +
+                              write_council(dir.path(), "small_council", 10000) + " --out " +
+                              (dir.path() / "r.json").string() + " 2>" + (dir.path() / "err.txt").string();
+  const int status = std::system(command.c_str());
+  EXPECT_NE(WEXITSTATUS(status), 0);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "r.json"));
+  EXPECT_NE(test_support::read_file(dir.path() / "err.txt").find("server"), std::string::npos)
+      << test_support::read_file(dir.path() / "err.txt");
 }
