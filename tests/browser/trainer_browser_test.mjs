@@ -43,10 +43,12 @@ async function main() {
   });
   page.on('pageerror', e => problems.push('page error: ' + e.message));
   const status = () => page.evaluate(() => JSON.parse(document.getElementById('trainer-status').textContent || '{}'));
+  // A run takes a few seconds; a sanitizer build (tests/CMakeLists.txt sets the scale) is many times slower.
+  const runSeconds = 60 * Number(process.env.FRONTDOOR_TEST_WAIT_SCALE || 1);
   const waitForRuns = n => page.waitForFunction(k => {
     const text = document.getElementById('trainer-status').textContent;
     return text && JSON.parse(text).runs >= k;
-  }, n, { timeout: 60000 }).catch(() => status().then(s => fail(`no finished run number ${n} within 60 s (status: ${JSON.stringify(s)}; ` +
+  }, n, { timeout: runSeconds * 1000 }).catch(() => status().then(s => fail(`no finished run number ${n} within ${runSeconds} s (status: ${JSON.stringify(s)}; ` +
     `#error: ${JSON.stringify(s.lastError)})`)));
   const checkCharts = (s, when) => {
     for (const id of CHARTS) {
