@@ -1,5 +1,6 @@
 #pragma once
 // Files embedded in the program for `frontdoor report` and `frontdoor serve` (see report_assets.cpp).
+#include <string>
 #include <string_view>
 
 namespace frontdoor {
@@ -11,5 +12,8 @@ std::string_view report_template_html();
 
 /// report/trainer.html: the page of `frontdoor serve`, which loads the chart library from /echarts.min.js.
 std::string_view trainer_page_html();
+
+/// `page` with report/format.js (the number formatting both pages share) in place of its /*FORMAT*/ mark.
+std::string with_formatting(std::string_view page);
 
 }  // namespace frontdoor

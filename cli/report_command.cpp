@@ -160,7 +160,7 @@ std::string script_safe(std::string text) {
 }
 
 std::string fill(std::string_view page, const json& data) {
-  std::string html(page);
+  std::string html = with_formatting(page);
   const std::string data_mark = "/*DATA*/", library_mark = "/*ECHARTS*/";
   html.replace(html.find(data_mark), data_mark.size(), script_safe(json_text(data)));
   html.replace(html.find(library_mark), library_mark.size(), script_safe(std::string(chart_library_js())));

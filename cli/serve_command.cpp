@@ -1047,9 +1047,10 @@ int command_serve(const ServeOptions& options) {
     for (int r = 0; r < default_replications; ++r) prestarted.push_back(pool.get(text, options.seed, r, 2 * r));
   }
 
+  const std::string page = with_formatting(trainer_page_html());
   server.Get("/", [&](const httplib::Request&, httplib::Response& res) {
     harden(res);
-    res.set_content(std::string(trainer_page_html()), "text/html; charset=utf-8");
+    res.set_content(page, "text/html; charset=utf-8");
   });
   server.Get("/echarts.min.js", [&](const httplib::Request&, httplib::Response& res) {
     harden(res);
