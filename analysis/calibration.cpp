@@ -7,13 +7,18 @@
 
 #include "analysis/run_reader.hpp"
 #include "analysis/statistics.hpp"
+#include "models/input_file.hpp"
 
 namespace frontdoor {
 
 
 std::vector<CalibrationTarget> read_targets(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw RunReadError(path.string() + ": cannot open the targets file");
+  std::istringstream in;
+  try {
+    in.str(read_input_file(path.string(), "targets file", largest_input_table));
+  } catch (const InputFileError& e) {
+    throw RunReadError(e.what());
+  }
   std::string line;
   std::getline(in, line);
   if (line.rfind("measure,unit,value,low,high", 0) != 0) {

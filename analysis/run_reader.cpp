@@ -4,19 +4,28 @@
 #include <fstream>
 #include <sstream>
 
+#include "models/input_file.hpp"
+
 namespace frontdoor {
 
 namespace {
-std::ifstream open_in(const std::filesystem::path& run_dir, const char* name) {
+// A run's output file, whole (a FIFO or a directory in its place is refused, not waited on).
+std::istringstream open_in(const std::filesystem::path& run_dir, const char* name) {
   const std::filesystem::path path = run_dir / name;
-  std::ifstream in(path);
-  if (!in) throw RunReadError(run_dir.string() + " is not a frontdoor run directory (no readable " + name + ")");
-  return in;
+  try {
+    return std::istringstream(read_input_file(path.string(), "run's " + std::string(name), largest_run_file));
+  } catch (const InputFileError& e) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+      throw RunReadError(run_dir.string() + " is not a frontdoor run directory (no readable " + name + ")");
+    }
+    throw RunReadError(e.what());
+  }
 }
 }  // namespace
 
 nlohmann::json read_manifest(const std::filesystem::path& run_dir) {
-  std::ifstream in = open_in(run_dir, "manifest.json");
+  std::istringstream in = open_in(run_dir, "manifest.json");
   try {
     nlohmann::json manifest = nlohmann::json::parse(in);
     if (!manifest.contains("scenario") || !manifest.contains("program")) throw RunReadError("");
@@ -27,7 +36,7 @@ nlohmann::json read_manifest(const std::filesystem::path& run_dir) {
 }
 
 std::map<std::string, double> read_summary_means(const std::filesystem::path& run_dir) {
-  std::ifstream in = open_in(run_dir, "summary.csv");
+  std::istringstream in = open_in(run_dir, "summary.csv");
   std::map<std::string, double> means;
   std::string line;
   std::getline(in, line);
@@ -67,7 +76,7 @@ namespace {
 template <typename Row>
 void for_each_row(const std::filesystem::path& run_dir, const char* name, const std::string& header, std::size_t columns,
                   Row row) {
-  std::ifstream in = open_in(run_dir, name);
+  std::istringstream in = open_in(run_dir, name);
   const std::string path = (run_dir / name).string();
   std::string line;
   std::getline(in, line);

@@ -1,5 +1,6 @@
 #pragma once
 // Reads a finished run directory (manifest.json, summary.csv). Never reruns a model.
+#include <cstddef>
 #include <filesystem>
 #include <map>
 #include <vector>
@@ -8,6 +9,9 @@
 #include <string>
 
 namespace frontdoor {
+
+/// The largest run output file read (a run of many replications writes a large timeseries.csv).
+constexpr std::size_t largest_run_file = std::size_t{4} << 30;
 
 /// The directory is not a frontdoor run, or a file in it is unreadable or malformed.
 class RunReadError : public std::runtime_error {

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "analysis/calibration.hpp"
+#include "models/input_file.hpp"
 #include "analysis/compare.hpp"
 #include "analysis/run_reader.hpp"
 #include "analysis/statistics.hpp"
@@ -43,11 +44,11 @@ const std::vector<std::array<std::string, 3>> monthly_measures{
     {"harm_events_after_nfa_or_closure_12m", "Harm within 12 months of no further action or closure", "count"}};
 
 std::string read_whole_text(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) throw RunReadError(path.string() + ": cannot read it");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  try {
+    return read_input_file(path.string(), "file", largest_run_file);
+  } catch (const InputFileError& e) {
+    throw RunReadError(e.what());
+  }
 }
 
 bool is_count(const std::string& measure) {

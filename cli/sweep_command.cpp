@@ -22,6 +22,7 @@
 #include "build_info.hpp"
 #include "cli/progress.hpp"
 #include "cli/report_command.hpp"
+#include "models/input_file.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/output_files.hpp"
 #include "sim/pathway_sim.hpp"
@@ -42,11 +43,11 @@ int fail(int code, const std::string& message) {
 }
 
 std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw RunReadError(path.string() + ": cannot read it");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  try {
+    return read_input_file(path.string(), "file", largest_run_file);
+  } catch (const InputFileError& e) {
+    throw RunReadError(e.what());
+  }
 }
 
 // A sweep directory's plan: sweep.json and plan.csv.
@@ -134,8 +135,12 @@ int command_sweep_plan(const SweepPlanOptions& options) {
   if (!options.grid_file.empty()) {
     if (!factors.empty()) return fail(exit_bad_input, "--grid FILE and --vary are alternatives: give one");
     // A CSV of design points: a header of scenario keys, then one row of values per point.
-    std::ifstream in(options.grid_file);
-    if (!in) return fail(exit_bad_input, options.grid_file + ": cannot read it");
+    std::istringstream in;
+    try {
+      in.str(read_input_file(options.grid_file, "grid of design points", largest_input_table));
+    } catch (const InputFileError& e) {
+      return fail(exit_bad_input, e.what());
+    }
     std::string line;
     std::getline(in, line);
     keys = split_csv_line(line);

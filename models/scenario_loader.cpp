@@ -1,8 +1,5 @@
 #include "models/scenario_loader.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -21,6 +18,7 @@
 #include <tuple>
 #include <toml++/toml.h>
 
+#include "models/input_file.hpp"
 #include "models/utf8.hpp"
 
 namespace frontdoor {
@@ -1143,48 +1141,16 @@ void merge_into(toml::table& into, toml::table& from) {
   }
 }
 
-// Opens only regular files, and only up to a size no scenario comes near: a FIFO, a device (/dev/zero) or a
-// directory named as a scenario, a base or an include is an error, never a hang or an endless read.
+// Only regular files, and only up to a size no scenario comes near: a FIFO, a device (/dev/zero) or a directory
+// named as a scenario, a base or an include is an error, never a hang or an endless read.
 constexpr std::size_t largest_scenario_file = 16u << 20;
 
 std::string read_whole_file(const std::string& path, const std::string& what) {
-  auto fail = [&](const std::string& why) { return ScenarioError({path + ": cannot read the " + what + ": " + why}); };
-  if (const auto at = first_invalid_utf8(path)) throw fail("its name is not valid UTF-8 (" + describe_invalid_utf8(path, *at) + ")");
-  // O_NONBLOCK: opening a FIFO with no writer must not wait; it is refused below as not a regular file.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) throw ScenarioError({path + ": cannot open the " + what + " (" + std::strerror(errno) + ")"});
-  struct stat info {};
-  if (::fstat(fd, &info) != 0) {
-    const int error = errno;
-    ::close(fd);
-    throw fail(std::strerror(error));
+  try {
+    return read_input_file(path, what, largest_scenario_file);
+  } catch (const InputFileError& e) {
+    throw ScenarioError({e.what()});
   }
-  if (!S_ISREG(info.st_mode)) {
-    ::close(fd);
-    const char* kind = S_ISDIR(info.st_mode) ? "a directory" : S_ISFIFO(info.st_mode) ? "a pipe (FIFO)"
-                     : S_ISCHR(info.st_mode) || S_ISBLK(info.st_mode) ? "a device" : S_ISSOCK(info.st_mode) ? "a socket"
-                                                                                                       : "not a file";
-    throw fail(std::string("it is ") + kind + ", not a regular file");
-  }
-  std::string text;
-  char buffer[65536];
-  for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int error = errno;
-      ::close(fd);
-      throw fail(std::strerror(error));
-    }
-    if (n == 0) break;
-    text.append(buffer, static_cast<std::size_t>(n));
-    if (text.size() > largest_scenario_file) {
-      ::close(fd);
-      throw fail("it is larger than " + std::to_string(largest_scenario_file >> 20) + " MiB, far more than any scenario");
-    }
-  }
-  ::close(fd);
-  return text;
 }
 
 toml::table parse_toml(const std::string& text, const std::string& display_name) {

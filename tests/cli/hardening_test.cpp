@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -323,4 +324,31 @@ TEST(Hardening, TheWorkingDirectoryAndItsParentsAreNeverTheOutput) {
     EXPECT_EQ(o.code, 2) << out;
     EXPECT_NE(o.err.find("is the working directory, one that holds it, or the root"), std::string::npos) << out << o.err;
   }
+}
+
+// Every file a user names, not only scenarios, is read only if it is a regular file: a FIFO or a device named as
+// a grid, a targets file or a run's manifest is an error at once, never a hang or an endless read.
+TEST(Hardening, OtherInputFilesThatAreNotRegularFilesAreRefusedAtOnce) {
+  TempDir dir;
+  const fs::path fifo = dir.path() / "fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  const fs::path run = dir.path() / "run";
+  fs::create_directory(run);
+  ASSERT_EQ(mkfifo((run / "manifest.json").c_str(), 0600), 0);
+  ASSERT_EQ(frontdoor_cli("run " + mmc + " -q -y 1 --set simulation.warmup_days=0 --out " + (dir.path() / "good").string(), dir).code, 0);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"sweep plan " + mmc + " --grid " + fifo.string() + " --out " + (dir.path() / "sweep").string(),
+       "cannot read the grid of design points: it is a pipe (FIFO), not a regular file"},
+      {"check-calibration " + (dir.path() / "good").string() + " --targets /dev/zero",
+       "cannot read the targets file: it is a device"},
+      {"report " + run.string() + " --out " + (dir.path() / "r.html").string(),
+       "cannot read the run's manifest.json: it is a pipe (FIFO)"},
+  };
+  for (const auto& [args, expected] : cases) {
+    const Outcome o = frontdoor_cli(args, dir, "timeout 20 ");
+    EXPECT_EQ(o.code, 2) << args << "\n" << o.err;
+    EXPECT_NE(o.err.find(expected), std::string::npos) << args << "\n" << o.err;
+  }
+  EXPECT_FALSE(fs::exists(dir.path() / "sweep"));
+  EXPECT_FALSE(fs::exists(dir.path() / "r.html"));
 }
