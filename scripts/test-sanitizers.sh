@@ -2,7 +2,7 @@
 # The fast tests again under AddressSanitizer and UndefinedBehaviorSanitizer (the `sanitize` preset: a debug build
 # in which any report fails the test, and SimGrid runs its actors on threads, since ASan cannot follow its own
 # context switching), then a minute of fuzzing of the scenario loader and the --set parser where clang is present
-# (tests/fuzz/run.sh). CI runs it after scripts/test.sh; the whole sanitizer suite is
+# (tests/fuzz/run.sh). CI runs it before scripts/test.sh; the whole sanitizer suite is
 # `ctest --test-dir build/sanitize` (about 25 minutes on 2 cores: the behaviour tests simulate for years).
 # Usage: bash scripts/test-sanitizers.sh [FUZZ_SECONDS]
 set -euo pipefail
