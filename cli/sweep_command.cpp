@@ -278,10 +278,10 @@ int command_sweep_exec(const SweepExecOptions& options) {
   int finished = 0, failed = 0;
   // Temporary files of runs whose process died (kill -9, a node lost) are removed before and after; a run
   // stopped by a signal leaves no result, so the next exec does it again.
-  remove_stale_leftovers(dir / "runs");
+  remove_stale_leftovers(dir / "runs", true);
   struct Tidy {
     fs::path runs;
-    ~Tidy() { remove_stale_leftovers(runs); }
+    ~Tidy() { remove_stale_leftovers(runs, true); }
   } tidy{dir / "runs"};
   run_in_processes(
       static_cast<int>(todo.size()), options.jobs,

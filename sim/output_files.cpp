@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <regex>
 
 #include <algorithm>
 #include <charconv>
@@ -60,6 +61,10 @@ pid_t pid_suffix(const std::string& name, const std::string& marker) {
 
 bool process_alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
 
+// In every staging directory while it is one (removed just before the commit), so that a directory is only ever
+// taken for frontdoor's own debris when it says so.
+constexpr const char* staging_marker = ".frontdoor-staging";
+
 // Opens `path` and takes an exclusive flock on it without waiting; -1 when it is locked (or gone).
 int try_lock(const fs::path& path, int flags) {
   const int fd = ::open(path.c_str(), flags | O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -99,25 +104,27 @@ std::string format_double(double value) {
   return std::string(buffer, end);
 }
 
-int remove_stale_leftovers(const fs::path& dir) {
+int remove_stale_leftovers(const fs::path& dir, bool temporary_files) {
+  // Only names frontdoor makes: ".NAME.partial" (with the marker file inside), ".NAME.partial-PID" (this version's
+  // before its rename, or an older version's) and their ".old" twins (results being replaced under --force).
+  static const std::regex staging_name(R"(^\..+\.partial(-([0-9]+))?(\.old)?$)");
   int removed = 0;
   std::error_code ec;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    const bool staging = name.size() > 1 && name[0] == '.' && name.find(".partial") != std::string::npos;
-    const pid_t tmp_pid = pid_suffix(name, ".tmp-");
-    if (staging && it->is_directory(ec)) {
+    std::smatch match;
+    if (std::regex_match(name, match, staging_name) && it->is_directory(ec) && !it->is_symlink(ec)) {
       const int fd = try_lock(it->path(), O_DIRECTORY);
       if (fd < 0) continue;  // a live process holds it
-      // Staging of an older frontdoor, which named it after its process and took no lock.
-      const std::string base = name.size() > 4 && name.compare(name.size() - 4, 4, ".old") == 0 ? name.substr(0, name.size() - 4) : name;
-      const pid_t owner = pid_suffix(base, ".partial-");
-      if (owner == 0 || !process_alive(owner)) {
+      const pid_t owner = match[2].matched ? pid_suffix(match[1].str(), "-") : 0;
+      const bool ours = match[1].matched || match[3].matched || fs::exists(it->path() / staging_marker, ec);
+      if (ours && (owner == 0 || !process_alive(owner))) {
         fs::remove_all(it->path(), ec);
         ++removed;
       }
       ::close(fd);
-    } else if (tmp_pid > 0 && it->is_regular_file(ec) && !process_alive(tmp_pid)) {
+    } else if (temporary_files && pid_suffix(name, ".tmp-") > 0 && it->is_regular_file(ec) &&
+               !process_alive(pid_suffix(name, ".tmp-"))) {
       const int fd = try_lock(it->path(), 0);
       if (fd < 0) continue;
       ::unlink(it->path().c_str());
@@ -153,7 +160,7 @@ OutputDirectory::OutputDirectory(fs::path target, bool force) : target_(std::mov
   fs::path parent = fs::absolute(target_, ec).parent_path();
   fs::create_directories(parent, ec);
   if (ec) throw OutputError("cannot create " + parent.string() + ": " + ec.message());
-  remove_stale_leftovers(parent);
+  remove_stale_leftovers(parent, false);
   // Made under this process's own name and locked, then renamed to the shared name: whoever holds
   // `.NAME.partial` is the one process writing NAME.
   staging_ = parent / ("." + target_.filename().string() + ".partial");
@@ -161,6 +168,9 @@ OutputDirectory::OutputDirectory(fs::path target, bool force) : target_(std::mov
   fs::remove_all(mine, ec);
   if (!fs::create_directory(mine, ec) || ec) {
     throw OutputError("cannot write to " + parent.string() + (ec ? ": " + ec.message() : ""));
+  }
+  if (const int marker = ::open((mine / staging_marker).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644); marker >= 0) {
+    ::close(marker);
   }
   lock_fd_ = ::open(mine.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
@@ -209,6 +219,7 @@ OutputDirectory::~OutputDirectory() {
 
 void OutputDirectory::commit() {
   std::error_code ec;
+  fs::remove(staging_ / staging_marker, ec);
   if (!force_) {
     // Only an absent target or an empty directory is replaced; rmdir refuses one another program has filled.
     if (fs::is_directory(target_, ec)) ::rmdir(target_.c_str());

@@ -73,10 +73,11 @@ class OutputDirectory {
   int lock_fd_ = -1;  ///< the open staging directory, flocked while this object lives
 };
 
-/// Removes the leftovers of dead frontdoor processes in `dir`: staging directories (`.NAME.partial`,
-/// `.NAME.partial-PID`, and their `.old` twins) that no live process holds a lock on, and temporary files
+/// Removes the leftovers of dead frontdoor processes in `dir`: staging directories (`.NAME.partial` holding
+/// frontdoor's marker file, `.NAME.partial-PID`, and their `.old` twins) that no live process holds a lock on, and,
+/// with `temporary_files` (only in a directory of frontdoor's own, such as a sweep's runs/), temporary files
 /// (`NAME.tmp-PID`) whose process is gone. Returns how many it removed.
-int remove_stale_leftovers(const std::filesystem::path& dir);
+int remove_stale_leftovers(const std::filesystem::path& dir, bool temporary_files);
 
 /// A measure's mean over replications with its 95% interval, as in summary.csv.
 struct SummaryRow {

@@ -125,7 +125,7 @@ TEST(OutputFiles, SecondWriterToOneTargetIsRefused) {
 }
 
 // Leftovers of dead processes go (staging nobody holds, temporary files of gone processes); a live process's
-// staging and temporary files stay.
+// staging and temporary files stay, and so does anything frontdoor did not make.
 TEST(OutputFiles, LeftoversOfDeadProcessesAreRemovedAndLiveOnesKept) {
   TempDir dir;
   const pid_t dead = fork();
@@ -133,18 +133,28 @@ TEST(OutputFiles, LeftoversOfDeadProcessesAreRemovedAndLiveOnesKept) {
   waitpid(dead, nullptr, 0);
   const std::string gone = std::to_string(dead);
   fs::create_directory(dir.path() / ".old.partial");                  // this version's, unlocked: its owner died
+  write_file(dir.path() / ".old.partial" / ".frontdoor-staging", "");
+  fs::create_directory(dir.path() / ".mine.partial");                 // a user's own, without the marker
   fs::create_directory(dir.path() / (".older.partial-" + gone));      // an earlier version's, of a dead process
   fs::create_directory(dir.path() / (".older.partial-" + gone + ".old"));
   write_file(dir.path() / ("x.json.tmp-" + gone), "half");
   const std::string alive = std::to_string(getpid());
   write_file(dir.path() / ("y.json.tmp-" + alive), "being written");
   fs::create_directory(dir.path() / (".unlocked.partial-" + alive));  // an earlier version's, still running
-  OutputDirectory live(dir.path() / "live", false);                   // locked by this process
-  EXPECT_EQ(remove_stale_leftovers(dir.path()), 0);                   // it already did the work:
-  std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir.path())) names.push_back(e.path().filename().string());
-  std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{".live.partial", ".unlocked.partial-" + alive, "y.json.tmp-" + alive}));
+  OutputDirectory live(dir.path() / "live", false);                   // locked by this process; cleans beside it
+  const auto names = [&] {
+    std::vector<std::string> found;
+    for (const auto& e : fs::directory_iterator(dir.path())) found.push_back(e.path().filename().string());
+    std::sort(found.begin(), found.end());
+    return found;
+  };
+  // Beside a run's output, only staging goes: temporary files there may be another program's.
+  EXPECT_EQ(names(), (std::vector<std::string>{".live.partial", ".mine.partial", ".unlocked.partial-" + alive,
+                                               "x.json.tmp-" + gone, "y.json.tmp-" + alive}));
+  // In a directory of frontdoor's own (a sweep's runs/), dead processes' temporary files go too.
+  EXPECT_EQ(remove_stale_leftovers(dir.path(), true), 1);
+  EXPECT_EQ(names(), (std::vector<std::string>{".live.partial", ".mine.partial", ".unlocked.partial-" + alive,
+                                               "y.json.tmp-" + alive}));
 }
 
 // Write failures name the path and the system's reason and leave no temporary file.
