@@ -197,6 +197,10 @@ OutputDirectory::OutputDirectory(fs::path target, bool force) : target_(std::mov
       give_up("another frontdoor process is writing results to " + target_.string() + " (" + staging_.string() +
               " is in use); wait for it to finish, or choose another --out");
     }
+    if (!fs::exists(staging_ / staging_marker, ec)) {
+      ::close(other);
+      give_up(staging_.string() + " is in the way and is not frontdoor's staging; move it, or choose another --out");
+    }
     fs::remove_all(staging_, ec);  // left by a process that died
     ::close(other);
     if (attempt >= 3) give_up("cannot take " + staging_.string() + " (it keeps coming back)");

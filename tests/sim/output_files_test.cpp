@@ -191,3 +191,17 @@ TEST(OutputFiles, JsonTextNeverThrows) {
   EXPECT_THROW((void)j.dump(), nlohmann::json::type_error);
   EXPECT_EQ(json_text(j), "{\"description\":\"caf\xef\xbf\xbd\"}");
 }
+
+// A directory that merely has the staging directory's name is not frontdoor's to remove.
+TEST(OutputFiles, AStrangerInTheStagingPlaceIsLeftAloneAndNamed) {
+  TempDir dir;
+  fs::create_directory(dir.path() / ".run.partial");
+  write_file(dir.path() / ".run.partial" / "notes.txt", "mine");
+  try {
+    OutputDirectory out(dir.path() / "run", false);
+    FAIL();
+  } catch (const OutputError& e) {
+    EXPECT_NE(std::string(e.what()).find("is in the way and is not frontdoor's staging"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(read_file(dir.path() / ".run.partial" / "notes.txt"), "mine");
+}
