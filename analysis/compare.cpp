@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "analysis/statistics.hpp"
+#include "models/reporting.hpp"
 
 namespace frontdoor {
 
@@ -16,9 +17,6 @@ double variance(const std::vector<double>& values) {
   return sd * sd;
 }
 
-bool is_count(const std::string& measure) {
-  return measure.size() > 6 && measure.compare(measure.size() - 6, 6, "_count") == 0;
-}
 
 // Fills a row from per-replication pairs (replication -> value in each).
 DifferenceRow difference(const std::string& measure, const std::string& unit, int year,
@@ -108,7 +106,7 @@ std::string compare_csv(const std::vector<Comparison>& comparisons) {
 double median_variance_reduction(const Comparison& comparison) {
   std::vector<double> reductions;
   for (const auto& row : comparison.rows) {
-    if (row.year != 0 || is_count(row.measure) || !(row.var_independent > 0.0) || std::isnan(row.var_paired)) continue;
+    if (row.year != 0 || is_count_row(row.measure) || !(row.var_independent > 0.0) || std::isnan(row.var_paired)) continue;
     reductions.push_back(1.0 - row.var_paired / row.var_independent);
   }
   return quantile(reductions, 0.5);

@@ -13,9 +13,9 @@
 #include <iostream>
 #include <sstream>
 
-#include "build_info.hpp"
 #include "analysis/calibration.hpp"
 #include "analysis/run_reader.hpp"
+#include "build_info.hpp"
 #include "cli/compare_command.hpp"
 #include "cli/graph_command.hpp"
 #include "cli/progress.hpp"
@@ -24,10 +24,10 @@
 #include "cli/sweep_command.hpp"
 #include "cli/text_format.hpp"
 #include "models/scenario_loader.hpp"
+#include "models/utf8.hpp"
 #include "sim/output_files.hpp"
 #include "sim/runner.hpp"
 #include "sim/stop.hpp"
-#include "models/utf8.hpp"
 
 namespace fs = std::filesystem;
 using namespace frontdoor;

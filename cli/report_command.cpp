@@ -10,7 +10,6 @@
 #include <set>
 
 #include "analysis/calibration.hpp"
-#include "models/input_file.hpp"
 #include "analysis/compare.hpp"
 #include "analysis/run_reader.hpp"
 #include "analysis/statistics.hpp"
@@ -18,6 +17,8 @@
 #include "cli/chart_data.hpp"
 #include "cli/graph_command.hpp"
 #include "cli/report_assets.hpp"
+#include "models/input_file.hpp"
+#include "models/reporting.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/output_files.hpp"
 
@@ -51,9 +52,6 @@ std::string read_whole_text(const fs::path& path) {
   }
 }
 
-bool is_count(const std::string& measure) {
-  return measure.size() > 6 && measure.compare(measure.size() - 6, 6, "_count") == 0;
-}
 
 // Everything the page draws for one run directory.
 json run_data(const fs::path& dir, const std::string& name, const std::string& targets_path) {
@@ -91,7 +89,7 @@ json run_data(const fs::path& dir, const std::string& name, const std::string& t
   const AnnualTable annual = read_annual_table(dir);
   run["annual"] = json::object();
   for (const auto& [key, by_year] : annual.values) {
-    if (is_count(key.first)) continue;
+    if (is_count_row(key.first)) continue;
     json m{{"unit", key.second}, {"years", json::array()}, {"mean", json::array()}, {"low", json::array()}, {"high", json::array()}};
     for (const auto& [year, by_replication] : by_year) {
       std::vector<double> values;
@@ -136,7 +134,7 @@ json comparison_data(const Comparison& c, const json& alternative) {
   alt["by_year"] = json::object();
   const std::set<std::string> keys(key_measures.begin(), key_measures.end());
   for (const auto& row : c.rows) {
-    if (is_count(row.measure)) continue;
+    if (is_count_row(row.measure)) continue;
     if (row.year == 0) {
       alt["rows"].push_back({{"measure", row.measure}, {"unit", row.unit}, {"base_mean", json_number(row.base_mean)},
                              {"alt_mean", json_number(row.alt_mean)}, {"diff_mean", json_number(row.diff_mean)},

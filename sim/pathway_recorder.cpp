@@ -374,7 +374,7 @@ std::vector<AnnualValue> PathwayRecorder::annual_values() const {
         case ReportMeasure::Type::rate: {
           const double count = evaluate(m.numerator, y);
           value = count * per_10k;
-          rows.push_back({y + 1, m.name + "_count", "count", count});
+          rows.push_back({y + 1, m.name + std::string(count_row_suffix), "count", count});
           break;
         }
         case ReportMeasure::Type::share:
