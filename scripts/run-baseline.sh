@@ -9,5 +9,7 @@ cmake --preset release >/dev/null
 cmake --build build -j"$(nproc)"
 ./build/cli/frontdoor run --out out/baseline --force --replications 10 --jobs "$(nproc)" "$@"
 echo
-# Out of band exits 1: with the baseline as shipped that is a defect; with levers passed in "$@" it is the point.
-./build/cli/frontdoor check-calibration out/baseline || echo "Some measures are outside England's bands (exit 1 above)."
+# Out of band (or not reported) exits 1: of England's 32 figures the baseline is calibrated to 19; the others are
+# the open model issues' work (README, "The yearly table, costs and calibration"). With levers in "$@" it is the point.
+./build/cli/frontdoor check-calibration out/baseline ||
+  echo "Some of England's figures are outside their bands or not reported yet (exit 1 above; see the README)."
