@@ -8,6 +8,7 @@
 #   lever      a lever moved (a front-door threshold) on a server that keeps no results: 4 + 4 replications
 #   known      a lever moved (a threshold not asked for before), the baseline already known: 4 replications
 #   repeated   the default settings again on a server that keeps results: nothing to simulate
+# Then how fast GET /api/status answers with 50 slow clients trickling their requests in (slowloris).
 # It prints the median, minimum and maximum seconds of each, with the machine's core count. Figures, not a test.
 # Usage: bench/serve.sh [REPEATS]   (needs curl; run from the source tree after building build/cli/frontdoor)
 set -euo pipefail
@@ -89,3 +90,25 @@ stats lever "$work/lever"
 stats known "$work/known"
 stats repeated "$work/repeated"
 echo "target: the first chart of a run of the default settings within 2 s (default and lever keep nothing)"
+
+# Slow clients (slowloris): 50 connections each holding a request half-sent, one byte every 2 s, while GET
+# /api/status is timed. Issue 14's target: an answer within 1 s.
+start_server --no-prestart
+trap '' PIPE  # the server closes the slow connections it pushes out; writing to one must not end this script
+port=${url##*:}
+port=${port%/}
+slow=()
+for _ in $(seq 1 50); do
+  exec {fd}<>"/dev/tcp/127.0.0.1/$port"
+  slow+=("$fd")
+done
+: >"$work/status"
+for i in $(seq 1 "$repeats"); do
+  for fd in "${slow[@]}"; do printf 'G' >&"$fd" 2>/dev/null || true; done
+  curl -s -o /dev/null -w '%{time_total}\n' "${url}api/status" >>"$work/status"
+  if [ "$i" -lt "$repeats" ]; then sleep 2; fi
+done
+for fd in "${slow[@]}"; do exec {fd}>&-; done
+stop_server
+sort -g "$work/status" | awk '{v[NR]=$1} END {printf "slow       %3d   GET /api/status with 50 slow connections open: %.3f s (%.3f-%.3f); target 1 s\n", NR, v[int((NR+1)/2)], v[1], v[NR]}'
+
