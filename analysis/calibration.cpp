@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "analysis/run_reader.hpp"
-#include "analysis/statistics.hpp"
+#include "common/statistics.hpp"
 #include "models/input_file.hpp"
 
 namespace frontdoor {

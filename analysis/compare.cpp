@@ -5,7 +5,7 @@
 #include <set>
 #include <sstream>
 
-#include "analysis/statistics.hpp"
+#include "common/statistics.hpp"
 #include "models/reporting.hpp"
 
 namespace frontdoor {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "analysis/statistics.hpp"
+#include "common/statistics.hpp"
 
 namespace frontdoor {
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "analysis/statistics.hpp"
+#include "common/statistics.hpp"
 
 namespace frontdoor {
 

@@ -9,9 +9,9 @@
 
 #include "analysis/calibration.hpp"
 #include "analysis/compare.hpp"
-#include "analysis/statistics.hpp"
 #include "build_info.hpp"
 #include "cli/chart_data.hpp"
+#include "common/statistics.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/output_files.hpp"
 

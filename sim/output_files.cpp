@@ -20,8 +20,8 @@
 #include <simgrid/version.h>
 #include <system_error>
 
-#include "analysis/statistics.hpp"
 #include "build_info.hpp"
+#include "common/statistics.hpp"
 
 namespace fs = std::filesystem;
 

@@ -6,7 +6,7 @@
 #include <limits>
 #include <string>
 
-#include "analysis/statistics.hpp"
+#include "common/statistics.hpp"
 
 namespace frontdoor {
 

@@ -8,7 +8,7 @@
 #include <cmath>
 #include <map>
 
-#include "analysis/statistics.hpp"
+#include "common/statistics.hpp"
 #include "test_support.hpp"
 
 using namespace frontdoor;

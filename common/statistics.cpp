@@ -1,4 +1,4 @@
-#include "analysis/statistics.hpp"
+#include "common/statistics.hpp"
 
 #include <algorithm>
 #include <boost/math/distributions/students_t.hpp>

@@ -1,5 +1,5 @@
 // Statistics: exact values on small samples, and the Student-t critical values of the textbooks.
-#include "analysis/statistics.hpp"
+#include "common/statistics.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 #pragma once
 // Small, exact statistics used on run outputs: means, quantiles and Student-t confidence intervals.
-// No dependencies beyond Boost.Math, so the recorder in sim/ can use it too.
+// No dependencies beyond Boost.Math: a leaf that the recorder and output files in sim/ use as much as analysis/.
 #include <cstddef>
 #include <vector>
 
