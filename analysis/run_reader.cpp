@@ -24,6 +24,14 @@ std::istringstream open_in(const std::filesystem::path& run_dir, const char* nam
 }
 }  // namespace
 
+std::string read_output_file(const std::filesystem::path& path) {
+  try {
+    return read_input_file(path.string(), "file", largest_run_file);
+  } catch (const InputFileError& e) {
+    throw RunReadError(e.what());
+  }
+}
+
 nlohmann::json read_manifest(const std::filesystem::path& run_dir) {
   std::istringstream in = open_in(run_dir, "manifest.json");
   try {

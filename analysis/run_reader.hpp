@@ -19,6 +19,10 @@ class RunReadError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A file frontdoor wrote (a run's, a comparison's or a sweep's), whole. Throws RunReadError when it cannot be
+/// read, or is not a regular file (see models/input_file.hpp).
+std::string read_output_file(const std::filesystem::path& path);
+
 /// manifest.json of a run directory.
 nlohmann::json read_manifest(const std::filesystem::path& run_dir);
 /// summary.csv of a run directory: measure -> mean.

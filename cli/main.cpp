@@ -6,11 +6,11 @@
 #include <cctype>
 #include <charconv>
 #include <chrono>
-#include <optional>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "analysis/calibration.hpp"
@@ -444,10 +444,7 @@ int main(int argc, char** argv) {
   } catch (const Stopped& e) {
     std::cerr << "frontdoor: " << e.what() << "; stopped its processes and removed what it had not finished\n";
     return e.exit_code();
-  } catch (const WriteError& e) {
-    std::cerr << "frontdoor: error: " << e.what() << "\n";
-    return exit_run_failed;
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) {  // a WriteError (a full disk, say) among them: exit 1
     std::cerr << "frontdoor: error: " << e.what() << "\n";
     return exit_run_failed;
   }

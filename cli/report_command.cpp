@@ -17,7 +17,6 @@
 #include "cli/graph_command.hpp"
 #include "cli/report_assets.hpp"
 #include "common/statistics.hpp"
-#include "models/input_file.hpp"
 #include "models/reporting.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/output_files.hpp"
@@ -43,14 +42,6 @@ const std::vector<std::array<std::string, 3>> monthly_measures{
     {"looked_after_open_mean", "Children looked after", "count"},
     {"harm_events", "Harm events a month", "count"},
     {"harm_events_after_nfa_or_closure_12m", "Harm within 12 months of no further action or closure", "count"}};
-
-std::string read_whole_text(const fs::path& path) {
-  try {
-    return read_input_file(path.string(), "file", largest_run_file);
-  } catch (const InputFileError& e) {
-    throw RunReadError(e.what());
-  }
-}
 
 
 // Everything the page draws for one run directory.
@@ -183,9 +174,9 @@ int command_report(const ReportOptions& options) {
   try {
     if (fs::exists(dir / "sweep.json")) {
       // A sweep: its sensitivity analysis (sweep analyse writes sensitivity.csv).
-      const json meta = json::parse(read_whole_text(dir / "sweep.json"));
+      const json meta = json::parse(read_output_file(dir / "sweep.json"));
       // Before `sweep analyse` there is nothing to rank yet: the page says so, and analyse refreshes it.
-      const std::string text = fs::exists(dir / "sensitivity.csv") ? read_whole_text(dir / "sensitivity.csv") : "";
+      const std::string text = fs::exists(dir / "sensitivity.csv") ? read_output_file(dir / "sensitivity.csv") : "";
       std::istringstream in(text);
       std::string line;
       std::getline(in, line);
@@ -212,7 +203,7 @@ int command_report(const ReportOptions& options) {
                          data["generator"].get<std::string>() + ".";
       if (outputs.empty()) data["sweep"]["note"] = "No sensitivity analysis yet: run frontdoor sweep analyse DIR --outputs ...";
     } else if (fs::exists(dir / "compare.json")) {
-      const json manifest = json::parse(read_whole_text(dir / "compare.json"));
+      const json manifest = json::parse(read_output_file(dir / "compare.json"));
       const json& base = manifest.at("base");
       const int from_year = manifest.at("years_compared_from").get<int>();
       data["kind"] = "compare";

@@ -42,14 +42,6 @@ int fail(int code, const std::string& message) {
   return code;
 }
 
-std::string read_text(const fs::path& path) {
-  try {
-    return read_input_file(path.string(), "file", largest_run_file);
-  } catch (const InputFileError& e) {
-    throw RunReadError(e.what());
-  }
-}
-
 // A sweep directory's plan: sweep.json and plan.csv.
 struct Plan {
   json meta;
@@ -67,12 +59,12 @@ struct Plan {
 Plan read_plan(const fs::path& dir) {
   Plan plan;
   try {
-    plan.meta = json::parse(read_text(dir / "sweep.json"));
+    plan.meta = json::parse(read_output_file(dir / "sweep.json"));
     plan.keys = plan.meta.at("keys").get<std::vector<std::string>>();
   } catch (const json::exception& e) {
     throw RunReadError((dir / "sweep.json").string() + " is not a sweep description: " + e.what());
   }
-  std::istringstream in(read_text(dir / "plan.csv"));
+  std::istringstream in(read_output_file(dir / "plan.csv"));
   std::string line;
   std::getline(in, line);
   const std::string where0 = (dir / "plan.csv").string();
@@ -352,7 +344,7 @@ int command_sweep_merge(const SweepMergeOptions& options) {
       if (bad) {
         std::string why;
         try {
-          why = json::parse(read_text(failure_file(dir, row.run_id))).value("error", "");
+          why = json::parse(read_output_file(failure_file(dir, row.run_id))).value("error", "");
         } catch (const std::exception&) {
         }
         failed.push_back(std::to_string(row.run_id) + ": " + why);
@@ -363,7 +355,7 @@ int command_sweep_merge(const SweepMergeOptions& options) {
     }
     json result;
     try {
-      result = json::parse(read_text(result_file(dir, row.run_id)));
+      result = json::parse(read_output_file(result_file(dir, row.run_id)));
       if (result.at("run_id").get<int>() != row.run_id) throw std::runtime_error("it holds run " + result.at("run_id").dump());
     } catch (const std::exception& e) {
       failed.push_back(std::to_string(row.run_id) + ": unreadable result (" + e.what() + ")");
@@ -445,7 +437,7 @@ int command_sweep_analyse(const SweepAnalyseOptions& options) {
   std::map<std::string, std::map<int, double>> value;                // output -> run_id -> value
   std::set<std::string> known;                                        // every measure results.csv holds
   try {
-    std::istringstream in(read_text(dir / "results.csv"));
+    std::istringstream in(read_output_file(dir / "results.csv"));
     std::string line;
     std::getline(in, line);
     const std::size_t k = plan.keys.size();

@@ -68,6 +68,9 @@ std::string describe_node(const toml::node& node) {
   return out.str();
 }
 
+// How messages name an override: as it was given on the command line.
+std::string set_text(const Override& o) { return "--set " + o.key + "=" + o.value; }
+
 // Shared state of one load: where messages point and what has gone wrong so far.
 struct LoadContext {
   std::string file;
@@ -97,7 +100,7 @@ struct LoadContext {
       if (in.rfind("--set ", 0) == 0) return in;  // a value an override wrote (see apply_override)
       return in + ":" + std::to_string(node->source().begin.line);
     }
-    if (const Override* o = override_for(key)) return "--set " + o->key + "=" + o->value;
+    if (const Override* o = override_for(key)) return set_text(*o);
     return file;
   }
 
@@ -340,13 +343,13 @@ void apply_override(toml::table& root, const Override& o, LoadContext& ctx) {
   try {
     // Parsed under the override's own name, so that a problem anywhere inside the value (an array's element,
     // say) is blamed on the --set and not on a line of the scenario file.
-    parsed = toml::parse("v = " + o.value, "--set " + o.key + "=" + o.value);
+    parsed = toml::parse("v = " + o.value, set_text(o));
   } catch (const toml::parse_error&) {
     parsed = toml::table{};
     parsed.insert("v", o.value);
   }
   const std::string error = set_dotted(root, o.key, *parsed.get("v"));
-  if (!error.empty()) ctx.problems.push_back("--set " + o.key + "=" + o.value + ": " + error);
+  if (!error.empty()) ctx.problems.push_back(set_text(o) + ": " + error);
 }
 
 // An array of one number per need level (0 to 4), each in [lo, hi].
