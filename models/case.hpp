@@ -1,0 +1,34 @@
+#pragma once
+// A case and the key that orders same-time events in our own queues.
+//
+// Ordering rule for same-time events: entries are served by (time, priority, sequence), smallest first. `time` is
+// the day the case arrived; `priority` breaks ties between cases that arrived at the same instant (lower is served
+// first; all cases have priority 0 today); `sequence` is the order in which the case was created, so that ties of
+// both are first come, first served and the order never depends on memory addresses or hash order.
+#include <cstdint>
+#include <optional>
+
+#include "models/sources.hpp"
+
+namespace frontdoor {
+
+/// The key that orders same-time events: (time, priority, sequence), compared lexicographically.
+struct EventKey {
+  double time = 0.0;           ///< days since the start
+  int priority = 0;            ///< lower first
+  std::uint64_t sequence = 0;  ///< creation order
+  auto operator<=>(const EventKey&) const = default;
+};
+
+/// A case: a contact made to the front door, and what becomes of it as it moves through the pathway.
+struct Case {
+  std::uint64_t id = 0;       ///< creation order, unique within a run
+  double arrival_day = 0.0;   ///< days since the start
+  SourceKind source = SourceKind::other;
+  int priority = 0;
+  std::optional<std::int32_t> child = std::nullopt;  ///< the child it is about (reference model only)
+
+  EventKey key() const { return EventKey{arrival_day, priority, id}; }
+};
+
+}  // namespace frontdoor

@@ -1,0 +1,52 @@
+#include "models/caseload_clock.hpp"
+
+#include <algorithm>
+
+namespace frontdoor {
+
+long CaseloadClock::capacity_of(double caseload_cap, double fte) {
+  if (caseload_cap <= 0.0) return std::numeric_limits<long>::max();
+  return static_cast<long>(fte * caseload_cap);
+}
+
+void CaseloadClock::advance(double t) {
+  virtual_time_ += pace() * (t - last_update_);
+  last_update_ = t;
+}
+
+void CaseloadClock::set_staff(double t, double fte, double caseload_cap) {
+  advance(t);
+  fte_ = fte;
+  capacity_ = capacity_of(caseload_cap, fte);
+}
+
+std::uint64_t CaseloadClock::allocate(double remaining, double demand, const Case& item,
+                                      std::optional<int> placement) {
+  const std::uint64_t sequence = next_sequence_++;
+  due_.push({virtual_time_ + remaining, sequence, demand, item, placement});
+  demand_ += demand;
+  ++live_;
+  return sequence;
+}
+
+std::optional<AllocatedCase> CaseloadClock::pop_due() {
+  while (!due_.empty() && due_.top().due <= virtual_time_ + 1e-9 * std::max(1.0, virtual_time_)) {
+    AllocatedCase next = due_.top();
+    due_.pop();
+    if (!cancelled_.empty() && cancelled_.erase(next.sequence) > 0) continue;  // ended early
+    return next;
+  }
+  return std::nullopt;
+}
+
+void CaseloadClock::end(double demand) {
+  --live_;
+  demand_ = live_ == 0 ? 0.0 : demand_ - demand;
+}
+
+double CaseloadClock::next_due(double t) const {
+  if (due_.empty()) return std::numeric_limits<double>::infinity();
+  return t + (due_.top().due - virtual_time_) / pace();
+}
+
+}  // namespace frontdoor

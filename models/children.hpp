@@ -1,0 +1,171 @@
+#pragma once
+// The reference model's children and their latent need, as plain C++ with no engine (docs/MODEL.md, "Children and
+// need"): each child's rates, the pool of children with no need, and the council's children on the first day.
+//
+// Children are simulated lazily: those with no need who are not in the pathway are a count (the pool), not
+// records. A child gets a record when need first appears (onset) or when an agency makes a contact about it, and
+// loses it when need is back to 0 outside the pathway or when it leaves the population. Every child's next event
+// sits in one heap; a status change (a contact, an allocation, an end of help) bumps the child's version and draws
+// a fresh next event, so that stale ones are skipped.
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <queue>
+#include <vector>
+
+#include "models/calendar.hpp"
+#include "models/case.hpp"
+#include "models/need.hpp"
+#include "models/random.hpp"
+#include "models/scenario.hpp"
+
+namespace frontdoor {
+
+/// A child with a record: need, where it is in the pathway, and its history.
+struct Child {
+  int need = 0;
+  int need_at_start = 0;  ///< when the current episode began
+  bool alive = false;
+  bool in_pathway = false;
+  bool helped = false;  ///< allocated to a caseload team during the current episode
+  /// The case this child has allocated to a caseload team now (the team's index, and the case as allocated).
+  struct Allocation {
+    int service = 0;
+    std::uint64_t sequence = 0;
+    double demand = 0.0;
+    std::optional<int> placement;
+    Case item;
+  };
+  std::optional<Allocation> allocated;
+  std::uint32_t version = 0;
+  int plans = 0;
+  double last_referral = -std::numeric_limits<double>::infinity();
+  double last_contact = -std::numeric_limits<double>::infinity();
+  double last_exit = -std::numeric_limits<double>::infinity();
+  double pending_closure = -std::numeric_limits<double>::infinity();  ///< an improved closure inside its follow-up
+  // The child's own streams, so that a decision that differs between scenarios shifts only what it must: `rng` its
+  // need, contacts and harm; `luck` the noise and chances of decisions about it; `cases` the work, durations and
+  // placements of its cases.
+  RandomStream rng{0};
+  RandomStream luck{0};
+  RandomStream cases{0};
+  // The child's next event as a unit-exponential amount of hazard still to run (none: not drawn yet), spent at
+  // `clock_rate` a day since `clock_from`. A change of rates rescales what is left instead of drawing afresh, which
+  // is exact for a Markov chain and keeps the child's luck the same across scenarios.
+  std::optional<double> residual;
+  double clock_from = 0.0;
+  double clock_rate = 0.0;
+};
+
+/// The help a child gets now from the caseload team it is allocated to (none: all zero, quality 1).
+struct HelpNow {
+  double effect = 0.0;
+  double protection = 0.0;
+  double quality = 1.0;
+};
+
+/// Rates per day of each thing that can happen next to a child: need up, a crisis, need down, harm, and a contact
+/// from each source (at term-time rate; the school calendar thins them).
+struct ChildRates {
+  double up = 0.0, down = 0.0, crisis = 0.0, harm = 0.0;
+  std::array<double, all_sources.size()> notice{};
+  double total = 0.0;
+};
+/// Child `child`'s rates under scenario `in_force` (the one in force now) with `help`.
+ChildRates child_rates(const Child& child, const Scenario& in_force, const HelpNow& help);
+
+/// Whether a contact drawn at day `t` goes ahead: a school-calendar source's contact in a holiday goes ahead with
+/// the holiday factor. The uniform is drawn whatever the day, so that the stream stays in step across scenarios
+/// whose events fall on slightly different days (common random numbers).
+bool noticed_today(const SourceSpec& source, double t, const SimCalendar& calendar, RandomStream& rng);
+
+/// Children at each need level (1 to 4) on the first day: near the community's balance, with children leaving it
+/// when a contact about them passes the front door's lowest threshold above its default decision, and
+/// need.start_removal of them staying away (the warm-up lets the services and the children who come back reach
+/// their own balance).
+NeedRates starting_need(const Scenario& scenario);
+
+/// What a child's event turned out to be.
+struct ChildOutcome {
+  enum class Kind {
+    rose,       ///< need rose a level, or jumped to 4 in a crisis
+    fell,       ///< need fell a level
+    left,       ///< need fell to 0 outside the pathway: the child's record is gone
+    harmed,     ///< a harm event
+    contact,    ///< an agency makes a contact about the child (`source`)
+    unnoticed,  ///< a contact that a school holiday took away
+  };
+  Kind kind = Kind::unnoticed;
+  SourceKind source = SourceKind::other;
+  bool within_year_of_exit = false;  ///< harmed: outside the pathway, within 365 days of leaving it
+};
+
+/// What an event of the pool (children with no need, outside the pathway) turned out to be.
+struct PoolOutcome {
+  enum class Kind {
+    onset,      ///< need appeared: `child` at level 1
+    crisis,     ///< `child` at level 4
+    contact,    ///< an agency makes a contact about `child`, at level 0
+    unnoticed,  ///< a contact that a school holiday took away (no record made)
+  };
+  Kind kind = Kind::unnoticed;
+  int child = -1;
+  SourceKind source = SourceKind::other;
+};
+
+class ChildPopulation {
+ public:
+  /// `children`: the children in the council's area; `seed`: the replication's seed.
+  ChildPopulation(long children, std::uint64_t seed);
+
+  /// A new record for a child at `need`, with its own streams: children are numbered in the order they appear,
+  /// which scenarios on the same seeds share.
+  int add(int need);
+  /// The child's record is gone (need back to 0 outside the pathway, or it left the population).
+  void release(int c);
+  Child& operator[](int c) { return children_[c]; }
+  const Child& operator[](int c) const { return children_[c]; }
+  /// Number of records, alive or free (indices run from 0 to this).
+  int slots() const { return static_cast<int>(children_.size()); }
+  long known() const { return known_; }
+
+  /// Draws child `c`'s next event afresh at day `t` now that its rates total `total_rate` a day: the hazard left
+  /// over from its last draw is rescaled, not redrawn. Returns the day of the event (infinity: none).
+  double reschedule(int c, double t, double total_rate);
+  /// The next child whose event falls by day `t`, skipping superseded ones.
+  std::optional<int> pop_due(double t);
+  /// Day of the next child event in the heap (infinity: none).
+  double next_event_day() const;
+  /// Child `c`'s event at day `t`, with its rates `r` now: draws what happens and changes its need.
+  ChildOutcome child_event(int c, double t, const ChildRates& r, const Scenario& in_force, const SimCalendar& calendar);
+
+  /// Events a day in the pool under scenario `in_force`: onsets, crises and level-0 contacts.
+  double pool_rate(const Scenario& in_force) const;
+  /// Day of the pool's next event after `t` (infinity: none).
+  double draw_pool_event(double t, const Scenario& in_force);
+  /// The pool's event at day `t`.
+  PoolOutcome pool_event(double t, const Scenario& in_force, const SimCalendar& calendar);
+
+ private:
+  struct Event {
+    double at;
+    std::uint64_t sequence;
+    int child;
+    std::uint32_t version;
+    bool operator>(const Event& other) const { return at != other.at ? at > other.at : sequence > other.sequence; }
+  };
+
+  long children_in_area_;
+  std::uint64_t seed_;
+  std::vector<Child> children_;
+  std::vector<int> free_;
+  long known_ = 0;
+  std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
+  std::uint64_t next_event_ = 0;
+  RandomStream pool_rng_;  // the pool: onset, crises, level-0 contacts
+  std::uint64_t child_streams_;
+  std::uint64_t next_serial_ = 0;
+};
+
+}  // namespace frontdoor

@@ -1,0 +1,33 @@
+#pragma once
+// The decision a service takes about a case: by fixed shares or, in the reference model, chance outcomes first and
+// then thresholds on the child's observed need; a family group conference may then turn a decision for care into
+// another. Plain C++ with no engine, so every branch is unit-tested in microseconds.
+#include <optional>
+#include <vector>
+
+#include "models/need.hpp"
+#include "models/pathway.hpp"
+#include "models/random.hpp"
+#include "models/sources.hpp"
+
+namespace frontdoor {
+
+/// The child a decision is about (reference model): its true need, and how far the service's view of it is off.
+struct ChildInView {
+  int need = 0;
+  double observation_sd = 0.0;  ///< standard deviation of the noise on the need the service observes, levels
+};
+
+/// The noise on a child's need as service `spec` observes it: the service's own inconsistency, worse as its
+/// caseload dilutes its time (`quality` < 1; caseload teams only), and, at the entry, the way the referring
+/// agency described the child (`sources` in force, the case's `source`).
+double observation_sd(const ServiceSpec& spec, const NeedSpec& need, double quality,
+                      const std::vector<SourceSpec>& sources, SourceKind source);
+
+/// The service's decision, an index into spec.decisions, or -1 where it makes none. `child` is set for a case about
+/// a child (reference model); `need` is the [need] table in force. Every draw comes from `rng` in a fixed order:
+/// the chance outcome, then the observation noise (only when a threshold decides), then the conference (only
+/// when the decision is the one a conference can change).
+int decide(const ServiceSpec& spec, const NeedSpec& need, const std::optional<ChildInView>& child, RandomStream& rng);
+
+}  // namespace frontdoor

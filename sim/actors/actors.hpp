@@ -1,0 +1,58 @@
+#pragma once
+// The engine's actors, one kind per file. Every service with a team is one or more long-lived actors, and cases
+// are data handed between them; no actor is ever created per case.
+// - arrivals.cpp: one actor per referral source (without a [need] table), drawing contacts from its process.
+// - population.cpp: one actor running every child's need, contacts and harm (with a [need] table), and the
+//   bookkeeping of a child's path (contacts, re-referrals, plans, closures).
+// - screening.cpp: one actor per screener of a screening queue.
+// - caseload_team.cpp: one actor per caseload team, on the team's caseload clock (models/caseload_clock).
+// - decision_timer.cpp: one actor per decision point with a delay.
+// - staffing.cpp: one actor per team with a schedule or turnover (models/workforce), and set_staff().
+// - reinvestment.cpp: the reinvestment rule's yearly actor.
+// The horizon actor, the only one that is not a daemon, is made in pathway_sim.cpp.
+#include <utility>
+#include <vector>
+
+#include "sim/context.hpp"
+
+namespace frontdoor::engine {
+
+// arrivals.cpp
+/// Contacts from one source: `segments` are its specification from each day on (the scenario, then each change).
+void run_arrivals(Context& ctx, const std::vector<std::pair<double, SourceSpec>>& segments);
+
+// population.cpp
+void run_population(Context& ctx);
+/// A child's case reached service `s`: re-referrals, repeat plans, and leaving the pathway.
+void child_entered(Context& ctx, int c, int s, double t);
+/// A child's case was allocated to caseload team `st`.
+void child_allocated(Context& ctx, const Case& item, const ServiceState& st, std::uint64_t sequence, double demand,
+                     std::optional<int> placement, double t);
+/// Service `st` finished with a child's case: help from it ends.
+void child_finished(Context& ctx, int c, const ServiceState& st, double t);
+
+// screening.cpp
+void run_screener(Context& ctx, ServiceState& st, int i);
+/// A case joins the screening queue, or goes straight to an idle screener on duty.
+void enqueue(ServiceState& st, const Case& item);
+/// Screeners on duty become `on_duty`: those coming on duty wake up, and idle ones take waiting cases at once.
+void set_screeners_on_duty(ServiceState& st, int on_duty);
+
+// caseload_team.cpp
+void run_caseload_team(Context& ctx, ServiceState& st);
+/// The council's caseload on the first day (reference model).
+void seed_initial_cases(Context& ctx, ServiceState& st);
+
+// decision_timer.cpp
+void run_decision_timer(Context& ctx, ServiceState& st);
+
+// staffing.cpp
+void run_staffing(Context& ctx, ServiceState& st);
+/// Staff in post from now: `permanent` staff in an establishment of `establishment` posts, with agency cover and
+/// any staff bought by a reinvestment rule.
+void set_staff(Context& ctx, ServiceState& st, double permanent, double establishment);
+
+// reinvestment.cpp
+void run_reinvestment(Context& ctx);
+
+}  // namespace frontdoor::engine

@@ -1,0 +1,74 @@
+#include "sim/context.hpp"
+
+#include <algorithm>
+
+namespace frontdoor::engine {
+
+namespace {
+// Keyed by the service's id, so adding a service never shifts the streams of the others.
+std::uint64_t stream_purpose(const std::string& id, const char* what) { return fnv1a64("service:" + id + ":" + what); }
+}  // namespace
+
+ServiceState::ServiceState(const Scenario& scenario, int s, std::uint64_t seed)
+    : index(s),
+      spec(scenario.pathway.services()[s]),
+      work_rng(seed, stream_purpose(spec.id, "work")),
+      duration_rng(seed, stream_purpose(spec.id, "duration")),
+      decision_rng(seed, stream_purpose(spec.id, "decision")),
+      workforce_rng(seed, stream_purpose(spec.id, "workforce")),
+      placement_rng(seed, stream_purpose(spec.id, "placement")) {
+  periods.push_back(ServicePeriod{0.0, &spec, RoutingTable(scenario.pathway, s)});
+  for (const auto& change : scenario.changes) {
+    periods.push_back(ServicePeriod{change.from_day, &change.scenario->pathway.services()[s],
+                                    RoutingTable(change.scenario->pathway, s)});
+  }
+  // The establishment over time: each period's own schedule within its span, and its FTE when it starts.
+  for (std::size_t e = 0; e < periods.size(); ++e) {
+    const double begin = periods[e].from_day;
+    const double end = e + 1 < periods.size() ? periods[e + 1].from_day : never;
+    if (e > 0) establishment_changes.push_back({begin, periods[e].spec->team.fte_at(begin)});
+    for (const auto& change : periods[e].spec->team.schedule) {
+      if (change.from_day > begin && change.from_day < end) establishment_changes.push_back(change);
+    }
+    max_fte = std::max(max_fte, periods[e].spec->team.max_fte());
+  }
+}
+
+Context::Context(const Scenario& scenario_in, std::uint64_t seed_in)
+    : scenario(scenario_in),
+      pathway(scenario_in.pathway),
+      calendar(scenario_in.make_calendar()),
+      recorder(scenario_in, calendar),
+      seed(seed_in),
+      children(scenario_in.children, seed_in) {}
+
+void Context::sleep_until_due_or_signalled(Waker& w, double wake_at) {
+  w.sleeping = true;
+  if (wake_at == never) {
+    w.wake->acquire();
+  } else {
+    w.wake->acquire_timeout(std::max(0.0, wake_at - now()));
+  }
+  w.sleeping = false;
+  w.signalled = false;
+  ++events;
+}
+
+double Context::quality_of(const ServiceState& st) const {
+  return quality_from_pace(st.team ? st.team->clock.pace() : 1.0, scenario.need.quality_elasticity);
+}
+
+HelpNow Context::help_for(const Child& child, double t) const {
+  if (!child.allocated) return {};
+  const ServiceState& st = *services[child.allocated->service];
+  const HelpSpec& help = st.at(t).spec->help;
+  return {help.effect, help.protection, quality_of(st)};
+}
+
+void Context::reschedule(int c, double t) {
+  const Child& child = children[c];
+  const double at = children.reschedule(c, t, child_rates(child, scenario.at(t), help_for(child, t)).total);
+  if (at < population_wake_at) population.signal();
+}
+
+}  // namespace frontdoor::engine
