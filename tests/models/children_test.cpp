@@ -1,0 +1,146 @@
+// Children and their need without an engine: rates under help, the child's own streams (common random numbers),
+// the rescaled hazard clock, the event heap, the pool, and the starting population.
+#include "models/children.hpp"
+
+#include <gtest/gtest.h>
+
+#include "models/scenario_loader.hpp"
+#include "test_support.hpp"
+
+namespace frontdoor {
+namespace {
+
+const Scenario& england() {
+  static const Scenario scenario = load_scenario(test_support::source_path("scenarios/england_baseline.toml"));
+  return scenario;
+}
+
+TEST(Children, HelpSlowsRisesAndHarmAndSpeedsRecoveryByItsQuality) {
+  Child child;
+  child.need = 2;
+  const ChildRates none = child_rates(child, england(), HelpNow{});
+  const ChildRates helped = child_rates(child, england(), HelpNow{1.0, 0.5, 1.0});
+  const ChildRates diluted = child_rates(child, england(), HelpNow{1.0, 0.5, 0.5});
+  EXPECT_DOUBLE_EQ(helped.up, 0.5 * none.up);
+  EXPECT_DOUBLE_EQ(helped.harm, 0.5 * none.harm);
+  EXPECT_DOUBLE_EQ(helped.down, 2.0 * none.down);
+  EXPECT_DOUBLE_EQ(diluted.up, 0.75 * none.up);
+  EXPECT_DOUBLE_EQ(diluted.down, 1.5 * none.down);
+  // Agencies notice a child outside the pathway only.
+  EXPECT_GT(none.total, none.up + none.down + none.crisis + none.harm);
+  child.in_pathway = true;
+  const ChildRates inside = child_rates(child, england(), HelpNow{});
+  EXPECT_DOUBLE_EQ(inside.total, inside.up + inside.down + inside.crisis + inside.harm);
+}
+
+TEST(Children, TheSameChildHasTheSameStreamsInEveryPopulationOnTheSameSeed) {
+  ChildPopulation a(1000, 7), b(1000, 7), other_seed(1000, 8);
+  const int first_a = a.add(1);
+  const int first_b = b.add(3);
+  EXPECT_EQ(a[first_a].luck.next_u64(), b[first_b].luck.next_u64());
+  EXPECT_NE(a[a.add(1)].rng.next_u64(), other_seed[other_seed.add(1)].rng.next_u64());
+  // A freed record is reused, but the new child gets the next child's streams, not the old one's.
+  ChildPopulation c(1000, 7);
+  c.release(c.add(1));
+  const int reused = c.add(1);
+  EXPECT_EQ(reused, 0);
+  ChildPopulation d(1000, 7);
+  d.add(1);
+  EXPECT_EQ(c[reused].cases.next_u64(), d[d.add(1)].cases.next_u64());
+}
+
+TEST(Children, AChangeOfRatesRescalesTheHazardLeftRatherThanDrawingAfresh) {
+  ChildPopulation population(1000, 3);
+  const int c = population.add(2);
+  const double first = population.reschedule(c, 0.0, 1.0);  // hazard h at rate 1: due at h
+  const double h = first;
+  const double second = population.reschedule(c, 0.25 * h, 2.0);  // three quarters left at twice the rate
+  EXPECT_DOUBLE_EQ(second, 0.25 * h + 0.75 * h / 2.0);
+  // Only the latest draw is live: the first is superseded.
+  EXPECT_FALSE(population.pop_due(0.0));
+  ASSERT_EQ(population.pop_due(second), c);
+  EXPECT_FALSE(population.pop_due(1e9));
+  // No rates, no event.
+  EXPECT_EQ(population.reschedule(c, second, 0.0), std::numeric_limits<double>::infinity());
+}
+
+TEST(Children, NeedFallingToZeroOutsideThePathwayEndsTheRecord) {
+  Scenario scenario = england();
+  ChildPopulation population(1000, 5);
+  const int c = population.add(1);
+  ChildRates only_down;
+  only_down.down = 1.0;
+  only_down.total = 1.0;
+  const ChildOutcome outcome = population.child_event(c, 1.0, only_down, scenario, scenario.make_calendar());
+  EXPECT_EQ(outcome.kind, ChildOutcome::Kind::left);
+  EXPECT_FALSE(population[c].alive);
+  EXPECT_EQ(population.known(), 0);
+}
+
+TEST(Children, HarmWithinAYearOfLeavingThePathwayIsMarked) {
+  const Scenario& scenario = england();
+  ChildPopulation population(1000, 5);
+  const int c = population.add(3);
+  population[c].last_exit = 100.0;
+  ChildRates only_harm;
+  only_harm.harm = 1.0;
+  only_harm.total = 1.0;
+  EXPECT_TRUE(population.child_event(c, 400.0, only_harm, scenario, scenario.make_calendar()).within_year_of_exit);
+  EXPECT_FALSE(population.child_event(c, 500.0, only_harm, scenario, scenario.make_calendar()).within_year_of_exit);
+}
+
+TEST(Children, SchoolHolidaysThinSchoolContactsByTheHolidayFactor) {
+  const Scenario& scenario = england();
+  const SimCalendar calendar = scenario.make_calendar();
+  int holiday = 0;
+  while (!calendar.is_school_holiday(holiday)) ++holiday;
+  SourceSpec schools;
+  schools.follows_school_calendar = true;
+  schools.holiday_factor = 0.3;
+  RandomStream rng(6);
+  int noticed = 0;
+  constexpr int draws = 100000;
+  for (int i = 0; i < draws; ++i) noticed += noticed_today(schools, holiday + 0.5, calendar, rng) ? 1 : 0;
+  EXPECT_NEAR(static_cast<double>(noticed) / draws, 0.3, 5.0 * std::sqrt(0.3 * 0.7 / draws));
+  SourceSpec police;
+  EXPECT_TRUE(noticed_today(police, holiday + 0.5, calendar, rng));
+}
+
+TEST(Children, ThePoolMakesChildrenAtTheOnsetAndCrisisRatesAndShrinksAsRecordsAreMade) {
+  const Scenario& scenario = england();
+  ChildPopulation population(scenario.children, 9);
+  const double full = population.pool_rate(scenario);
+  population.add(2);
+  EXPECT_NEAR(population.pool_rate(scenario), full * (scenario.children - 1.0) / scenario.children, 1e-12 * full);
+  // Onsets against everything the pool can do: onset, crisis or a level-0 contact.
+  double per_child = scenario.need.up_per_year[0] + scenario.need.crisis_per_year[0];
+  for (const auto& source : scenario.sources) per_child += source.notice_per_year[0];
+  const double onset = scenario.need.up_per_year[0] / per_child;
+  const SimCalendar calendar = scenario.make_calendar();
+  int onsets = 0;
+  constexpr int draws = 50000;
+  for (int i = 0; i < draws; ++i) {
+    const PoolOutcome outcome = population.pool_event(10.0, scenario, calendar);
+    if (outcome.kind == PoolOutcome::Kind::onset) {
+      ++onsets;
+      EXPECT_EQ(population[outcome.child].need, 1);
+    }
+    if (outcome.child >= 0) population.release(outcome.child);
+  }
+  EXPECT_NEAR(static_cast<double>(onsets) / draws, onset, 5.0 * std::sqrt(onset * (1.0 - onset) / draws));
+}
+
+TEST(Children, TheStartingPopulationLeavesOutChildrenTheFrontDoorWouldTakeIn) {
+  Scenario scenario = england();
+  scenario.need.start_removal = 0.0;
+  const NeedRates none_removed = starting_need(scenario);
+  const NeedRates expected = community_equilibrium(scenario.need, scenario.children, NeedRates{});
+  for (int k = 1; k < need_levels; ++k) EXPECT_DOUBLE_EQ(none_removed[k], expected[k]);
+  scenario.need.start_removal = 1.0;
+  const NeedRates removed = starting_need(scenario);
+  EXPECT_LT(removed[4], none_removed[4]);
+  EXPECT_LT(removed[3], none_removed[3]);
+}
+
+}  // namespace
+}  // namespace frontdoor
