@@ -22,8 +22,8 @@ struct EventKey {
 
 /// A case: a contact made to the front door, and what becomes of it as it moves through the pathway.
 struct Case {
-  std::uint64_t id = 0;       ///< creation order, unique within a run
-  double arrival_day = 0.0;   ///< days since the start
+  std::uint64_t id = 0;      ///< creation order, unique within a run
+  double arrival_day = 0.0;  ///< days since the start
   SourceKind source = SourceKind::other;
   int priority = 0;
   std::optional<std::int32_t> child = std::nullopt;  ///< the child it is about (reference model only)

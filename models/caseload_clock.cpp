@@ -20,8 +20,7 @@ void CaseloadClock::set_staff(double t, double fte, double caseload_cap) {
   capacity_ = capacity_of(caseload_cap, fte);
 }
 
-std::uint64_t CaseloadClock::allocate(double remaining, double demand, const Case& item,
-                                      std::optional<int> placement) {
+std::uint64_t CaseloadClock::allocate(double remaining, double demand, const Case& item, std::optional<int> placement) {
   const std::uint64_t sequence = next_sequence_++;
   due_.push({virtual_time_ + remaining, sequence, demand, item, placement});
   demand_ += demand;

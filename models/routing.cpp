@@ -13,9 +13,10 @@ RoutingTable::RoutingTable(const Pathway& pathway, int service) {
       double cumulative = 0.0;
       for (int r : pathway.routes_from(service)) {
         const RouteSpec& route = pathway.routes()[r];
-        const bool decision_ok = route.when.empty() || (!spec.decisions.empty() && route.when == spec.decisions[d].name);
-        const bool source_ok =
-            route.sources.empty() || std::find(route.sources.begin(), route.sources.end(), source) != route.sources.end();
+        const bool decision_ok =
+            route.when.empty() || (!spec.decisions.empty() && route.when == spec.decisions[d].name);
+        const bool source_ok = route.sources.empty() ||
+                               std::find(route.sources.begin(), route.sources.end(), source) != route.sources.end();
         if (!decision_ok || !source_ok) continue;
         cumulative += route.probability;
         table_[d][static_cast<int>(source)].push_back({cumulative, r});

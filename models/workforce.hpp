@@ -31,10 +31,10 @@ class WorkforceProcess {
   /// What happens next, and when.
   struct Step {
     enum class Kind {
-      none,       ///< nothing ever again: no turnover and no scheduled change left
-      recheck,    ///< nothing happened by `at`: read the caseload's pressure again
-      schedule,   ///< the establishment changes as scheduled
-      turnover,   ///< a leaver or a hire (drawn when applied)
+      none,      ///< nothing ever again: no turnover and no scheduled change left
+      recheck,   ///< nothing happened by `at`: read the caseload's pressure again
+      schedule,  ///< the establishment changes as scheduled
+      turnover,  ///< a leaver or a hire (drawn when applied)
     };
     Kind kind = Kind::none;
     double at = std::numeric_limits<double>::infinity();

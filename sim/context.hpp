@@ -9,12 +9,12 @@
 #include <memory>
 #include <optional>
 #include <queue>
-#include <vector>
 #include <simgrid/s4u.hpp>
+#include <vector>
 
 #include "models/calendar.hpp"
-#include "models/caseload_clock.hpp"
 #include "models/case.hpp"
+#include "models/caseload_clock.hpp"
 #include "models/children.hpp"
 #include "models/routing.hpp"
 #include "models/scenario.hpp"

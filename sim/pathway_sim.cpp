@@ -51,9 +51,9 @@ void start(Context& ctx, sg4::NetZone* zone) {
       add(0.0, scenario);
       for (const auto& change : scenario.changes) add(change.from_day, *change.scenario);
       if (!any) continue;
-      sg4::Actor::create(std::string("source_") + source_name(kind), ctx.host,
-                         [&ctx, segments] { run_arrivals(ctx, segments); })
-          ->daemonize();
+      sg4::Actor::create(std::string("source_") + source_name(kind), ctx.host, [&ctx, segments] {
+        run_arrivals(ctx, segments);
+      })->daemonize();
     }
   }
   for (auto& service : ctx.services) {
@@ -68,8 +68,9 @@ void start(Context& ctx, sg4::NetZone* zone) {
         desk.screeners.resize(static_cast<std::size_t>(st.max_fte));
         for (int i = 0; i < static_cast<int>(desk.screeners.size()); ++i) {
           desk.screeners[i].wake = sg4::Semaphore::create(0);
-          sg4::Actor::create("screener_" + st.spec.id, ctx.host, [&ctx, &st, i] { run_screener(ctx, st, i); })
-              ->daemonize();
+          sg4::Actor::create("screener_" + st.spec.id, ctx.host, [&ctx, &st, i] {
+            run_screener(ctx, st, i);
+          })->daemonize();
         }
         break;
       }
@@ -81,8 +82,9 @@ void start(Context& ctx, sg4::NetZone* zone) {
       case ServiceKind::decision_point:
         if (!st.spec.can_take_zero_time()) {
           st.timer.emplace().waker.wake = sg4::Semaphore::create(0);
-          sg4::Actor::create("timer_" + st.spec.id, ctx.host, [&ctx, &st] { run_decision_timer(ctx, st); })
-              ->daemonize();
+          sg4::Actor::create("timer_" + st.spec.id, ctx.host, [&ctx, &st] {
+            run_decision_timer(ctx, st);
+          })->daemonize();
         }
         break;
       case ServiceKind::exit:

@@ -1,5 +1,6 @@
 // The arrival actor of one referral source (scenarios without a [need] table).
 #include "models/arrivals.hpp"
+
 #include "sim/actors/actors.hpp"
 #include "sim/case_flow.hpp"
 

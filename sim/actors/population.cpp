@@ -102,7 +102,8 @@ void run_population(Context& ctx) {
     }
     while (const std::optional<int> c = ctx.children.pop_due(t)) child_event(ctx, *c, t);
     ctx.population_wake_at = std::min(next_pool, ctx.children.next_event_day());
-    if (next_change < change_days.size()) ctx.population_wake_at = std::min(ctx.population_wake_at, change_days[next_change]);
+    if (next_change < change_days.size())
+      ctx.population_wake_at = std::min(ctx.population_wake_at, change_days[next_change]);
     ctx.sleep_until_due_or_signalled(ctx.population, ctx.population_wake_at);
     ctx.population_wake_at = never;
   }

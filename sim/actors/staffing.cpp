@@ -12,7 +12,8 @@ void run_staffing(Context& ctx, ServiceState& st) {
   for (;;) {
     const double t = ctx.now();
     double overload = 0.0;
-    if (st.team && st.team->clock.fte() > 0.0) overload = std::max(0.0, st.team->clock.demand() / st.team->clock.fte() - 1.0);
+    if (st.team && st.team->clock.fte() > 0.0)
+      overload = std::max(0.0, st.team->clock.demand() / st.team->clock.fte() - 1.0);
     const WorkforceProcess::Step step = workforce.next(t, overload, st.workforce_rng);
     if (step.kind == WorkforceProcess::Step::Kind::none) return;
     sg4::this_actor::sleep_until(step.at);
@@ -30,8 +31,8 @@ void set_staff(Context& ctx, ServiceState& st, double permanent, double establis
   const StaffInPost staff = staff_in_post(st.spec.team, permanent, establishment, st.bought_fte);
   ctx.recorder.staff_changed(t, st.index, staff.fte, staff.agency_fte);
   if (st.screening) {
-    set_screeners_on_duty(st, std::min(static_cast<int>(std::lround(staff.fte)),
-                                       static_cast<int>(st.screening->screeners.size())));
+    set_screeners_on_duty(
+        st, std::min(static_cast<int>(std::lround(staff.fte)), static_cast<int>(st.screening->screeners.size())));
   } else if (st.team) {
     st.team->clock.set_staff(t, staff.fte, st.at(t).spec->team.caseload_cap);
     st.team->waker.signal();

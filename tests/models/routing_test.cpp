@@ -21,8 +21,8 @@ Pathway front_door() {
   std::vector<RouteSpec> routes(4);
   routes[0] = {"nfa", "mash", "closed", "nfa", {}, 1.0, ""};
   routes[1] = {"police_referral", "mash", "police_triage", "referral", {SourceKind::police}, 1.0, ""};
-  routes[2] = {"referral_assessed", "mash", "assessment", "referral", {SourceKind::schools, SourceKind::health}, 0.75,
-               ""};
+  routes[2] = {
+      "referral_assessed", "mash", "assessment", "referral", {SourceKind::schools, SourceKind::health}, 0.75, ""};
   routes[3] = {"referral_closed", "mash", "closed", "referral", {SourceKind::schools, SourceKind::health}, 0.25, ""};
   return Pathway(std::move(services), std::move(routes));
 }
