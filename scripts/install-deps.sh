@@ -7,6 +7,7 @@ packages=(
   build-essential cmake pkg-config git
   libsimgrid-dev libboost-graph-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   googletest libgtest-dev graphviz
+  clang-format  # scripts/check-format.sh, run by CI
   chromium  # the browser tests of the HTML report and of the trainer page
   libcpp-httplib-dev  # the web server of frontdoor serve (trainer mode)
   slurm-wlm munge  # the test that runs a sweep through a real single-node Slurm
