@@ -109,7 +109,8 @@ TEST(PathwayRecorder, WarmupIsExcludedFromTheSummary) {
 TEST(PathwayRecorder, WritesExactlyTheCataloguesMeasuresInItsOrder) {
   for (const char* path : {"scenarios/policies/essex_reinvestment.toml", "scenarios/england_fixed_shares.toml",
                            "scenarios/validation/jackson_network.toml"}) {
-    const Scenario s = load_scenario(test_support::source_path(path), {{"simulation.years", "2"}});
+    const Scenario s =
+        load_scenario(test_support::source_path(path), {{"simulation.years", "2"}, {"simulation.warmup_days", "0"}});
     const SimCalendar c = s.make_calendar();
     PathwayRecorder rec(s, c);
     rec.contact_arrived(1.0, SourceKind::police);
@@ -132,7 +133,9 @@ TEST(PathwayRecorder, WritesExactlyTheCataloguesMeasuresInItsOrder) {
     for (const auto& row : r.annual) {
       const Measure* m = catalogue.find(row.measure, OutputFile::annual);
       ASSERT_NE(m, nullptr) << row.measure;
-      if (m->kind == MeasureKind::reported_count) EXPECT_EQ(row.unit, unit_text(Unit::count));
+      if (m->kind == MeasureKind::reported_count) {
+        EXPECT_EQ(row.unit, unit_text(Unit::count)) << row.measure;
+      }
     }
   }
 }
