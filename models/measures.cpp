@@ -32,11 +32,12 @@ struct ChildSeries {
   ChildCount count;
   std::string_view base;
 };
-constexpr std::array<ChildSeries, 5> child_series{{{ChildCount::harm, "harm_events"},
-                                                   {ChildCount::harm_after_exit, "harm_events_after_nfa_or_closure_12m"},
-                                                   {ChildCount::rereferrals, "rereferrals_within_12m"},
-                                                   {ChildCount::repeat_plans, "second_or_later_cp_plans"},
-                                                   {ChildCount::repeat_contacts, "repeat_contacts_within_12m"}}};
+constexpr std::array<ChildSeries, 5> child_series{
+    {{ChildCount::harm, "harm_events"},
+     {ChildCount::harm_after_exit, "harm_events_after_nfa_or_closure_12m"},
+     {ChildCount::rereferrals, "rereferrals_within_12m"},
+     {ChildCount::repeat_plans, "second_or_later_cp_plans"},
+     {ChildCount::repeat_contacts, "repeat_contacts_within_12m"}}};
 
 }  // namespace
 
@@ -56,9 +57,12 @@ std::optional<Unit> unit_from_text(std::string_view text) {
 
 std::string_view output_file_name(OutputFile file) {
   switch (file) {
-    case OutputFile::timeseries: return "timeseries.csv";
-    case OutputFile::summary: return "summary.csv";
-    case OutputFile::annual: return "annual.csv";
+    case OutputFile::timeseries:
+      return "timeseries.csv";
+    case OutputFile::summary:
+      return "summary.csv";
+    case OutputFile::annual:
+      return "annual.csv";
   }
   return "";
 }
@@ -121,12 +125,18 @@ std::string_view child_count_base_name(ChildCount count) {
 
 Unit reporting_unit(const ReportMeasure& m) {
   switch (m.type) {
-    case ReportMeasure::Type::rate: return m.numerator.is_stock() ? Unit::per_10k : Unit::per_10k_per_year;
-    case ReportMeasure::Type::share: return Unit::share;
-    case ReportMeasure::Type::ratio: return Unit::ratio;
-    case ReportMeasure::Type::median_wd: return Unit::working_days;
-    case ReportMeasure::Type::within_wd: return Unit::share;
-    case ReportMeasure::Type::total: return m.numerator.kind == Selector::Kind::cost ? Unit::pounds : Unit::days;
+    case ReportMeasure::Type::rate:
+      return m.numerator.is_stock() ? Unit::per_10k : Unit::per_10k_per_year;
+    case ReportMeasure::Type::share:
+      return Unit::share;
+    case ReportMeasure::Type::ratio:
+      return Unit::ratio;
+    case ReportMeasure::Type::median_wd:
+      return Unit::working_days;
+    case ReportMeasure::Type::within_wd:
+      return Unit::share;
+    case ReportMeasure::Type::total:
+      return m.numerator.kind == Selector::Kind::cost ? Unit::pounds : Unit::days;
   }
   return Unit::count;
 }
@@ -141,7 +151,8 @@ MeasureCatalogue::MeasureCatalogue(const Scenario& scenario) {
   };
   constexpr OutputFile m = OutputFile::timeseries, s = OutputFile::summary, a = OutputFile::annual;
   add(n::contacts_per_month(), m, K::contacts, Unit::count);
-  for (SourceKind source : all_sources) add(n::contacts_from(source), m, K::contacts_by_source, Unit::count, source_name(source));
+  for (SourceKind source : all_sources)
+    add(n::contacts_from(source), m, K::contacts_by_source, Unit::count, source_name(source));
   add(n::contacts_per_year(), s, K::contacts, Unit::count_per_year);
   for (const ServiceSpec& spec : scenario.pathway.services()) {
     const std::string& id = spec.id;
@@ -177,7 +188,8 @@ MeasureCatalogue::MeasureCatalogue(const Scenario& scenario) {
       add(n::staff_fte_mean(id), s, K::staff_fte, Unit::fte, id);
       add(n::agency_fte_mean(id), s, K::agency_fte, Unit::fte, id);
     }
-    for (const auto& d : spec.decisions) add(n::decision_share(id, d.name), s, K::decision_share, Unit::share, id, d.name);
+    for (const auto& d : spec.decisions)
+      add(n::decision_share(id, d.name), s, K::decision_share, Unit::share, id, d.name);
   }
   for (const RouteSpec& route : scenario.pathway.routes()) {
     add(n::flow(route.id), m, K::flow, Unit::count, route.id);

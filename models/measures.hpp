@@ -54,18 +54,18 @@ enum class MeasureKind {
   wait_days_p90,
   queue_mean,
   open_mean,
-  utilisation,         ///< screening queues
-  caseload_per_fte,    ///< caseload teams
+  utilisation,       ///< screening queues
+  caseload_per_fte,  ///< caseload teams
   staff_fte,
   agency_fte,
-  decisions,           ///< subject: the service; detail: the decision
-  decision_share,      ///< subject: the service; detail: the decision
-  placement_mean,      ///< subject: the service; detail: the placement type
-  flow,                ///< cases taking a route; subject: the route
-  child_count,         ///< what happened to children (with a [need] table); subject: the count's base name
-  reinvested,          ///< pounds moved into prevention
-  reported,            ///< a [reporting] measure; subject: its name
-  reported_count,      ///< the count beside a [reporting] rate; subject: the rate's name
+  decisions,       ///< subject: the service; detail: the decision
+  decision_share,  ///< subject: the service; detail: the decision
+  placement_mean,  ///< subject: the service; detail: the placement type
+  flow,            ///< cases taking a route; subject: the route
+  child_count,     ///< what happened to children (with a [need] table); subject: the count's base name
+  reinvested,      ///< pounds moved into prevention
+  reported,        ///< a [reporting] measure; subject: its name
+  reported_count,  ///< the count beside a [reporting] rate; subject: the rate's name
 };
 
 /// One measure of one output file.
@@ -81,36 +81,37 @@ struct Measure {
 /// The names, one function per kind of measure. "m:" is timeseries.csv (per month), "s:" summary.csv (after the
 /// warm-up), "a:" annual.csv (per year).
 namespace measure_name {
-std::string contacts_per_month();                            ///< m: "contacts_per_month"
-std::string contacts_per_year();                             ///< s: "contacts_per_year"
-std::string contacts_from(SourceKind source);                ///< m: "contacts_<source>"
-std::string contacts_at_need(int level);                     ///< m: "contacts_need_<level>"
-std::string contacts_at_need_per_year(int level);            ///< s: "contacts_need_<level>_per_year"
-std::string exits(const std::string& exit);                  ///< m: "<exit>_exits"
-std::string exits_per_year(const std::string& exit);         ///< s: "<exit>_per_year"
-std::string entries(const std::string& service);             ///< m: "<id>_entries"
-std::string entries_per_year(const std::string& service);    ///< s: "<id>_entries_per_year"
-std::string wait_days_mean(const std::string& service);      ///< m, s: "<id>_wait_days_mean"
-std::string wait_days_p90(const std::string& service);       ///< s: "<id>_wait_days_p90"
-std::string queue_mean(const std::string& service);          ///< m, s: "<id>_queue_mean"
-std::string open_mean(const std::string& service);           ///< m, s: "<id>_open_mean"
-std::string utilisation(const std::string& service);         ///< m, s: "<id>_utilisation" (screening queues)
-std::string caseload_per_fte(const std::string& service);    ///< m, s: "<id>_caseload_per_fte" (caseload teams)
+std::string contacts_per_month();                          ///< m: "contacts_per_month"
+std::string contacts_per_year();                           ///< s: "contacts_per_year"
+std::string contacts_from(SourceKind source);              ///< m: "contacts_<source>"
+std::string contacts_at_need(int level);                   ///< m: "contacts_need_<level>"
+std::string contacts_at_need_per_year(int level);          ///< s: "contacts_need_<level>_per_year"
+std::string exits(const std::string& exit);                ///< m: "<exit>_exits"
+std::string exits_per_year(const std::string& exit);       ///< s: "<exit>_per_year"
+std::string entries(const std::string& service);           ///< m: "<id>_entries"
+std::string entries_per_year(const std::string& service);  ///< s: "<id>_entries_per_year"
+std::string wait_days_mean(const std::string& service);    ///< m, s: "<id>_wait_days_mean"
+std::string wait_days_p90(const std::string& service);     ///< s: "<id>_wait_days_p90"
+std::string queue_mean(const std::string& service);        ///< m, s: "<id>_queue_mean"
+std::string open_mean(const std::string& service);         ///< m, s: "<id>_open_mean"
+std::string utilisation(const std::string& service);       ///< m, s: "<id>_utilisation" (screening queues)
+std::string caseload_per_fte(const std::string& service);  ///< m, s: "<id>_caseload_per_fte" (caseload teams)
 /// m, s: a team's load: utilisation() for a screening queue, caseload_per_fte() for a caseload team.
 std::string load(const ServiceSpec& service);
-std::string staff_fte(const std::string& service);           ///< m: "<id>_staff_fte"
-std::string staff_fte_mean(const std::string& service);      ///< s: "<id>_staff_fte_mean"
-std::string agency_fte(const std::string& service);          ///< m: "<id>_agency_fte"
-std::string agency_fte_mean(const std::string& service);     ///< s: "<id>_agency_fte_mean"
+std::string staff_fte(const std::string& service);                                    ///< m: "<id>_staff_fte"
+std::string staff_fte_mean(const std::string& service);                               ///< s: "<id>_staff_fte_mean"
+std::string agency_fte(const std::string& service);                                   ///< m: "<id>_agency_fte"
+std::string agency_fte_mean(const std::string& service);                              ///< s: "<id>_agency_fte_mean"
 std::string decisions(const std::string& service, const std::string& decision);       ///< m: "<id>_decision_<d>"
 std::string decision_share(const std::string& service, const std::string& decision);  ///< s: "<id>_<d>_share"
-std::string placement_mean(const std::string& service, const std::string& placement); ///< m, s: "<id>_placement_<p>_mean"
-std::string flow(const std::string& route);                  ///< m: "flow_<route>"
-std::string flow_per_year(const std::string& route);         ///< s: "flow_<route>_per_year"
-std::string child_count_per_month(ChildCount count);         ///< m: e.g. "harm_events_per_month"
-std::string child_count_per_year(ChildCount count);          ///< s: e.g. "harm_events_per_year"
-std::string reinvested();                                    ///< m: "reinvested_gbp"
-std::string reported_count(const std::string& rate);         ///< a: "<rate>_count", the count beside a rate
+std::string placement_mean(const std::string& service,
+                           const std::string& placement);  ///< m, s: "<id>_placement_<p>_mean"
+std::string flow(const std::string& route);                ///< m: "flow_<route>"
+std::string flow_per_year(const std::string& route);       ///< s: "flow_<route>_per_year"
+std::string child_count_per_month(ChildCount count);       ///< m: e.g. "harm_events_per_month"
+std::string child_count_per_year(ChildCount count);        ///< s: e.g. "harm_events_per_year"
+std::string reinvested();                                  ///< m: "reinvested_gbp"
+std::string reported_count(const std::string& rate);       ///< a: "<rate>_count", the count beside a rate
 }  // namespace measure_name
 
 /// What the reference model's monthly and summary series count about children, in output order: harm,

@@ -16,9 +16,9 @@ const Scenario& baseline() {
   static const Scenario s = load_scenario(source_path("scenarios/england_baseline.toml"));
   return s;
 }
-const std::vector<Unit> all_units{Unit::count, Unit::count_per_year, Unit::cases,  Unit::per_10k,
-                                  Unit::per_10k_per_year, Unit::share, Unit::ratio, Unit::days,
-                                  Unit::working_days,     Unit::fte,   Unit::pounds};
+const std::vector<Unit> all_units{
+    Unit::count, Unit::count_per_year, Unit::cases, Unit::per_10k, Unit::per_10k_per_year, Unit::share, Unit::ratio,
+    Unit::days,  Unit::working_days,   Unit::fte,   Unit::pounds};
 }  // namespace
 
 TEST(Measures, EveryUnitHasItsOwnWordAndReadsBack) {
@@ -39,13 +39,13 @@ TEST(Measures, EveryUnitHasItsOwnWordAndReadsBack) {
 TEST(Measures, NoShippedScenarioGivesOneNameTwoMeasures) {
   for (const char* path : {"scenarios/england_baseline.toml", "scenarios/england_fixed_shares.toml",
                            "scenarios/alternatives/direct_strategy.toml", "scenarios/alternatives/early_help_hub.toml",
-                           "scenarios/alternatives/family_safeguarding.toml", "scenarios/policies/child_death_shock.toml",
-                           "scenarios/policies/consistent_thresholds.toml", "scenarios/policies/early_help_2m.toml",
-                           "scenarios/policies/essex_reinvestment.toml", "scenarios/policies/leeds_fgc.toml",
-                           "scenarios/policies/lower_threshold.toml", "scenarios/policies/mash_colocation.toml",
-                           "scenarios/policies/raise_threshold.toml", "scenarios/policies/workforce_cut_agency.toml",
-                           "scenarios/validation/dd1_front_door.toml", "scenarios/validation/jackson_network.toml",
-                           "scenarios/validation/mmc_front_door.toml"}) {
+                           "scenarios/alternatives/family_safeguarding.toml",
+                           "scenarios/policies/child_death_shock.toml", "scenarios/policies/consistent_thresholds.toml",
+                           "scenarios/policies/early_help_2m.toml", "scenarios/policies/essex_reinvestment.toml",
+                           "scenarios/policies/leeds_fgc.toml", "scenarios/policies/lower_threshold.toml",
+                           "scenarios/policies/mash_colocation.toml", "scenarios/policies/raise_threshold.toml",
+                           "scenarios/policies/workforce_cut_agency.toml", "scenarios/validation/dd1_front_door.toml",
+                           "scenarios/validation/jackson_network.toml", "scenarios/validation/mmc_front_door.toml"}) {
     const MeasureCatalogue catalogue(load_scenario(source_path(path)));
     EXPECT_GT(catalogue.measures().size(), 10u) << path;
     const std::vector<MeasureClash> clashes = catalogue.clashes();
@@ -104,8 +104,9 @@ TEST(Measures, AReportingMeasureNamedLikeASeriesIsAClash) {
   s.reporting.push_back(twice);
   const std::vector<MeasureClash> clashes = MeasureCatalogue(s).clashes();
   ASSERT_EQ(clashes.size(), 3u);  // contacts_per_month; contacts and contacts_count declared twice
-  EXPECT_EQ(clashes[0].message, "contacts_per_month names two measures: one in timeseries.csv (count), another in "
-                                "annual.csv (per_10k_per_year)");
+  EXPECT_EQ(clashes[0].message,
+            "contacts_per_month names two measures: one in timeseries.csv (count), another in "
+            "annual.csv (per_10k_per_year)");
   EXPECT_EQ(clashes[0].second.kind, MeasureKind::reported);
   EXPECT_EQ(clashes[1].second.name, "contacts_count");
   EXPECT_EQ(clashes[1].second.subject, "contacts");
@@ -114,7 +115,8 @@ TEST(Measures, AReportingMeasureNamedLikeASeriesIsAClash) {
 
 TEST(Measures, TheLoaderRefusesAReportingMeasureNamedLikeASeries) {
   try {
-    load_scenario(source_path("scenarios/england_baseline.toml"), {{"reporting.harm_events_per_month", "children:harm"}});
+    load_scenario(source_path("scenarios/england_baseline.toml"),
+                  {{"reporting.harm_events_per_month", "children:harm"}});
     FAIL() << "a rate took the name of the monthly count";
   } catch (const ScenarioError& e) {
     EXPECT_NE(std::string(e.what()).find("--set reporting.harm_events_per_month=children:harm: "
@@ -124,8 +126,9 @@ TEST(Measures, TheLoaderRefusesAReportingMeasureNamedLikeASeries) {
         << e.what();
   }
   // The count beside a rate has its name too.
-  EXPECT_THROW(load_scenario(source_path("scenarios/england_baseline.toml"), {{"reporting.referrals_count", "entries:icpc"}}),
-               ScenarioError);
+  EXPECT_THROW(
+      load_scenario(source_path("scenarios/england_baseline.toml"), {{"reporting.referrals_count", "entries:icpc"}}),
+      ScenarioError);
 }
 
 TEST(Measures, ChildCountsHaveOneBaseNameEach) {
