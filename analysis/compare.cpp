@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "common/statistics.hpp"
-#include "models/reporting.hpp"
+#include "models/measures.hpp"
 
 namespace frontdoor {
 
@@ -106,7 +106,7 @@ std::string compare_csv(const std::vector<Comparison>& comparisons) {
 double median_variance_reduction(const Comparison& comparison) {
   std::vector<double> reductions;
   for (const auto& row : comparison.rows) {
-    if (row.year != 0 || is_count_row(row.measure) || !(row.var_independent > 0.0) || std::isnan(row.var_paired)) continue;
+    if (row.year != 0 || unit_from_text(row.unit) == Unit::count || !(row.var_independent > 0.0) || std::isnan(row.var_paired)) continue;
     reductions.push_back(1.0 - row.var_paired / row.var_independent);
   }
   return quantile(reductions, 0.5);

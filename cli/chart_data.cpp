@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "common/statistics.hpp"
+#include "models/measures.hpp"
 
 namespace frontdoor {
 
@@ -55,7 +56,7 @@ json pathway_flows(const Pathway& pathway, const std::map<std::string, double>& 
   }
   std::map<std::pair<std::string, std::string>, double> forward, back;
   for (const auto& route : pathway.routes()) {
-    auto it = summary_means.find("flow_" + route.id + "_per_year");
+    auto it = summary_means.find(measure_name::flow_per_year(route.id));
     if (it == summary_means.end() || !(it->second > 0.0)) continue;
     const bool ahead = depth[pathway.find(route.to)] > depth[pathway.find(route.from)];
     (ahead ? forward : back)[{route.from, route.to}] += it->second;

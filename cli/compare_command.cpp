@@ -14,7 +14,7 @@
 #include "build_info.hpp"
 #include "cli/progress.hpp"
 #include "cli/text_format.hpp"
-#include "models/reporting.hpp"
+#include "models/measures.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/output_files.hpp"
 #include "sim/runner.hpp"
@@ -47,7 +47,7 @@ std::string table_for(const Comparison& c, const std::string& base_name, int fro
                 "difference (95% CI)", "");
   out += line;
   for (const auto& row : c.rows) {
-    if (row.year != 0 || is_count_row(row.measure)) continue;
+    if (row.year != 0 || unit_from_text(row.unit) == Unit::count) continue;
     std::snprintf(line, sizeof line, "%-44s %-22s %12s %12s  %-34s %s\n", row.measure.c_str(), row.unit.c_str(),
                   human_number(row.base_mean).c_str(), human_number(row.alt_mean).c_str(), with_interval(row).c_str(),
                   row.indistinguishable_from_zero() ? "no clear difference" : "");

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "analysis/run_reader.hpp"
+#include "models/measures.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/output_files.hpp"
 
@@ -93,11 +94,11 @@ int command_graph(const GraphOptions& options) {
         if (it != means.end()) into[key] = it->second;
       };
       for (const auto& route : scenario.pathway.routes()) {
-        take("flow_" + route.id + "_per_year", observed.route_flow_per_year, route.id);
+        take(measure_name::flow_per_year(route.id), observed.route_flow_per_year, route.id);
       }
       for (const auto& service : scenario.pathway.services()) {
-        take(service.id + "_open_mean", observed.service_open_mean, service.id);
-        take(service.id + "_queue_mean", observed.service_waiting_mean, service.id);
+        take(measure_name::open_mean(service.id), observed.service_open_mean, service.id);
+        take(measure_name::queue_mean(service.id), observed.service_waiting_mean, service.id);
       }
     } else {
       std::vector<Override> overrides;

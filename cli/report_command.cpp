@@ -7,7 +7,9 @@
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
+#include <stdexcept>
 
 #include "analysis/calibration.hpp"
 #include "analysis/compare.hpp"
@@ -17,6 +19,7 @@
 #include "cli/graph_command.hpp"
 #include "cli/report_assets.hpp"
 #include "common/statistics.hpp"
+#include "models/measures.hpp"
 #include "models/reporting.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/output_files.hpp"
@@ -36,12 +39,13 @@ const std::vector<std::string> key_measures{
 
 // Monthly series drawn with their bands: measure, title, unit.
 const std::vector<std::array<std::string, 3>> monthly_measures{
-    {"contacts", "Contacts a month", "count"},
-    {"referral_entries", "Referrals a month", "count"},
-    {"strategy_discussion_entries", "Section 47 enquiries a month", "count"},
-    {"looked_after_open_mean", "Children looked after", "count"},
-    {"harm_events", "Harm events a month", "count"},
-    {"harm_events_after_nfa_or_closure_12m", "Harm within 12 months of no further action or closure", "count"}};
+    {measure_name::contacts_per_month(), "Contacts a month", "count"},
+    {measure_name::entries("referral"), "Referrals a month", "count"},
+    {measure_name::entries("strategy_discussion"), "Section 47 enquiries a month", "count"},
+    {measure_name::open_mean("looked_after"), "Children looked after", "count"},
+    {measure_name::child_count_per_month(ChildCount::harm), "Harm events a month", "count"},
+    {measure_name::child_count_per_month(ChildCount::harm_after_exit),
+     "Harm within 12 months of no further action or closure", "count"}};
 
 
 // Everything the page draws for one run directory.
@@ -67,20 +71,31 @@ json run_data(const fs::path& dir, const std::string& name, const std::string& t
     series["unit"] = unit;
     run["monthly"].push_back(series);
   }
+  // The run's own scenario names its teams' caseload series (and draws the flows, below).
+  std::optional<Scenario> scenario;
+  std::string scenario_error;
+  try {
+    scenario = scenario_of_run(dir.string());
+  } catch (const std::exception& e) {
+    scenario_error = e.what();
+  }
   run["caseload"] = json::array();
-  const std::string suffix = "_caseload_per_fte";
-  for (const auto& [measure, months] : monthly) {
-    if (measure.size() <= suffix.size() || measure.compare(measure.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
-    json series = monthly_band(months, 1, month_count);
-    series["team"] = measure.substr(0, measure.size() - suffix.size());
-    run["caseload"].push_back(series);
+  if (scenario) {
+    const MeasureCatalogue catalogue(*scenario);
+    for (const auto& [measure, months] : monthly) {
+      const Measure* m = catalogue.find(measure, OutputFile::timeseries);
+      if (m == nullptr || m->kind != MeasureKind::caseload_per_fte) continue;
+      json series = monthly_band(months, 1, month_count);
+      series["team"] = m->subject;
+      run["caseload"].push_back(series);
+    }
   }
 
   // The yearly table: per measure and year, the mean and its interval over replications.
   const AnnualTable annual = read_annual_table(dir);
   run["annual"] = json::object();
   for (const auto& [key, by_year] : annual.values) {
-    if (is_count_row(key.first)) continue;
+    if (unit_from_text(key.second) == Unit::count) continue;
     json m{{"unit", key.second}, {"years", json::array()}, {"mean", json::array()}, {"low", json::array()}, {"high", json::array()}};
     for (const auto& [year, by_replication] : by_year) {
       std::vector<double> values;
@@ -104,7 +119,8 @@ json run_data(const fs::path& dir, const std::string& name, const std::string& t
 
   // Flows: each route's cases a year from the run's summary, on its scenario's pathway.
   try {
-    const json flows = pathway_flows(scenario_of_run(dir.string()).pathway, read_summary_means(dir));
+    if (!scenario) throw std::runtime_error(scenario_error);
+    const json flows = pathway_flows(scenario->pathway, read_summary_means(dir));
     run["flows"] = flows.at("flows");
     run["returns"] = flows.at("returns");
   } catch (const std::exception& e) {
@@ -125,7 +141,7 @@ json comparison_data(const Comparison& c, const json& alternative) {
   alt["by_year"] = json::object();
   const std::set<std::string> keys(key_measures.begin(), key_measures.end());
   for (const auto& row : c.rows) {
-    if (is_count_row(row.measure)) continue;
+    if (unit_from_text(row.unit) == Unit::count) continue;
     if (row.year == 0) {
       alt["rows"].push_back({{"measure", row.measure}, {"unit", row.unit}, {"base_mean", json_number(row.base_mean)},
                              {"alt_mean", json_number(row.alt_mean)}, {"diff_mean", json_number(row.diff_mean)},

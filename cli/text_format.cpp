@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "models/arrivals.hpp"
+#include "models/measures.hpp"
 
 namespace frontdoor {
 
@@ -69,27 +70,28 @@ std::string summary_table(const Scenario& scenario, std::uint64_t seed, const st
       << format_date(scenario.simulation.start_date) << ", base seed " << seed << "\n";
   out << "Means over replications after a warm-up of " << human_number(scenario.simulation.warmup_days)
       << " days; summary.csv has every measure with its 95% CI.\n\n";
-  out << "Contacts a year: " << with_ci("contacts_per_year") << "\n\n";
+  out << "Contacts a year: " << with_ci(measure_name::contacts_per_year()) << "\n\n";
   out << pad("service", 24, false) << pad("cases/yr", 10, true) << pad("open", 9, true) << pad("waiting", 9, true)
       << pad("wait (d)", 10, true) << pad("p90 (d)", 9, true) << pad("staff", 8, true) << "  load\n";
   out << std::string(96, '-') << "\n";
   for (const ServiceSpec& s : scenario.pathway.services()) {
     if (s.kind == ServiceKind::exit) continue;
     std::string load = "-";
-    if (s.kind == ServiceKind::screening_queue) load = value(s.id + "_utilisation") + " utilisation";
-    if (s.kind == ServiceKind::caseload_team) load = value(s.id + "_caseload_per_fte") + " cases/FTE";
-    out << pad(s.id, 24, false) << pad(value(s.id + "_entries_per_year"), 10, true)
-        << pad(value(s.id + "_open_mean"), 9, true) << pad(value(s.id + "_queue_mean"), 9, true)
-        << pad(value(s.id + "_wait_days_mean"), 10, true) << pad(value(s.id + "_wait_days_p90"), 9, true)
+    if (s.kind == ServiceKind::screening_queue) load = value(measure_name::utilisation(s.id)) + " utilisation";
+    if (s.kind == ServiceKind::caseload_team) load = value(measure_name::caseload_per_fte(s.id)) + " cases/FTE";
+    out << pad(s.id, 24, false) << pad(value(measure_name::entries_per_year(s.id)), 10, true)
+        << pad(value(measure_name::open_mean(s.id)), 9, true) << pad(value(measure_name::queue_mean(s.id)), 9, true)
+        << pad(value(measure_name::wait_days_mean(s.id)), 10, true)
+        << pad(value(measure_name::wait_days_p90(s.id)), 9, true)
         << pad(s.kind == ServiceKind::screening_queue || s.kind == ServiceKind::caseload_team
-                   ? value(s.id + "_staff_fte_mean")
+                   ? value(measure_name::staff_fte_mean(s.id))
                    : "-",
                8, true)
         << "  " << load << "\n";
   }
   out << "\nLeaving a year:";
   for (const ServiceSpec& s : scenario.pathway.services()) {
-    if (s.kind == ServiceKind::exit) out << "  " << s.id << " " << value(s.id + "_per_year");
+    if (s.kind == ServiceKind::exit) out << "  " << s.id << " " << value(measure_name::exits_per_year(s.id));
   }
   out << "\n\n" << human_number(static_cast<double>(events)) << " engine events in " << human_number(wall)
       << " s of replication time. Results in " << out_dir << "/ (timeseries.csv, annual.csv, summary.csv, manifest.json)\n";

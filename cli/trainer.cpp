@@ -12,6 +12,7 @@
 #include "build_info.hpp"
 #include "cli/chart_data.hpp"
 #include "common/statistics.hpp"
+#include "models/measures.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/output_files.hpp"
 
@@ -396,10 +397,10 @@ json Trainer::view_json(const std::string& name, const Scenario& scenario, const
     for (int m = first_month; m < first_month + months; ++m) {
       double active = 0.0, staff = 0.0;
       for (const auto& team : social_work_teams_) {
-        const MonthlySeries* open = series(r, team + "_open_mean");
-        const MonthlySeries* queue = series(r, team + "_queue_mean");
-        const MonthlySeries* fte = series(r, team + "_staff_fte");
-        const MonthlySeries* load = series(r, team + "_caseload_per_fte");
+        const MonthlySeries* open = series(r, measure_name::open_mean(team));
+        const MonthlySeries* queue = series(r, measure_name::queue_mean(team));
+        const MonthlySeries* fte = series(r, measure_name::staff_fte(team));
+        const MonthlySeries* load = series(r, measure_name::caseload_per_fte(team));
         const auto at = static_cast<std::size_t>(m - 1);
         if (open == nullptr || queue == nullptr || fte == nullptr || at >= open->values.size()) continue;
         active += open->values[at] - queue->values[at];

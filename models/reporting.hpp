@@ -4,7 +4,6 @@
 // still lay its output beside the published figures (years to 31 March when the run starts on 1 April).
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "models/pathway.hpp"
@@ -65,17 +64,9 @@ inline constexpr const char* child_count_names[] = {"rereferrals", "repeat_plans
 /// Parses a selector against a pathway; returns an error message, or an empty string when it parsed.
 std::string parse_selector(const std::string& text, const Pathway& pathway, Selector& out);
 
-/// Beside every rate per 10,000 children, annual.csv has the same measure as a plain count, named "<rate>_count";
-/// comparisons and reports leave those rows out of their tables.
-inline constexpr std::string_view count_row_suffix = "_count";
-inline bool is_count_row(std::string_view measure) {
-  return measure.size() > count_row_suffix.size() &&
-         measure.substr(measure.size() - count_row_suffix.size()) == count_row_suffix;
-}
-
 struct ReportMeasure {
   enum class Type {
-    rate,         ///< a selector per 10,000 children (a year for flows), plus a "<name>_count" row
+    rate,         ///< a selector per 10,000 children (a year for flows), plus a count row (models/measures.hpp)
     share,        ///< numerator / denominator
     ratio,        ///< numerator / denominator, unit "ratio"
     median_wd,    ///< median working days from entering a service to the end of its work, over the year

@@ -19,6 +19,7 @@
 #include <toml++/toml.h>
 
 #include "models/input_file.hpp"
+#include "models/measures.hpp"
 #include "models/utf8.hpp"
 
 namespace frontdoor {
@@ -1004,6 +1005,14 @@ Scenario read_scenario(const toml::table& root, LoadContext& ctx) {
   if (ctx.problems.empty()) {
     // The structure is checked once every value is known to be well-formed.
     for (auto& problem : scenario.pathway.validate()) ctx.problems.push_back(problem);
+  }
+  if (ctx.problems.empty()) {
+    // One name, one measure (models/measures.hpp): a [reporting] measure may not take a series' name.
+    const toml::table* reporting = root.get("reporting") ? root.get("reporting")->as_table() : nullptr;
+    for (const MeasureClash& clash : MeasureCatalogue(scenario).clashes()) {
+      const std::string& name = clash.second.subject.empty() ? clash.second.name : clash.second.subject;
+      ctx.problem(reporting ? reporting->get(name) : nullptr, "reporting." + name, clash.message);
+    }
   }
   return scenario;
 }

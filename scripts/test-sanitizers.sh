@@ -14,7 +14,7 @@ cmake --build build/sanitize -j"$(nproc)" --target frontdoor models_tests analys
 # The tests that need no long simulation (under the sanitizers, with a thread per actor, a year of the England
 # baseline takes minutes): the domain, the statistics, the output files, the runner, the abuse of the program, and
 # two short simulations, so that the engine itself runs under the sanitizers too.
-fast='^(ScreeningQueue|DecisionRule|Routing|CaseloadClock|Workforce|Children|ScenarioLoader|ScenarioFlatten|Reporting|Pathway|Arrivals|Calendar|Distribution|RandomStream)\.'
+fast='^(ScreeningQueue|DecisionRule|Routing|CaseloadClock|Workforce|Children|ScenarioLoader|ScenarioFlatten|Reporting|Measures|Pathway|Arrivals|Calendar|Distribution|RandomStream)\.'
 fast+='|^(SweepDesign|Sensitivity|Statistics|Calibration|OutputFiles|ErlangC|Runner|TimeWeightedLevel|PathwayRecorder|FullDisk)\.'
 fast+='|^Hardening\.(TextThat|Seeds|Overrides|StopSignals|KilledRun|TheWorking)'
 fast+='|^FrontDoorSim\.(ScreenerSchedule|CommonRandomNumbersKeep)|^Cli\.(BadInput|RunWrites|EngineOptions|SyntaxError|Validate|Version)'

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/statistics.hpp"
+#include "models/measures.hpp"
 
 namespace frontdoor {
 
@@ -374,7 +375,7 @@ std::vector<AnnualValue> PathwayRecorder::annual_values() const {
         case ReportMeasure::Type::rate: {
           const double count = evaluate(m.numerator, y);
           value = count * per_10k;
-          rows.push_back({y + 1, m.name + std::string(count_row_suffix), "count", count});
+          rows.push_back({y + 1, measure_name::reported_count(m.name), std::string(unit_text(Unit::count)), count});
           break;
         }
         case ReportMeasure::Type::share:
@@ -400,6 +401,7 @@ std::vector<AnnualValue> PathwayRecorder::annual_values() const {
 }
 
 ReplicationResult PathwayRecorder::finish(double horizon_days) {
+  namespace name = measure_name;  // every name is made there, and MeasureCatalogue lists them in this order
   month_of(horizon_days);  // takes the last year's snapshot if no event came at the horizon
   const int months = calendar_.month_count();
   const double measured_days = horizon_days - warmup_days_;
@@ -410,19 +412,19 @@ ReplicationResult PathwayRecorder::finish(double horizon_days) {
   for (const auto& by_month : contacts_by_source_) {
     for (int m = 0; m < months; ++m) contacts[m] += by_month[m];
   }
-  r.monthly.push_back({"contacts", contacts});
+  r.monthly.push_back({name::contacts_per_month(), contacts});
   for (SourceKind s : all_sources) {
-    r.monthly.push_back({std::string("contacts_") + source_name(s), contacts_by_source_[static_cast<int>(s)]});
+    r.monthly.push_back({name::contacts_from(s), contacts_by_source_[static_cast<int>(s)]});
   }
-  r.summary.push_back({"contacts_per_year", static_cast<double>(contacts_after_warmup_) / years});
+  r.summary.push_back({name::contacts_per_year(), static_cast<double>(contacts_after_warmup_) / years});
 
   for (std::size_t s = 0; s < services_.size(); ++s) {
     const ServiceSpec& spec = pathway_.services()[s];
     ServiceRecord& rec = services_[s];
     const std::string& id = spec.id;
     if (spec.kind == ServiceKind::exit) {
-      r.monthly.push_back({id + "_exits", rec.entries});
-      r.summary.push_back({id + "_per_year", static_cast<double>(rec.entries_after_warmup) / years});
+      r.monthly.push_back({name::exits(id), rec.entries});
+      r.summary.push_back({name::exits_per_year(id), static_cast<double>(rec.entries_after_warmup) / years});
       continue;
     }
     rec.waiting.set(horizon_days, rec.waiting.level());
@@ -440,81 +442,73 @@ ReplicationResult PathwayRecorder::finish(double horizon_days) {
       load[m] = rec.staff.month_area(m) > 0 ? rec.active.month_area(m) / rec.staff.month_area(m) : nan_value;
     }
     const bool has_team = spec.kind == ServiceKind::screening_queue || spec.kind == ServiceKind::caseload_team;
-    const std::string load_name = spec.kind == ServiceKind::screening_queue ? "_utilisation" : "_caseload_per_fte";
-    r.monthly.push_back({id + "_entries", rec.entries});
-    r.monthly.push_back({id + "_wait_days_mean", wait_mean});
-    r.monthly.push_back({id + "_queue_mean", waiting_mean});
-    r.monthly.push_back({id + "_open_mean", open_mean});
+    r.monthly.push_back({name::entries(id), rec.entries});
+    r.monthly.push_back({name::wait_days_mean(id), wait_mean});
+    r.monthly.push_back({name::queue_mean(id), waiting_mean});
+    r.monthly.push_back({name::open_mean(id), open_mean});
     if (has_team) {
-      r.monthly.push_back({id + load_name, load});
-      r.monthly.push_back({id + "_staff_fte", staff});
+      r.monthly.push_back({name::load(spec), load});
+      r.monthly.push_back({name::staff_fte(id), staff});
       std::vector<double> agency(months);
       for (int m = 0; m < months; ++m) {
         agency[m] = rec.agency.month_area(m) / (calendar_.month_start(m + 1) - calendar_.month_start(m));
       }
-      r.monthly.push_back({id + "_agency_fte", agency});
+      r.monthly.push_back({name::agency_fte(id), agency});
     }
     for (std::size_t d = 0; d < spec.decisions.size(); ++d) {
-      r.monthly.push_back({id + "_decision_" + spec.decisions[d].name, rec.decisions[d]});
+      r.monthly.push_back({name::decisions(id, spec.decisions[d].name), rec.decisions[d]});
     }
     for (std::size_t p = 0; p < spec.placements.size(); ++p) {
       std::vector<double> placed(months);
       for (int m = 0; m < months; ++m) {
         placed[m] = rec.placements[p].month_area(m) / (calendar_.month_start(m + 1) - calendar_.month_start(m));
       }
-      r.monthly.push_back({id + "_placement_" + spec.placements[p].name + "_mean", placed});
-      r.summary.push_back({id + "_placement_" + spec.placements[p].name + "_mean",
+      r.monthly.push_back({name::placement_mean(id, spec.placements[p].name), placed});
+      r.summary.push_back({name::placement_mean(id, spec.placements[p].name),
                            rec.placements[p].area_after_warmup() / measured_days});
     }
 
-    r.summary.push_back({id + "_entries_per_year", static_cast<double>(rec.entries_after_warmup) / years});
-    r.summary.push_back({id + "_wait_days_mean", mean(rec.waits_after_warmup)});
-    r.summary.push_back({id + "_wait_days_p90", quantile(rec.waits_after_warmup, 0.9)});
-    r.summary.push_back({id + "_queue_mean", rec.waiting.area_after_warmup() / measured_days});
-    r.summary.push_back({id + "_open_mean", (rec.waiting.area_after_warmup() + rec.active.area_after_warmup()) / measured_days});
+    r.summary.push_back({name::entries_per_year(id), static_cast<double>(rec.entries_after_warmup) / years});
+    r.summary.push_back({name::wait_days_mean(id), mean(rec.waits_after_warmup)});
+    r.summary.push_back({name::wait_days_p90(id), quantile(rec.waits_after_warmup, 0.9)});
+    r.summary.push_back({name::queue_mean(id), rec.waiting.area_after_warmup() / measured_days});
+    r.summary.push_back({name::open_mean(id), (rec.waiting.area_after_warmup() + rec.active.area_after_warmup()) / measured_days});
     if (has_team) {
       const double staff_area = rec.staff.area_after_warmup();
-      r.summary.push_back({id + load_name, staff_area > 0 ? rec.active.area_after_warmup() / staff_area : nan_value});
-      r.summary.push_back({id + "_staff_fte_mean", staff_area / measured_days});
-      r.summary.push_back({id + "_agency_fte_mean", rec.agency.area_after_warmup() / measured_days});
+      r.summary.push_back({name::load(spec), staff_area > 0 ? rec.active.area_after_warmup() / staff_area : nan_value});
+      r.summary.push_back({name::staff_fte_mean(id), staff_area / measured_days});
+      r.summary.push_back({name::agency_fte_mean(id), rec.agency.area_after_warmup() / measured_days});
     }
     std::uint64_t decided = 0;
     for (auto n : rec.decisions_after_warmup) decided += n;
     for (std::size_t d = 0; d < spec.decisions.size(); ++d) {
-      r.summary.push_back({id + "_" + spec.decisions[d].name + "_share",
+      r.summary.push_back({name::decision_share(id, spec.decisions[d].name),
                            decided > 0 ? static_cast<double>(rec.decisions_after_warmup[d]) / static_cast<double>(decided) : nan_value});
     }
   }
 
   for (std::size_t route = 0; route < route_flows_.size(); ++route) {
-    const std::string name = "flow_" + pathway_.routes()[route].id;
-    r.monthly.push_back({name, route_flows_[route]});
-    r.summary.push_back({name + "_per_year", static_cast<double>(route_flows_after_warmup_[route]) / years});
+    const std::string& id = pathway_.routes()[route].id;
+    r.monthly.push_back({name::flow(id), route_flows_[route]});
+    r.summary.push_back({name::flow_per_year(id), static_cast<double>(route_flows_after_warmup_[route]) / years});
   }
   if (need_enabled_) {
     for (int k = 0; k < need_levels; ++k) {
-      const std::string name = "contacts_need_" + std::to_string(k);
-      r.monthly.push_back({name, contacts_by_need_[k]});
-      r.summary.push_back({name + "_per_year", static_cast<double>(contacts_by_need_after_warmup_[k]) / years});
+      r.monthly.push_back({name::contacts_at_need(k), contacts_by_need_[k]});
+      r.summary.push_back({name::contacts_at_need_per_year(k), static_cast<double>(contacts_by_need_after_warmup_[k]) / years});
     }
-    const std::vector<std::pair<ChildCount, const char*>> series{
-        {ChildCount::harm, "harm_events"},
-        {ChildCount::harm_after_exit, "harm_events_after_nfa_or_closure_12m"},
-        {ChildCount::rereferrals, "rereferrals_within_12m"},
-        {ChildCount::repeat_plans, "second_or_later_cp_plans"},
-        {ChildCount::repeat_contacts, "repeat_contacts_within_12m"}};
-    for (const auto& [count, name] : series) {
+    for (ChildCount count : reported_child_counts()) {
       const auto& by_month = children_monthly_[static_cast<int>(count)];
-      r.monthly.push_back({name, by_month});
+      r.monthly.push_back({name::child_count_per_month(count), by_month});
       double after = 0.0;
       for (int m = 0; m < months; ++m) {
         if (calendar_.month_start(m) >= warmup_days_) after += by_month[m];
       }
-      r.summary.push_back({std::string(name) + "_per_year", after / years});
+      r.summary.push_back({name::child_count_per_year(count), after / years});
     }
   }
   // Reinvestment: the pounds moved into prevention, in the first month of the year they pay for.
-  if (!reinvested_.empty()) r.monthly.push_back({"reinvested_gbp", reinvested_});
+  if (!reinvested_.empty()) r.monthly.push_back({name::reinvested(), reinvested_});
   r.annual = annual_values();
   r.balance = balance_;
   r.simulated_days = horizon_days;

@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+#include "models/measures.hpp"
+#include "models/scenario_loader.hpp"
 #include "test_support.hpp"
 
 using namespace frontdoor;
@@ -71,9 +73,9 @@ TEST(PathwayRecorder, CountsWaitsFlowsAndBalance) {
   EXPECT_EQ(r.balance.left, 1u);
   EXPECT_EQ(r.balance.waiting, 1u);
   EXPECT_EQ(r.balance.in_progress, 1u);
-  EXPECT_EQ(series(r, "contacts", 0), 2.0);
+  EXPECT_EQ(series(r, "contacts_per_month", 0), 2.0);
   EXPECT_EQ(series(r, "contacts_police", 0), 1.0);
-  EXPECT_EQ(series(r, "contacts", 1), 1.0);
+  EXPECT_EQ(series(r, "contacts_per_month", 1), 1.0);
   EXPECT_EQ(series(r, "front_door_decision_referral", 0), 1.0);
   EXPECT_EQ(series(r, "flow_refer", 0), 1.0);
   EXPECT_EQ(series(r, "referred_exits", 0), 1.0);
@@ -100,4 +102,40 @@ TEST(PathwayRecorder, WarmupIsExcludedFromTheSummary) {
   EXPECT_DOUBLE_EQ(summary_value(r, "front_door_wait_days_mean"), 1.0);
   EXPECT_DOUBLE_EQ(summary_value(r, "contacts_per_year"), 365.25 / (c.horizon_days() - 100.0));
   EXPECT_DOUBLE_EQ(summary_value(r, "front_door_utilisation"), 1.0 / (c.horizon_days() - 100.0));
+}
+
+// The catalogue lists what the recorder writes, name for name and in order, so that readers who find measures
+// through it find every one (with a [need] table, placements, reinvestment and [reporting] rates and shares).
+TEST(PathwayRecorder, WritesExactlyTheCataloguesMeasuresInItsOrder) {
+  for (const char* path : {"scenarios/policies/essex_reinvestment.toml", "scenarios/england_fixed_shares.toml",
+                           "scenarios/validation/jackson_network.toml"}) {
+    const Scenario s =
+        load_scenario(test_support::source_path(path), {{"simulation.years", "2"}, {"simulation.warmup_days", "0"}});
+    const SimCalendar c = s.make_calendar();
+    PathwayRecorder rec(s, c);
+    rec.contact_arrived(1.0, SourceKind::police);
+    const ReplicationResult r = rec.finish(c.horizon_days());
+    const MeasureCatalogue catalogue(s);
+    auto names = [&](OutputFile file) {
+      std::vector<std::string> listed;
+      for (const Measure& m : catalogue.measures()) {
+        if (m.file == file) listed.push_back(m.name);
+      }
+      return listed;
+    };
+    std::vector<std::string> monthly, summary;
+    for (const auto& series : r.monthly) monthly.push_back(series.measure);
+    for (const auto& value : r.summary) summary.push_back(value.measure);
+    EXPECT_EQ(monthly, names(OutputFile::timeseries)) << path;
+    EXPECT_EQ(summary, names(OutputFile::summary)) << path;
+    // annual.csv leaves out undefined values (a share of nothing), so its rows are some of the catalogue's.
+    EXPECT_EQ(r.annual.empty(), s.reporting.empty()) << path;
+    for (const auto& row : r.annual) {
+      const Measure* m = catalogue.find(row.measure, OutputFile::annual);
+      ASSERT_NE(m, nullptr) << row.measure;
+      if (m->kind == MeasureKind::reported_count) {
+        EXPECT_EQ(row.unit, unit_text(Unit::count)) << row.measure;
+      }
+    }
+  }
 }

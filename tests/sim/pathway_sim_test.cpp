@@ -141,7 +141,7 @@ TEST(FrontDoorSim, ConservationOfChildrenOnEveryShippedPathway) {
       double monthly_contacts = 0.0, monthly_exits = 0.0;
       for (const auto& series : r.monthly) {
         for (double v : series.values) {
-          if (series.measure == "contacts") monthly_contacts += v;
+          if (series.measure == "contacts_per_month") monthly_contacts += v;
           if (series.measure.size() > 6 && series.measure.compare(series.measure.size() - 6, 6, "_exits") == 0) {
             monthly_exits += v;
           }
