@@ -14,16 +14,16 @@ namespace frontdoor::loader {
 namespace {
 
 // A distribution table { distribution = ..., mean_days = ..., sd_days (lognormal) | shape (gamma) }.
-Distribution read_distribution(TableReader t, const std::string& unit) {
-  const std::string family = t.text("distribution", "exponential", {"exponential", "lognormal", "gamma", "fixed"});
-  const double mean = t.number("mean_days", 1.0, 0.0, 36500.0, unit, /*lo_open=*/family != "fixed");
+Distribution read_distribution(TableReader t, std::string_view variant) {
+  const std::string family = t.text("distribution");
+  const double mean = t.number("mean_days", {.variant = variant, .lo_open = family != "fixed"});
   if (family == "lognormal") {
-    const double sd = t.number("sd_days", mean, 0.0, 36500.0, unit);
+    const double sd = t.number("sd_days", {.variant = variant, .fallback = mean});
     t.finish();
     return Distribution::lognormal(mean, sd);
   }
   if (family == "gamma") {
-    const double shape = t.number("shape", 1.0, 0.0, 1e6, "", /*lo_open=*/true);
+    const double shape = t.number("shape");
     t.finish();
     return Distribution::gamma(mean, shape);
   }
@@ -31,14 +31,14 @@ Distribution read_distribution(TableReader t, const std::string& unit) {
   return family == "fixed" ? Distribution::fixed(mean) : Distribution::exponential(mean);
 }
 
-std::optional<Distribution> optional_distribution(TableReader& parent, std::string_view key, const std::string& unit,
+std::optional<Distribution> optional_distribution(TableReader& parent, std::string_view key, std::string_view variant,
                                                   bool required) {
   TableReader t = parent.table(key);
   if (!t.present()) {
     if (required) parent.context().problem(parent.node(), join_key(parent.prefix(), key), "is required but missing");
     return std::nullopt;
   }
-  return read_distribution(t, unit);
+  return read_distribution(t, variant);
 }
 
 TeamSpec read_team(TableReader& service, ServiceKind kind, double horizon_days) {
@@ -50,26 +50,26 @@ TeamSpec read_team(TableReader& service, ServiceKind kind, double horizon_days) 
     return team;
   }
   const bool whole = kind == ServiceKind::screening_queue;
-  const std::string unit = whole ? "screeners" : "FTE";
+  const std::string_view variant = whole ? "screening_queue" : "caseload_team";  // the schema's row of fte
   auto read_fte = [&](TableReader& r, double fallback) {
-    return whole ? static_cast<double>(r.integer("fte", static_cast<int>(fallback), 1, 10000, unit))
-                 : r.number("fte", fallback, 0.0, 10000.0, unit, /*lo_open=*/true);
+    return whole ? static_cast<double>(r.integer("fte", {.variant = variant, .fallback = fallback}))
+                 : r.number("fte", {.variant = variant, .fallback = fallback});
   };
   if (kind == ServiceKind::caseload_team && t.has("budget_gbp")) {
     // A prevention budget in pounds sets the FTE (read_service converts it once the costs are known); it wins
     // over `fte`, so that a [[change]] can move a team from FTE to a budget.
-    team.budget_gbp = t.number("budget_gbp", 0.0, 0.0, 1e10, "pounds a year", /*lo_open=*/true);
+    team.budget_gbp = t.number("budget_gbp");
     t.consume("fte");
   } else {
     if (!t.has("fte")) ctx.problem(t.node(), t.prefix() + ".fte", "is required but missing (or budget_gbp)");
     team.fte = read_fte(t, 1.0);
   }
-  if (kind == ServiceKind::caseload_team) team.caseload_cap = t.number("caseload_cap", 0.0, 0.0, 1000.0, "cases/FTE");
-  team.turnover_per_year = t.number("turnover_per_year", 0.0, 0.0, 5.0, "share of staff a year");
-  team.recruitment_days = t.number("recruitment_days", 90.0, 0.0, 3650.0, "days", /*lo_open=*/true);
-  team.agency_cover = t.number("agency_cover", 0.0, 0.0, 1.0, "share of vacant FTE");
+  if (kind == ServiceKind::caseload_team) team.caseload_cap = t.number("caseload_cap");
+  team.turnover_per_year = t.number("turnover_per_year");
+  team.recruitment_days = t.number("recruitment_days");
+  team.agency_cover = t.number("agency_cover");
   if (kind == ServiceKind::caseload_team) {
-    team.turnover_pressure = t.number("turnover_pressure", 0.0, 0.0, 20.0, "x turnover per unit of overload");
+    team.turnover_pressure = t.number("turnover_pressure");
   }
   if (const toml::array* schedule = t.array("schedule")) {
     double previous = 0.0;
@@ -80,10 +80,10 @@ TeamSpec read_team(TableReader& service, ServiceKind kind, double horizon_days) 
         ctx.problem(&entry, key, "expected a table {from_day = ..., fte = ...}, got " + describe_node(entry));
         continue;
       }
-      TableReader e(ctx, entry.as_table(), key);
+      TableReader e = t.element("schedule", i, entry.as_table());
       if (!e.has("from_day") || !e.has("fte")) ctx.problem(&entry, key, "needs both from_day and fte");
       StaffChange change;
-      change.from_day = e.number("from_day", 1.0, 0.0, horizon_days, "days", /*lo_open=*/true);
+      change.from_day = e.number("from_day", {.hi = horizon_days});
       change.fte = read_fte(e, team.fte);
       if (i > 0 && change.from_day <= previous) ctx.problem(&entry, key, "from_day must increase from one change to the next");
       previous = change.from_day;
@@ -110,7 +110,7 @@ std::vector<DecisionShare> read_decisions(TableReader& service, bool need_enable
   TableReader t = service.table("decisions");
   double total = 0.0;
   for (const auto& name : t.keys()) {
-    const double share = t.number(name, 0.0, 0.0, 1.0, "share");
+    const double share = t.number(name);
     decisions.push_back({name, share});
     total += share;
   }
@@ -128,7 +128,7 @@ std::vector<DecisionShare> read_decisions(TableReader& service, bool need_enable
   rule.active = true;
   rule.thresholds.assign(decisions.size(), std::nan(""));
   for (const auto& name : th.keys()) {
-    const double threshold = th.number(name, 0.0, -5.0, 10.0, "need level");
+    const double threshold = th.number(name);
     for (const auto& d : decisions) {
       if (d.name == name) ctx.problem(th.node()->get(name), th.prefix() + "." + name, "is both a share and a threshold");
     }
@@ -162,7 +162,7 @@ std::vector<DecisionShare> read_decisions(TableReader& service, bool need_enable
   if (total >= 1.0 - 1e-9) {
     ctx.problem(t.node(), t.prefix(), "chance shares must leave room for the decisions on need: they sum to " + format_number(total));
   }
-  rule.noise_sd = service.number("noise_sd", 0.0, 0.0, 5.0, "need levels");
+  rule.noise_sd = service.number("noise_sd");
   return decisions;
 }
 
@@ -176,33 +176,33 @@ void read_need_settings(TableReader& t, ServiceSpec& s, bool need_enabled) {
     }
   }
   auto decision = [&](TableReader& r, const char* key) {
-    const std::string name = r.text(key, "", {}, true);
+    const std::string name = r.text(key);
     const int d = decision_index(s.decisions, name);
     if (d < 0 && !name.empty()) ctx.problem(r.node(), r.prefix() + "." + key, "\"" + name + "\" is not a decision of " + s.id);
     return d;
   };
   if (TableReader e = t.table("escalate"); e.present()) {
     if (s.kind != ServiceKind::caseload_team) ctx.problem(e.node(), e.prefix(), "only a caseload team can escalate a case");
-    s.need_rule.escalate_at = e.integer("at_need", 4, 1, need_levels - 1, "need level");
+    s.need_rule.escalate_at = e.integer("at_need");
     s.need_rule.escalate_decision = decision(e, "decision");
     e.finish();
   }
   if (TableReader c = t.table("consent"); c.present()) {
     if (s.kind != ServiceKind::caseload_team) ctx.problem(c.node(), c.prefix(), "only a caseload team asks for consent");
-    s.need_rule.consent = c.number("accept", 1.0, 0.0, 1.0, "share of families");
+    s.need_rule.consent = c.number("accept");
     s.need_rule.declined_decision = decision(c, "declined");
     c.finish();
   }
   if (TableReader h = t.table("help"); h.present()) {
     if (s.kind != ServiceKind::caseload_team) ctx.problem(h.node(), h.prefix(), "only a caseload team helps");
-    s.help.effect = h.number("effect", 0.0, 0.0, 100.0, "x faster fall in need");
-    s.help.protection = h.number("protection", 0.0, 0.0, 1.0, "share of harm prevented");
+    s.help.effect = h.number("effect");
+    s.help.protection = h.number("protection");
     h.finish();
   }
   if (TableReader i = t.table("initial"); i.present()) {
     if (s.kind != ServiceKind::caseload_team) ctx.problem(i.node(), i.prefix(), "only a caseload team starts with cases");
-    s.initial_cases = static_cast<int>(i.integer("cases", 0, 0, 10000000, "children"));
-    s.initial_need = static_cast<int>(i.integer("need", 3, 1, need_levels - 1, "need level"));
+    s.initial_cases = i.integer("cases");
+    s.initial_need = i.integer("need");
     i.finish();
   }
   if (TableReader f = t.table("fgc"); f.present()) {
@@ -226,28 +226,28 @@ ServiceSpec read_service(TableReader t, const std::string& id, double horizon_da
   s.id = id;
   s.where = ctx.where(t.node(), t.prefix());
   if (!valid_id(id)) ctx.problem(t.node(), t.prefix(), "service ids are lower-case letters, digits and _");
-  const std::string kind = t.text("kind", "exit", {"screening_queue", "caseload_team", "decision_point", "exit"}, true);
+  const std::string kind = t.text("kind");
   s.kind = kind == "screening_queue"  ? ServiceKind::screening_queue
            : kind == "caseload_team"  ? ServiceKind::caseload_team
            : kind == "decision_point" ? ServiceKind::decision_point
                                       : ServiceKind::exit;
-  s.label = t.text("label", id);
-  s.entry = t.boolean("entry", false);
+  s.label = t.text("label", {.fallback_text = id});
+  s.entry = t.boolean("entry");
   switch (s.kind) {
     case ServiceKind::screening_queue:
       s.team = read_team(t, s.kind, horizon_days);
-      s.work = optional_distribution(t, "work", "days per item", true).value_or(Distribution::fixed(1.0));
+      s.work = optional_distribution(t, "work", "screening_queue", true).value_or(Distribution::fixed(1.0));
       break;
     case ServiceKind::caseload_team:
       s.team = read_team(t, s.kind, horizon_days);
-      s.work = optional_distribution(t, "work", "worker-days per case", false).value_or(Distribution::fixed(0.0));
-      s.duration = optional_distribution(t, "duration", "days", true).value_or(Distribution::fixed(1.0));
+      s.work = optional_distribution(t, "work", "caseload_team", false).value_or(Distribution::fixed(0.0));
+      s.duration = optional_distribution(t, "duration", "", true).value_or(Distribution::fixed(1.0));
       break;
     case ServiceKind::decision_point:
-      s.delay = optional_distribution(t, "delay", "days", false);
+      s.delay = optional_distribution(t, "delay", "", false);
       break;
     case ServiceKind::exit:
-      s.child_leaves = t.boolean("leaves_population", false);
+      s.child_leaves = t.boolean("leaves_population", {.variant = "exit"});
       break;
   }
   if (s.kind != ServiceKind::exit) {
@@ -259,8 +259,8 @@ ServiceSpec read_service(TableReader t, const std::string& id, double horizon_da
     double total = 0.0;
     for (const auto& name : p.keys()) {
       TableReader one = p.table(name);
-      PlacementSpec placement{name, one.number("share", 0.0, 0.0, 1.0, "share of cases", /*lo_open=*/true),
-                              one.number("per_week", 0.0, 0.0, 1e6, "pounds a week")};
+      PlacementSpec placement{name, one.number("share"),
+                              one.number("per_week")};
       if (!valid_id(name)) ctx.problem(one.node(), one.prefix(), "placement names are lower-case letters, digits and _");
       one.finish();
       total += placement.share;
@@ -272,10 +272,10 @@ ServiceSpec read_service(TableReader t, const std::string& id, double horizon_da
   if (s.kind != ServiceKind::exit) {
     TableReader c = t.table("cost");
     if (s.kind == ServiceKind::screening_queue || s.kind == ServiceKind::caseload_team) {
-      s.cost.per_fte_year = c.number("per_fte_year", 0.0, 0.0, 1e6, "pounds a year per FTE");
+      s.cost.per_fte_year = c.number("per_fte_year");
     }
-    s.cost.per_case = c.number("per_case", 0.0, 0.0, 1e7, "pounds per case");
-    s.cost.per_week_open = c.number("per_week_open", 0.0, 0.0, 1e6, "pounds per case per week");
+    s.cost.per_case = c.number("per_case");
+    s.cost.per_week_open = c.number("per_week_open");
     c.finish();
   }
   if (s.team.budget_gbp > 0.0) {
@@ -298,9 +298,9 @@ RouteSpec read_route(TableReader t, const std::string& id) {
   r.id = id;
   r.where = ctx.where(t.node(), t.prefix());
   if (!valid_id(id)) ctx.problem(t.node(), t.prefix(), "route ids are lower-case letters, digits and _");
-  r.from = t.text("from", "", {}, true);
-  r.to = t.text("to", "", {}, true);
-  r.when = t.text("when", "");
+  r.from = t.text("from");
+  r.to = t.text("to");
+  r.when = t.text("when");
   if (t.has("source")) {
     const toml::node* node = t.node()->get("source");
     std::vector<std::string> names;
@@ -321,7 +321,7 @@ RouteSpec read_route(TableReader t, const std::string& id) {
     }
     t.consume("source");
   }
-  r.probability = t.number("probability", 1.0, 0.0, 1.0, "share", /*lo_open=*/true);
+  r.probability = t.number("probability");
   t.finish();
   return r;
 }

@@ -43,27 +43,27 @@ std::vector<ReportMeasure> read_reporting(TableReader t, const Pathway& pathway)
     if (r.has("share") || r.has("ratio")) {
       const bool share = r.has("share");
       m.type = share ? ReportMeasure::Type::share : ReportMeasure::Type::ratio;
-      const std::string top = r.text(share ? "share" : "ratio", "", {}, true);
-      const std::string bottom = r.text(share ? "of" : "per", "", {}, true);
+      const std::string top = r.text(share ? "share" : "ratio");
+      const std::string bottom = r.text(share ? "of" : "per");
       selector(r.node(), key, top, m.numerator);
       auto named = rate_selectors.find(bottom);
       selector(r.node(), key, named != rate_selectors.end() ? named->second : bottom, m.denominator);
-      m.unit = r.text("unit", share ? (named != rate_selectors.end() ? "share_of_" + bottom : "share") : "ratio");
+      m.unit = r.text("unit", {.fallback_text = share ? (named != rate_selectors.end() ? "share_of_" + bottom : "share") : "ratio"});
     } else if (r.has("median_working_days")) {
       m.type = ReportMeasure::Type::median_wd;
-      m.service = pathway.find(r.text("median_working_days", "", {}, true));
+      m.service = pathway.find(r.text("median_working_days"));
       if (m.service < 0) ctx.problem(r.node(), key, "median_working_days names an unknown service");
-      m.unit = r.text("unit", "working_days");
+      m.unit = r.text("unit", {.fallback_text = "working_days"});
     } else if (r.has("within_working_days")) {
       m.type = ReportMeasure::Type::within_wd;
-      m.working_days = r.number("within_working_days", 45.0, 0.0, 10000.0, "working days", true);
-      m.service = pathway.find(r.text("service", "", {}, true));
+      m.working_days = r.number("within_working_days");
+      m.service = pathway.find(r.text("service"));
       if (m.service < 0) ctx.problem(r.node(), key, "service names an unknown service");
       if (r.has("from")) {
-        m.from = pathway.find(r.text("from", ""));
+        m.from = pathway.find(r.text("from"));
         if (m.from < 0) ctx.problem(r.node(), key, "from names an unknown service");
       }
-      m.unit = r.text("unit", "share");
+      m.unit = r.text("unit", {.fallback_text = "share"});
     } else {
       ctx.problem(r.node(), key,
                   "expected a selector, or a table with share/of, ratio/per, median_working_days, or "

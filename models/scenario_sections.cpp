@@ -9,15 +9,15 @@ namespace frontdoor::loader {
 SimulationSpec read_simulation(TableReader sim) {
   LoadContext& ctx = sim.context();
   SimulationSpec out;
-  out.years = sim.integer("years", 10, 1, 100, "years");
-  const std::string start = sim.text("start_date", "2024-04-01");
+  out.years = sim.integer("years");
+  const std::string start = sim.text("start_date");
   if (!parse_date(start, out.start_date) || static_cast<unsigned>(out.start_date.day()) > 28) {
     ctx.problem(sim.node() ? sim.node()->get("start_date") : nullptr, "simulation.start_date",
                 "\"" + start + "\" is not a date YYYY-MM-DD with a day of the month from 1 to 28");
     parse_date("2024-04-01", out.start_date);
   }
   const int horizon = SimCalendar(out.start_date, out.years, {}).horizon_days();
-  out.warmup_days = sim.number("warmup_days", 365.0, 0.0, static_cast<double>(horizon - 1), "days");
+  out.warmup_days = sim.number("warmup_days", {.hi = horizon - 1});
   sim.finish();
   return out;
 }
@@ -48,23 +48,23 @@ NeedSpec read_need(TableReader t) {
   NeedSpec need;
   if (!t.present()) return need;
   need.enabled = true;
-  need.up_per_year = t.need_levels_array("up_per_year", 0.0, 100.0, "per child-year", true);
-  need.down_per_year = t.need_levels_array("down_per_year", 0.0, 100.0, "per child-year", true);
-  need.crisis_per_year = t.need_levels_array("crisis_per_year", 0.0, 100.0, "per child-year", false);
-  need.harm_per_year = t.need_levels_array("harm_per_year", 0.0, 100.0, "harm events per child-year", true);
+  need.up_per_year = t.need_levels_array("up_per_year");
+  need.down_per_year = t.need_levels_array("down_per_year");
+  need.crisis_per_year = t.need_levels_array("crisis_per_year");
+  need.harm_per_year = t.need_levels_array("harm_per_year");
   if (need.up_per_year[need_levels - 1] != 0.0 || need.down_per_year[0] != 0.0 || need.crisis_per_year[need_levels - 1] != 0.0) {
     t.context().problem(t.node(), t.prefix(), "need cannot rise above level 4 or fall below 0: up_per_year[4], crisis_per_year[4] and down_per_year[0] must be 0");
   }
-  need.co_location_factor = t.number("co_location_factor", 0.5, 0.0, 1.0, "x a source's noise");
-  need.threshold_shift = t.number("threshold_shift", 0.0, -5.0, 5.0, "need levels");
-  need.quality_elasticity = t.number("quality_elasticity", 1.0, 0.0, 10.0, "");
-  need.quality_noise = t.number("quality_noise", 1.0, 0.0, 20.0, "x noise per unit of lost quality");
-  need.start_removal = t.number("start_removal", 1.0, 0.0, 1.0, "share of children passing the front door");
-  need.referral_service = t.text("referral_service", "referral");
-  need.plan_service = t.text("plan_service", "cp_plan");
+  need.co_location_factor = t.number("co_location_factor");
+  need.threshold_shift = t.number("threshold_shift");
+  need.quality_elasticity = t.number("quality_elasticity");
+  need.quality_noise = t.number("quality_noise");
+  need.start_removal = t.number("start_removal");
+  need.referral_service = t.text("referral_service");
+  need.plan_service = t.text("plan_service");
   TableReader fgc = t.table("fgc");
-  need.fgc.coverage = fgc.number("coverage", 0.0, 0.0, 1.0, "share of care decisions");
-  need.fgc.diverted = fgc.number("diverted", 0.0, 0.0, 1.0, "share of conferences");
+  need.fgc.coverage = fgc.number("coverage");
+  need.fgc.diverted = fgc.number("diverted");
   fgc.finish();
   t.finish();
   return need;
@@ -88,22 +88,22 @@ void read_sources(TableReader sources, Scenario& scenario) {
     spec.kind = kind;
     if (scenario.need.enabled) {
       // Contacts come from children: each source notices need at its own rate and describes it with its own noise.
-      spec.notice_per_year = t.need_levels_array("notice_per_year", 0.0, 1000.0, "contacts per child-year", true);
-      spec.accuracy_sd = t.number("accuracy_sd", 0.0, 0.0, 5.0, "need levels");
-      spec.co_located = t.boolean("co_located", false);
+      spec.notice_per_year = t.need_levels_array("notice_per_year");
+      spec.accuracy_sd = t.number("accuracy_sd");
+      spec.co_located = t.boolean("co_located");
       if (t.has("contacts_per_day")) {
         ctx.problem(t.node()->get("contacts_per_day"), t.prefix() + ".contacts_per_day",
                     "with a [need] table, contacts come from children: use notice_per_year");
         t.consume("contacts_per_day");
       }
     } else {
-      spec.contacts_per_day = t.number("contacts_per_day", 0.0, 0.0, 100000.0, "contacts/day");
+      spec.contacts_per_day = t.number("contacts_per_day");
     }
-    const std::string pattern = t.text("arrivals", "poisson", {"poisson", "deterministic"});
+    const std::string pattern = t.text("arrivals");
     spec.pattern = pattern == "deterministic" ? ArrivalPattern::deterministic : ArrivalPattern::poisson;
-    const std::string calendar = t.text("calendar", kind == SourceKind::schools ? "school" : "none", {"none", "school"});
+    const std::string calendar = t.text("calendar", {.fallback_text = kind == SourceKind::schools ? "school" : "none"});
     spec.follows_school_calendar = calendar == "school";
-    spec.holiday_factor = t.number("holiday_factor", 1.0, 0.0, 1.0, "x term-time rate");
+    spec.holiday_factor = t.number("holiday_factor");
     if (spec.pattern == ArrivalPattern::deterministic && spec.follows_school_calendar) {
       ctx.problem(t.node(), t.prefix(), "deterministic arrivals cannot follow the school calendar: set calendar = \"none\"");
     }
@@ -119,9 +119,9 @@ ReinvestmentSpec read_reinvestment(TableReader t, const Scenario& scenario) {
   if (!t.present()) return r;
   LoadContext& ctx = t.context();
   r.where = ctx.where(t.node(), t.prefix());
-  r.share = t.number("share", 0.0, 0.0, 1.0, "share of each pound saved");
-  r.from_year = t.integer("from_year", 2, 2, 100, "year of the run (a year after the run: never)");
-  const std::string into = t.text("into", "", {}, true);
+  r.share = t.number("share");
+  r.from_year = t.integer("from_year");
+  const std::string into = t.text("into");
   r.into = scenario.pathway.find(into);
   if (!into.empty() && (r.into < 0 || scenario.pathway.services()[r.into].kind != ServiceKind::caseload_team)) {
     ctx.problem(t.node()->get("into"), t.prefix() + ".into", "\"" + into + "\" is not a caseload team");
@@ -150,15 +150,15 @@ ReinvestmentSpec read_reinvestment(TableReader t, const Scenario& scenario) {
 Scenario read_scenario(const toml::table& root, LoadContext& ctx) {
   Scenario scenario;
   TableReader top(ctx, &root, "");
-  scenario.name = top.text("name", "", {}, true);
-  scenario.version = top.text("version", "", {}, true);
-  scenario.description = top.text("description", "", {}, true);
+  scenario.name = top.text("name");
+  scenario.version = top.text("version");
+  scenario.description = top.text("description");
 
   scenario.simulation = read_simulation(top.table("simulation"));
   const int horizon = SimCalendar(scenario.simulation.start_date, scenario.simulation.years, {}).horizon_days();
 
   TableReader population = top.table("population");
-  scenario.children = population.integer("children", 100000, 1000, 20000000, "children aged 0-17");
+  scenario.children = population.integer("children");
   population.finish();
 
   TableReader calendar = top.table("calendar");
@@ -187,7 +187,7 @@ Scenario read_scenario(const toml::table& root, LoadContext& ctx) {
     if (scenario.need.plan < 0) ctx.problem(root.get("need"), "need.plan_service", "\"" + scenario.need.plan_service + "\" is not a service");
   }
   TableReader costs = top.table("costs");
-  scenario.agency_premium = costs.number("agency_premium", 0.0, 0.0, 5.0, "extra share over a permanent worker");
+  scenario.agency_premium = costs.number("agency_premium");
   costs.finish();
   scenario.reinvestment = read_reinvestment(top.table("reinvestment"), scenario);
   if (ctx.problems.empty()) scenario.reporting = read_reporting(top.table("reporting"), scenario.pathway);

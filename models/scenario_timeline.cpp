@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/calendar.hpp"
+#include "models/parameter_schema.hpp"
 #include "models/scenario_document.hpp"
 #include "models/scenario_sections.hpp"
 
@@ -21,23 +22,6 @@ struct DeclaredChange {
   std::string where;
   std::vector<std::pair<std::string, const toml::node*>> sets;
 };
-
-// Only these may change over time: the rest would change the shape of the run, not a lever.
-bool changeable(const std::string& key) {
-  std::vector<std::string> parts;
-  std::stringstream in(key);
-  for (std::string part; std::getline(in, part, '.');) parts.push_back(part);
-  if (parts.size() >= 3 && parts[0] == "sources") return true;
-  if (parts.size() >= 2 && parts[0] == "need") {
-    return parts[1] != "referral_service" && parts[1] != "plan_service" && parts[1] != "start_removal";
-  }
-  if (parts.size() >= 3 && parts[0] == "service") {
-    return parts[2] == "team" || parts[2] == "work" || parts[2] == "duration" || parts[2] == "delay" ||
-           parts[2] == "decisions" || parts[2] == "thresholds" || parts[2] == "noise_sd" || parts[2] == "help" ||
-           parts[2] == "consent" || parts[2] == "escalate" || parts[2] == "fgc";
-  }
-  return parts.size() == 3 && parts[0] == "route" && parts[2] == "probability";
-}
 
 std::vector<DeclaredChange> read_changes(const toml::table& root, LoadContext& ctx, const Scenario& base) {
   std::vector<DeclaredChange> changes;
@@ -59,14 +43,14 @@ std::vector<DeclaredChange> read_changes(const toml::table& root, LoadContext& c
     TableReader t(ctx, entry.as_table(), key);
     DeclaredChange change;
     change.where = ctx.where(&entry, key);
-    change.label = t.text("label", "");
+    change.label = t.text("label");
     if (t.has("from_year") == t.has("from_day")) {
       ctx.problem(&entry, key, "needs exactly one of from_year and from_day");
     } else if (t.has("from_year")) {
-      const int year = t.integer("from_year", 2, 2, base.simulation.years, "year of the run");
+      const int year = t.integer("from_year", {.hi = base.simulation.years});
       change.from_day = calendar.month_start(12 * (year - 1));
     } else {
-      change.from_day = t.integer("from_day", 1, 1, calendar.horizon_days() - 1, "days");
+      change.from_day = t.integer("from_day", {.hi = calendar.horizon_days() - 1});
     }
     if (!changes.empty() && change.from_day <= changes.back().from_day) {
       ctx.problem(&entry, key, "changes must start on increasing days");
@@ -78,7 +62,7 @@ std::vector<DeclaredChange> read_changes(const toml::table& root, LoadContext& c
     } else {
       for (const auto& [k, v] : *set->as_table()) {
         const std::string dotted(k.str());
-        if (!changeable(dotted)) {
+        if (!may_change_over_time(dotted)) {  // the schema says
           ctx.problem(&v, key + ".set." + dotted,
                       "cannot change over time: only sources, need, a service's team, work, duration, delay, "
                       "decisions, thresholds, noise_sd, help, consent, escalate and fgc, and route probabilities can");

@@ -1,9 +1,11 @@
 #include "models/toml_reader.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 
 #include "models/input_file.hpp"
 #include "models/scenario_loader.hpp"
@@ -72,8 +74,45 @@ void LoadContext::problem(const toml::node* node, const std::string& key, const 
   problems.push_back(where(node, key) + ": " + (key.empty() ? "" : key + ": ") + message);
 }
 
-double TableReader::number(std::string_view key, double fallback, double lo, double hi, const std::string& unit,
-                           bool lo_open) {
+TableReader::TableReader(LoadContext& ctx, const toml::table* table, std::string prefix)
+    : ctx_(ctx), table_(table), prefix_(std::move(prefix)) {
+  std::size_t start = 0;
+  while (start < prefix_.size()) {
+    const std::size_t dot = std::min(prefix_.find('.', start), prefix_.size());
+    const std::string part = prefix_.substr(start, dot - start);
+    path_.push_back(part.substr(0, part.find('[')));
+    start = dot + 1;
+  }
+}
+
+TableReader TableReader::element(std::string_view key, std::size_t index, const toml::table* element) {
+  TableReader reader(ctx_, element, join_key(prefix_, key) + "[" + std::to_string(index) + "]");
+  reader.path_ = path_;
+  reader.path_.emplace_back(key);
+  return reader;
+}
+
+const ParameterSpec& TableReader::spec(std::string_view key, const ReadOptions& options, ParameterType type) const {
+  const std::string full = join_key(prefix_, key);
+  std::vector<std::string> path = path_;
+  path.emplace_back(key);
+  const ParameterSpec* p = find_parameter(path, options.variant);
+  if (p == nullptr) {
+    throw std::logic_error("the parameter schema has no key " + full +
+                           (options.variant.empty() ? "" : " for " + std::string(options.variant)));
+  }
+  if (p->type != type) throw std::logic_error("the parameter schema gives " + full + " another type");
+  if (!p->hi_text.empty() && !options.hi) throw std::logic_error(full + ": its reader must give its upper bound");
+  return *p;
+}
+
+double TableReader::number(std::string_view key, const ReadOptions& options) {
+  const ParameterSpec& p = spec(key, options, ParameterType::number);
+  const double fallback = options.fallback.value_or(p.fallback);
+  const double lo = p.lo;
+  const double hi = options.hi.value_or(p.hi);
+  const bool lo_open = options.lo_open.value_or(p.lo_open);
+  const std::string unit(p.unit);
   const std::string full = join_key(prefix_, key);
   const toml::node* node = take(key);
   if (node == nullptr) return record_default(full, format_number(fallback), unit, range_text(lo, hi, lo_open), fallback);
@@ -95,10 +134,15 @@ double TableReader::number(std::string_view key, double fallback, double lo, dou
   return value;
 }
 
-int TableReader::integer(std::string_view key, int fallback, int lo, int hi, const std::string& unit) {
+int TableReader::integer(std::string_view key, const ReadOptions& options) {
+  const ParameterSpec& p = spec(key, options, ParameterType::whole_number);
+  const int fallback = static_cast<int>(options.fallback.value_or(p.fallback));
+  const auto lo = static_cast<std::int64_t>(p.lo);
+  const auto hi = static_cast<std::int64_t>(options.hi.value_or(p.hi));
+  const std::string unit(p.unit);
   const std::string full = join_key(prefix_, key);
   const toml::node* node = take(key);
-  const std::string range = range_text(lo, hi, false);
+  const std::string range = range_text(static_cast<double>(lo), static_cast<double>(hi), false);
   if (node == nullptr) return static_cast<int>(record_default(full, std::to_string(fallback), unit, range, fallback));
   std::int64_t value = 0;
   if (auto i = node->as_integer()) {
@@ -117,7 +161,9 @@ int TableReader::integer(std::string_view key, int fallback, int lo, int hi, con
   return static_cast<int>(value);
 }
 
-bool TableReader::boolean(std::string_view key, bool fallback) {
+bool TableReader::boolean(std::string_view key, const ReadOptions& options) {
+  const ParameterSpec& p = spec(key, options, ParameterType::boolean);
+  const bool fallback = options.fallback.value_or(p.fallback) != 0.0;
   const std::string full = join_key(prefix_, key);
   const toml::node* node = take(key);
   if (node == nullptr) {
@@ -133,12 +179,19 @@ bool TableReader::boolean(std::string_view key, bool fallback) {
   return b->get();
 }
 
-std::string TableReader::text(std::string_view key, const std::string& fallback, const std::vector<std::string>& allowed,
-                             bool required) {
+std::string TableReader::text(std::string_view key, const ReadOptions& options) {
+  const ParameterSpec& p = spec(key, options, ParameterType::text);
+  const std::string fallback = options.fallback_text.value_or(std::string(p.fallback_text));
+  const bool required = p.required;
+  const std::string choices(p.choices);
+  std::vector<std::string> allowed;
+  for (std::size_t start = 0; start < choices.size();) {
+    const std::size_t comma = std::min(choices.find(", ", start), choices.size());
+    allowed.push_back(choices.substr(start, comma - start));
+    start = comma + 2;
+  }
   const std::string full = join_key(prefix_, key);
   const toml::node* node = take(key);
-  std::string choices;
-  for (const auto& a : allowed) choices += (choices.empty() ? "" : ", ") + a;
   if (node == nullptr) {
     if (required) {
       ctx_.problem(table_, full, "is required but missing");
@@ -165,12 +218,17 @@ std::string TableReader::text(std::string_view key, const std::string& fallback,
 TableReader TableReader::table(std::string_view key) {
   const std::string full = join_key(prefix_, key);
   const toml::node* node = take(key);
-  if (node == nullptr) return TableReader(ctx_, nullptr, full);
-  if (!node->is_table()) {
+  const toml::table* inner = nullptr;
+  if (node != nullptr && !node->is_table()) {
     ctx_.problem(node, full, "expected a table, got " + describe_node(*node));
-    return TableReader(ctx_, nullptr, full);
+  } else if (node != nullptr) {
+    inner = node->as_table();
   }
-  return TableReader(ctx_, node->as_table(), full);
+  TableReader reader(ctx_, inner, "");
+  reader.prefix_ = full;
+  reader.path_ = path_;
+  reader.path_.emplace_back(key);
+  return reader;
 }
 
 const toml::array* TableReader::array(std::string_view key) {
@@ -207,18 +265,18 @@ const toml::node* TableReader::take(std::string_view key) {
   return table_ == nullptr ? nullptr : table_->get(key);
 }
 
-std::string TableReader::range_text(double lo, double hi, bool lo_open) {
-  return std::string(lo_open ? "(" : "[") + format_number(lo) + ", " + format_number(hi) + "]";
-}
-
 double TableReader::record_default(const std::string& key, const std::string& value, const std::string& unit,
                                    const std::string& range, double fallback) {
   record(key, value, unit, range, "default");
   return fallback;
 }
 
-std::array<double, need_levels> TableReader::need_levels_array(std::string_view key, double lo, double hi,
-                                                               const std::string& unit, bool required) {
+std::array<double, need_levels> TableReader::need_levels_array(std::string_view key, const ReadOptions& options) {
+  const ParameterSpec& p = spec(key, options, ParameterType::per_need_level);
+  const double lo = p.lo;
+  const double hi = options.hi.value_or(p.hi);
+  const std::string unit(p.unit);
+  const bool required = p.required;
   std::array<double, need_levels> out{};
   const std::string full = join_key(prefix_, key);
   const toml::array* list = array(key);

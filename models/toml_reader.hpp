@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -14,6 +15,7 @@
 #include <toml++/toml.h>
 
 #include "models/need.hpp"
+#include "models/parameter_schema.hpp"
 #include "models/scenario.hpp"
 
 namespace frontdoor {
@@ -49,31 +51,44 @@ struct LoadContext {
   void problem(const toml::node* node, const std::string& key, const std::string& message);
 };
 
+/// What a reader supplies beyond the schema: which of a key's rows it means, and the parts of a row that depend on
+/// the scenario (a default such as "the id", an upper bound such as "horizon - 1").
+struct ReadOptions {
+  std::string_view variant{};                 ///< the row's applies_to ("" for a row without one)
+  std::optional<double> fallback{};           ///< replaces the row's numeric default
+  std::optional<std::string> fallback_text{}; ///< replaces the row's text default
+  std::optional<double> hi{};                 ///< replaces the row's upper bound
+  std::optional<bool> lo_open{};              ///< replaces whether the row's lower bound is excluded
+};
+
 /// Reads one TOML table against the schema: each accessor consumes a key, checks its type and range and records
 /// it; finish() reports every key nobody asked for. A reader of an absent table (present() false) returns every
 /// default and records it as such.
 class TableReader {
  public:
-  TableReader(LoadContext& ctx, const toml::table* table, std::string prefix)
-      : ctx_(ctx), table_(table), prefix_(std::move(prefix)) {}
+  /// A reader of `table`, whose dotted key is `prefix` ("" at the top; "change[0]" for an element of an array).
+  TableReader(LoadContext& ctx, const toml::table* table, std::string prefix);
 
   bool present() const { return table_ != nullptr; }
   bool has(std::string_view key) const { return table_ != nullptr && table_->contains(key); }
 
-  /// A number in [lo, hi] (or (lo, hi] when `lo_open`); an integer is taken as a number.
-  double number(std::string_view key, double fallback, double lo, double hi, const std::string& unit,
-                bool lo_open = false);
-  /// A whole number in [lo, hi]; a float with no fractional part is taken as one.
-  int integer(std::string_view key, int fallback, int lo, int hi, const std::string& unit);
-  bool boolean(std::string_view key, bool fallback);
-  /// A string; when `allowed` is not empty the value must be one of them. `required` strings have no default.
-  std::string text(std::string_view key, const std::string& fallback, const std::vector<std::string>& allowed = {},
-                   bool required = false);
-  /// An array of one number per need level (0 to 4), each in [lo, hi]; zeros when absent.
-  std::array<double, need_levels> need_levels_array(std::string_view key, double lo, double hi,
-                                                    const std::string& unit, bool required);
+  // Each accessor takes the key's type, unit, range and default from its row of the parameter schema
+  // (parameter_schema.hpp), found from the dotted key and `options.variant`; asking for a key the schema does not
+  // have, or as the wrong type, is a programming error (std::logic_error).
+
+  /// A number in the row's range; an integer is taken as a number.
+  double number(std::string_view key, const ReadOptions& options = {});
+  /// A whole number in the row's range; a float with no fractional part is taken as one.
+  int integer(std::string_view key, const ReadOptions& options = {});
+  bool boolean(std::string_view key, const ReadOptions& options = {});
+  /// A string, one of the row's choices if it has any; a required one has no default.
+  std::string text(std::string_view key, const ReadOptions& options = {});
+  /// An array of one number per need level (0 to 4), each in the row's range; zeros when absent.
+  std::array<double, need_levels> need_levels_array(std::string_view key, const ReadOptions& options = {});
   /// A sub-table (a reader of nothing if absent). Anything else under that key is a type error.
   TableReader table(std::string_view key);
+  /// A reader of `element`, the index-th element of this table's array `key` (its prefix "key[index]").
+  TableReader element(std::string_view key, std::size_t index, const toml::table* element);
   /// An array (nullptr if absent). Anything else under that key is a type error.
   const toml::array* array(std::string_view key);
 
@@ -95,7 +110,7 @@ class TableReader {
 
  private:
   const toml::node* take(std::string_view key);
-  static std::string range_text(double lo, double hi, bool lo_open);
+  const ParameterSpec& spec(std::string_view key, const ReadOptions& options, ParameterType type) const;
   void record(const std::string& key, const std::string& value, const std::string& unit, const std::string& range,
               const std::string& origin) {
     ctx_.parameters.push_back(ParameterRecord{key, value, unit, range, origin});
@@ -106,6 +121,7 @@ class TableReader {
   LoadContext& ctx_;
   const toml::table* table_;
   std::string prefix_;
+  std::vector<std::string> path_;  ///< prefix_'s keys, without array indices: what the schema matches
   std::set<std::string> used_;
 };
 
