@@ -567,6 +567,29 @@ TEST(Serve, RefusesAScenarioItCannotServeAndBadFlags) {
   EXPECT_NE(test_support::read_file(err).find("cannot listen"), std::string::npos) << test_support::read_file(err);
 }
 
+// The levers are data (scenarios/trainer/levers.toml), each key checked against the parameter schema when the
+// server starts: a lever on a key no scenario has, or with a range its key cannot take, stops it with the line.
+TEST(Serve, RefusesLeversOnKeysTheSchemaDoesNotHave) {
+  test_support::TempDir dir;
+  const std::filesystem::path scenarios = dir.path() / "scenarios";
+  std::filesystem::copy(test_support::source_path("scenarios"), scenarios, std::filesystem::copy_options::recursive);
+  const std::filesystem::path levers = scenarios / "trainer" / "levers.toml";
+  std::string text = test_support::read_file(levers);
+  text.replace(text.find("service.front_door.noise_sd"), 27, "service.front_door.noise_sdd");
+  text.replace(text.find("range = [0.5, 20.0]"), 19, "range = [-1.0, 20.0]");
+  test_support::write_file(levers, text);
+  const std::string err = (dir.path() / "err.txt").string();
+  const int status = std::system(("FRONTDOOR_SCENARIOS=" + scenarios.string() + " timeout 20 " + FRONTDOOR_BINARY +
+                                  " serve --no-prestart --port 0 2>" + err).c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  const std::string message = test_support::read_file(err);
+  EXPECT_NE(message.find("/trainer/levers.toml:"), std::string::npos) << message;
+  EXPECT_NE(message.find(": lever[2].sets: service.front_door.noise_sdd is not a scenario key"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("lever[3].range: service.early_help.team.budget_gbp must be in (0, 10000000000] pounds a year"),
+            std::string::npos) << message;
+}
+
 TEST(Serve, ServesAPolicyWithItsOwnTimeline) {
   // child_death_shock.toml changes in years 4 to 6: a shorter run leaves out what would start after it, and the
   // shock lever, which would collide with the scenario's own changes, is refused with the reason.
