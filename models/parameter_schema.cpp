@@ -200,9 +200,18 @@ std::vector<std::string_view> components(std::string_view key) {
   return parts;
 }
 
+// Each row's key split into components, once: the loader asks for every key it reads.
+const std::vector<std::vector<std::string_view>>& row_components() {
+  static const std::vector<std::vector<std::string_view>> split = [] {
+    std::vector<std::vector<std::string_view>> out;
+    for (const ParameterSpec& p : schema_rows) out.push_back(components(p.key));
+    return out;
+  }();
+  return split;
+}
+
 template <typename Part>
-bool matches(std::string_view pattern, const std::vector<Part>& key) {
-  const std::vector<std::string_view> want = components(pattern);
+bool matches(const std::vector<std::string_view>& want, const std::vector<Part>& key) {
   if (want.size() != key.size()) return false;
   for (std::size_t i = 0; i < want.size(); ++i) {
     const bool placeholder = !want[i].empty() && want[i].front() == '<';
@@ -306,15 +315,15 @@ const std::vector<CrossKeyRule>& cross_key_rules() { return rules; }
 
 const ParameterSpec* find_parameter(std::string_view key, std::string_view variant) {
   const std::vector<std::string_view> parts = components(key);
-  for (const ParameterSpec& p : schema_rows) {
-    if (p.applies_to == variant && matches(p.key, parts)) return &p;
+  for (std::size_t i = 0; i < schema_rows.size(); ++i) {
+    if (schema_rows[i].applies_to == variant && matches(row_components()[i], parts)) return &schema_rows[i];
   }
   return nullptr;
 }
 
 const ParameterSpec* find_parameter(const std::vector<std::string>& parts, std::string_view variant) {
-  for (const ParameterSpec& p : schema_rows) {
-    if (p.applies_to == variant && matches(p.key, parts)) return &p;
+  for (std::size_t i = 0; i < schema_rows.size(); ++i) {
+    if (schema_rows[i].applies_to == variant && matches(row_components()[i], parts)) return &schema_rows[i];
   }
   return nullptr;
 }
@@ -322,8 +331,8 @@ const ParameterSpec* find_parameter(const std::vector<std::string>& parts, std::
 bool may_change_over_time(const std::string& key) {
   std::vector<std::string_view> parts = components(key);
   while (!parts.empty()) {
-    for (const ParameterSpec& p : schema_rows) {
-      if (matches(p.key, parts)) return p.changeable;
+    for (std::size_t i = 0; i < schema_rows.size(); ++i) {
+      if (matches(row_components()[i], parts)) return schema_rows[i].changeable;
     }
     parts.pop_back();
   }
