@@ -1,3 +1,7 @@
+// The pathway's sections: [service.<id>] (team, work and durations, decisions and thresholds, the reference
+// model's per-service settings, placements, costs) and [route.<id>].
+#include "models/scenario_sections.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -5,10 +9,6 @@
 #include <optional>
 #include <string>
 
-#include "models/scenario_sections.hpp"
-
-// The pathway's sections: [service.<id>] (team, work and durations, decisions and thresholds, the reference
-// model's per-service settings, placements, costs) and [route.<id>].
 namespace frontdoor::loader {
 
 namespace {

@@ -1,10 +1,10 @@
 // The [reporting] section: the yearly measures of annual.csv, each a selector or a table (share, ratio, median or
 // within so many working days).
+#include "models/scenario_sections.hpp"
+
 #include <algorithm>
 #include <map>
 #include <string>
-
-#include "models/scenario_sections.hpp"
 
 namespace frontdoor::loader {
 
