@@ -603,6 +603,23 @@ TEST(Serve, ServesAPolicyWithItsOwnTimeline) {
   EXPECT_NE(json::parse(shock->body).at("error").get<std::string>().find("changes over time"), std::string::npos);
 }
 
+// The shock lever applies policies/child_death_shock.toml's own [[change]] tables (not a copy of its numbers),
+// moved so that the first starts in the first year shown; those after the years shown are left out.
+TEST(Serve, TheShockLeverAppliesThePolicyFilesChanges) {
+  Server server;
+  auto shock = server.client().Post("/api/scenario", json{{"shock", true}, {"years", 2}}.dump(), "application/json");
+  ASSERT_TRUE(shock);
+  ASSERT_EQ(shock->status, 200) << shock->body;
+  const std::string& text = shock->body;
+  const auto first = text.find("[[change]]\nfrom_year = 4\nlabel = 'the case makes the news");
+  EXPECT_NE(first, std::string::npos) << text;
+  EXPECT_NE(text.find("[[change]]\nfrom_year = 5\nlabel = 'the drift halves'"), std::string::npos) << text;
+  EXPECT_EQ(text.find("back to the baseline"), std::string::npos) << "year 6 is after the 3 + 2 years run";
+  // The policy's numbers as written there, not the baseline's times 1.2 in floating point.
+  EXPECT_NE(text.find("'sources.schools.notice_per_year' = [0.02568, 0.2484, 0.4128, 0.54, 0.816]", first),
+            std::string::npos) << text;
+}
+
 // Connections that each send one byte of a request every 2 seconds, for at most 10 bytes (and not after the test).
 class SlowClients {
  public:
