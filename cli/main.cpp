@@ -23,6 +23,7 @@
 #include "cli/serve_command.hpp"
 #include "cli/sweep_command.hpp"
 #include "cli/text_format.hpp"
+#include "models/parameter_schema.hpp"
 #include "models/scenario_loader.hpp"
 #include "models/utf8.hpp"
 #include "sim/output_files.hpp"
@@ -234,10 +235,17 @@ int main(int argc, char** argv) {
               "  frontdoor run scenarios/validation/mmc_front_door.toml --out out/mmc --set service.front_door.team.fte=9");
 
   CommonScenarioArgs validate_args;
+  bool schema = false;
+  std::string schema_format = "markdown";
   CLI::App* validate = app.add_subcommand("validate", "Check a scenario and print what it describes");
-  validate->add_option("scenario", validate_args.scenario, "Scenario file (TOML)")->required()->check(CLI::ExistingFile);
+  auto* validate_scenario = validate->add_option("scenario", validate_args.scenario, "Scenario file (TOML)")->check(CLI::ExistingFile);
   validate->add_option("--set", validate_args.sets, "Override a scenario value: --set section.key=value (repeatable)");
-  validate->footer("Example:\n  frontdoor validate scenarios/england_baseline.toml --set service.front_door.team.fte=22");
+  validate->add_flag("--schema", schema, "Print every key a scenario may hold (type, unit, range, default) instead")
+      ->excludes(validate_scenario);
+  validate->add_option("--format", schema_format, "With --schema: markdown (default) or csv")
+      ->check(CLI::IsMember({"markdown", "csv"}));
+  validate->footer("Examples:\n  frontdoor validate scenarios/england_baseline.toml --set service.front_door.team.fte=22\n"
+                   "  frontdoor validate --schema --format csv");
 
   GraphOptions graph_options;
   CLI::App* graph = app.add_subcommand("graph", "Draw a scenario's pathway, or a finished run's observed flows");
@@ -428,6 +436,13 @@ int main(int argc, char** argv) {
     if (slurm->parsed()) {
       slurm_options.program = fs::canonical("/proc/self/exe").string();
       return command_sweep_slurm(slurm_options);
+    }
+    if (validate->parsed() && schema) {
+      write_schema(std::cout, schema_format == "csv" ? SchemaFormat::csv : SchemaFormat::markdown);
+      return exit_ok;
+    }
+    if (validate->parsed() && validate_args.scenario.empty()) {
+      return bad_input("scenario is required\nRun 'frontdoor --help' for usage.");
     }
     if (validate->parsed()) return command_validate(validate_args);
     if (calibrate->parsed()) return command_check_calibration(calibration_run, targets_path, first_year);

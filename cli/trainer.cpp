@@ -1,6 +1,7 @@
 #include "cli/trainer.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -38,38 +39,6 @@ const std::vector<std::pair<std::string, std::string>> shown_measures{
     {"early_help_assessments", "Families starting early help"},
     {"total_cost_gbp", "Total cost a year"}};
 
-// The statutory social-work teams whose posts the workforce lever scales.
-const std::vector<std::string> social_work_candidates{"assessment", "strategy_discussion", "child_in_need", "cp_plan",
-                                                      "looked_after"};
-// The front-door decisions whose noise the consistency lever sets.
-const std::vector<std::string> noisy_decisions{"front_door", "referral", "assessment"};
-
-const ParameterRecord* parameter(const Scenario& scenario, const std::string& key) {
-  for (const auto& p : scenario.parameters) {
-    if (p.key == key) return &p;
-  }
-  return nullptr;
-}
-
-double parameter_number(const Scenario& scenario, const std::string& key) {
-  const ParameterRecord* p = parameter(scenario, key);
-  if (p == nullptr) {
-    throw ScenarioError({scenario.file + ": " + key + ": the trainer's levers need it, and the scenario has none"});
-  }
-  return std::stod(p->value);
-}
-
-std::vector<double> parameter_numbers(const Scenario& scenario, const std::string& key) {
-  const ParameterRecord* p = parameter(scenario, key);
-  std::vector<double> out;
-  if (p == nullptr) return out;
-  std::string text = p->value;
-  std::replace_if(text.begin(), text.end(), [](char c) { return c == '[' || c == ']' || c == ','; }, ' ');
-  std::istringstream in(text);
-  for (double v; in >> v;) out.push_back(v);
-  return out;
-}
-
 std::string show(double v) {
   std::ostringstream out;
   out.precision(6);
@@ -84,12 +53,6 @@ std::string toml_string(const std::string& text) {
     out += c;
   }
   return out + "\"";
-}
-
-std::string toml_array(const std::vector<double>& values, double factor) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + format_double(values[i] * factor);
-  return out + "]";
 }
 
 AnnualTable annual_table_of(const std::vector<ReplicationResult>& results) {
@@ -123,61 +86,28 @@ const MonthlySeries* series(const ReplicationResult& r, const std::string& measu
 
 }  // namespace
 
-Trainer::Trainer(std::string scenario_path)
+Trainer::Trainer(std::string scenario_path, const std::string& levers_path)
     : path_(std::move(scenario_path)), scenario_(load_scenario(path_)), base_text_(flatten_scenario(path_, {})) {
   if (!scenario_.need.enabled) {
     throw ScenarioError({path_ + ": the trainer needs a scenario with children and latent need ([need]), such as "
                                  "scenarios/england_baseline.toml"});
   }
   warmup_years_ = first_year_after_warmup(scenario_.simulation.warmup_days) - 1;
-  for (const auto& team : social_work_candidates) {
-    if (parameter(scenario_, "service." + team + ".team.fte") != nullptr) social_work_teams_.push_back(team);
+  // The levers are data (scenarios/trainer/levers.toml), their keys checked against the parameter schema; their
+  // starting values are the scenario's own.
+  specs_ = read_levers(levers_path);
+  resolve_levers(specs_, scenario_, base_text_, warmup_years_);
+  for (LeverSpec& spec : specs_) {
+    const std::string placeholder = "{warmup}";
+    if (const auto at = spec.lever.help.find(placeholder); at != std::string::npos) {
+      spec.lever.help.replace(at, placeholder.size(), std::to_string(warmup_years_));
+    }
+    levers_.push_back(spec.lever);
+    // The caseload chart follows the teams whose posts the workforce lever scales (service.<team>.team.fte).
+    for (const std::string& key : spec.lever.id == "social_worker_posts_pct" ? spec.sets : std::vector<std::string>{}) {
+      social_work_teams_.push_back(key.substr(8, key.find('.', 8) - 8));
+    }
   }
-  if (social_work_teams_.empty()) {
-    throw ScenarioError({path_ + ": the trainer's workforce lever needs social-work teams (service.assessment.team.fte, ...)"});
-  }
-  const double referral = parameter_number(scenario_, "service.front_door.thresholds.referral");
-  const double early_help = parameter_number(scenario_, "service.front_door.thresholds.early_help");
-  const double noise = parameter_number(scenario_, "service.front_door.noise_sd");
-  const double budget = parameter_number(scenario_, "service.early_help.team.budget_gbp");
-  const ParameterRecord* schools = parameter(scenario_, "sources.schools.co_located");
-  const std::string warmup = std::to_string(warmup_years_) + "-year";
-  levers_ = {
-      {"referral_threshold", "lever", "Front-door threshold", "observed need, 0 (none) to 4 (acute)",
-       "The MASH refers a contact to children's social care when the need it sees reaches this line. Raise it and "
-       "fewer children are referred; some of those turned away come back.",
-       "number", 1.5, 4.5, 0.1, referral},
-      {"early_help_threshold", "lever", "Early-help line", "observed need, 0 (none) to 4 (acute)",
-       "Below the front-door threshold, a contact whose need reaches this line is offered early help; below it, no "
-       "further action. It cannot be above the front-door threshold.",
-       "number", 0.5, 4.5, 0.1, early_help},
-      {"decision_noise", "lever", "Decision noise", "need levels (standard deviation)",
-       "How differently two workers may read the same child at the front door, the referral point and "
-       "assessment. 0 is perfectly consistent; more noise means more children wrongly sent in or turned away.",
-       "number", 0.0, 1.5, 0.05, noise},
-      {"early_help_budget_m", "lever", "Early-help budget", "£ million a year",
-       "Pays key workers and their families' support (about £55,000 a worker). Too little and families wait for "
-       "early help while their needs grow.",
-       "number", 0.5, 20.0, 0.1, budget / 1e6},
-      {"social_worker_posts_pct", "lever", "Social-work posts", "% of today's posts",
-       "Posts in the assessment, section 47, child-in-need, child-protection and looked-after teams. Fewer posts "
-       "mean higher caseloads, more turnover, slower and poorer work.",
-       "number", 50.0, 150.0, 5.0, 100.0},
-      {"co_location", "lever", "Education in the MASH", "on or off",
-       "Schools join police and health at the front door; sharing information there cuts each co-located "
-       "agency's misreading of need (to 35% of its own).",
-       "switch", 0.0, 1.0, 1.0, schools != nullptr && schools->value == "true" ? 1.0 : 0.0},
-      {"shock", "lever", "A child's death in the news", "on or off",
-       "From the first year shown, police and schools make 20% more contacts and every threshold slips 0.3 lower "
-       "as decisions turn risk-averse; the drift halves the next year and is gone the year after.",
-       "switch", 0.0, 1.0, 1.0, 0.0},
-      {"years", "run", "Years shown", "years",
-       "Simulated after a " + warmup + " warm-up in which the council settles under the settings chosen.",
-       "integer", 1.0, 5.0, 1.0, 3.0},
-      {"replications", "run", "Replications", "runs of each scenario",
-       "The same council with different chance events. Both scenarios get the same children and the same "
-       "events, so a difference comes from the levers; more replications give tighter intervals but take longer.",
-       "integer", 2.0, 8.0, 1.0, 4.0}};
 }
 
 const Lever* Trainer::find(const std::string& id) const {
@@ -233,10 +163,12 @@ TrainerSettings Trainer::parse(const std::string& body) const {
     }
     settings[key] = v;
   }
-  if (settings.at("early_help_threshold") > settings.at("referral_threshold")) {
-    throw BadRequest("early_help_threshold: " + show(settings.at("early_help_threshold")) +
-                     " is above the front-door threshold " + show(settings.at("referral_threshold")) +
-                     "; early help is offered below the line where contacts are referred");
+  for (const LeverSpec& spec : specs_) {
+    if (spec.at_most.empty() || settings.at(spec.lever.id) <= settings.at(spec.at_most)) continue;
+    std::string other = find(spec.at_most)->label;
+    other[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(other[0])));
+    throw BadRequest(spec.lever.id + ": " + show(settings.at(spec.lever.id)) + " is above the " + other + " " +
+                     show(settings.at(spec.at_most)) + (spec.at_most_note.empty() ? "" : "; " + spec.at_most_note));
   }
   return settings;
 }
@@ -284,46 +216,33 @@ std::string Trainer::scenario_toml(const TrainerSettings& s, Scenario* loaded) c
   overrides.push_back({"name", toml_string(name)});
   overrides.push_back({"description", toml_string(scenario_.name + " with " + description)});
   overrides.push_back({"simulation.years", std::to_string(years)});
-  if (changed("referral_threshold")) set("service.front_door.thresholds.referral", s.at("referral_threshold"));
-  if (changed("early_help_threshold")) set("service.front_door.thresholds.early_help", s.at("early_help_threshold"));
-  if (changed("decision_noise")) {
-    for (const auto& id : noisy_decisions) {
-      if (parameter(scenario_, "service." + id + ".noise_sd") != nullptr) set("service." + id + ".noise_sd", s.at("decision_noise"));
-    }
-  }
-  if (changed("early_help_budget_m")) set("service.early_help.team.budget_gbp", std::round(s.at("early_help_budget_m") * 1e6));
-  if (changed("social_worker_posts_pct")) {
-    for (const auto& team : social_work_teams_) {
-      const double fte = parameter_number(scenario_, "service." + team + ".team.fte");
-      set("service." + team + ".team.fte", std::max(0.1, std::round(fte * s.at("social_worker_posts_pct") / 10.0) / 10.0));
-    }
-  }
-  if (changed("co_location")) {
-    const bool on = s.at("co_location") > 0.5;
-    overrides.push_back({"sources.schools.co_located", on ? "true" : "false"});
-    if (on) set("need.co_location_factor", std::min(0.35, scenario_.need.co_location_factor));
-  }
-  // The shock: [[change]] tables from the first year shown, as in scenarios/policies/child_death_shock.toml.
   std::string appended;
-  if (s.at("shock") > 0.5 && !scenario_.changes.empty()) {
-    throw BadRequest("shock: " + scenario_.name + " has changes over time of its own ([[change]]); the shock lever "
-                     "works on a scenario without them, such as the England baseline");
-  }
-  if (s.at("shock") > 0.5) {
-    const double shift = scenario_.need.threshold_shift;
-    const std::vector<double> police = parameter_numbers(scenario_, "sources.police.notice_per_year");
-    const std::vector<double> schools = parameter_numbers(scenario_, "sources.schools.notice_per_year");
-    const struct { double shift, more; const char* label; } steps[] = {
-        {-0.3, 1.2, "the case makes the news: 20% more police and school contacts, thresholds 0.3 lower"},
-        {-0.15, 1.1, "the drift halves"},
-        {0.0, 1.0, "back to the baseline"}};
-    for (int k = 0; k < 3 && warmup_years_ + 1 + k <= years; ++k) {
-      appended += "[[change]]\nfrom_year = " + std::to_string(warmup_years_ + 1 + k) + "\nlabel = " +
-                  toml_string(steps[k].label) + "\nset = { \"need.threshold_shift\" = " + format_double(shift + steps[k].shift);
-      if (!police.empty()) appended += ", \"sources.police.notice_per_year\" = " + toml_array(police, steps[k].more);
-      if (!schools.empty()) appended += ", \"sources.schools.notice_per_year\" = " + toml_array(schools, steps[k].more);
-      appended += " }\n\n";
+  for (const LeverSpec& spec : specs_) {
+    if (spec.kind == "run") continue;
+    const double v = s.at(spec.lever.id);
+    if (spec.kind == "policy" && v > 0.5 && !scenario_.changes.empty()) {
+      throw BadRequest(spec.lever.id + ": " + scenario_.name + " has changes over time of its own ([[change]]); the " +
+                       spec.lever.id + " lever works on a scenario without them, such as the England baseline");
     }
+    if (!changed(spec.lever.id)) continue;
+    // Rounded to a multiple of spec.round by dividing by its inverse: 0.1 is not exact, 10 is.
+    const double per = spec.round > 0.0 ? 1.0 / spec.round : 0.0;
+    for (std::size_t k = 0; k < spec.sets.size(); ++k) {
+      const std::string& key = spec.sets[k];
+      if (spec.kind == "value") {
+        set(key, per > 0.0 ? std::round(v * spec.scale * per) / per : v * spec.scale);
+      } else if (spec.kind == "percent") {
+        const double value = per > 0.0 ? std::round(spec.own[k] * v / (100.0 / per)) / per : spec.own[k] * v / 100.0;
+        set(key, std::max(spec.at_least, value));
+      } else if (spec.kind == "switch") {
+        overrides.push_back({key, v > 0.5 ? "true" : "false"});
+      }
+    }
+    for (std::size_t k = 0; k < spec.when_on.size() && spec.kind == "switch" && v > 0.5; ++k) {
+      set(spec.when_on[k].first, std::min(spec.when_on[k].second, spec.when_on_own[k]));
+    }
+    // A policy lever: the policy file's own [[change]] tables, moved to start in the first year shown.
+    if (spec.kind == "policy" && v > 0.5) appended += spec.appended;
   }
   std::string header = "# A scenario saved from frontdoor serve (trainer mode), frontdoor " +
                        std::string(build_info::program_version) + ".\n# It is " +

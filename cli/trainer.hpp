@@ -9,6 +9,7 @@
 #include <vector>
 #include <nlohmann/json.hpp>
 
+#include "cli/trainer_levers.hpp"
 #include "models/scenario.hpp"
 #include "sim/replication_result.hpp"
 
@@ -20,24 +21,16 @@ class BadRequest : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-struct Lever {
-  std::string id;     ///< the request's key
-  std::string group;  ///< "lever" (changes the scenario) or "run" (years shown, replications)
-  std::string label, unit, help;
-  std::string type;   ///< "number", "integer" or "switch"
-  double min = 0.0, max = 0.0, step = 0.0;
-  double value = 0.0;  ///< the scenario's own value (a switch: 0 or 1)
-};
-
 /// Lever id -> value; every lever is present (switches are 0 or 1).
 using TrainerSettings = std::map<std::string, double>;
 
 /// The scenario a trainer varies, with the levers it offers.
 class Trainer {
  public:
-  /// Loads `scenario_path` (once: the files are not read again); throws ScenarioError when it cannot be loaded or lacks what a lever changes (a
-  /// front door with thresholds, early help with a budget, social-work teams, [need]).
-  explicit Trainer(std::string scenario_path);
+  /// Loads `scenario_path` (once: the files are not read again) and the levers of `levers_path`
+  /// (scenarios/trainer/levers.toml); throws ScenarioError when either cannot be loaded, or the scenario lacks
+  /// what a lever changes (a front door with thresholds, early help with a budget, social-work teams, [need]).
+  explicit Trainer(std::string scenario_path, const std::string& levers_path = default_levers_path());
 
   const Scenario& scenario() const { return scenario_; }
   const std::vector<Lever>& levers() const { return levers_; }
@@ -72,8 +65,9 @@ class Trainer {
   std::string path_;
   Scenario scenario_;
   std::string base_text_;  ///< the scenario flattened once at the start: an edit of its files mid-session changes nothing
+  std::vector<LeverSpec> specs_;  ///< from the levers file, resolved on the scenario
   std::vector<Lever> levers_;
-  std::vector<std::string> social_work_teams_;
+  std::vector<std::string> social_work_teams_;  ///< the teams the workforce lever scales, for the caseload chart
   int warmup_years_ = 0;
   const Lever* find(const std::string& id) const;  ///< nullptr when `id` is not a lever
   /// The levers `settings` moves from their defaults, with their new values.

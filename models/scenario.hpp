@@ -51,7 +51,7 @@ struct Scenario;
 /// A change of policy or demand from a given day: the scenario as it stands from then on (cumulative with the
 /// earlier changes). Declared as [[change]] tables; only rates, staffing, caseload caps, durations, decision
 /// shares and route probabilities may change, never the pathway's shape, the costs or the reporting.
-struct Epoch {
+struct ScenarioChange {
   double from_day = 0.0;  ///< a whole day, after day 0
   std::string label;
   std::shared_ptr<const Scenario> scenario;
@@ -75,7 +75,7 @@ struct Scenario {
   std::vector<ReportMeasure> reporting;  ///< the yearly measures of annual.csv, in declaration order
   std::vector<Override> overrides;
   std::vector<ParameterRecord> parameters;
-  std::vector<Epoch> changes;  ///< in increasing from_day
+  std::vector<ScenarioChange> changes;  ///< in increasing from_day
 
   /// The scenario in force at time `day`: this one, or the last change that has started.
   const Scenario& at(double day) const {

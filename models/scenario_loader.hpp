@@ -1,7 +1,9 @@
 #pragma once
 // Loads a scenario file (TOML) into a validated Scenario. Every problem found is reported, each naming the file,
 // the line and the dotted key ("scenarios/x.toml:12: front_door.screeners: ..."); a problem caused by a
-// `--set KEY=VALUE` override names the override instead of a line. Unknown keys are errors.
+// `--set KEY=VALUE` override names the override instead of a line. Unknown keys are errors. The parts: toml_reader
+// (checked reading), scenario_document (base, include, --set), scenario_sections (one reader per section),
+// scenario_timeline ([[change]]) and scenario_writer (flattening back to TOML).
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -23,6 +25,9 @@ class ScenarioError : public std::runtime_error {
 
 /// Splits "KEY=VALUE" (KEY dotted, e.g. "front_door.screeners"). Throws ScenarioError when malformed.
 Override parse_override(const std::string& text);
+
+/// How messages name an override: as it was given on the command line, "--set KEY=VALUE".
+std::string set_text(const Override& o);
 
 /// Reads, overrides and validates a scenario. `overrides` are applied in order before validation, so they are
 /// checked exactly like the file's own values. Throws ScenarioError.

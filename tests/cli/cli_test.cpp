@@ -47,6 +47,24 @@ TEST(Cli, ValidateDescribesTheScenario) {
   EXPECT_NE(o.out.find("service.front_door.work.mean_days"), std::string::npos);
 }
 
+// `validate --schema` prints the parameter schema instead of checking a scenario: Markdown (the README's tables)
+// or CSV; it takes no scenario, and without --schema a scenario is still required.
+TEST(Cli, ValidateSchemaPrintsEveryKey) {
+  TempDir dir;
+  const Outcome csv = frontdoor_cli("validate --schema --format csv", dir);
+  EXPECT_EQ(csv.code, 0) << csv.err;
+  EXPECT_EQ(csv.out.rfind("key,applies_to,type,unit,range,default,changes_over_time,description\n", 0), 0u) << csv.out;
+  EXPECT_NE(csv.out.find("\nservice.<id>.team.fte,caseload_team,number,FTE,\"(0, 10000]\",1,yes,"), std::string::npos);
+  const Outcome markdown = frontdoor_cli("validate --schema", dir);
+  EXPECT_EQ(markdown.code, 0) << markdown.err;
+  EXPECT_NE(markdown.out.find("| `simulation.years` | whole number | years | [1, 100] | 10 |  |"), std::string::npos);
+  EXPECT_EQ(frontdoor_cli("validate --schema " + mmc, dir).code, 2);
+  EXPECT_EQ(frontdoor_cli("validate --schema --format html", dir).code, 2);
+  const Outcome none = frontdoor_cli("validate", dir);
+  EXPECT_EQ(none.code, 2);
+  EXPECT_NE(none.err.find("scenario is required"), std::string::npos) << none.err;
+}
+
 TEST(Cli, BadInputExitsTwoAndWritesNothing) {
   TempDir dir;
   const std::string out = (dir.path() / "run").string();

@@ -567,6 +567,29 @@ TEST(Serve, RefusesAScenarioItCannotServeAndBadFlags) {
   EXPECT_NE(test_support::read_file(err).find("cannot listen"), std::string::npos) << test_support::read_file(err);
 }
 
+// The levers are data (scenarios/trainer/levers.toml), each key checked against the parameter schema when the
+// server starts: a lever on a key no scenario has, or with a range its key cannot take, stops it with the line.
+TEST(Serve, RefusesLeversOnKeysTheSchemaDoesNotHave) {
+  test_support::TempDir dir;
+  const std::filesystem::path scenarios = dir.path() / "scenarios";
+  std::filesystem::copy(test_support::source_path("scenarios"), scenarios, std::filesystem::copy_options::recursive);
+  const std::filesystem::path levers = scenarios / "trainer" / "levers.toml";
+  std::string text = test_support::read_file(levers);
+  text.replace(text.find("service.front_door.noise_sd"), 27, "service.front_door.noise_sdd");
+  text.replace(text.find("range = [0.5, 20.0]"), 19, "range = [-1.0, 20.0]");
+  test_support::write_file(levers, text);
+  const std::string err = (dir.path() / "err.txt").string();
+  const int status = std::system(("FRONTDOOR_SCENARIOS=" + scenarios.string() + " timeout 20 " + FRONTDOOR_BINARY +
+                                  " serve --no-prestart --port 0 2>" + err).c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  const std::string message = test_support::read_file(err);
+  EXPECT_NE(message.find("/trainer/levers.toml:"), std::string::npos) << message;
+  EXPECT_NE(message.find(": lever[2].sets: service.front_door.noise_sdd is not a scenario key"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("lever[3].range: service.early_help.team.budget_gbp must be in (0, 10000000000] pounds a year"),
+            std::string::npos) << message;
+}
+
 TEST(Serve, ServesAPolicyWithItsOwnTimeline) {
   // child_death_shock.toml changes in years 4 to 6: a shorter run leaves out what would start after it, and the
   // shock lever, which would collide with the scenario's own changes, is refused with the reason.
@@ -578,6 +601,23 @@ TEST(Serve, ServesAPolicyWithItsOwnTimeline) {
   ASSERT_TRUE(shock);
   EXPECT_EQ(shock->status, 400);
   EXPECT_NE(json::parse(shock->body).at("error").get<std::string>().find("changes over time"), std::string::npos);
+}
+
+// The shock lever applies policies/child_death_shock.toml's own [[change]] tables (not a copy of its numbers),
+// moved so that the first starts in the first year shown; those after the years shown are left out.
+TEST(Serve, TheShockLeverAppliesThePolicyFilesChanges) {
+  Server server;
+  auto shock = server.client().Post("/api/scenario", json{{"shock", true}, {"years", 2}}.dump(), "application/json");
+  ASSERT_TRUE(shock);
+  ASSERT_EQ(shock->status, 200) << shock->body;
+  const std::string& text = shock->body;
+  const auto first = text.find("[[change]]\nfrom_year = 4\nlabel = 'the case makes the news");
+  EXPECT_NE(first, std::string::npos) << text;
+  EXPECT_NE(text.find("[[change]]\nfrom_year = 5\nlabel = 'the drift halves'"), std::string::npos) << text;
+  EXPECT_EQ(text.find("back to the baseline"), std::string::npos) << "year 6 is after the 3 + 2 years run";
+  // The policy's numbers as written there, not the baseline's times 1.2 in floating point.
+  EXPECT_NE(text.find("'sources.schools.notice_per_year' = [0.02568, 0.2484, 0.4128, 0.54, 0.816]", first),
+            std::string::npos) << text;
 }
 
 // Connections that each send one byte of a request every 2 seconds, for at most 10 bytes (and not after the test).

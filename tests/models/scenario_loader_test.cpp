@@ -123,7 +123,7 @@ TEST(ScenarioLoader, EveryShippedScenarioLoads) {
     const std::string path = entry.path().string();
     // Included parts (demand, pathways) are not scenarios of their own.
     if (entry.path().extension() == ".toml" && path.find("/demand/") == std::string::npos &&
-        path.find("/pathways/") == std::string::npos) {
+        path.find("/pathways/") == std::string::npos && path.find("/trainer/") == std::string::npos) {
       paths.push_back(path);
     }
   }

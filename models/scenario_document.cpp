@@ -1,0 +1,255 @@
+#include "models/scenario_document.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <sstream>
+#include <utility>
+
+#include "models/scenario_loader.hpp"
+#include "models/utf8.hpp"
+
+namespace frontdoor {
+
+std::string set_text(const Override& o) { return "--set " + o.key + "=" + o.value; }
+
+Override parse_override(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw ScenarioError({"--set " + text + ": expected KEY=VALUE, for example --set service.front_door.team.fte=10"});
+  }
+  Override o{text.substr(0, eq), text.substr(eq + 1)};
+  bool ok = o.key.front() != '.' && o.key.back() != '.' && o.key.find("..") == std::string::npos;
+  for (char c : o.key) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.');
+  if (!ok) throw ScenarioError({"--set " + text + ": the key must be dotted words, for example service.front_door.team.fte"});
+  if (o.value.empty()) throw ScenarioError({"--set " + text + ": the value is empty"});
+  if (const auto at = first_invalid_utf8(text)) {
+    throw ScenarioError({"--set: the override is not valid UTF-8 text (" + describe_invalid_utf8(text, *at) + ")"});
+  }
+  // One value, one key: a line break would let the rest of the text be read as more TOML, or be cut off.
+  if (o.value.find_first_of("\n\r") != std::string::npos) {
+    throw ScenarioError({"--set " + o.key + "=...: the value holds a line break; a --set value is one line"});
+  }
+  return o;
+}
+
+namespace loader {
+
+namespace {
+
+// Records every `thresholds` table's order, lowest threshold first (see LoadContext::threshold_ladders).
+void record_threshold_ladders(const toml::table& table, const std::string& prefix, LoadContext& ctx) {
+  for (auto&& [key, node] : table) {
+    const toml::table* inner = node.as_table();
+    if (inner == nullptr) continue;
+    const std::string full = join_key(prefix, key.str());
+    if (key.str() != "thresholds") {
+      record_threshold_ladders(*inner, full, ctx);
+      continue;
+    }
+    std::vector<std::pair<double, std::string>> rungs;
+    for (auto&& [name, value] : *inner) {
+      if (auto v = value.value<double>()) rungs.emplace_back(*v, std::string(name.str()));
+    }
+    std::stable_sort(rungs.begin(), rungs.end());
+    std::vector<std::string>& ladder = ctx.threshold_ladders[full];
+    for (const auto& rung : rungs) ladder.push_back(rung.second);
+  }
+}
+
+void apply_override(toml::table& root, const Override& o, LoadContext& ctx) {
+  // The value is read as TOML (numbers, booleans, quoted strings, arrays); anything else is taken as text.
+  toml::table parsed;
+  try {
+    // Parsed under the override's own name, so that a problem anywhere inside the value (an array's element,
+    // say) is blamed on the --set and not on a line of the scenario file.
+    parsed = toml::parse("v = " + o.value, set_text(o));
+  } catch (const toml::parse_error&) {
+    parsed = toml::table{};
+    parsed.insert("v", o.value);
+  }
+  const std::string error = set_dotted(root, o.key, *parsed.get("v"));
+  if (!error.empty()) ctx.problems.push_back(set_text(o) + ": " + error);
+}
+
+// Resolves `include = "file"` or `include = ["a", "b"]`: each file (relative to the including file) is merged in
+// order, and the including file is merged over them.
+toml::table resolve_includes(toml::table root, const std::string& display_name, std::vector<std::string>& includes,
+                             std::uint64_t& hash) {
+  const toml::node* include = root.get("include");
+  if (include == nullptr) return root;
+  const std::string at = (include->source().begin.line > 0 ? display_name + ":" + std::to_string(include->source().begin.line)
+                                                           : display_name);
+  std::vector<std::string> names;
+  if (auto s = include->as_string()) {
+    names.push_back(s->get());
+  } else if (auto a = include->as_array(); a && a->is_homogeneous(toml::node_type::string)) {
+    for (const auto& n : *a) names.push_back(n.as_string()->get());
+  } else {
+    throw ScenarioError({at + ": include: expected a file name or a list of file names"});
+  }
+  const std::filesystem::path base = std::filesystem::path(display_name).parent_path();
+  toml::table merged;
+  std::vector<std::string> problems;
+  for (const auto& name : names) {
+    const std::string path = (base / name).lexically_normal().string();
+    const std::string text = read_whole_file(path, "included file (named at " + at + ")");
+    hash = fnv1a64(text, hash);
+    toml::table part = parse_toml(text, path);
+    for (const char* reserved : {"name", "version", "description", "include"}) {
+      if (const toml::node* n = part.get(reserved)) {
+        problems.push_back(path + ":" + std::to_string(n->source().begin.line) + ": " + reserved +
+                           ": belongs in the scenario, not in an included file");
+      }
+    }
+    merge_into(merged, part);
+    includes.push_back(path);
+  }
+  if (!problems.empty()) throw ScenarioError(problems);
+  root.erase("include");
+  merge_into(merged, root);
+  return merged;
+}
+
+// Every key `derived` sets must exist in `base` (a policy changes the base, it does not add to it); the scenario's
+// own name, version, description and [[change]] timeline are exempt at the top.
+void check_keys_in_base(const toml::table& derived, const toml::table& base, const std::string& prefix,
+                        const std::string& file, const std::string& base_file, std::vector<std::string>& problems) {
+  for (auto&& [key, node] : derived) {
+    const std::string name(key.str());
+    if (prefix.empty() && (name == "name" || name == "version" || name == "description" || name == "change")) continue;
+    const std::string full = prefix.empty() ? name : prefix + "." + name;
+    const toml::node* there = base.get(name);
+    if (there == nullptr) {
+      problems.push_back(file + ":" + std::to_string(node.source().begin.line) + ": " + full +
+                         ": is not a key of the base scenario (" + base_file + "); a scenario on a base changes its keys");
+      continue;
+    }
+    if (node.is_table() && there->is_table()) {
+      check_keys_in_base(*node.as_table(), *there->as_table(), full, file, base_file, problems);
+    }
+  }
+}
+
+// Resolves `base = "file"`: the base scenario (with its own base and includes, recursively) is loaded, and this
+// file's keys, which must all exist in it, are merged over it.
+toml::table resolve_base(toml::table root, const std::string& display_name, std::vector<std::string>& includes,
+                         std::uint64_t& hash, int depth = 0) {
+  const toml::node* base = root.get("base");
+  if (base == nullptr) return resolve_includes(std::move(root), display_name, includes, hash);
+  const std::string at = display_name + ":" + std::to_string(base->source().begin.line);
+  const auto* name = base->as_string();
+  if (name == nullptr) throw ScenarioError({at + ": base: expected the file name of the base scenario"});
+  if (root.get("include") != nullptr) {
+    throw ScenarioError({at + ": base: a scenario on a base may not include files too (the base does that)"});
+  }
+  if (depth >= 16) throw ScenarioError({at + ": base: more than 16 bases in a chain (is there a cycle?)"});
+  const std::string path =
+      (std::filesystem::path(display_name).parent_path() / name->get()).lexically_normal().string();
+  const std::string text = read_whole_file(path, "base scenario (named at " + at + ")");
+  hash = fnv1a64(text, hash);
+  toml::table merged = resolve_base(parse_toml(text, path), path, includes, hash, depth + 1);
+  includes.push_back(path);
+  root.erase("base");
+  std::vector<std::string> problems;
+  check_keys_in_base(root, merged, "", display_name, path, problems);
+  if (!problems.empty()) throw ScenarioError(problems);
+  merge_into(merged, root);
+  return merged;
+}
+
+}  // namespace
+
+std::string set_dotted(toml::table& root, const std::string& key, const toml::node& value) {
+  std::vector<std::string> parts;
+  std::stringstream in(key);
+  for (std::string part; std::getline(in, part, '.');) parts.push_back(part);
+  toml::table* table = &root;
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    toml::node* next = table->get(parts[i]);
+    if (next == nullptr) {
+      table->insert(parts[i], toml::table{});
+      next = table->get(parts[i]);
+    }
+    if (!next->is_table()) return key + ": cannot be set, because " + parts[i] + " is " + describe_node(*next) + ", not a table";
+    table = next->as_table();
+  }
+  value.visit([&](auto&& v) { table->insert_or_assign(parts.back(), v); });
+  return "";
+}
+
+// Moves every key of `from` into `into`; tables present in both are merged key by key, and for anything else
+// `from` wins. Moving keeps each node's source file and line, so messages still point at the right file.
+void merge_into(toml::table& into, toml::table& from) {
+  for (auto&& [key, node] : from) {
+    toml::node* existing = into.get(key.str());
+    if (existing != nullptr && existing->is_table() && node.is_table()) {
+      merge_into(*existing->as_table(), *node.as_table());
+      continue;
+    }
+    node.visit([&, k = std::string(key.str())](auto&& value) { into.insert_or_assign(k, std::move(value)); });
+  }
+}
+
+ScenarioDocument compose_scenario(const std::string& text, const std::string& display_name,
+                                  const std::vector<Override>& overrides, LoadContext& ctx) {
+  ctx.file = display_name;
+  ctx.overrides = overrides;
+  ScenarioDocument doc;
+  doc.hash = fnv1a64(text);
+  doc.root = resolve_base(parse_toml(text, display_name), display_name, doc.includes, doc.hash);
+  ctx.file_order = doc.includes;
+  ctx.file_order.push_back(display_name);
+  record_threshold_ladders(doc.root, "", ctx);
+  for (const auto& o : overrides) apply_override(doc.root, o, ctx);
+  return doc;
+}
+
+void merge_appended(toml::table& root, const std::string& appended) {
+  if (appended.empty()) return;
+  toml::table extra = parse_toml(appended, "appended settings");
+  // Appended [[change]] tables join the scenario's own timeline, in order of their first year.
+  toml::array* own = root.get_as<toml::array>("change");
+  toml::array* more = extra.get_as<toml::array>("change");
+  if (own != nullptr && more != nullptr) {
+    for (auto& change : *more) own->push_back(std::move(change));
+    std::vector<std::pair<std::int64_t, std::size_t>> order;
+    for (std::size_t i = 0; i < own->size(); ++i) {
+      std::int64_t year = 0;
+      if (const toml::table* t = own->get(i)->as_table(); t != nullptr && t->get_as<std::int64_t>("from_year") != nullptr) {
+        year = t->get_as<std::int64_t>("from_year")->get();
+      }
+      order.emplace_back(year, i);
+    }
+    std::stable_sort(order.begin(), order.end());
+    toml::array sorted;
+    for (const auto& [year, i] : order) sorted.push_back(*own->get(i));
+    *own = std::move(sorted);
+    extra.erase("change");
+  }
+  merge_into(root, extra);
+}
+
+// A change that would start after the run ends never takes effect: it is left out (a shorter run of a scenario
+// with a timeline, say), rather than refused as `frontdoor run` refuses it.
+void drop_changes_after_run(toml::table& root) {
+  if (toml::array* changes = root.get_as<toml::array>("change")) {
+    const auto* years = root.at_path("simulation.years").as_integer();
+    if (years != nullptr) {
+      toml::array kept;
+      for (auto& change : *changes) {
+        const toml::table* t = change.as_table();
+        const auto* from = t != nullptr ? t->get_as<std::int64_t>("from_year") : nullptr;
+        if (from == nullptr || from->get() <= years->get()) kept.push_back(std::move(change));
+      }
+      if (kept.empty()) {
+        root.erase("change");
+      } else {
+        *changes = std::move(kept);
+      }
+    }
+  }
+}
+
+}  // namespace loader
+}  // namespace frontdoor
