@@ -15,6 +15,7 @@
 
 #include "analysis/calibration.hpp"
 #include "analysis/run_reader.hpp"
+#include "analysis/run_scenario.hpp"
 #include "build_info.hpp"
 #include "cli/compare_command.hpp"
 #include "cli/graph_command.hpp"
@@ -26,6 +27,7 @@
 #include "models/scenario_loader.hpp"
 #include "models/utf8.hpp"
 #include "sim/output_files.hpp"
+#include "sim/run_plan.hpp"
 #include "sim/runner.hpp"
 #include "sim/stop.hpp"
 
@@ -79,11 +81,15 @@ struct CommonScenarioArgs {
   std::vector<std::string> sets;
 };
 
-Scenario load(const CommonScenarioArgs& args, const std::vector<Override>& extra) {
+std::vector<Override> overrides_of(const CommonScenarioArgs& args, const std::vector<Override>& extra) {
   std::vector<Override> overrides;
   for (const auto& s : args.sets) overrides.push_back(parse_override(s));
   for (const auto& o : extra) overrides.push_back(o);
-  return load_scenario(args.scenario, overrides);
+  return overrides;
+}
+
+Scenario load(const CommonScenarioArgs& args, const std::vector<Override>& extra) {
+  return load_scenario(args.scenario, overrides_of(args, extra));
 }
 
 // Splits the arguments CLI11 did not recognise into SimGrid's --cfg=/--log= (passed to each engine) and the
@@ -105,12 +111,13 @@ int command_run(const CommonScenarioArgs& scenario_args, const std::string& out,
                 const std::vector<std::string>& command_line) {
   std::vector<Override> extra;
   if (years > 0) extra.push_back({"simulation.years", std::to_string(years)});
-  Scenario scenario;
+  CarriedScenario carried;
   try {
-    scenario = load(scenario_args, extra);
+    carried = carry_scenario(scenario_args.scenario, overrides_of(scenario_args, extra));
   } catch (const ScenarioError& e) {
     return bad_input(std::string("the scenario is not valid:\n") + e.what());
   }
+  const Scenario& scenario = carried.scenario;
   try {
     OutputDirectory output(out, force);
     RunOptions options;
@@ -139,7 +146,7 @@ int command_run(const CommonScenarioArgs& scenario_args, const std::string& out,
     }
     fs::remove_all(scratch);
     const std::vector<SummaryRow> summary =
-        write_run_files(output.staging(), scenario, RunFacts{seed, jobs, engine_args, command_line}, results);
+        write_run_files(output.staging(), scenario, RunFacts{seed, jobs, engine_args, command_line, carried.toml}, results);
     throw_if_stopped();
     output.commit();
     if (!quiet) std::cout << summary_table(scenario, seed, results, summary, output.target().string());
@@ -162,13 +169,20 @@ int command_validate(const CommonScenarioArgs& scenario_args) {
 int command_check_calibration(const std::string& run_dir, const std::string& targets_path, int first_year) {
   try {
     const nlohmann::json manifest = read_manifest(run_dir);
-    if (first_year <= 0) {
-      first_year = first_year_after_warmup(manifest.at("simulation").at("warmup_days").get<double>());
+    // The warm-up of the scenario the run carries (refused if its copy was altered); a run from before runs
+    // carried their scenario has only its manifest.
+    double warmup_days = manifest.at("simulation").at("warmup_days").get<double>();
+    std::string name = manifest.at("scenario").at("name").get<std::string>();
+    if (manifest.at("scenario").contains("copy_hash")) {
+      const Scenario scenario = scenario_of_run(run_dir);
+      warmup_days = scenario.simulation.warmup_days;
+      name = scenario.name;
     }
+    if (first_year <= 0) first_year = first_year_after_warmup(warmup_days);
     const auto rows = compare_with_targets(run_dir, read_targets(targets_path), first_year);
     int outside = 0;
     std::printf("Calibration of %s (%s) against %s, years %d on, means over replications:\n\n", run_dir.c_str(),
-                manifest.at("scenario").at("name").get<std::string>().c_str(), targets_path.c_str(), first_year);
+                name.c_str(), targets_path.c_str(), first_year);
     std::printf("%-46s %-22s %10s %21s %28s  %s\n", "measure", "unit", "target", "band", "simulated (95% CI)", "");
     for (const auto& row : rows) {
       const auto& t = row.target;
@@ -186,6 +200,8 @@ int command_check_calibration(const std::string& run_dir, const std::string& tar
     return outside == 0 ? exit_ok : exit_run_failed;
   } catch (const RunReadError& e) {
     return bad_input(e.what());
+  } catch (const ScenarioError& e) {
+    return bad_input(run_dir + "/scenario.toml is not valid:\n" + e.what());
   } catch (const nlohmann::json::exception& e) {
     return bad_input(run_dir + "/manifest.json is malformed: " + e.what());
   }

@@ -16,6 +16,7 @@
 
 #include "analysis/calibration.hpp"
 #include "analysis/run_reader.hpp"
+#include "analysis/run_scenario.hpp"
 #include "analysis/sensitivity.hpp"
 #include "analysis/sweep_design.hpp"
 #include "build_info.hpp"
@@ -26,6 +27,7 @@
 #include "models/scenario_loader.hpp"
 #include "sim/output_files.hpp"
 #include "sim/pathway_sim.hpp"
+#include "sim/run_plan.hpp"
 #include "sim/runner.hpp"
 
 namespace fs = std::filesystem;
@@ -95,14 +97,9 @@ bool read_plan_or_say(const fs::path& dir, Plan& plan) {
   }
 }
 
-std::vector<Override> fixed_overrides(const Plan& plan) {
-  std::vector<Override> overrides;
-  for (const auto& o : plan.meta.at("set")) overrides.push_back({o.at("key"), o.at("value")});
-  return overrides;
-}
-
+// A row's own values; the fixed overrides are already in the plan's copy of the scenario.
 std::vector<Override> row_overrides(const Plan& plan, const Plan::Row& row) {
-  std::vector<Override> overrides = fixed_overrides(plan);
+  std::vector<Override> overrides;
   for (std::size_t k = 0; k < plan.keys.size(); ++k) overrides.push_back({plan.keys[k], row.values[k]});
   return overrides;
 }
@@ -183,12 +180,16 @@ int command_sweep_plan(const SweepPlanOptions& options) {
   } catch (const ScenarioError& e) {
     return fail(exit_bad_input, e.what());
   }
-  const Scenario scenario = load_scenario(options.scenario, fixed);
+  // The plan carries its scenario: every shard's runs read this copy, never the live file.
+  const CarriedScenario carried = carry_scenario(options.scenario, fixed);
+  const Scenario& scenario = carried.scenario;
   json meta;
   meta["kind"] = "sweep";
   meta["program"] = {{"version", build_info::program_version}, {"git_commit", build_info::git_commit}};
   meta["scenario"] = fs::absolute(options.scenario).lexically_normal().string();
   meta["scenario_name"] = scenario.name;
+  meta["scenario_copy"] = scenario_copy_name;
+  meta["scenario_hash"] = carried.hash;
   meta["set"] = json::array();
   for (const auto& o : fixed) meta["set"].push_back({{"key", o.key}, {"value", o.value}});
   meta["keys"] = keys;
@@ -220,6 +221,7 @@ int command_sweep_plan(const SweepPlanOptions& options) {
   try {
     OutputDirectory output(options.out, options.force);
     fs::create_directories(output.staging() / "runs");
+    write_file_atomically(output.staging() / scenario_copy_name, carried.toml);
     write_file_atomically(output.staging() / "sweep.json", json_text(meta, 2) + "\n");
     write_file_atomically(output.staging() / "plan.csv", plan.str());
     output.commit();
@@ -260,7 +262,19 @@ int command_sweep_exec(const SweepExecOptions& options) {
     }
     todo.push_back(&row);
   }
-  const std::string scenario_path = plan.meta.at("scenario");
+  // The scenario the plan carries, as it was planned: a copy edited since would mix two models in one sweep.
+  if (!plan.meta.contains("scenario_hash")) {
+    return fail(exit_bad_input, (dir / "sweep.json").string() + " records no copy of its scenario (planned by an older "
+                                "frontdoor): plan the sweep again");
+  }
+  std::string scenario_text;
+  try {
+    scenario_text = read_scenario_copy(dir, plan.meta.at("scenario_hash").get<std::string>(), "sweep.json");
+  } catch (const RunReadError& e) {
+    return fail(exit_bad_input, std::string(e.what()) + "; nothing was run: one sweep runs one scenario, so plan it "
+                                "again rather than edit its copy");
+  }
+  const std::string scenario_path = (dir / scenario_copy_name).string();
   if (!options.quiet) {
     std::fprintf(stderr, "frontdoor sweep: shard %d/%d: %zu runs to do, %d already done\n", shard, shards, todo.size(), done_before);
   }
@@ -279,7 +293,7 @@ int command_sweep_exec(const SweepExecOptions& options) {
       static_cast<int>(todo.size()), options.jobs,
       [&](int i) {
         const Plan::Row& row = *todo[i];
-        const Scenario scenario = load_scenario(scenario_path, row_overrides(plan, row));
+        const Scenario scenario = load_scenario_text(scenario_text, scenario_path, row_overrides(plan, row));
         const ReplicationResult result = simulate(scenario, row.replication, row.seed, options.engine_args);
         json out{{"run_id", row.run_id}, {"seed", row.seed}, {"engine_events", result.engine_events}, {"annual", json::array()}};
         for (const auto& a : result.annual) out["annual"].push_back({a.year, a.measure, a.unit, std::isfinite(a.value) ? json(a.value) : json()});

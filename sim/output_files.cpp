@@ -18,7 +18,9 @@
 #include <system_error>
 
 #include "build_info.hpp"
+#include "common/hash.hpp"
 #include "common/statistics.hpp"
+#include "sim/run_plan.hpp"
 
 namespace fs = std::filesystem;
 
@@ -332,6 +334,12 @@ std::string manifest_json(const Scenario& scenario, const RunFacts& facts, const
                    {"path_absolute", std::filesystem::absolute(scenario.file).lexically_normal().string()},
                    {"includes", scenario.includes},
                    {"file_hash", hash}};
+  if (!facts.scenario_toml.empty()) {
+    // The copy is what later commands read (report, graph --run, check-calibration); its hash tells them it is
+    // the copy this run wrote.
+    j["scenario"]["copy"] = scenario_copy_name;
+    j["scenario"]["copy_hash"] = content_hash(facts.scenario_toml);
+  }
   nlohmann::ordered_json overrides = nlohmann::ordered_json::array();
   for (const auto& o : scenario.overrides) overrides.push_back({{"key", o.key}, {"value", o.value}});
   j["overrides"] = overrides;
@@ -359,6 +367,9 @@ std::string manifest_json(const Scenario& scenario, const RunFacts& facts, const
   j["files"] = {{"timeseries.csv", "replication,seed,month,measure,value: monthly measures, month 1 first"},
                 {"summary.csv", "measure,mean,ci95_low,ci95_high,replications: after the warm-up, Student-t 95% CI"},
                 {"annual.csv", "replication,seed,year,measure,unit,value: the scenario's [reporting] measures by year"}};
+  if (!facts.scenario_toml.empty()) {
+    j["files"]["scenario.toml"] = "the scenario as it ran: one file, its base, includes and overrides merged in";
+  }
   return json_text(j, 2) + "\n";
 }
 
@@ -368,6 +379,7 @@ std::vector<SummaryRow> write_run_files(const std::filesystem::path& dir, const 
   write_file_atomically(dir / "timeseries.csv", timeseries_csv(results));
   write_file_atomically(dir / "summary.csv", summary_csv(summary));
   write_file_atomically(dir / "annual.csv", annual_csv(results));
+  if (!facts.scenario_toml.empty()) write_file_atomically(dir / scenario_copy_name, facts.scenario_toml);
   write_file_atomically(dir / "manifest.json", manifest_json(scenario, facts, results));
   return summary;
 }

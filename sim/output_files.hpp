@@ -105,11 +105,14 @@ struct RunFacts {
   int jobs = 1;
   std::vector<std::string> engine_args;
   std::vector<std::string> command_line;
+  /// The scenario as it ran, flattened (sim/run_plan.hpp): written as scenario.toml, its hash in the manifest.
+  /// Empty: no copy (a test's run, say).
+  std::string scenario_toml;
 };
 std::string manifest_json(const Scenario& scenario, const RunFacts& facts, const std::vector<ReplicationResult>& results);
 
-/// Writes a run's files into `dir` (which must exist): timeseries.csv, summary.csv, annual.csv, manifest.json.
-/// Returns the summary rows.
+/// Writes a run's files into `dir` (which must exist): timeseries.csv, summary.csv, annual.csv, manifest.json and,
+/// when `facts` carries it, scenario.toml. Returns the summary rows.
 std::vector<SummaryRow> write_run_files(const std::filesystem::path& dir, const Scenario& scenario,
                                         const RunFacts& facts, const std::vector<ReplicationResult>& results);
 

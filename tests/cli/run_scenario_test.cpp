@@ -1,0 +1,146 @@
+// Runs carry their scenario: a run, each run of a comparison and a sweep plan keep the scenario as it ran
+// (scenario.toml, flattened, with its hash), later commands read that copy rather than the source tree, and a
+// copy altered since is refused.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "common/hash.hpp"
+#include "test_support.hpp"
+
+using frontdoor::content_hash;
+using frontdoor::test_support::frontdoor_cli;
+using frontdoor::test_support::Outcome;
+using frontdoor::test_support::read_file;
+using frontdoor::test_support::source_path;
+using frontdoor::test_support::TempDir;
+using frontdoor::test_support::write_file;
+namespace fs = std::filesystem;
+
+namespace {
+
+nlohmann::json json_of(const fs::path& path) { return nlohmann::json::parse(read_file(path)); }
+
+// A scenario of our own in `dir` (so that the test can change it after the run), on the shipped M/M/c front door.
+fs::path own_scenario(const TempDir& dir) {
+  const fs::path path = dir.path() / "own.toml";
+  write_file(path, "name = \"own\"\nversion = \"1\"\ndescription = \"the M/M/c front door, a copy\"\nbase = \"" +
+                       source_path("scenarios/validation/mmc_front_door.toml") + "\"\n");
+  return path;
+}
+
+}  // namespace
+
+// A policy with a base file and a timeline of [[change]] tables, with overrides on top: the copy is one file that
+// needs nothing else, its hash is in the manifest, and running the copy gives byte-identical results.
+TEST(RunScenario, ARunFromItsCopyReproducesTheRun) {
+  TempDir dir;
+  const fs::path first = dir.path() / "first", again = dir.path() / "again";
+  const Outcome o = frontdoor_cli("run scenarios/policies/child_death_shock.toml -q -y 6 -r 2 -j 2 --seed 5 "
+                                  "--set service.front_door.team.fte=17 --out " + first.string(), dir);
+  ASSERT_EQ(o.code, 0) << o.err;
+  const std::string copy = read_file(first / "scenario.toml");
+  EXPECT_EQ(copy.find("base ="), std::string::npos) << copy;  // merged in
+  EXPECT_NE(copy.find("[[change]]"), std::string::npos) << copy;
+  EXPECT_NE(copy.find("fte = 17"), std::string::npos) << copy;
+  const nlohmann::json manifest = json_of(first / "manifest.json");
+  EXPECT_EQ(manifest.at("scenario").at("copy"), "scenario.toml");
+  EXPECT_EQ(manifest.at("scenario").at("copy_hash"), content_hash(copy));
+  EXPECT_EQ(manifest.at("scenario").at("file"), "scenarios/policies/child_death_shock.toml");  // the source, still
+  const Outcome rerun = frontdoor_cli("run " + (first / "scenario.toml").string() + " -q -r 2 -j 1 --seed 5 --out " +
+                                      again.string(), dir);
+  ASSERT_EQ(rerun.code, 0) << rerun.err;
+  for (const char* f : {"annual.csv", "timeseries.csv", "summary.csv"}) {
+    EXPECT_FALSE(read_file(first / f).empty()) << f;
+    EXPECT_EQ(read_file(first / f), read_file(again / f)) << f;
+  }
+}
+
+// graph --run and check-calibration read the run's copy: a source file changed since the run does not matter (it
+// used to be refused), and a copy altered since is refused, exit 2, naming the file.
+TEST(RunScenario, LaterCommandsReadTheCopyAndRefuseAnAlteredOne) {
+  TempDir dir;
+  const fs::path scenario = own_scenario(dir);
+  const fs::path run = dir.path() / "run";
+  ASSERT_EQ(frontdoor_cli("run " + scenario.string() + " -q -y 1 --set simulation.warmup_days=0 --out " + run.string(),
+                          dir).code, 0);
+  write_file(scenario, read_file(scenario) + "[service.front_door]\nteam = { fte = 11 }\n");  // the source moves on
+  const Outcome graph = frontdoor_cli("graph --run " + run.string(), dir);
+  EXPECT_EQ(graph.code, 0) << graph.err;
+  EXPECT_EQ(graph.out.rfind("digraph", 0), 0u) << graph.out;
+  const Outcome calibration = frontdoor_cli("check-calibration " + run.string(), dir);
+  EXPECT_NE(calibration.code, 2) << calibration.err;  // 1: this toy model is far from England's figures
+  EXPECT_NE(calibration.out.find("Calibration of " + run.string() + " (own)"), std::string::npos) << calibration.out;
+
+  write_file(run / "scenario.toml", read_file(run / "scenario.toml") + "# a note\n");
+  for (const std::string command : {"graph --run ", "check-calibration "}) {
+    const Outcome o = frontdoor_cli(command + run.string(), dir);
+    EXPECT_EQ(o.code, 2) << command;
+    EXPECT_NE(o.err.find((run / "scenario.toml").string() + " has been altered since frontdoor wrote it"),
+              std::string::npos) << command << o.err;
+    EXPECT_TRUE(o.out.empty()) << command << o.out;
+  }
+}
+
+// Every run of a comparison carries its scenario, and compare.json names each copy's hash.
+TEST(RunScenario, EachRunOfAComparisonCarriesItsScenario) {
+  TempDir dir;
+  const fs::path out = dir.path() / "cmp";
+  const Outcome o = frontdoor_cli("compare scenarios/validation/mmc_front_door.toml scenarios/validation/dd1_front_door.toml "
+                                  "-q -y 2 -r 2 -j 2 --out " + out.string(), dir);
+  ASSERT_EQ(o.code, 0) << o.err;
+  const nlohmann::json manifest = json_of(out / "compare.json");
+  std::vector<nlohmann::json> entries{manifest.at("base")};
+  for (const auto& alternative : manifest.at("alternatives")) entries.push_back(alternative);
+  ASSERT_EQ(entries.size(), 2u);
+  for (const auto& entry : entries) {
+    const fs::path copy = out / entry.at("dir").get<std::string>() / "scenario.toml";
+    EXPECT_EQ(entry.at("copy_hash"), content_hash(read_file(copy))) << copy;
+    EXPECT_EQ(json_of(copy.parent_path() / "manifest.json").at("scenario").at("copy_hash"), entry.at("copy_hash"));
+  }
+}
+
+// A sweep's shards run the plan's copy: the source changed after the plan changes nothing, and a copy altered
+// after the plan is refused before anything runs, whichever shard meets it.
+TEST(RunScenario, SweepExecRunsThePlansCopyAndRefusesAnAlteredOne) {
+  TempDir dir;
+  const fs::path scenario = own_scenario(dir);
+  const std::string plan = "sweep plan " + scenario.string() + " --vary sources.other.contacts_per_day=60:70:2 -r 2 "
+                           "--set simulation.years=2 --out ";
+  const fs::path before = dir.path() / "before", after = dir.path() / "after", altered = dir.path() / "altered";
+  for (const auto& d : {before, after, altered}) ASSERT_EQ(frontdoor_cli(plan + d.string(), dir).code, 0) << d;
+  const nlohmann::json meta = json_of(before / "sweep.json");
+  EXPECT_EQ(meta.at("scenario_copy"), "scenario.toml");
+  EXPECT_EQ(meta.at("scenario_hash"), content_hash(read_file(before / "scenario.toml")));
+  ASSERT_EQ(frontdoor_cli("sweep exec -q -j 2 " + before.string(), dir).code, 0);
+
+  // The source file moves on; the other sweep still runs the scenario it planned.
+  write_file(scenario, read_file(scenario) + "[service.front_door]\nteam = { fte = 11 }\n");
+  ASSERT_EQ(frontdoor_cli("sweep exec -q -j 2 " + after.string(), dir).code, 0);
+  for (const auto& d : {before, after}) ASSERT_EQ(frontdoor_cli("sweep merge -q " + d.string(), dir).code, 0) << d;
+  EXPECT_EQ(read_file(before / "results.csv"), read_file(after / "results.csv"));
+
+  // The plan's copy is altered between shards: the second shard refuses, exit 2, and runs nothing.
+  ASSERT_EQ(frontdoor_cli("sweep exec -q --shard 0/2 " + altered.string(), dir).code, 0);
+  const auto runs_done = [&] { return std::distance(fs::directory_iterator(altered / "runs"), fs::directory_iterator()); };
+  const auto done = runs_done();
+  EXPECT_EQ(done, 2);
+  const std::string copy = read_file(altered / "scenario.toml");
+  const std::string edited = "fte = 9";
+  const auto at = copy.find("fte = 8");
+  ASSERT_NE(at, std::string::npos) << copy;
+  write_file(altered / "scenario.toml", copy.substr(0, at) + edited + copy.substr(at + edited.size()));
+  const Outcome refused = frontdoor_cli("sweep exec --shard 1/2 " + altered.string(), dir);
+  EXPECT_EQ(refused.code, 2);
+  EXPECT_NE(refused.err.find((altered / "scenario.toml").string() + " has been altered since frontdoor wrote it"),
+            std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("sweep.json recorded " + meta.at("scenario_hash").get<std::string>()), std::string::npos)
+      << refused.err;
+  EXPECT_NE(refused.err.find("nothing was run"), std::string::npos) << refused.err;
+  EXPECT_EQ(runs_done(), done);
+  // Restored byte for byte, the copy is the plan's again.
+  write_file(altered / "scenario.toml", copy);
+  EXPECT_EQ(frontdoor_cli("sweep exec -q --shard 1/2 " + altered.string(), dir).code, 0);
+  EXPECT_EQ(runs_done(), 4);
+}
