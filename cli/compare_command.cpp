@@ -105,18 +105,16 @@ int command_compare(const CompareOptions& options) {
     ProgressBar progress(!options.quiet && isatty(STDERR_FILENO), "runs");
     const int total = static_cast<int>(scenarios.size()) * options.replications;
     for (std::size_t i = 0; i < scenarios.size(); ++i) {
-      RunOptions run;
-      run.base_seed = options.seed;  // the same seeds for every scenario: common random numbers
-      run.replications = options.replications;
-      run.jobs = options.jobs;
-      run.engine_args = options.engine_args;
       const int before = static_cast<int>(i) * options.replications;
-      run.on_progress = [&](int done, int) { progress.update(before + done, total); };
+      const auto on_progress = [&](int done, int) { progress.update(before + done, total); };
       const fs::path dir = runs / dirs[i];
       fs::create_directories(dir / ".replications");
       std::vector<ReplicationResult> results;
       try {
-        results = run_replications(scenarios[i], run, dir / ".replications");
+        // The same seeds for every scenario: common random numbers.
+        ForkExecutor executor(options.jobs, options.engine_args);
+        results = execute(run_plan(carried[i], options.seed, options.replications), executor, dir / ".replications",
+                          on_progress);
       } catch (const RunError& e) {
         std::cerr << "frontdoor: error: the simulation of " << options.scenarios[i] << " failed; nothing was written:\n"
                   << e.what() << "\n";

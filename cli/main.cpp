@@ -120,13 +120,8 @@ int command_run(const CommonScenarioArgs& scenario_args, const std::string& out,
   const Scenario& scenario = carried.scenario;
   try {
     OutputDirectory output(out, force);
-    RunOptions options;
-    options.base_seed = seed;
-    options.replications = replications;
-    options.jobs = jobs;
-    options.engine_args = engine_args;
     ProgressBar progress(!quiet && isatty(STDERR_FILENO));
-    options.on_progress = [&](int done, int total) {
+    const auto on_progress = [&](int done, int total) {
       progress.update(done, total);
       if (verbose) std::fprintf(stderr, "frontdoor: replication %d of %d finished\n", done, total);
     };
@@ -139,7 +134,8 @@ int command_run(const CommonScenarioArgs& scenario_args, const std::string& out,
     fs::create_directory(scratch);
     std::vector<ReplicationResult> results;
     try {
-      results = run_replications(scenario, options, scratch);
+      ForkExecutor executor(jobs, engine_args);
+      results = execute(run_plan(carried, seed, replications), executor, scratch, on_progress);
     } catch (const RunError& e) {
       std::cerr << "frontdoor: error: the simulation failed; nothing was written:\n" << e.what() << "\n";
       return exit_run_failed;
@@ -381,6 +377,10 @@ int main(int argc, char** argv) {
   replicate->add_option("--out", replicate_options.out)->required();
   replicate->add_option("--seed", replicate_options.seed)->check(seed_check);
   replicate->add_option("--replication", replicate_options.replication)->check(CLI::Range(0, 100000));
+  replicate->add_option("--replication-seed", replicate_options.replication_seed)->check(seed_check);
+  replicate->add_option("--set", replicate_options.sets);
+  replicate->add_option("--run-id", replicate_options.run_id)->check(CLI::Range(0, 100000000));
+  replicate->add_flag("!--no-monthly", replicate_options.keep_monthly);
   replicate->allow_extras();
 
   if (const auto problem = non_utf8_argument(argc, argv)) return bad_input(*problem);

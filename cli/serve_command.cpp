@@ -7,7 +7,6 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -46,6 +45,7 @@
 #include "models/scenario_loader.hpp"
 #include "sim/output_files.hpp"
 #include "sim/pathway_sim.hpp"
+#include "sim/executor.hpp"
 #include "sim/runner.hpp"
 
 extern char** environ;
@@ -102,8 +102,8 @@ class Lease {
 // Replications run as `frontdoor replicate` processes, at most `jobs` at once, lowest priority first (then in
 // order of request). Results are kept by (scenario text, seed, replication): the same settings asked for again,
 // by this run or a later one, are not simulated twice. A replication that runs longer than `timeout` is killed.
-// A scenario's file in the working folder lives as long as a kept or awaited result needs it, so the folder holds
-// at most as many scenarios as the cache holds results.
+// Each replication's scenario file, result and stderr in the working folder live as long as it runs
+// (sim/executor.hpp: SpawnExecutor).
 class SimulationPool {
  public:
   SimulationPool(std::string program, fs::path workdir, int jobs, std::size_t cache_size,
@@ -152,13 +152,9 @@ class SimulationPool {
       touch(key);
       return Lease(it->second.future, it->second.waiters);
     }
-    const fs::path scenario_file = workdir_ / ("scenario-" + digest + ".toml");
-    int& users = scenario_users_[scenario_file];
-    if (users == 0) write_file_atomically(scenario_file, scenario_text);  // a failure throws before it counts
-    ++users;
-    Task task{priority, next_sequence_++, key, scenario_file, seed, replication,
+    Task task{priority, next_sequence_++, key, std::make_shared<const std::string>(scenario_text), seed, replication,
               std::make_shared<std::promise<ReplicationResult>>(), std::make_shared<std::atomic<int>>(0)};
-    Entry entry{task.promise->get_future().share(), task.waiters, scenario_file};
+    Entry entry{task.promise->get_future().share(), task.waiters};
     cache_[key] = entry;
     order_.push_back(key);
     queue_.push(std::move(task));
@@ -178,13 +174,12 @@ class SimulationPool {
   struct Entry {
     std::shared_future<ReplicationResult> future;
     std::shared_ptr<std::atomic<int>> waiters;
-    fs::path scenario;  ///< its scenario's file, which it keeps in the working folder
   };
   struct Task {
     int priority;
     std::uint64_t sequence;
     std::string key;
-    fs::path scenario;
+    std::shared_ptr<const std::string> scenario;  ///< its text
     std::uint64_t seed;
     int replication;
     std::shared_ptr<std::promise<ReplicationResult>> promise;
@@ -203,7 +198,6 @@ class SimulationPool {
     for (auto it = order_.begin(); cache_.size() > cache_size_ && it != order_.end();) {
       auto entry = cache_.find(*it);
       if (entry != cache_.end() && entry->second.future.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
-        release(entry->second.scenario);
         cache_.erase(entry);
         it = order_.erase(it);
       } else {
@@ -212,19 +206,8 @@ class SimulationPool {
     }
   }
   void forget(const std::string& key) {  // with mutex_ held
-    if (auto entry = cache_.find(key); entry != cache_.end()) {
-      release(entry->second.scenario);
-      cache_.erase(entry);
-    }
+    if (auto entry = cache_.find(key); entry != cache_.end()) cache_.erase(entry);
     order_.remove(key);
-  }
-  // A result no longer needs its scenario's file; the last one to go removes it.
-  void release(const fs::path& scenario) {  // with mutex_ held
-    auto users = scenario_users_.find(scenario);
-    if (users == scenario_users_.end() || --users->second > 0) return;
-    scenario_users_.erase(users);
-    std::error_code ignored;
-    fs::remove(scenario, ignored);
   }
 
   void work() {
@@ -263,89 +246,55 @@ class SimulationPool {
     }
   }
 
+  // One replication as a `frontdoor replicate` process; killed if the server stops, nobody waits for it any more,
+  // or it runs past the time limit.
   ReplicationResult run(const Task& task) {
-    const std::string stem = "replication-" + std::to_string(task.sequence);
-    const fs::path out = workdir_ / (stem + ".json"), err = workdir_ / (stem + ".err");
-    std::vector<std::string> args{program_, "replicate", task.scenario.string(), "--seed", std::to_string(task.seed),
-                                  "--replication", std::to_string(task.replication), "--out", out.string()};
-    for (const auto& e : engine_args_) args.push_back(e);
-    std::vector<char*> argv, envp;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    for (auto& e : environment_) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    // None of the server's other descriptors: the listening socket and the pages' connections (cpp-httplib does
-    // not open them close-on-exec) would otherwise stay open as long as a replication runs.
-    posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
-    // The server blocks SIGINT and SIGTERM (a thread waits for them) and ignores SIGPIPE; a replication does not.
-    posix_spawnattr_t attributes;
-    posix_spawnattr_init(&attributes);
-    sigset_t none, defaults;
-    sigemptyset(&none);
-    sigemptyset(&defaults);
-    sigaddset(&defaults, SIGPIPE);
-    posix_spawnattr_setsigmask(&attributes, &none);
-    posix_spawnattr_setsigdefault(&attributes, &defaults);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    pid_t pid = 0;
-    // This thread waits for the replication to end, so the replication's parent-death signal (sent when the
-    // thread that started it ends) fires only if the whole server dies.
-    const int spawned = posix_spawn(&pid, program_.c_str(), &actions, &attributes, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attributes);
-    if (spawned != 0) throw std::runtime_error("cannot start a replication process: " + std::string(std::strerror(spawned)));
-    // Wait for it, killing it if the server stops or it runs past the time limit.
-    const auto started = std::chrono::steady_clock::now();
-    int status = 0;
-    bool stop = false, timed_out = false, abandoned = false;
-    for (;;) {
-      const pid_t ended = waitpid(pid, &status, WNOHANG);
-      if (ended == pid || (ended < 0 && errno != EINTR)) break;
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        stop = stopping_;
-      }
-      abandoned = *task.waiters == 0;  // every page that asked for it has gone: free the core for the next run
-      timed_out = std::chrono::steady_clock::now() - started > timeout_;
-      if (stop || timed_out || abandoned) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
+    ReplicationTask replication;
+    replication.scenario_toml = task.scenario;
+    replication.replication = task.replication;
+    replication.seed = replication_seed(task.seed, static_cast<std::uint64_t>(task.replication));
+    replication.out = workdir_ / ("replication-" + std::to_string(task.sequence) + ".json");
+    SpawnExecutor::Options options;
+    options.program = program_;
+    options.workdir = workdir_;
+    options.engine_args = engine_args_;
+    options.environment = environment_;
+    options.timeout = timeout_;
+    options.stopping = [this] {
+      std::lock_guard<std::mutex> lock(mutex_);
+      return stopping_;
+    };
+    // Every page that asked for it has gone: free the core for the next run.
+    options.abandoned = [&task](std::size_t) { return *task.waiters == 0; };
+    SpawnExecutor executor(std::move(options));
+    TaskEnd end;
+    executor.run({replication}, [&](std::size_t, const TaskEnd& e) { end = e; });
+    switch (end.kind) {
+      case TaskEnd::Kind::finished:
         break;
+      case TaskEnd::Kind::stopped:
+        throw std::runtime_error("the server is stopping");
+      case TaskEnd::Kind::abandoned:
+        throw std::runtime_error("cancelled: no page waits for it any more");
+      case TaskEnd::Kind::timed_out:
+        throw std::runtime_error("replication " + std::to_string(task.replication + 1) + " ran for more than " +
+                                 std::to_string(timeout_.count()) + " seconds and was stopped");
+      case TaskEnd::Kind::failed: {
+        if (end.status == 0) throw std::runtime_error(end.message);  // it never started
+        // The first lines say what went wrong (SimGrid, say, goes on to list every setting it knows).
+        std::string why = end.message;
+        std::size_t cut = 0;
+        for (int line = 0; line < 3 && cut != std::string::npos; ++line) cut = why.find('\n', cut == 0 ? 0 : cut + 1);
+        if (cut != std::string::npos) why = why.substr(0, cut) + " ...";
+        if (why.size() > 600) why = why.substr(0, 600) + " ...";
+        while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+        throw std::runtime_error("replication " + std::to_string(task.replication + 1) + " failed (" +
+                                 describe_exit(end.status) + ")" +
+                                 (why.empty() ? "" : ": " + why));
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    std::string why = read_text(err);
-    fs::remove(err);
-    if (stop) {
-      fs::remove(out);
-      throw std::runtime_error("the server is stopping");
-    }
-    if (abandoned) {
-      fs::remove(out);
-      throw std::runtime_error("cancelled: no page waits for it any more");
-    }
-    if (timed_out) {
-      fs::remove(out);
-      throw std::runtime_error("replication " + std::to_string(task.replication + 1) + " ran for more than " +
-                               std::to_string(timeout_.count()) + " seconds and was stopped");
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      // The first lines say what went wrong (SimGrid, say, goes on to list every setting it knows).
-      std::size_t cut = 0;
-      for (int line = 0; line < 3 && cut != std::string::npos; ++line) cut = why.find('\n', cut == 0 ? 0 : cut + 1);
-      if (cut != std::string::npos) why = why.substr(0, cut) + " ...";
-      if (why.size() > 600) why = why.substr(0, 600) + " ...";
-      while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-      fs::remove(out);
-      throw std::runtime_error("replication " + std::to_string(task.replication + 1) + " failed (" + describe_exit(status) +
-                               ")" + (why.empty() ? "" : ": " + why));
-    }
-    ReplicationResult result = replication_from_json(json::parse(read_text(out)));
-    fs::remove(out);
+    ReplicationResult result = replication_from_json(json::parse(read_text(replication.out)));
+    fs::remove(replication.out);
     return result;
   }
 
@@ -359,7 +308,6 @@ class SimulationPool {
   std::condition_variable wake_;
   std::priority_queue<Task> queue_;
   std::map<std::string, Entry> cache_;
-  std::map<fs::path, int> scenario_users_;  ///< results kept or awaited, by the scenario file they need
   std::list<std::string> order_;
   std::uint64_t next_sequence_ = 0;
   std::size_t running_ = 0;
@@ -943,18 +891,23 @@ int command_replicate(const ReplicateOptions& options) {
     std::cerr << "the server that started this replication (process " << parent << ") has gone\n";
     return 3;
   }
-  Scenario scenario;
+  ReplicationTask task;
   try {
-    scenario = load_scenario(options.scenario);
+    std::vector<Override> overrides;
+    for (const auto& set : options.sets) overrides.push_back(parse_override(set));
+    task.scenario = std::make_shared<const Scenario>(load_scenario(options.scenario, overrides));
   } catch (const ScenarioError& e) {
     std::cerr << "the scenario is not valid: " << e.what() << "\n";
     return 2;
   }
+  task.replication = options.replication;
+  task.seed = options.replication_seed.value_or(
+      replication_seed(options.seed, static_cast<std::uint64_t>(options.replication)));
+  task.run_id = options.run_id;
+  task.keep_monthly = options.keep_monthly;
+  task.out = options.out;
   try {
-    const ReplicationResult result = simulate(scenario, options.replication,
-                                              replication_seed(options.seed, static_cast<std::uint64_t>(options.replication)),
-                                              options.engine_args);
-    write_file_atomically(options.out, to_json(result).dump());
+    run_task_here(task, options.engine_args);
   } catch (const std::exception& e) {
     std::cerr << e.what() << "\n";
     return 3;

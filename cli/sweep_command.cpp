@@ -26,7 +26,8 @@
 #include "models/input_file.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/output_files.hpp"
-#include "sim/pathway_sim.hpp"
+#include "sim/executor.hpp"
+#include "sim/replication_result.hpp"
 #include "sim/run_plan.hpp"
 #include "sim/runner.hpp"
 
@@ -289,37 +290,42 @@ int command_sweep_exec(const SweepExecOptions& options) {
     fs::path runs;
     ~Tidy() { remove_stale_leftovers(runs, true); }
   } tidy{dir / "runs"};
-  run_in_processes(
-      static_cast<int>(todo.size()), options.jobs,
-      [&](int i) {
-        const Plan::Row& row = *todo[i];
-        const Scenario scenario = load_scenario_text(scenario_text, scenario_path, row_overrides(plan, row));
-        const ReplicationResult result = simulate(scenario, row.replication, row.seed, options.engine_args);
-        json out{{"run_id", row.run_id}, {"seed", row.seed}, {"engine_events", result.engine_events}, {"annual", json::array()}};
-        for (const auto& a : result.annual) out["annual"].push_back({a.year, a.measure, a.unit, std::isfinite(a.value) ? json(a.value) : json()});
-        out["summary"] = json::array();
-        for (const auto& m : result.summary) out["summary"].push_back({m.measure, std::isfinite(m.value) ? json(m.value) : json()});
-        write_file_atomically(result_file(dir, row.run_id), json_text(out) + "\n");
-        fs::remove(failure_file(dir, row.run_id));
-        return 0;
-      },
-      [&](int i, int status, double, const std::string& message) {
-        ++finished;
-        if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-          ++failed;
-          const Plan::Row& row = *todo[i];
-          const std::string why = message.empty() ? describe_exit(status) : message;
-          std::fprintf(stderr, "frontdoor sweep: run %d failed: %s\n", row.run_id, why.c_str());
-          write_file_atomically(failure_file(dir, row.run_id), json_text(json{{"run_id", row.run_id}, {"error", why}}) + "\n");
-        }
-        bar.update(finished, static_cast<int>(todo.size()));
-        const int step = std::max(1, static_cast<int>(todo.size()) / 20);
-        if (log_lines && (finished % step == 0 || finished == static_cast<int>(todo.size()))) {
-          const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-          std::fprintf(stderr, "frontdoor sweep: %d/%zu runs, %d failed, %.0fs elapsed, ETA %.0fs\n", finished, todo.size(),
-                       failed, elapsed, elapsed / finished * (static_cast<double>(todo.size()) - finished));
-        }
-      });
+  // Each row is one replication task: the plan's copy with the row's values, run in a process of its own, its
+  // result (without monthly series, which no merge reads) written straight to runs/<run_id>.json.
+  const auto text = std::make_shared<const std::string>(scenario_text);
+  std::vector<ReplicationTask> tasks;
+  for (const Plan::Row* row : todo) {
+    ReplicationTask task;
+    task.scenario_toml = text;
+    task.overrides = row_overrides(plan, *row);
+    task.scenario_source = scenario_path;
+    task.replication = row->replication;
+    task.seed = row->seed;
+    task.run_id = row->run_id;
+    task.keep_monthly = false;
+    task.out = result_file(dir, row->run_id);
+    tasks.push_back(std::move(task));
+  }
+  ForkExecutor executor(options.jobs, options.engine_args);
+  executor.run(tasks, [&](std::size_t i, const TaskEnd& end) {
+    ++finished;
+    const Plan::Row& row = *todo[i];
+    if (end.ok()) {
+      fs::remove(failure_file(dir, row.run_id));
+    } else {
+      ++failed;
+      const std::string why = end.message.empty() ? describe_exit(end.status) : end.message;
+      std::fprintf(stderr, "frontdoor sweep: run %d failed: %s\n", row.run_id, why.c_str());
+      write_file_atomically(failure_file(dir, row.run_id), json_text(json{{"run_id", row.run_id}, {"error", why}}) + "\n");
+    }
+    bar.update(finished, static_cast<int>(todo.size()));
+    const int step = std::max(1, static_cast<int>(todo.size()) / 20);
+    if (log_lines && (finished % step == 0 || finished == static_cast<int>(todo.size()))) {
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::fprintf(stderr, "frontdoor sweep: %d/%zu runs, %d failed, %.0fs elapsed, ETA %.0fs\n", finished, todo.size(),
+                   failed, elapsed, elapsed / finished * (static_cast<double>(todo.size()) - finished));
+    }
+  });
   if (!options.quiet) std::fprintf(stderr, "frontdoor sweep: shard %d/%d finished: %d runs, %d failed\n", shard, shards, finished, failed);
   return failed == 0 ? 0 : 1;
 }
@@ -367,10 +373,12 @@ int command_sweep_merge(const SweepMergeOptions& options) {
       }
       continue;
     }
-    json result;
+    ReplicationResult result;
     try {
-      result = json::parse(read_output_file(result_file(dir, row.run_id)));
-      if (result.at("run_id").get<int>() != row.run_id) throw std::runtime_error("it holds run " + result.at("run_id").dump());
+      result = replication_from_json(json::parse(read_output_file(result_file(dir, row.run_id))));
+      if (result.run_id != row.run_id) {
+        throw std::runtime_error("it holds run " + (result.run_id ? std::to_string(*result.run_id) : std::string("none")));
+      }
     } catch (const std::exception& e) {
       failed.push_back(std::to_string(row.run_id) + ": unreadable result (" + e.what() + ")");
       continue;
@@ -380,18 +388,19 @@ int command_sweep_merge(const SweepMergeOptions& options) {
                          std::to_string(row.replication) + ',' + std::to_string(row.seed) + ',';
     for (const auto& v : row.values) prefix += v + ',';
     std::map<std::pair<std::string, std::string>, std::vector<double>> years;
-    for (const auto& a : result.at("annual")) {
-      const int year = a.at(0).get<int>();
-      const std::string measure = a.at(1), unit = a.at(2);
-      const double value = a.at(3).is_null() ? std::nan("") : a.at(3).get<double>();
+    for (const auto& a : result.annual) {
+      const int year = a.year;
+      const std::string& measure = a.measure;
+      const std::string& unit = a.unit;
+      const double value = a.value;
       results << prefix << year << ',' << measure << ',' << unit << ',' << (std::isfinite(value) ? format_double(value) : "") << '\n';
       if (year >= first_year && std::isfinite(value)) years[{measure, unit}].push_back(value);
     }
     for (const auto& [key, values] : years) by_point[row.point][key].push_back(mean(values));
     // The run's summary after the warm-up (every service's waits, queues, caseloads...): year 0, unit "summary".
-    for (const auto& m : result.value("summary", json::array())) {
-      const std::string measure = m.at(0);
-      const double value = m.at(1).is_null() ? std::nan("") : m.at(1).get<double>();
+    for (const auto& m : result.summary) {
+      const std::string& measure = m.measure;
+      const double value = m.value;
       results << prefix << "0," << measure << ",summary," << (std::isfinite(value) ? format_double(value) : "") << '\n';
       if (std::isfinite(value)) by_point[row.point][{measure, "summary"}].push_back(value);
     }

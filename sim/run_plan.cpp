@@ -1,9 +1,15 @@
 #include "sim/run_plan.hpp"
 
+#include <sys/wait.h>
+
 #include <cctype>
+#include <fstream>
+#include <sstream>
 
 #include "common/hash.hpp"
+#include "models/random.hpp"
 #include "models/scenario_loader.hpp"
+#include "sim/runner.hpp"
 
 namespace frontdoor {
 
@@ -25,6 +31,73 @@ CarriedScenario carry_scenario(const std::string& path, const std::vector<Overri
   carried.scenario.overrides = source.overrides;
   carried.scenario.parameters = source.parameters;
   return carried;
+}
+
+RunPlan run_plan(const CarriedScenario& carried, std::uint64_t base_seed, int replications) {
+  return RunPlan{std::make_shared<const Scenario>(carried.scenario), std::make_shared<const std::string>(carried.toml),
+                 base_seed, replications};
+}
+
+std::vector<ReplicationTask> replication_tasks(const RunPlan& plan, const std::filesystem::path& scratch) {
+  std::vector<ReplicationTask> tasks;
+  for (int r = 0; r < plan.replications; ++r) {
+    ReplicationTask task;
+    task.scenario = plan.scenario;
+    task.scenario_toml = plan.scenario_toml;
+    task.scenario_source = plan.scenario->file;
+    task.replication = r;
+    task.seed = replication_seed(plan.base_seed, static_cast<std::uint64_t>(r));
+    task.out = scratch / ("replication_" + std::to_string(r) + ".json");
+    tasks.push_back(std::move(task));
+  }
+  return tasks;
+}
+
+std::vector<ReplicationResult> execute(const RunPlan& plan, Executor& executor, const std::filesystem::path& scratch,
+                                       const std::function<void(int, int)>& on_progress) {
+  const std::vector<ReplicationTask> tasks = replication_tasks(plan, scratch);
+  std::vector<double> wall(tasks.size(), 0.0);
+  std::vector<std::string> failures;
+  int finished = 0;
+  executor.run(tasks, [&](std::size_t r, const TaskEnd& end) {
+    wall[r] = end.wall_seconds;
+    const std::string which = "replication " + std::to_string(r) + " (seed " + std::to_string(tasks[r].seed) + ")";
+    switch (end.kind) {
+      case TaskEnd::Kind::finished:
+        break;
+      case TaskEnd::Kind::failed:
+        if (WIFSIGNALED(end.status)) {
+          failures.push_back(which + " was " + describe_exit(end.status));
+        } else {
+          failures.push_back(which + " failed: " + (end.message.empty() ? describe_exit(end.status) : end.message));
+        }
+        break;
+      case TaskEnd::Kind::timed_out:
+        failures.push_back(which + " ran past its time limit and was stopped");
+        break;
+      case TaskEnd::Kind::stopped:
+      case TaskEnd::Kind::abandoned:
+        failures.push_back(which + " was stopped before it finished");
+        break;
+    }
+    ++finished;
+    if (on_progress) on_progress(finished, plan.replications);
+  });
+  if (!failures.empty()) {
+    std::string message;
+    for (const auto& f : failures) message += (message.empty() ? "" : "\n") + f;
+    throw RunError(message);
+  }
+  std::vector<ReplicationResult> results;
+  for (std::size_t r = 0; r < tasks.size(); ++r) {
+    std::ifstream in(tasks[r].out, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    ReplicationResult result = replication_from_json(nlohmann::json::parse(text.str()));
+    result.wall_seconds = wall[r];
+    results.push_back(std::move(result));
+  }
+  return results;
 }
 
 }  // namespace frontdoor
