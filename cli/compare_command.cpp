@@ -13,6 +13,7 @@
 #include "analysis/compare.hpp"
 #include "build_info.hpp"
 #include "cli/progress.hpp"
+#include "cli/run_files.hpp"
 #include "cli/text_format.hpp"
 #include "models/reporting.hpp"
 #include "models/scenario_loader.hpp"
@@ -104,6 +105,7 @@ int command_compare(const CompareOptions& options) {
     fs::create_directories(runs);
     ProgressBar progress(!options.quiet && isatty(STDERR_FILENO), "runs");
     const int total = static_cast<int>(scenarios.size()) * options.replications;
+    ResultCache cache;  // a scenario compared with itself is simulated once
     for (std::size_t i = 0; i < scenarios.size(); ++i) {
       const int before = static_cast<int>(i) * options.replications;
       const auto on_progress = [&](int done, int) { progress.update(before + done, total); };
@@ -114,7 +116,7 @@ int command_compare(const CompareOptions& options) {
         // The same seeds for every scenario: common random numbers.
         ForkExecutor executor(options.jobs, options.engine_args);
         results = execute(run_plan(carried[i], options.seed, options.replications), executor, dir / ".replications",
-                          on_progress);
+                          on_progress, &cache);
       } catch (const RunError& e) {
         std::cerr << "frontdoor: error: the simulation of " << options.scenarios[i] << " failed; nothing was written:\n"
                   << e.what() << "\n";

@@ -20,6 +20,7 @@
 #include "cli/compare_command.hpp"
 #include "cli/graph_command.hpp"
 #include "cli/progress.hpp"
+#include "cli/run_files.hpp"
 #include "cli/report_command.hpp"
 #include "cli/serve_command.hpp"
 #include "cli/sweep_command.hpp"

@@ -46,6 +46,7 @@
 #include "sim/output_files.hpp"
 #include "sim/pathway_sim.hpp"
 #include "sim/executor.hpp"
+#include "sim/result_cache.hpp"
 #include "sim/runner.hpp"
 
 extern char** environ;
@@ -68,12 +69,6 @@ std::string read_text(const fs::path& path) {
   std::ostringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
-}
-
-std::string hex64(std::uint64_t v) {
-  char text[20];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(v));
-  return text;
 }
 
 // A claim on one replication's result. While any claim on a replication is held it stays queued or running; when
@@ -108,8 +103,8 @@ class SimulationPool {
  public:
   SimulationPool(std::string program, fs::path workdir, int jobs, std::size_t cache_size,
                  std::vector<std::string> engine_args, std::chrono::seconds timeout)
-      : program_(std::move(program)), workdir_(std::move(workdir)), cache_size_(cache_size),
-        engine_args_(std::move(engine_args)), timeout_(timeout) {
+      : program_(std::move(program)), workdir_(std::move(workdir)), engine_args_(std::move(engine_args)),
+        timeout_(timeout), cache_(cache_size) {
     // Each replication is told which process it works for, so that it can tell whether that server has already
     // gone by the time it starts (see command_replicate).
     const std::string assignment = std::string(parent_pid_variable) + "=";
@@ -139,24 +134,25 @@ class SimulationPool {
   }
 
   Lease get(const std::string& scenario_text, std::uint64_t seed, int replication, int priority) {
-    const std::string digest = hex64(fnv1a64(scenario_text)) + "-" + std::to_string(scenario_text.size());
-    const std::string key = digest + "-" + std::to_string(seed) + "-" + std::to_string(replication);
+    ReplicationTask replication_task;
+    replication_task.scenario_toml = std::make_shared<const std::string>(scenario_text);
+    replication_task.replication = replication;
+    replication_task.seed = replication_seed(seed, static_cast<std::uint64_t>(replication));
+    const std::string key = replication_key(replication_task);
     std::lock_guard<std::mutex> lock(mutex_);
     if (stopping_) {  // a request that came in as the server stopped: nothing would run it
       std::promise<ReplicationResult> refused;
       refused.set_exception(std::make_exception_ptr(std::runtime_error("the server is stopping")));
       return Lease(refused.get_future().share(), std::make_shared<std::atomic<int>>(0));
     }
-    evict();
-    if (auto it = cache_.find(key); it != cache_.end()) {
-      touch(key);
-      return Lease(it->second.future, it->second.waiters);
-    }
-    Task task{priority, next_sequence_++, key, std::make_shared<const std::string>(scenario_text), seed, replication,
+    cache_.evict();
+    if (const auto cached = cache_.find(key)) return Lease(cached->future, cached->waiters);
+    Task task{priority, next_sequence_++, key, std::move(replication_task),
               std::make_shared<std::promise<ReplicationResult>>(), std::make_shared<std::atomic<int>>(0)};
-    Entry entry{task.promise->get_future().share(), task.waiters};
-    cache_[key] = entry;
-    order_.push_back(key);
+    ResultCache::Entry entry;
+    entry.future = task.promise->get_future().share();
+    entry.waiters = task.waiters;
+    cache_.insert(key, entry);
     queue_.push(std::move(task));
     wake_.notify_one();
     return Lease(entry.future, entry.waiters);
@@ -165,50 +161,21 @@ class SimulationPool {
   /// Replications waiting, running, and finished results kept.
   json status() {
     std::lock_guard<std::mutex> lock(mutex_);
-    std::size_t kept = 0;
-    for (const auto& [key, entry] : cache_) kept += entry.future.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
-    return {{"queued", queue_.size()}, {"running", running_}, {"kept", kept}};
+    return {{"queued", queue_.size()}, {"running", running_}, {"kept", cache_.finished()}};
   }
 
  private:
-  struct Entry {
-    std::shared_future<ReplicationResult> future;
-    std::shared_ptr<std::atomic<int>> waiters;
-  };
   struct Task {
     int priority;
     std::uint64_t sequence;
     std::string key;
-    std::shared_ptr<const std::string> scenario;  ///< its text
-    std::uint64_t seed;
-    int replication;
+    ReplicationTask replication;  ///< without its output file yet
     std::shared_ptr<std::promise<ReplicationResult>> promise;
     std::shared_ptr<std::atomic<int>> waiters;
     bool operator<(const Task& o) const {  // std::priority_queue puts the greatest first
       return std::tie(priority, sequence) > std::tie(o.priority, o.sequence);
     }
   };
-
-  void touch(const std::string& key) {
-    order_.remove(key);
-    order_.push_back(key);
-  }
-  // Forgets the least recently used finished results beyond the cache's size (never one still to come).
-  void evict() {  // with mutex_ held
-    for (auto it = order_.begin(); cache_.size() > cache_size_ && it != order_.end();) {
-      auto entry = cache_.find(*it);
-      if (entry != cache_.end() && entry->second.future.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
-        cache_.erase(entry);
-        it = order_.erase(it);
-      } else {
-        ++it;
-      }
-    }
-  }
-  void forget(const std::string& key) {  // with mutex_ held
-    if (auto entry = cache_.find(key); entry != cache_.end()) cache_.erase(entry);
-    order_.remove(key);
-  }
 
   void work() {
     for (;;) {
@@ -220,7 +187,7 @@ class SimulationPool {
         task = queue_.top();
         queue_.pop();
         if (*task.waiters == 0) {  // nobody waits for it any more: not started, not kept
-          forget(task.key);
+          cache_.forget(task.key);
           task.promise->set_exception(std::make_exception_ptr(std::runtime_error("cancelled")));
           continue;
         }
@@ -234,12 +201,12 @@ class SimulationPool {
         std::lock_guard<std::mutex> lock(mutex_);
         --running_;
         task.promise->set_value(std::move(result));
-        evict();  // the cache's limit holds between requests too, and with it the folder's size
+        cache_.evict();  // the cache's limit holds between requests too
       } catch (const std::exception& e) {
         {
           std::lock_guard<std::mutex> lock(mutex_);
           --running_;
-          forget(task.key);  // a failure is not kept: asking again tries again
+          cache_.forget(task.key);  // a failure is not kept: asking again tries again
         }
         task.promise->set_exception(std::make_exception_ptr(std::runtime_error(e.what())));
       }
@@ -249,10 +216,7 @@ class SimulationPool {
   // One replication as a `frontdoor replicate` process; killed if the server stops, nobody waits for it any more,
   // or it runs past the time limit.
   ReplicationResult run(const Task& task) {
-    ReplicationTask replication;
-    replication.scenario_toml = task.scenario;
-    replication.replication = task.replication;
-    replication.seed = replication_seed(task.seed, static_cast<std::uint64_t>(task.replication));
+    ReplicationTask replication = task.replication;
     replication.out = workdir_ / ("replication-" + std::to_string(task.sequence) + ".json");
     SpawnExecutor::Options options;
     options.program = program_;
@@ -277,7 +241,7 @@ class SimulationPool {
       case TaskEnd::Kind::abandoned:
         throw std::runtime_error("cancelled: no page waits for it any more");
       case TaskEnd::Kind::timed_out:
-        throw std::runtime_error("replication " + std::to_string(task.replication + 1) + " ran for more than " +
+        throw std::runtime_error("replication " + std::to_string(task.replication.replication + 1) + " ran for more than " +
                                  std::to_string(timeout_.count()) + " seconds and was stopped");
       case TaskEnd::Kind::failed: {
         if (end.status == 0) throw std::runtime_error(end.message);  // it never started
@@ -288,7 +252,7 @@ class SimulationPool {
         if (cut != std::string::npos) why = why.substr(0, cut) + " ...";
         if (why.size() > 600) why = why.substr(0, 600) + " ...";
         while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-        throw std::runtime_error("replication " + std::to_string(task.replication + 1) + " failed (" +
+        throw std::runtime_error("replication " + std::to_string(task.replication.replication + 1) + " failed (" +
                                  describe_exit(end.status) + ")" +
                                  (why.empty() ? "" : ": " + why));
       }
@@ -300,15 +264,13 @@ class SimulationPool {
 
   std::string program_;
   fs::path workdir_;
-  std::size_t cache_size_;
   std::vector<std::string> engine_args_;
   std::vector<std::string> environment_;  ///< this process's, with FRONTDOOR_PARENT_PID set to it
   std::chrono::seconds timeout_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::priority_queue<Task> queue_;
-  std::map<std::string, Entry> cache_;
-  std::list<std::string> order_;
+  ResultCache cache_;
   std::uint64_t next_sequence_ = 0;
   std::size_t running_ = 0;
   bool stopping_ = false;

@@ -28,6 +28,7 @@
 #include "sim/output_files.hpp"
 #include "sim/executor.hpp"
 #include "sim/replication_result.hpp"
+#include "sim/result_cache.hpp"
 #include "sim/run_plan.hpp"
 #include "sim/runner.hpp"
 
@@ -291,32 +292,42 @@ int command_sweep_exec(const SweepExecOptions& options) {
     ~Tidy() { remove_stale_leftovers(runs, true); }
   } tidy{dir / "runs"};
   // Each row is one replication task: the plan's copy with the row's values, run in a process of its own, its
-  // result (without monthly series, which no merge reads) written straight to runs/<run_id>.json.
+  // result (without monthly series, which no merge reads) written straight to runs/<run_id>.json. A row whose
+  // task is one already met (the same values and seed: a design point given twice) is not run again; it gets a
+  // copy of that result.
   const auto text = std::make_shared<const std::string>(scenario_text);
   std::vector<ReplicationTask> tasks;
-  for (const Plan::Row* row : todo) {
+  std::vector<std::size_t> task_row;                   // the row of todo each task runs
+  std::vector<std::vector<std::size_t>> same(todo.size());  // the other rows of todo each row's result serves
+  std::map<std::string, std::size_t> first_with_key;
+  for (std::size_t i = 0; i < todo.size(); ++i) {
+    const Plan::Row& row = *todo[i];
     ReplicationTask task;
     task.scenario_toml = text;
-    task.overrides = row_overrides(plan, *row);
+    task.overrides = row_overrides(plan, row);
     task.scenario_source = scenario_path;
-    task.replication = row->replication;
-    task.seed = row->seed;
-    task.run_id = row->run_id;
+    task.replication = row.replication;
+    task.seed = row.seed;
+    task.run_id = row.run_id;
     task.keep_monthly = false;
-    task.out = result_file(dir, row->run_id);
+    task.out = result_file(dir, row.run_id);
+    const auto [first, is_new] = first_with_key.emplace(replication_key(task), i);
+    if (!is_new) {
+      same[first->second].push_back(i);
+      continue;
+    }
     tasks.push_back(std::move(task));
+    task_row.push_back(i);
   }
-  ForkExecutor executor(options.jobs, options.engine_args);
-  executor.run(tasks, [&](std::size_t i, const TaskEnd& end) {
+  auto record = [&](std::size_t i, const std::string& failure) {
     ++finished;
     const Plan::Row& row = *todo[i];
-    if (end.ok()) {
+    if (failure.empty()) {
       fs::remove(failure_file(dir, row.run_id));
     } else {
       ++failed;
-      const std::string why = end.message.empty() ? describe_exit(end.status) : end.message;
-      std::fprintf(stderr, "frontdoor sweep: run %d failed: %s\n", row.run_id, why.c_str());
-      write_file_atomically(failure_file(dir, row.run_id), json_text(json{{"run_id", row.run_id}, {"error", why}}) + "\n");
+      std::fprintf(stderr, "frontdoor sweep: run %d failed: %s\n", row.run_id, failure.c_str());
+      write_file_atomically(failure_file(dir, row.run_id), json_text(json{{"run_id", row.run_id}, {"error", failure}}) + "\n");
     }
     bar.update(finished, static_cast<int>(todo.size()));
     const int step = std::max(1, static_cast<int>(todo.size()) / 20);
@@ -324,6 +335,28 @@ int command_sweep_exec(const SweepExecOptions& options) {
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       std::fprintf(stderr, "frontdoor sweep: %d/%zu runs, %d failed, %.0fs elapsed, ETA %.0fs\n", finished, todo.size(),
                    failed, elapsed, elapsed / finished * (static_cast<double>(todo.size()) - finished));
+    }
+  };
+  ForkExecutor executor(options.jobs, options.engine_args);
+  executor.run(tasks, [&](std::size_t t, const TaskEnd& end) {
+    const std::size_t i = task_row[t];
+    std::string failure = end.ok() ? "" : end.message.empty() ? describe_exit(end.status) : end.message;
+    record(i, failure);
+    if (same[i].empty()) return;
+    std::optional<ReplicationResult> result;
+    if (failure.empty()) {
+      try {
+        result = replication_from_json(json::parse(read_output_file(tasks[t].out)));
+      } catch (const std::exception& e) {
+        failure = std::string("the result of run ") + std::to_string(todo[i]->run_id) + " it shares is unreadable: " + e.what();
+      }
+    }
+    for (const std::size_t other : same[i]) {
+      if (result) {
+        result->run_id = todo[other]->run_id;
+        write_file_atomically(result_file(dir, todo[other]->run_id), json_text(to_json(*result)) + "\n");
+      }
+      record(other, failure);
     }
   });
   if (!options.quiet) std::fprintf(stderr, "frontdoor sweep: shard %d/%d finished: %d runs, %d failed\n", shard, shards, finished, failed);

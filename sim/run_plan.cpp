@@ -54,30 +54,51 @@ std::vector<ReplicationTask> replication_tasks(const RunPlan& plan, const std::f
 }
 
 std::vector<ReplicationResult> execute(const RunPlan& plan, Executor& executor, const std::filesystem::path& scratch,
-                                       const std::function<void(int, int)>& on_progress) {
-  const std::vector<ReplicationTask> tasks = replication_tasks(plan, scratch);
-  std::vector<double> wall(tasks.size(), 0.0);
-  std::vector<std::string> failures;
+                                       const std::function<void(int, int)>& on_progress, ResultCache* cache) {
+  const std::vector<ReplicationTask> all = replication_tasks(plan, scratch);
+  std::vector<std::optional<ReplicationResult>> results(all.size());
+  std::vector<std::string> keys(all.size());
+  std::vector<ReplicationTask> tasks;  // those to run
+  std::vector<std::size_t> which;      // their replication numbers
   int finished = 0;
-  executor.run(tasks, [&](std::size_t r, const TaskEnd& end) {
+  for (std::size_t r = 0; r < all.size(); ++r) {
+    keys[r] = replication_key(all[r]);
+    if (cache != nullptr) {
+      if (const auto held = cache->find(keys[r]); held && held->ready()) {
+        try {
+          results[r] = held->future.get();
+          ++finished;
+          continue;
+        } catch (const std::exception&) {  // a failure held by someone else's cache: run it
+        }
+      }
+    }
+    tasks.push_back(all[r]);
+    which.push_back(r);
+  }
+  if (finished > 0 && on_progress) on_progress(finished, plan.replications);
+  std::vector<double> wall(all.size(), 0.0);
+  std::vector<std::string> failures;
+  executor.run(tasks, [&](std::size_t i, const TaskEnd& end) {
+    const std::size_t r = which[i];
     wall[r] = end.wall_seconds;
-    const std::string which = "replication " + std::to_string(r) + " (seed " + std::to_string(tasks[r].seed) + ")";
+    const std::string what = "replication " + std::to_string(r) + " (seed " + std::to_string(all[r].seed) + ")";
     switch (end.kind) {
       case TaskEnd::Kind::finished:
         break;
       case TaskEnd::Kind::failed:
         if (WIFSIGNALED(end.status)) {
-          failures.push_back(which + " was " + describe_exit(end.status));
+          failures.push_back(what + " was " + describe_exit(end.status));
         } else {
-          failures.push_back(which + " failed: " + (end.message.empty() ? describe_exit(end.status) : end.message));
+          failures.push_back(what + " failed: " + (end.message.empty() ? describe_exit(end.status) : end.message));
         }
         break;
       case TaskEnd::Kind::timed_out:
-        failures.push_back(which + " ran past its time limit and was stopped");
+        failures.push_back(what + " ran past its time limit and was stopped");
         break;
       case TaskEnd::Kind::stopped:
       case TaskEnd::Kind::abandoned:
-        failures.push_back(which + " was stopped before it finished");
+        failures.push_back(what + " was stopped before it finished");
         break;
     }
     ++finished;
@@ -88,16 +109,17 @@ std::vector<ReplicationResult> execute(const RunPlan& plan, Executor& executor, 
     for (const auto& f : failures) message += (message.empty() ? "" : "\n") + f;
     throw RunError(message);
   }
-  std::vector<ReplicationResult> results;
-  for (std::size_t r = 0; r < tasks.size(); ++r) {
-    std::ifstream in(tasks[r].out, std::ios::binary);
+  for (std::size_t r : which) {
+    std::ifstream in(all[r].out, std::ios::binary);
     std::ostringstream text;
     text << in.rdbuf();
-    ReplicationResult result = replication_from_json(nlohmann::json::parse(text.str()));
-    result.wall_seconds = wall[r];
-    results.push_back(std::move(result));
+    results[r] = replication_from_json(nlohmann::json::parse(text.str()));
+    results[r]->wall_seconds = wall[r];
+    if (cache != nullptr) cache->insert(keys[r], *results[r]);
   }
-  return results;
+  std::vector<ReplicationResult> ordered;
+  for (auto& result : results) ordered.push_back(std::move(*result));
+  return ordered;
 }
 
 }  // namespace frontdoor

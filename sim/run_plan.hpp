@@ -14,6 +14,7 @@
 #include "models/scenario.hpp"
 #include "sim/executor.hpp"
 #include "sim/replication_result.hpp"
+#include "sim/result_cache.hpp"
 
 namespace frontdoor {
 
@@ -50,9 +51,12 @@ RunPlan run_plan(const CarriedScenario& carried, std::uint64_t base_seed, int re
 std::vector<ReplicationTask> replication_tasks(const RunPlan& plan, const std::filesystem::path& scratch);
 
 /// Carries out `plan` on `executor` (results in `scratch`, which must exist and be writable) and reads the results
-/// back in replication order, each with its wall time. `on_progress(finished, total)` is called as each ends.
-/// Throws RunError (sim/runner.hpp) listing every failure, once all have ended.
+/// back in replication order, each with its wall time. A replication whose finished result `cache` holds (by
+/// sim/result_cache.hpp's replication_key) is not run again, and every new result is added to it.
+/// `on_progress(finished, total)` is called as each ends. Throws RunError (sim/runner.hpp) listing every failure,
+/// once all have ended.
 std::vector<ReplicationResult> execute(const RunPlan& plan, Executor& executor, const std::filesystem::path& scratch,
-                                       const std::function<void(int, int)>& on_progress = {});
+                                       const std::function<void(int, int)>& on_progress = {},
+                                       ResultCache* cache = nullptr);
 
 }  // namespace frontdoor

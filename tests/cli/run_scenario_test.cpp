@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "common/hash.hpp"
 #include "test_support.hpp"
@@ -143,4 +145,42 @@ TEST(RunScenario, SweepExecRunsThePlansCopyAndRefusesAnAlteredOne) {
   write_file(altered / "scenario.toml", copy);
   EXPECT_EQ(frontdoor_cli("sweep exec -q --shard 1/2 " + altered.string(), dir).code, 0);
   EXPECT_EQ(runs_done(), 4);
+}
+
+// A design point given twice (a grid file with a repeated row) is run once per replication and its result copied
+// to the other row, each file naming its own run; the merge sees both rows with the same values.
+TEST(RunScenario, ADesignPointGivenTwiceGetsTheSameResultUnderBothRuns) {
+  TempDir dir;
+  const fs::path grid = dir.path() / "grid.csv", sweep = dir.path() / "sweep";
+  write_file(grid, "service.front_door.team.fte\n9\n10\n9\n");
+  ASSERT_EQ(frontdoor_cli("sweep plan scenarios/validation/mmc_front_door.toml --grid " + grid.string() +
+                          " -r 1 --set simulation.years=2 --out " + sweep.string(), dir).code, 0);
+  const Outcome exec = frontdoor_cli("sweep exec -j 2 " + sweep.string(), dir);
+  ASSERT_EQ(exec.code, 0) << exec.err;
+  EXPECT_NE(exec.err.find("3 runs to do"), std::string::npos) << exec.err;
+  for (int run = 0; run < 3; ++run) {
+    EXPECT_EQ(json_of(sweep / "runs" / (std::to_string(run) + ".json")).at("run_id"), run);
+  }
+  const nlohmann::json first = json_of(sweep / "runs" / "0.json"), third = json_of(sweep / "runs" / "2.json");
+  EXPECT_EQ(first.at("summary"), third.at("summary"));
+  EXPECT_NE(first.at("summary"), json_of(sweep / "runs" / "1.json").at("summary"));
+  ASSERT_EQ(frontdoor_cli("sweep merge -q " + sweep.string(), dir).code, 0);
+  std::istringstream results(read_file(sweep / "results.csv"));
+  std::map<int, std::string> rows_of_run;
+  std::string line;
+  std::getline(results, line);
+  while (std::getline(results, line)) {
+    const int run = std::stoi(line.substr(0, line.find(',')));
+    rows_of_run[run] += line.substr(line.find(',')) + "\n";  // the run's rows without its run_id
+  }
+  ASSERT_EQ(rows_of_run.size(), 3u);
+  // Rows differ by their point number only.
+  auto without_point = [](const std::string& rows) {
+    std::istringstream in(rows);
+    std::string out, l;
+    while (std::getline(in, l)) out += l.substr(l.find(',', 1)) + "\n";
+    return out;
+  };
+  EXPECT_EQ(without_point(rows_of_run[0]), without_point(rows_of_run[2]));
+  EXPECT_NE(without_point(rows_of_run[0]), without_point(rows_of_run[1]));
 }
