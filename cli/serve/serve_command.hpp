@@ -4,7 +4,6 @@
 // a process of its own (`frontdoor replicate`, started with posix_spawn), since SimGrid allows one engine per
 // process and the server, with its threads, must never make one or fork.
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,23 +28,5 @@ struct ServeOptions {
 /// (frontdoor-serve-PID-XXXXXX in the temporary directory, whose process is gone). Returns 0, or 2 (a bad
 /// scenario, a port that cannot be bound, no usable temporary directory).
 int command_serve(const ServeOptions& options);
-
-struct ReplicateOptions {
-  std::string scenario;
-  std::string out;  ///< the replication's result as JSON, written atomically
-  std::uint64_t seed = 1;
-  int replication = 0;
-  std::optional<std::uint64_t> replication_seed;  ///< the replication's own seed, instead of one derived from `seed`
-  std::vector<std::string> sets;                  ///< overrides, KEY=VALUE
-  std::optional<int> run_id;                      ///< a sweep's row, recorded in the result
-  bool keep_monthly = true;
-  std::vector<std::string> engine_args;
-};
-
-/// One replication, in this process (the child of sim/executor.hpp's SpawnExecutor): seed replication_seed(seed,
-/// replication), as replication `replication` of `frontdoor run --seed seed`, unless `replication_seed` is given. It dies with its parent (SIGKILL when the parent dies), and when the environment's
-/// FRONTDOOR_PARENT_PID (set by the server) is not its parent's, the server has already gone: it returns 3 at once.
-/// Returns 0, 2 (bad scenario) or 3 (the simulation failed, or the server has gone).
-int command_replicate(const ReplicateOptions& options);
 
 }  // namespace frontdoor
