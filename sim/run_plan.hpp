@@ -4,6 +4,9 @@
 // one self-contained TOML text, with its hash in manifest.json (or sweep.json). Whatever reads the run later
 // (sweep exec, report, graph --run, check-calibration) reads that copy, never the source tree, which may have
 // moved on since.
+//
+// A run plan: the scenario a run carries and the seeds of its replications, turned into replication tasks that
+// any executor (sim/executor.hpp: fork or spawn) carries out, the results read back in replication order.
 #include <cstdint>
 #include <filesystem>
 #include <functional>
