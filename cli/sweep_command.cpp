@@ -109,6 +109,23 @@ std::vector<Override> row_overrides(const Plan& plan, const Plan::Row& row) {
 fs::path result_file(const fs::path& dir, int run_id) { return dir / "runs" / (std::to_string(run_id) + ".json"); }
 fs::path failure_file(const fs::path& dir, int run_id) { return dir / "runs" / (std::to_string(run_id) + ".failed.json"); }
 
+// A run's result file: a ReplicationResult (sim/replication_result.hpp), or the shorter form sweep exec wrote
+// before every executor wrote one format ({"run_id", "seed", "engine_events", "annual": [[year, measure, unit,
+// value]], "summary": [[measure, value]]}), so that a sweep finished by an older frontdoor still merges.
+ReplicationResult sweep_result_from_json(const json& j) {
+  if (j.contains("replication")) return replication_from_json(j);
+  ReplicationResult r;
+  r.run_id = j.at("run_id").get<int>();
+  r.seed = j.at("seed").get<std::uint64_t>();
+  r.engine_events = j.value("engine_events", std::uint64_t{0});
+  auto number = [](const json& v) { return v.is_null() ? std::nan("") : v.get<double>(); };
+  for (const auto& a : j.at("annual")) {
+    r.annual.push_back({a.at(0).get<int>(), a.at(1).get<std::string>(), a.at(2).get<std::string>(), number(a.at(3))});
+  }
+  for (const auto& m : j.value("summary", json::array())) r.summary.push_back({m.at(0).get<std::string>(), number(m.at(1))});
+  return r;
+}
+
 // A value for a scenario key, written so that it reads back exactly.
 std::string value_text(double v) { return format_double(v); }
 
@@ -408,7 +425,7 @@ int command_sweep_merge(const SweepMergeOptions& options) {
     }
     ReplicationResult result;
     try {
-      result = replication_from_json(json::parse(read_output_file(result_file(dir, row.run_id))));
+      result = sweep_result_from_json(json::parse(read_output_file(result_file(dir, row.run_id))));
       if (result.run_id != row.run_id) {
         throw std::runtime_error("it holds run " + (result.run_id ? std::to_string(*result.run_id) : std::string("none")));
       }

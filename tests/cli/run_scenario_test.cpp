@@ -184,3 +184,29 @@ TEST(RunScenario, ADesignPointGivenTwiceGetsTheSameResultUnderBothRuns) {
   EXPECT_EQ(without_point(rows_of_run[0]), without_point(rows_of_run[2]));
   EXPECT_NE(without_point(rows_of_run[0]), without_point(rows_of_run[1]));
 }
+
+// Every executor writes a ReplicationResult; a sweep's run files written before that, in the shorter form of
+// older versions, still merge to the same results.
+TEST(RunScenario, ASweepFinishedByAnOlderFrontdoorStillMerges) {
+  TempDir dir;
+  const fs::path sweep = dir.path() / "sweep";
+  ASSERT_EQ(frontdoor_cli("sweep plan scenarios/validation/mmc_front_door.toml --vary service.front_door.team.fte=9:10:2 "
+                          "-r 1 --set simulation.years=2 --out " + sweep.string(), dir).code, 0);
+  ASSERT_EQ(frontdoor_cli("sweep exec -q -j 2 " + sweep.string(), dir).code, 0);
+  ASSERT_EQ(frontdoor_cli("sweep merge -q " + sweep.string(), dir).code, 0);
+  const std::string results = read_file(sweep / "results.csv"), points = read_file(sweep / "points.csv");
+  for (int run = 0; run < 2; ++run) {
+    const fs::path file = sweep / "runs" / (std::to_string(run) + ".json");
+    const nlohmann::json now = json_of(file);
+    EXPECT_TRUE(now.contains("replication") && now.contains("balance")) << now.dump();  // a ReplicationResult
+    nlohmann::json older{{"run_id", now.at("run_id")}, {"seed", now.at("seed")}, {"engine_events", now.at("engine_events")},
+                         {"annual", now.at("annual")}, {"summary", nlohmann::json::array()}};
+    for (const auto& m : now.at("summary")) older["summary"].push_back({m.at("measure"), m.at("value")});
+    write_file(file, older.dump() + "\n");
+  }
+  fs::remove(sweep / "results.csv");
+  fs::remove(sweep / "points.csv");
+  ASSERT_EQ(frontdoor_cli("sweep merge -q " + sweep.string(), dir).code, 0);
+  EXPECT_EQ(read_file(sweep / "results.csv"), results);
+  EXPECT_EQ(read_file(sweep / "points.csv"), points);
+}
