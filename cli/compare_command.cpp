@@ -13,10 +13,12 @@
 #include "analysis/compare.hpp"
 #include "build_info.hpp"
 #include "cli/progress.hpp"
+#include "cli/run_files.hpp"
 #include "cli/text_format.hpp"
 #include "models/measures.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/output_files.hpp"
+#include "sim/run_plan.hpp"
 #include "sim/runner.hpp"
 
 namespace fs = std::filesystem;
@@ -76,11 +78,13 @@ std::string table_for(const Comparison& c, const std::string& base_name, int fro
 
 int command_compare(const CompareOptions& options) {
   std::vector<Scenario> scenarios;
+  std::vector<CarriedScenario> carried;  // each run carries its scenario (runs/<name>/scenario.toml)
   std::vector<Override> extra;
   if (options.years > 0) extra.push_back({"simulation.years", std::to_string(options.years)});
   for (const auto& path : options.scenarios) {
     try {
-      scenarios.push_back(load_scenario(path, extra));
+      carried.push_back(carry_scenario(path, extra));
+      scenarios.push_back(carried.back().scenario);
     } catch (const ScenarioError& e) {
       std::cerr << "frontdoor: error: the scenario " << path << " is not valid:\n" << e.what() << "\n";
       return 2;
@@ -101,26 +105,26 @@ int command_compare(const CompareOptions& options) {
     fs::create_directories(runs);
     ProgressBar progress(!options.quiet && isatty(STDERR_FILENO), "runs");
     const int total = static_cast<int>(scenarios.size()) * options.replications;
+    ResultCache cache;  // a scenario compared with itself is simulated once
     for (std::size_t i = 0; i < scenarios.size(); ++i) {
-      RunOptions run;
-      run.base_seed = options.seed;  // the same seeds for every scenario: common random numbers
-      run.replications = options.replications;
-      run.jobs = options.jobs;
-      run.engine_args = options.engine_args;
       const int before = static_cast<int>(i) * options.replications;
-      run.on_progress = [&](int done, int) { progress.update(before + done, total); };
+      const auto on_progress = [&](int done, int) { progress.update(before + done, total); };
       const fs::path dir = runs / dirs[i];
       fs::create_directories(dir / ".replications");
       std::vector<ReplicationResult> results;
       try {
-        results = run_replications(scenarios[i], run, dir / ".replications");
+        // The same seeds for every scenario: common random numbers.
+        ForkExecutor executor(options.jobs, options.engine_args);
+        results = execute(run_plan(carried[i], options.seed, options.replications), executor, dir / ".replications",
+                          on_progress, &cache);
       } catch (const RunError& e) {
         std::cerr << "frontdoor: error: the simulation of " << options.scenarios[i] << " failed; nothing was written:\n"
                   << e.what() << "\n";
         return 1;
       }
       fs::remove_all(dir / ".replications");
-      write_run_files(dir, scenarios[i], RunFacts{options.seed, options.jobs, options.engine_args, options.command_line},
+      write_run_files(dir, scenarios[i],
+                      RunFacts{options.seed, options.jobs, options.engine_args, options.command_line, carried[i].toml},
                       results);
     }
     const int from_year = first_year_after_warmup(scenarios[0].simulation.warmup_days);
@@ -129,7 +133,10 @@ int command_compare(const CompareOptions& options) {
     nlohmann::ordered_json manifest;
     manifest["kind"] = "compare";
     manifest["program"] = {{"version", build_info::program_version}, {"git_commit", build_info::git_commit}};
-    manifest["base"] = {{"name", scenarios[0].name}, {"file", scenarios[0].file}, {"dir", "runs/" + dirs[0]}};
+    manifest["base"] = {{"name", scenarios[0].name},
+                        {"file", scenarios[0].file},
+                        {"dir", "runs/" + dirs[0]},
+                        {"copy_hash", carried[0].hash}};
     manifest["base_seed"] = options.seed;
     manifest["replications"] = options.replications;
     manifest["years_compared_from"] = from_year;
@@ -142,6 +149,7 @@ int command_compare(const CompareOptions& options) {
       manifest["alternatives"].push_back({{"name", dirs[i]},
                                           {"file", scenarios[i].file},
                                           {"dir", "runs/" + dirs[i]},
+                                          {"copy_hash", carried[i].hash},
                                           {"crn_variance_reduction", std::isfinite(reduction) ? nlohmann::json(reduction) : nlohmann::json()},
                                           {"only_in_base", c.only_in_base},
                                           {"only_in_alternative", c.only_in_alt}});

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "analysis/run_reader.hpp"
+#include "analysis/run_scenario.hpp"
 #include "models/measures.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/output_files.hpp"
@@ -62,21 +63,6 @@ std::string render_svg(const std::string& dot_text) {
 }
 
 }  // namespace
-
-Scenario scenario_of_run(const std::string& run_dir) {
-  // Reload the run's own scenario (with its overrides) and check that it is unchanged since the run.
-  const nlohmann::json manifest = read_manifest(run_dir);
-  std::vector<Override> overrides;
-  for (const auto& o : manifest.at("overrides")) overrides.push_back({o.at("key"), o.at("value")});
-  const std::string path = manifest.at("scenario").value("path_absolute", manifest.at("scenario").at("file").get<std::string>());
-  Scenario scenario = load_scenario(path, overrides);
-  char hash[32];
-  std::snprintf(hash, sizeof hash, "fnv1a64:%016llx", static_cast<unsigned long long>(scenario.file_hash));
-  if (manifest.at("scenario").at("file_hash") != hash) {
-    throw RunReadError(path + " has changed since the run in " + run_dir + "; the drawing would not match it");
-  }
-  return scenario;
-}
 
 int command_graph(const GraphOptions& options) {
   if (options.format != "dot" && options.format != "svg") return fail(2, "--format must be dot or svg");

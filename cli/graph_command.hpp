@@ -20,8 +20,4 @@ struct GraphOptions {
 /// Returns the exit code: 0, 1 (Graphviz failed or is missing) or 2 (bad input).
 int command_graph(const GraphOptions& options);
 
-/// The scenario a run directory was made from, reloaded with its overrides. Throws ScenarioError if it no longer
-/// loads, RunReadError if the directory is not a run or the file has changed since.
-Scenario scenario_of_run(const std::string& run_dir);
-
 }  // namespace frontdoor

@@ -16,6 +16,7 @@
 
 #include "analysis/calibration.hpp"
 #include "analysis/run_reader.hpp"
+#include "analysis/run_scenario.hpp"
 #include "analysis/sensitivity.hpp"
 #include "analysis/sweep_design.hpp"
 #include "build_info.hpp"
@@ -25,7 +26,10 @@
 #include "models/input_file.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/output_files.hpp"
-#include "sim/pathway_sim.hpp"
+#include "sim/executor.hpp"
+#include "sim/replication_result.hpp"
+#include "sim/result_cache.hpp"
+#include "sim/run_plan.hpp"
 #include "sim/runner.hpp"
 
 namespace fs = std::filesystem;
@@ -95,20 +99,32 @@ bool read_plan_or_say(const fs::path& dir, Plan& plan) {
   }
 }
 
-std::vector<Override> fixed_overrides(const Plan& plan) {
-  std::vector<Override> overrides;
-  for (const auto& o : plan.meta.at("set")) overrides.push_back({o.at("key"), o.at("value")});
-  return overrides;
-}
-
+// A row's own values; the fixed overrides are already in the plan's copy of the scenario.
 std::vector<Override> row_overrides(const Plan& plan, const Plan::Row& row) {
-  std::vector<Override> overrides = fixed_overrides(plan);
+  std::vector<Override> overrides;
   for (std::size_t k = 0; k < plan.keys.size(); ++k) overrides.push_back({plan.keys[k], row.values[k]});
   return overrides;
 }
 
 fs::path result_file(const fs::path& dir, int run_id) { return dir / "runs" / (std::to_string(run_id) + ".json"); }
 fs::path failure_file(const fs::path& dir, int run_id) { return dir / "runs" / (std::to_string(run_id) + ".failed.json"); }
+
+// A run's result file: a ReplicationResult (sim/replication_result.hpp), or the shorter form sweep exec wrote
+// before every executor wrote one format ({"run_id", "seed", "engine_events", "annual": [[year, measure, unit,
+// value]], "summary": [[measure, value]]}), so that a sweep finished by an older frontdoor still merges.
+ReplicationResult sweep_result_from_json(const json& j) {
+  if (j.contains("replication")) return replication_from_json(j);
+  ReplicationResult r;
+  r.run_id = j.at("run_id").get<int>();
+  r.seed = j.at("seed").get<std::uint64_t>();
+  r.engine_events = j.value("engine_events", std::uint64_t{0});
+  auto number = [](const json& v) { return v.is_null() ? std::nan("") : v.get<double>(); };
+  for (const auto& a : j.at("annual")) {
+    r.annual.push_back({a.at(0).get<int>(), a.at(1).get<std::string>(), a.at(2).get<std::string>(), number(a.at(3))});
+  }
+  for (const auto& m : j.value("summary", json::array())) r.summary.push_back({m.at(0).get<std::string>(), number(m.at(1))});
+  return r;
+}
 
 // A value for a scenario key, written so that it reads back exactly.
 std::string value_text(double v) { return format_double(v); }
@@ -183,12 +199,16 @@ int command_sweep_plan(const SweepPlanOptions& options) {
   } catch (const ScenarioError& e) {
     return fail(exit_bad_input, e.what());
   }
-  const Scenario scenario = load_scenario(options.scenario, fixed);
+  // The plan carries its scenario: every shard's runs read this copy, never the live file.
+  const CarriedScenario carried = carry_scenario(options.scenario, fixed);
+  const Scenario& scenario = carried.scenario;
   json meta;
   meta["kind"] = "sweep";
   meta["program"] = {{"version", build_info::program_version}, {"git_commit", build_info::git_commit}};
   meta["scenario"] = fs::absolute(options.scenario).lexically_normal().string();
   meta["scenario_name"] = scenario.name;
+  meta["scenario_copy"] = scenario_copy_name;
+  meta["scenario_hash"] = carried.hash;
   meta["set"] = json::array();
   for (const auto& o : fixed) meta["set"].push_back({{"key", o.key}, {"value", o.value}});
   meta["keys"] = keys;
@@ -220,6 +240,7 @@ int command_sweep_plan(const SweepPlanOptions& options) {
   try {
     OutputDirectory output(options.out, options.force);
     fs::create_directories(output.staging() / "runs");
+    write_file_atomically(output.staging() / scenario_copy_name, carried.toml);
     write_file_atomically(output.staging() / "sweep.json", json_text(meta, 2) + "\n");
     write_file_atomically(output.staging() / "plan.csv", plan.str());
     output.commit();
@@ -260,7 +281,19 @@ int command_sweep_exec(const SweepExecOptions& options) {
     }
     todo.push_back(&row);
   }
-  const std::string scenario_path = plan.meta.at("scenario");
+  // The scenario the plan carries, as it was planned: a copy edited since would mix two models in one sweep.
+  if (!plan.meta.contains("scenario_hash")) {
+    return fail(exit_bad_input, (dir / "sweep.json").string() + " records no copy of its scenario (planned by an older "
+                                "frontdoor): plan the sweep again");
+  }
+  std::string scenario_text;
+  try {
+    scenario_text = read_scenario_copy(dir, plan.meta.at("scenario_hash").get<std::string>(), "sweep.json");
+  } catch (const RunReadError& e) {
+    return fail(exit_bad_input, std::string(e.what()) + "; nothing was run: one sweep runs one scenario, so plan it "
+                                "again rather than edit its copy");
+  }
+  const std::string scenario_path = (dir / scenario_copy_name).string();
   if (!options.quiet) {
     std::fprintf(stderr, "frontdoor sweep: shard %d/%d: %zu runs to do, %d already done\n", shard, shards, todo.size(), done_before);
   }
@@ -275,37 +308,74 @@ int command_sweep_exec(const SweepExecOptions& options) {
     fs::path runs;
     ~Tidy() { remove_stale_leftovers(runs, true); }
   } tidy{dir / "runs"};
-  run_in_processes(
-      static_cast<int>(todo.size()), options.jobs,
-      [&](int i) {
-        const Plan::Row& row = *todo[i];
-        const Scenario scenario = load_scenario(scenario_path, row_overrides(plan, row));
-        const ReplicationResult result = simulate(scenario, row.replication, row.seed, options.engine_args);
-        json out{{"run_id", row.run_id}, {"seed", row.seed}, {"engine_events", result.engine_events}, {"annual", json::array()}};
-        for (const auto& a : result.annual) out["annual"].push_back({a.year, a.measure, a.unit, std::isfinite(a.value) ? json(a.value) : json()});
-        out["summary"] = json::array();
-        for (const auto& m : result.summary) out["summary"].push_back({m.measure, std::isfinite(m.value) ? json(m.value) : json()});
-        write_file_atomically(result_file(dir, row.run_id), json_text(out) + "\n");
-        fs::remove(failure_file(dir, row.run_id));
-        return 0;
-      },
-      [&](int i, int status, double, const std::string& message) {
-        ++finished;
-        if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-          ++failed;
-          const Plan::Row& row = *todo[i];
-          const std::string why = message.empty() ? describe_exit(status) : message;
-          std::fprintf(stderr, "frontdoor sweep: run %d failed: %s\n", row.run_id, why.c_str());
-          write_file_atomically(failure_file(dir, row.run_id), json_text(json{{"run_id", row.run_id}, {"error", why}}) + "\n");
-        }
-        bar.update(finished, static_cast<int>(todo.size()));
-        const int step = std::max(1, static_cast<int>(todo.size()) / 20);
-        if (log_lines && (finished % step == 0 || finished == static_cast<int>(todo.size()))) {
-          const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-          std::fprintf(stderr, "frontdoor sweep: %d/%zu runs, %d failed, %.0fs elapsed, ETA %.0fs\n", finished, todo.size(),
-                       failed, elapsed, elapsed / finished * (static_cast<double>(todo.size()) - finished));
-        }
-      });
+  // Each row is one replication task: the plan's copy with the row's values, run in a process of its own, its
+  // result (without monthly series, which no merge reads) written straight to runs/<run_id>.json. A row whose
+  // task is one already met (the same values and seed: a design point given twice) is not run again; it gets a
+  // copy of that result.
+  const auto text = std::make_shared<const std::string>(scenario_text);
+  std::vector<ReplicationTask> tasks;
+  std::vector<std::size_t> task_row;                   // the row of todo each task runs
+  std::vector<std::vector<std::size_t>> same(todo.size());  // the other rows of todo each row's result serves
+  std::map<std::string, std::size_t> first_with_key;
+  for (std::size_t i = 0; i < todo.size(); ++i) {
+    const Plan::Row& row = *todo[i];
+    ReplicationTask task;
+    task.scenario_toml = text;
+    task.overrides = row_overrides(plan, row);
+    task.scenario_source = scenario_path;
+    task.replication = row.replication;
+    task.seed = row.seed;
+    task.run_id = row.run_id;
+    task.keep_monthly = false;
+    task.out = result_file(dir, row.run_id);
+    const auto [first, is_new] = first_with_key.emplace(replication_key(task), i);
+    if (!is_new) {
+      same[first->second].push_back(i);
+      continue;
+    }
+    tasks.push_back(std::move(task));
+    task_row.push_back(i);
+  }
+  auto record = [&](std::size_t i, const std::string& failure) {
+    ++finished;
+    const Plan::Row& row = *todo[i];
+    if (failure.empty()) {
+      fs::remove(failure_file(dir, row.run_id));
+    } else {
+      ++failed;
+      std::fprintf(stderr, "frontdoor sweep: run %d failed: %s\n", row.run_id, failure.c_str());
+      write_file_atomically(failure_file(dir, row.run_id), json_text(json{{"run_id", row.run_id}, {"error", failure}}) + "\n");
+    }
+    bar.update(finished, static_cast<int>(todo.size()));
+    const int step = std::max(1, static_cast<int>(todo.size()) / 20);
+    if (log_lines && (finished % step == 0 || finished == static_cast<int>(todo.size()))) {
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::fprintf(stderr, "frontdoor sweep: %d/%zu runs, %d failed, %.0fs elapsed, ETA %.0fs\n", finished, todo.size(),
+                   failed, elapsed, elapsed / finished * (static_cast<double>(todo.size()) - finished));
+    }
+  };
+  ForkExecutor executor(options.jobs, options.engine_args);
+  executor.run(tasks, [&](std::size_t t, const TaskEnd& end) {
+    const std::size_t i = task_row[t];
+    std::string failure = end.ok() ? "" : end.message.empty() ? describe_exit(end.status) : end.message;
+    record(i, failure);
+    if (same[i].empty()) return;
+    std::optional<ReplicationResult> result;
+    if (failure.empty()) {
+      try {
+        result = replication_from_json(json::parse(read_output_file(tasks[t].out)));
+      } catch (const std::exception& e) {
+        failure = std::string("the result of run ") + std::to_string(todo[i]->run_id) + " it shares is unreadable: " + e.what();
+      }
+    }
+    for (const std::size_t other : same[i]) {
+      if (result) {
+        result->run_id = todo[other]->run_id;
+        write_file_atomically(result_file(dir, todo[other]->run_id), json_text(to_json(*result)) + "\n");
+      }
+      record(other, failure);
+    }
+  });
   if (!options.quiet) std::fprintf(stderr, "frontdoor sweep: shard %d/%d finished: %d runs, %d failed\n", shard, shards, finished, failed);
   return failed == 0 ? 0 : 1;
 }
@@ -353,10 +423,12 @@ int command_sweep_merge(const SweepMergeOptions& options) {
       }
       continue;
     }
-    json result;
+    ReplicationResult result;
     try {
-      result = json::parse(read_output_file(result_file(dir, row.run_id)));
-      if (result.at("run_id").get<int>() != row.run_id) throw std::runtime_error("it holds run " + result.at("run_id").dump());
+      result = sweep_result_from_json(json::parse(read_output_file(result_file(dir, row.run_id))));
+      if (result.run_id != row.run_id) {
+        throw std::runtime_error("it holds run " + (result.run_id ? std::to_string(*result.run_id) : std::string("none")));
+      }
     } catch (const std::exception& e) {
       failed.push_back(std::to_string(row.run_id) + ": unreadable result (" + e.what() + ")");
       continue;
@@ -366,18 +438,19 @@ int command_sweep_merge(const SweepMergeOptions& options) {
                          std::to_string(row.replication) + ',' + std::to_string(row.seed) + ',';
     for (const auto& v : row.values) prefix += v + ',';
     std::map<std::pair<std::string, std::string>, std::vector<double>> years;
-    for (const auto& a : result.at("annual")) {
-      const int year = a.at(0).get<int>();
-      const std::string measure = a.at(1), unit = a.at(2);
-      const double value = a.at(3).is_null() ? std::nan("") : a.at(3).get<double>();
+    for (const auto& a : result.annual) {
+      const int year = a.year;
+      const std::string& measure = a.measure;
+      const std::string& unit = a.unit;
+      const double value = a.value;
       results << prefix << year << ',' << measure << ',' << unit << ',' << (std::isfinite(value) ? format_double(value) : "") << '\n';
       if (year >= first_year && std::isfinite(value)) years[{measure, unit}].push_back(value);
     }
     for (const auto& [key, values] : years) by_point[row.point][key].push_back(mean(values));
     // The run's summary after the warm-up (every service's waits, queues, caseloads...): year 0, unit "summary".
-    for (const auto& m : result.value("summary", json::array())) {
-      const std::string measure = m.at(0);
-      const double value = m.at(1).is_null() ? std::nan("") : m.at(1).get<double>();
+    for (const auto& m : result.summary) {
+      const std::string& measure = m.measure;
+      const double value = m.value;
       results << prefix << "0," << measure << ",summary," << (std::isfinite(value) ? format_double(value) : "") << '\n';
       if (std::isfinite(value)) by_point[row.point][{measure, "summary"}].push_back(value);
     }

@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "analysis/summary.hpp"
 #include "models/scenario.hpp"
-#include "sim/output_files.hpp"
 #include "sim/replication_result.hpp"
 
 namespace frontdoor {

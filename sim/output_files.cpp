@@ -18,7 +18,8 @@
 #include <system_error>
 
 #include "build_info.hpp"
-#include "common/statistics.hpp"
+#include "common/hash.hpp"
+#include "sim/run_plan.hpp"
 
 namespace fs = std::filesystem;
 
@@ -93,12 +94,6 @@ void write_file_atomically(const fs::path& path, const std::string& content) {
     ::unlink(temporary.c_str());
     throw WriteError("cannot write " + path.string() + ": " + std::strerror(error));
   }
-}
-
-std::string format_double(double value) {
-  char buffer[64];
-  const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
-  return std::string(buffer, end);
 }
 
 int remove_stale_leftovers(const fs::path& dir, bool temporary_files) {
@@ -265,18 +260,6 @@ void OutputDirectory::commit() {
   if (retired_lock >= 0) ::close(retired_lock);
 }
 
-std::vector<SummaryRow> summarise(const std::vector<ReplicationResult>& results) {
-  std::vector<SummaryRow> rows;
-  if (results.empty()) return rows;
-  for (std::size_t i = 0; i < results.front().summary.size(); ++i) {
-    std::vector<double> values;
-    for (const auto& r : results) values.push_back(r.summary.at(i).value);
-    const MeanInterval ci = mean_ci95(values);
-    rows.push_back({results.front().summary[i].measure, ci.mean, ci.low, ci.high, ci.n});
-  }
-  return rows;
-}
-
 std::string timeseries_csv(const std::vector<ReplicationResult>& results) {
   std::string csv = "replication,seed,month,measure,value\n";
   for (const auto& r : results) {
@@ -304,16 +287,6 @@ std::string annual_csv(const std::vector<ReplicationResult>& results) {
   return csv;
 }
 
-std::string summary_csv(const std::vector<SummaryRow>& rows) {
-  auto cell = [](double v) { return std::isfinite(v) ? format_double(v) : std::string(); };
-  std::string csv = "measure,mean,ci95_low,ci95_high,replications\n";
-  for (const auto& row : rows) {
-    csv += row.measure + "," + cell(row.mean) + "," + cell(row.ci95_low) + "," + cell(row.ci95_high) + "," +
-           std::to_string(row.replications) + "\n";
-  }
-  return csv;
-}
-
 std::string manifest_json(const Scenario& scenario, const RunFacts& facts, const std::vector<ReplicationResult>& results) {
   char hash[32];
   std::snprintf(hash, sizeof hash, "fnv1a64:%016llx", static_cast<unsigned long long>(scenario.file_hash));
@@ -332,6 +305,12 @@ std::string manifest_json(const Scenario& scenario, const RunFacts& facts, const
                    {"path_absolute", std::filesystem::absolute(scenario.file).lexically_normal().string()},
                    {"includes", scenario.includes},
                    {"file_hash", hash}};
+  if (!facts.scenario_toml.empty()) {
+    // The copy is what later commands read (report, graph --run, check-calibration); its hash tells them it is
+    // the copy this run wrote.
+    j["scenario"]["copy"] = scenario_copy_name;
+    j["scenario"]["copy_hash"] = content_hash(facts.scenario_toml);
+  }
   nlohmann::ordered_json overrides = nlohmann::ordered_json::array();
   for (const auto& o : scenario.overrides) overrides.push_back({{"key", o.key}, {"value", o.value}});
   j["overrides"] = overrides;
@@ -359,17 +338,10 @@ std::string manifest_json(const Scenario& scenario, const RunFacts& facts, const
   j["files"] = {{"timeseries.csv", "replication,seed,month,measure,value: monthly measures, month 1 first"},
                 {"summary.csv", "measure,mean,ci95_low,ci95_high,replications: after the warm-up, Student-t 95% CI"},
                 {"annual.csv", "replication,seed,year,measure,unit,value: the scenario's [reporting] measures by year"}};
+  if (!facts.scenario_toml.empty()) {
+    j["files"]["scenario.toml"] = "the scenario as it ran: one file, its base, includes and overrides merged in";
+  }
   return json_text(j, 2) + "\n";
-}
-
-std::vector<SummaryRow> write_run_files(const std::filesystem::path& dir, const Scenario& scenario,
-                                        const RunFacts& facts, const std::vector<ReplicationResult>& results) {
-  std::vector<SummaryRow> summary = summarise(results);
-  write_file_atomically(dir / "timeseries.csv", timeseries_csv(results));
-  write_file_atomically(dir / "summary.csv", summary_csv(summary));
-  write_file_atomically(dir / "annual.csv", annual_csv(results));
-  write_file_atomically(dir / "manifest.json", manifest_json(scenario, facts, results));
-  return summary;
 }
 
 }  // namespace frontdoor

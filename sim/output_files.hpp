@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/number_format.hpp"
 #include "models/scenario.hpp"
 #include "sim/replication_result.hpp"
 
@@ -38,8 +39,6 @@ std::string json_text(const Json& json, int indent = -1) {
   return json.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 
-/// Shortest text that reads back as exactly `value` ("nan" never appears: callers skip non-finite values).
-std::string format_double(double value);
 
 /// A run's output directory, assembled in a staging directory and committed at the end.
 ///
@@ -79,25 +78,10 @@ class OutputDirectory {
 /// (`NAME.tmp-PID`) whose process is gone. Returns how many it removed.
 int remove_stale_leftovers(const std::filesystem::path& dir, bool temporary_files);
 
-/// A measure's mean over replications with its 95% interval, as in summary.csv.
-struct SummaryRow {
-  std::string measure;
-  double mean = 0.0;
-  double ci95_low = 0.0;
-  double ci95_high = 0.0;
-  std::size_t replications = 0;
-};
-
-/// Aggregates the replications' summaries, in the order the first replication lists them.
-std::vector<SummaryRow> summarise(const std::vector<ReplicationResult>& results);
-
 /// timeseries.csv: replication,seed,month,measure,value (undefined months are left out).
 std::string timeseries_csv(const std::vector<ReplicationResult>& results);
 /// annual.csv: replication,seed,year,measure,unit,value (the scenario's [reporting] measures).
 std::string annual_csv(const std::vector<ReplicationResult>& results);
-/// summary.csv: measure,mean,ci95_low,ci95_high,replications (an interval needs two replications; with one
-/// its bounds are empty).
-std::string summary_csv(const std::vector<SummaryRow>& rows);
 
 /// Facts about the run that manifest.json records besides the scenario itself.
 struct RunFacts {
@@ -105,12 +89,10 @@ struct RunFacts {
   int jobs = 1;
   std::vector<std::string> engine_args;
   std::vector<std::string> command_line;
+  /// The scenario as it ran, flattened (sim/run_plan.hpp): written as scenario.toml, its hash in the manifest.
+  /// Empty: no copy (a test's run, say).
+  std::string scenario_toml;
 };
 std::string manifest_json(const Scenario& scenario, const RunFacts& facts, const std::vector<ReplicationResult>& results);
-
-/// Writes a run's files into `dir` (which must exist): timeseries.csv, summary.csv, annual.csv, manifest.json.
-/// Returns the summary rows.
-std::vector<SummaryRow> write_run_files(const std::filesystem::path& dir, const Scenario& scenario,
-                                        const RunFacts& facts, const std::vector<ReplicationResult>& results);
 
 }  // namespace frontdoor

@@ -14,6 +14,7 @@ double number_from(const nlohmann::json& j) {
 
 nlohmann::json to_json(const ReplicationResult& r) {
   nlohmann::json j;
+  if (r.run_id) j["run_id"] = *r.run_id;
   j["replication"] = r.replication;
   j["seed"] = r.seed;
   j["simulated_days"] = r.simulated_days;
@@ -38,6 +39,7 @@ nlohmann::json to_json(const ReplicationResult& r) {
 
 ReplicationResult replication_from_json(const nlohmann::json& j) {
   ReplicationResult r;
+  if (j.contains("run_id")) r.run_id = j.at("run_id").get<int>();
   r.replication = j.at("replication").get<int>();
   r.seed = j.at("seed").get<std::uint64_t>();
   r.simulated_days = j.at("simulated_days").get<double>();

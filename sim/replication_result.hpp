@@ -2,6 +2,7 @@
 // What one replication produces: monthly series, summary statistics and the counts that prove conservation.
 // A replication runs in a child process and hands this to the parent as JSON.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,7 @@ struct ReplicationResult {
   std::uint64_t engine_events = 0;  ///< simulated waits (sleeps and hand-offs) the engine processed
   double simulated_days = 0.0;
   double wall_seconds = 0.0;  ///< filled in by the parent, which times the child process
+  std::optional<int> run_id;  ///< a sweep's row (plan.csv's run_id), when it ran one
 };
 
 nlohmann::json to_json(const ReplicationResult& result);

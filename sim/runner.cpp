@@ -15,17 +15,14 @@
 #include <sstream>
 
 #include "models/random.hpp"
-#include "sim/pathway_sim.hpp"
-#include "sim/output_files.hpp"
+#include "sim/executor.hpp"
+#include "sim/run_plan.hpp"
 #include "sim/stop.hpp"
 
 namespace frontdoor {
 
 namespace {
 
-std::filesystem::path result_path(const std::filesystem::path& scratch, int r) {
-  return scratch / ("replication_" + std::to_string(r) + ".json");
-}
 // A child's error message, as much as a pipe takes without blocking the child at its end.
 constexpr std::size_t message_limit = 4000;
 
@@ -54,13 +51,6 @@ std::string read_message(int fd) {
   char buffer[1024];
   for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) message.append(buffer, static_cast<std::size_t>(n));
   return message;
-}
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
 }
 
 }  // namespace
@@ -155,42 +145,9 @@ std::string describe_exit(int status) {
 
 std::vector<ReplicationResult> run_replications(const Scenario& scenario, const RunOptions& options,
                                                 const std::filesystem::path& scratch) {
-  const std::vector<std::uint64_t> seeds = replication_seeds(options.base_seed, options.replications);
-  std::vector<double> wall(options.replications, 0.0);
-  std::vector<std::string> failures;
-  int finished = 0;
-  run_in_processes(
-      options.replications, options.jobs,
-      [&](int r) {
-        const ReplicationResult result = simulate(scenario, r, seeds[r], options.engine_args);
-        write_file_atomically(result_path(scratch, r), json_text(to_json(result)));
-        return 0;
-      },
-      [&](int r, int status, double seconds, const std::string& message) {
-        wall[r] = seconds;
-        if (WIFSIGNALED(status)) {
-          failures.push_back("replication " + std::to_string(r) + " (seed " + std::to_string(seeds[r]) + ") was " +
-                             describe_exit(status));
-        } else if (WEXITSTATUS(status) != 0) {
-          std::string why = message;
-          if (why.empty()) why = describe_exit(status);
-          failures.push_back("replication " + std::to_string(r) + " (seed " + std::to_string(seeds[r]) + ") failed: " + why);
-        }
-        ++finished;
-        if (options.on_progress) options.on_progress(finished, options.replications);
-      });
-  if (!failures.empty()) {
-    std::string message;
-    for (const auto& f : failures) message += (message.empty() ? "" : "\n") + f;
-    throw RunError(message);
-  }
-  std::vector<ReplicationResult> results;
-  for (int r = 0; r < options.replications; ++r) {
-    ReplicationResult result = replication_from_json(nlohmann::json::parse(read_text(result_path(scratch, r))));
-    result.wall_seconds = wall[r];
-    results.push_back(std::move(result));
-  }
-  return results;
+  ForkExecutor executor(options.jobs, options.engine_args);
+  const RunPlan plan{std::make_shared<const Scenario>(scenario), nullptr, options.base_seed, options.replications};
+  return execute(plan, executor, scratch, options.on_progress);
 }
 
 }  // namespace frontdoor

@@ -1,7 +1,7 @@
 #pragma once
-// Runs replications, each in its own child process forked from a parent that never makes an sg4::Engine
-// (SimGrid allows one engine per process). Up to `jobs` children run at once; each hands its result back as a
-// JSON file in a scratch directory. Results come back in replication order whatever order the children finish.
+// The mechanics of child processes forked from a parent that never makes an sg4::Engine (SimGrid allows one
+// engine per process): up to `jobs` at once, dying with the parent, errors handed back through a pipe. ForkExecutor
+// (sim/executor.hpp) runs replications on them; run_replications is the short way in for a scenario made in memory.
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -42,8 +42,9 @@ void run_in_processes(int count, int jobs, const std::function<int(int)>& child,
 /// "exit code 3" or "killed by signal 9 (Killed)", from a wait status.
 std::string describe_exit(int status);
 
-/// Runs every replication; `scratch` must exist and be writable. Throws RunError if any replication fails
-/// (after all have ended).
+/// Runs every replication of a scenario made in memory (a test's) on a ForkExecutor, as execute() does
+/// (sim/run_plan.hpp); `scratch` must exist and be writable. Results come back in replication order. Throws
+/// RunError if any replication fails (after all have ended).
 std::vector<ReplicationResult> run_replications(const Scenario& scenario, const RunOptions& options,
                                                 const std::filesystem::path& scratch);
 

@@ -15,7 +15,7 @@ namespace {
 
 AnnualTable table_of(const Scenario& scenario, std::uint64_t seed, const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
-  write_run_files(dir, scenario, RunFacts{seed, 2, {}, {}}, test_support::run(scenario, 12, seed));
+  write_file_atomically(dir / "annual.csv", annual_csv(test_support::run(scenario, 12, seed)));
   return read_annual_table(dir);
 }
 
@@ -57,8 +57,8 @@ TEST(Compare, AScenarioAgainstItselfDiffersByExactlyZero) {
   test_support::TempDir dir;
   std::filesystem::create_directories(dir.path() / "a");
   std::filesystem::create_directories(dir.path() / "b");
-  write_run_files(dir.path() / "a", base, RunFacts{5, 1, {}, {}}, test_support::run(base, 3, 5));
-  write_run_files(dir.path() / "b", base, RunFacts{5, 1, {}, {}}, test_support::run(base, 3, 5));
+  write_file_atomically(dir.path() / "a" / "annual.csv", annual_csv(test_support::run(base, 3, 5)));
+  write_file_atomically(dir.path() / "b" / "annual.csv", annual_csv(test_support::run(base, 3, 5)));
   const Comparison c = compare_tables("same", read_annual_table(dir.path() / "a"), read_annual_table(dir.path() / "b"), 1);
   ASSERT_FALSE(c.rows.empty());
   for (const auto& row : c.rows) {

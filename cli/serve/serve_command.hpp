@@ -29,18 +29,4 @@ struct ServeOptions {
 /// scenario, a port that cannot be bound, no usable temporary directory).
 int command_serve(const ServeOptions& options);
 
-struct ReplicateOptions {
-  std::string scenario;
-  std::string out;  ///< the replication's result as JSON, written atomically
-  std::uint64_t seed = 1;
-  int replication = 0;
-  std::vector<std::string> engine_args;
-};
-
-/// One replication, in this process: seed replication_seed(seed, replication), as replication `replication` of
-/// `frontdoor run --seed seed`. It dies with its parent (SIGKILL when the parent dies), and when the environment's
-/// FRONTDOOR_PARENT_PID (set by the server) is not its parent's, the server has already gone: it returns 3 at once.
-/// Returns 0, 2 (bad scenario) or 3 (the simulation failed, or the server has gone).
-int command_replicate(const ReplicateOptions& options);
-
 }  // namespace frontdoor

@@ -1,0 +1,143 @@
+#include "cli/run_command.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "analysis/calibration.hpp"
+#include "analysis/run_reader.hpp"
+#include "analysis/run_scenario.hpp"
+#include "cli/progress.hpp"
+#include "cli/run_files.hpp"
+#include "cli/text_format.hpp"
+#include "models/scenario_loader.hpp"
+#include "sim/output_files.hpp"
+#include "sim/run_plan.hpp"
+#include "sim/runner.hpp"
+#include "sim/stop.hpp"
+
+namespace fs = std::filesystem;
+
+namespace frontdoor {
+
+namespace {
+
+constexpr int exit_ok = 0;
+constexpr int exit_run_failed = 1;
+constexpr int exit_bad_input = 2;
+
+int bad_input(const std::string& message) {
+  std::cerr << "frontdoor: error: " << message << "\n";
+  return exit_bad_input;
+}
+
+std::vector<Override> overrides_of(const CommonScenarioArgs& args, const std::vector<Override>& extra) {
+  std::vector<Override> overrides;
+  for (const auto& s : args.sets) overrides.push_back(parse_override(s));
+  for (const auto& o : extra) overrides.push_back(o);
+  return overrides;
+}
+
+}  // namespace
+
+int command_run(const CommonScenarioArgs& scenario_args, const std::string& out, std::uint64_t seed, int replications,
+                int jobs, int years, bool force, bool quiet, bool verbose, const std::vector<std::string>& engine_args,
+                const std::vector<std::string>& command_line) {
+  std::vector<Override> extra;
+  if (years > 0) extra.push_back({"simulation.years", std::to_string(years)});
+  CarriedScenario carried;
+  try {
+    carried = carry_scenario(scenario_args.scenario, overrides_of(scenario_args, extra));
+  } catch (const ScenarioError& e) {
+    return bad_input(std::string("the scenario is not valid:\n") + e.what());
+  }
+  const Scenario& scenario = carried.scenario;
+  try {
+    OutputDirectory output(out, force);
+    ProgressBar progress(!quiet && isatty(STDERR_FILENO));
+    const auto on_progress = [&](int done, int total) {
+      progress.update(done, total);
+      if (verbose) std::fprintf(stderr, "frontdoor: replication %d of %d finished\n", done, total);
+    };
+    if (verbose) {
+      std::fprintf(stderr, "frontdoor: running %s (%s) for %d years, %d replications on %d jobs, staging in %s\n",
+                   scenario.name.c_str(), scenario.file.c_str(), scenario.simulation.years, replications, jobs,
+                   output.staging().c_str());
+    }
+    const fs::path scratch = output.staging() / ".replications";
+    fs::create_directory(scratch);
+    std::vector<ReplicationResult> results;
+    try {
+      ForkExecutor executor(jobs, engine_args);
+      results = execute(run_plan(carried, seed, replications), executor, scratch, on_progress);
+    } catch (const RunError& e) {
+      std::cerr << "frontdoor: error: the simulation failed; nothing was written:\n" << e.what() << "\n";
+      return exit_run_failed;
+    }
+    fs::remove_all(scratch);
+    const std::vector<SummaryRow> summary =
+        write_run_files(output.staging(), scenario, RunFacts{seed, jobs, engine_args, command_line, carried.toml}, results);
+    throw_if_stopped();
+    output.commit();
+    if (!quiet) std::cout << summary_table(scenario, seed, results, summary, output.target().string());
+  } catch (const OutputError& e) {
+    return bad_input(e.what());
+  }
+  return exit_ok;
+}
+
+int command_validate(const CommonScenarioArgs& scenario_args) {
+  try {
+    const Scenario scenario = load_scenario(scenario_args.scenario, overrides_of(scenario_args, {}));
+    std::cout << describe_scenario(scenario);
+  } catch (const ScenarioError& e) {
+    return bad_input(std::string("the scenario is not valid:\n") + e.what());
+  }
+  return exit_ok;
+}
+
+int command_check_calibration(const std::string& run_dir, const std::string& targets_path, int first_year) {
+  try {
+    const nlohmann::json manifest = read_manifest(run_dir);
+    // The warm-up of the scenario the run carries (refused if its copy was altered); a run from before runs
+    // carried their scenario has only its manifest.
+    double warmup_days = manifest.at("simulation").at("warmup_days").get<double>();
+    std::string name = manifest.at("scenario").at("name").get<std::string>();
+    if (manifest.at("scenario").contains("copy_hash")) {
+      const Scenario scenario = scenario_of_run(run_dir);
+      warmup_days = scenario.simulation.warmup_days;
+      name = scenario.name;
+    }
+    if (first_year <= 0) first_year = first_year_after_warmup(warmup_days);
+    const auto rows = compare_with_targets(run_dir, read_targets(targets_path), first_year);
+    int outside = 0;
+    std::printf("Calibration of %s (%s) against %s, years %d on, means over replications:\n\n", run_dir.c_str(),
+                name.c_str(), targets_path.c_str(), first_year);
+    std::printf("%-46s %-22s %10s %21s %28s  %s\n", "measure", "unit", "target", "band", "simulated (95% CI)", "");
+    for (const auto& row : rows) {
+      const auto& t = row.target;
+      const std::string band = human_number(t.low) + " to " + human_number(t.high);
+      std::string simulated = "not reported";
+      if (row.simulated) {
+        simulated = human_number(row.mean);
+        if (std::isfinite(row.ci95_low)) simulated += " (" + human_number(row.ci95_low) + "-" + human_number(row.ci95_high) + ")";
+      }
+      if (!row.inside) ++outside;
+      std::printf("%-46s %-22s %10s %21s %28s  %s\n", t.measure.c_str(), t.unit.c_str(), human_number(t.value).c_str(),
+                  band.c_str(), simulated.c_str(), row.inside ? "in" : "OUT");
+    }
+    std::printf("\n%zu of %zu targets inside their band.\n", rows.size() - static_cast<std::size_t>(outside), rows.size());
+    return outside == 0 ? exit_ok : exit_run_failed;
+  } catch (const RunReadError& e) {
+    return bad_input(e.what());
+  } catch (const ScenarioError& e) {
+    return bad_input(run_dir + "/scenario.toml is not valid:\n" + e.what());
+  } catch (const nlohmann::json::exception& e) {
+    return bad_input(run_dir + "/manifest.json is malformed: " + e.what());
+  }
+}
+
+}  // namespace frontdoor
