@@ -344,7 +344,7 @@ int frontdoor_main(int argc, char** argv) {
     }
     if (validate->parsed() && schema) {
       write_schema(std::cout, schema_format == "csv" ? SchemaFormat::csv : SchemaFormat::markdown);
-      return exit_ok;
+      return 0;
     }
     if (validate->parsed() && validate_args.scenario.empty()) {
       return bad_input("scenario is required\nRun 'frontdoor --help' for usage.");
