@@ -11,7 +11,6 @@
 
 namespace frontdoor {
 
-
 std::vector<CalibrationTarget> read_targets(const std::filesystem::path& path) {
   std::istringstream in;
   try {
@@ -30,17 +29,15 @@ std::vector<CalibrationTarget> read_targets(const std::filesystem::path& path) {
     const std::string where = path.string() + ":" + std::to_string(number);
     const auto cells = split_csv_line(line);
     if (cells.size() < 5) throw RunReadError(where + ": expected at least 5 columns");
-    CalibrationTarget t{cells[0], cells[1], csv_number(cells[2], where), csv_number(cells[3], where),
-                        csv_number(cells[4], where), ""};
+    CalibrationTarget t{
+        cells[0], cells[1], csv_number(cells[2], where), csv_number(cells[3], where), csv_number(cells[4], where), ""};
     for (std::size_t i = 5; i < cells.size(); ++i) t.source += (i > 5 ? "," : "") + cells[i];
     targets.push_back(t);
   }
   return targets;
 }
 
-int first_year_after_warmup(double warmup_days) {
-  return static_cast<int>(std::ceil(warmup_days / 365.25 - 1e-9)) + 1;
-}
+int first_year_after_warmup(double warmup_days) { return static_cast<int>(std::ceil(warmup_days / 365.25 - 1e-9)) + 1; }
 
 std::vector<CalibrationRow> compare_with_targets(const std::filesystem::path& run_dir,
                                                  const std::vector<CalibrationTarget>& targets, int first_year) {

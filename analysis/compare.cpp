@@ -17,7 +17,6 @@ double variance(const std::vector<double>& values) {
   return sd * sd;
 }
 
-
 // Fills a row from per-replication pairs (replication -> value in each).
 DifferenceRow difference(const std::string& measure, const std::string& unit, int year,
                          const std::map<int, double>& base, const std::map<int, double>& alt) {
@@ -106,7 +105,9 @@ std::string compare_csv(const std::vector<Comparison>& comparisons) {
 double median_variance_reduction(const Comparison& comparison) {
   std::vector<double> reductions;
   for (const auto& row : comparison.rows) {
-    if (row.year != 0 || unit_from_text(row.unit) == Unit::count || !(row.var_independent > 0.0) || std::isnan(row.var_paired)) continue;
+    if (row.year != 0 || unit_from_text(row.unit) == Unit::count || !(row.var_independent > 0.0) ||
+        std::isnan(row.var_paired))
+      continue;
     reductions.push_back(1.0 - row.var_paired / row.var_independent);
   }
   return quantile(reductions, 0.5);

@@ -16,7 +16,7 @@ struct DifferenceRow {
   double base_mean = 0.0;
   double alt_mean = 0.0;
   double diff_mean = 0.0;
-  double diff_low = 0.0;   ///< 95% CI of the mean difference (NaN with fewer than two pairs)
+  double diff_low = 0.0;  ///< 95% CI of the mean difference (NaN with fewer than two pairs)
   double diff_high = 0.0;
   std::size_t pairs = 0;
   double var_paired = 0.0;       ///< sample variance of the paired differences
@@ -27,8 +27,8 @@ struct DifferenceRow {
 };
 
 struct Comparison {
-  std::string scenario;  ///< the alternative's name
-  std::vector<DifferenceRow> rows;  ///< per measure: the years, then the over-years row (year 0)
+  std::string scenario;                                ///< the alternative's name
+  std::vector<DifferenceRow> rows;                     ///< per measure: the years, then the over-years row (year 0)
   std::vector<std::string> only_in_base, only_in_alt;  ///< measures the two do not share
 };
 

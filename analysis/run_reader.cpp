@@ -48,7 +48,8 @@ std::map<std::string, double> read_summary_means(const std::filesystem::path& ru
   std::map<std::string, double> means;
   std::string line;
   std::getline(in, line);
-  if (line.rfind("measure,mean,", 0) != 0) throw RunReadError((run_dir / "summary.csv").string() + " has an unexpected header");
+  if (line.rfind("measure,mean,", 0) != 0)
+    throw RunReadError((run_dir / "summary.csv").string() + " has an unexpected header");
   int line_number = 1;
   while (std::getline(in, line)) {
     ++line_number;
@@ -82,8 +83,8 @@ double csv_number(const std::string& text, const std::string& where) {
 namespace {
 // Calls `row(cells, where)` for every data line of DIR/NAME, after checking its header; `where` is "file:line".
 template <typename Row>
-void for_each_row(const std::filesystem::path& run_dir, const char* name, const std::string& header, std::size_t columns,
-                  Row row) {
+void for_each_row(const std::filesystem::path& run_dir, const char* name, const std::string& header,
+                  std::size_t columns, Row row) {
   std::istringstream in = open_in(run_dir, name);
   const std::string path = (run_dir / name).string();
   std::string line;
@@ -113,11 +114,12 @@ AnnualTable read_annual_table(const std::filesystem::path& run_dir) {
 
 MonthlyTable read_monthly_table(const std::filesystem::path& run_dir) {
   MonthlyTable table;
-  for_each_row(run_dir, "timeseries.csv", "replication,seed,month,measure,value", 5,
-               [&](const std::vector<std::string>& cells, const std::string& where) {
-                 table[cells[3]][static_cast<int>(csv_number(cells[2], where))][static_cast<int>(csv_number(cells[0], where))] =
-                     csv_number(cells[4], where);
-               });
+  for_each_row(
+      run_dir, "timeseries.csv", "replication,seed,month,measure,value", 5,
+      [&](const std::vector<std::string>& cells, const std::string& where) {
+        table[cells[3]][static_cast<int>(csv_number(cells[2], where))][static_cast<int>(csv_number(cells[0], where))] =
+            csv_number(cells[4], where);
+      });
   return table;
 }
 

@@ -3,10 +3,10 @@
 #include <cstddef>
 #include <filesystem>
 #include <map>
-#include <vector>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace frontdoor {
 
@@ -30,7 +30,7 @@ std::map<std::string, double> read_summary_means(const std::filesystem::path& ru
 
 /// A run's yearly table (annual.csv): per (measure, unit), per year, the value of each replication.
 struct AnnualTable {
-  using Key = std::pair<std::string, std::string>;  ///< measure, unit
+  using Key = std::pair<std::string, std::string>;             ///< measure, unit
   std::map<Key, std::map<int, std::map<int, double>>> values;  ///< -> year -> replication -> value
 };
 /// Reads DIR/annual.csv; a malformed line is an error naming the file and line.

@@ -35,7 +35,8 @@ std::vector<FactorEffect> morris_effects(const std::vector<SweepFactor>& factors
     e.sigma = effects[i].size() > 1 ? sample_sd(effects[i]) : 0.0;
     out.push_back(e);
   }
-  std::stable_sort(out.begin(), out.end(), [](const FactorEffect& a, const FactorEffect& b) { return a.mu_star > b.mu_star; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const FactorEffect& a, const FactorEffect& b) { return a.mu_star > b.mu_star; });
   return out;
 }
 
@@ -43,7 +44,8 @@ std::vector<FactorEffect> standardised_regression(const std::vector<SweepFactor>
                                                   const std::vector<std::vector<double>>& points,
                                                   const std::vector<double>& y, double& r_squared) {
   const std::size_t k = factors.size(), n = y.size();
-  if (points.size() != n || n < k + 2) throw std::invalid_argument("a regression needs more runs than factors plus one");
+  if (points.size() != n || n < k + 2)
+    throw std::invalid_argument("a regression needs more runs than factors plus one");
   // Standardise every column; a factor that never varies gets no coefficient.
   std::vector<double> mx(k), sx(k);
   for (std::size_t i = 0; i < k; ++i) {
@@ -99,7 +101,8 @@ std::vector<FactorEffect> standardised_regression(const std::vector<SweepFactor>
     sst += zy * zy;
   }
   r_squared = sst > 0 ? 1.0 - sse / sst : 0.0;
-  std::stable_sort(out.begin(), out.end(), [](const FactorEffect& x, const FactorEffect& z) { return std::abs(x.src) > std::abs(z.src); });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const FactorEffect& x, const FactorEffect& z) { return std::abs(x.src) > std::abs(z.src); });
   return out;
 }
 

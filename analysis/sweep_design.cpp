@@ -49,11 +49,14 @@ SweepFactor parse_sweep_factor(const std::string& text) {
   const std::string range = text.substr(eq + 1);
   const auto a = range.find(':');
   const auto b = a == std::string::npos ? std::string::npos : range.find(':', a + 1);
-  if (b == std::string::npos) throw std::invalid_argument("--vary " + text + ": expected key=lo:hi:n, for example service.front_door.team.fte=16:24:5");
+  if (b == std::string::npos)
+    throw std::invalid_argument("--vary " + text +
+                                ": expected key=lo:hi:n, for example service.front_door.team.fte=16:24:5");
   f.lo = number_in(range.substr(0, a), text);
   f.hi = number_in(range.substr(a + 1, b - a - 1), text);
   const double n = number_in(range.substr(b + 1), text);
-  if (n < 1 || n > 1000 || n != std::floor(n)) throw std::invalid_argument("--vary " + text + ": n must be a whole number from 1 to 1000");
+  if (n < 1 || n > 1000 || n != std::floor(n))
+    throw std::invalid_argument("--vary " + text + ": n must be a whole number from 1 to 1000");
   f.levels = static_cast<int>(n);
   if (f.hi < f.lo) throw std::invalid_argument("--vary " + text + ": hi is below lo");
   if (f.levels == 1 && f.hi != f.lo) throw std::invalid_argument("--vary " + text + ": one level needs lo = hi");
@@ -76,7 +79,8 @@ std::vector<std::vector<double>> grid_design(const std::vector<SweepFactor>& fac
   return points;
 }
 
-std::vector<std::vector<double>> lhs_design(const std::vector<SweepFactor>& factors, int points, std::uint64_t design_seed) {
+std::vector<std::vector<double>> lhs_design(const std::vector<SweepFactor>& factors, int points,
+                                            std::uint64_t design_seed) {
   RandomStream rng(design_seed, fnv1a64("sweep:lhs"));
   std::vector<std::vector<double>> design(points, std::vector<double>(factors.size()));
   for (std::size_t k = 0; k < factors.size(); ++k) {

@@ -22,7 +22,8 @@ SweepFactor parse_sweep_factor(const std::string& text);
 std::vector<std::vector<double>> grid_design(const std::vector<SweepFactor>& factors);
 /// `points` points: each factor's range cut into `points` equal strata, one value drawn uniformly in each, and
 /// the strata paired across factors by independent random permutations (McKay, Beckman and Conover 1979).
-std::vector<std::vector<double>> lhs_design(const std::vector<SweepFactor>& factors, int points, std::uint64_t design_seed);
+std::vector<std::vector<double>> lhs_design(const std::vector<SweepFactor>& factors, int points,
+                                            std::uint64_t design_seed);
 /// `trajectories` Morris trajectories of k + 1 points each (Morris 1991): each starts at a random point of the
 /// p-level grid (p = the factors' largest `levels`, at least 4) and moves one factor at a time, in random
 /// order, by delta = p / (2 (p - 1)) of its range.

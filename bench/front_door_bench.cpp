@@ -35,12 +35,11 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <simgrid/s4u/Engine.hpp>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <simgrid/s4u/Engine.hpp>
 
 #include "bench/mmc_reference.hpp"
 #include "models/random.hpp"
@@ -61,12 +60,12 @@ const std::string england_scenario = source_dir + "/scenarios/england_baseline.t
 // What a child sends back through its pipe: plain bytes, no pointers.
 struct ChildReport {
   int ok = 0;
-  int timed_out = 0;         // stopped by the parent at --timeout; simulated_days is how far it got
+  int timed_out = 0;  // stopped by the parent at --timeout; simulated_days is how far it got
   std::uint64_t contacts = 0;
   std::uint64_t events = 0;
-  double seconds = 0.0;      // the timed call, measured in the child
-  double cpu_seconds = 0.0;  // CPU time of the same call (less sensitive than wall time to other load)
-  double run_seconds = -1.0; // engine.run() alone, when known
+  double seconds = 0.0;       // the timed call, measured in the child
+  double cpu_seconds = 0.0;   // CPU time of the same call (less sensitive than wall time to other load)
+  double run_seconds = -1.0;  // engine.run() alone, when known
   double mean_wait_days = std::nan("");
   double simulated_days = 0.0;
   double horizon_days = 0.0;
@@ -181,7 +180,9 @@ Sample run_forked(const std::function<ChildReport()>& work, double timeout_s) {
       deadline = clock_type::now() + std::chrono::seconds(10);
       continue;
     }
-    struct pollfd waiting {fds[0], POLLIN, 0};
+    struct pollfd waiting {
+      fds[0], POLLIN, 0
+    };
     const int ready = poll(&waiting, 1, static_cast<int>(std::min(left_s * 1000.0 + 1.0, 60000.0)));
     if (ready == 0 || (ready < 0 && errno == EINTR)) continue;
     const ssize_t n = read(fds[0], bytes + got, sizeof sample.report - got);
@@ -414,12 +415,20 @@ int main(int argc, char** argv) {
 
   std::vector<Case> cases{
       {"A", "frontdoor M/M/c", [] { return frontdoor_case(mmc_scenario); }, {}},
-      {"B", "hand-written S4U reference (hand-off)",
-       [] { return reference_case(frontdoor_bench::MmcWakeUp::hand_off); }, {}},
-      {"B2", "hand-written S4U reference (shared semaphore)",
-       [] { return reference_case(frontdoor_bench::MmcWakeUp::shared_semaphore); }, {}},
-      {"C1", "England baseline council, first year only",
-       [] { return frontdoor_case(england_scenario, {"simulation.years=1", "simulation.warmup_days=0"}); }, {}},
+      {"B",
+       "hand-written S4U reference (hand-off)",
+       [] { return reference_case(frontdoor_bench::MmcWakeUp::hand_off); },
+       {}},
+      {"B2",
+       "hand-written S4U reference (shared semaphore)",
+       [] { return reference_case(frontdoor_bench::MmcWakeUp::shared_semaphore); },
+       {}},
+      {"C1",
+       "England baseline council, first year only",
+       [] {
+         return frontdoor_case(england_scenario, {"simulation.years=1", "simulation.warmup_days=0"});
+       },
+       {}},
       {"C", "England baseline council", [] { return frontdoor_case(england_scenario); }, {}},
       {"D", "`frontdoor run` M/M/c, whole process", {}, {}},
   };
@@ -428,13 +437,15 @@ int main(int argc, char** argv) {
 
   double load_before[3] = {0, 0, 0};
   getloadavg(load_before, 3);
-  std::printf("bench_front_door: %u cores (std::thread::hardware_concurrency), %ld online (sysconf), "
-              "load average %.2f before\n",
-              std::thread::hardware_concurrency(), sysconf(_SC_NPROCESSORS_ONLN), load_before[0]);
-  std::printf("repetitions: %d per case, one fresh process each, cases interleaved; "
-              "seed: replication 0 of base seed 1;\n"
-              "a run still going after %g s is stopped and the case's other repetitions are skipped\n",
-              repeat, timeout_s);
+  std::printf(
+      "bench_front_door: %u cores (std::thread::hardware_concurrency), %ld online (sysconf), "
+      "load average %.2f before\n",
+      std::thread::hardware_concurrency(), sysconf(_SC_NPROCESSORS_ONLN), load_before[0]);
+  std::printf(
+      "repetitions: %d per case, one fresh process each, cases interleaved; "
+      "seed: replication 0 of base seed 1;\n"
+      "a run still going after %g s is stopped and the case's other repetitions are skipped\n",
+      repeat, timeout_s);
   std::fflush(stdout);
 
   for (int r = 0; r < repeat; ++r) {
@@ -445,8 +456,8 @@ int main(int argc, char** argv) {
       if (s.report.timed_out != 0) {
         c.gave_up = true;
         std::fprintf(stderr, " stopped%s after %.1f s at simulated day %.0f of %.0f\n",
-                   s.outside_signal ? " by a SIGTERM from elsewhere" : "", s.report.seconds, s.report.simulated_days,
-                   s.report.horizon_days);
+                     s.outside_signal ? " by a SIGTERM from elsewhere" : "", s.report.seconds, s.report.simulated_days,
+                     s.report.horizon_days);
       } else if (s.report.ok != 0) {
         std::fprintf(stderr, " %.3f s, %.1f MiB\n", s.report.seconds, s.max_rss_mib);
       } else {
@@ -469,11 +480,11 @@ int main(int argc, char** argv) {
   for (const Case& c : cases) {
     const Figures& f = figures[c.id];
     if (f.timed_out) {
-      std::printf("%-2s  %-46s  did not finish: stopped%s after %.1f s at simulated day %.0f of %.0f "
-                  "(%.2f simulated days a second); peak RSS %.0f MiB\n",
-                  c.id.c_str(), c.name.c_str(), f.outside_signal ? " by a SIGTERM from elsewhere" : "",
-                  f.after_seconds, f.reached_days, f.horizon_days,
-                  f.reached_days / f.after_seconds, f.max_rss_mib);
+      std::printf(
+          "%-2s  %-46s  did not finish: stopped%s after %.1f s at simulated day %.0f of %.0f "
+          "(%.2f simulated days a second); peak RSS %.0f MiB\n",
+          c.id.c_str(), c.name.c_str(), f.outside_signal ? " by a SIGTERM from elsewhere" : "", f.after_seconds,
+          f.reached_days, f.horizon_days, f.reached_days / f.after_seconds, f.max_rss_mib);
       continue;
     }
     if (!f.ok) {
@@ -511,26 +522,27 @@ int main(int argc, char** argv) {
     const Figures& b = figures["B"];
     const double ratio = (static_cast<double>(a.contacts) / a.median) / (static_cast<double>(b.contacts) / b.median);
     const double event_ratio = (static_cast<double>(a.events) / a.median) / (static_cast<double>(b.events) / b.median);
-    const double cpu_ratio = (static_cast<double>(a.contacts) / a.cpu_median) /
-                             (static_cast<double>(b.contacts) / b.cpu_median);
+    const double cpu_ratio =
+        (static_cast<double>(a.contacts) / a.cpu_median) / (static_cast<double>(b.contacts) / b.cpu_median);
     std::printf("\nthroughput ratio frontdoor/reference (contacts per second, A/B): %.3f; target >= 0.90: %s\n", ratio,
                 ratio >= 0.90 ? "met" : "NOT met");
     const double fastest_ratio = (static_cast<double>(a.contacts) / a.low) / (static_cast<double>(b.contacts) / b.low);
     std::printf("  (by CPU time: %.3f; by each case's fastest run, the least disturbed by other load: %.3f)\n",
                 cpu_ratio, fastest_ratio);
-    std::printf("  (events per second, A/B: %.3f; frontdoor's own layers cost %.0f%% of the reference's time per "
-                "contact on top of it)\n",
-                event_ratio, 100.0 * (1.0 / ratio - 1.0));
+    std::printf(
+        "  (events per second, A/B: %.3f; frontdoor's own layers cost %.0f%% of the reference's time per "
+        "contact on top of it)\n",
+        event_ratio, 100.0 * (1.0 / ratio - 1.0));
   }
   if (figures.count("D") != 0 && figures.count("A") != 0 && figures["A"].ok && figures["D"].ok) {
-    std::printf("whole `frontdoor run` (D) minus the simulation (A): %.3f s of process start, replication fork, "
-                "scenario loading and output writing\n",
-                figures["D"].median - figures["A"].median);
+    std::printf(
+        "whole `frontdoor run` (D) minus the simulation (A): %.3f s of process start, replication fork, "
+        "scenario loading and output writing\n",
+        figures["D"].median - figures["A"].median);
   }
   double load_after[3] = {0, 0, 0};
   getloadavg(load_after, 3);
   std::printf("load average %.2f after%s\n", load_after[0],
-              load_after[0] > 1.5 || load_before[0] > 0.5 ? " (other work was running: times may be inflated)"
-                                                         : "");
+              load_after[0] > 1.5 || load_before[0] > 0.5 ? " (other work was running: times may be inflated)" : "");
   return 0;
 }

@@ -6,11 +6,11 @@
 // Options: --rate CONTACTS_PER_DAY (70), --mean SCREENING_DAYS (0.1), --servers C (8), --days HORIZON (3652),
 // --warmup DAYS (365), --seed N (1), --shared-semaphore (one counting semaphore instead of per-screener hand-off).
 // Any --cfg=... or --log=... argument goes to the SimGrid engine.
+#include "bench/mmc_reference.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-
-#include "bench/mmc_reference.hpp"
 
 namespace {
 
@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
 
   const frontdoor_bench::MmcResult r = frontdoor_bench::run_mmc_reference(params);
   std::printf("{\"contacts\": %llu, \"events\": %llu, \"mean_wait_days\": %.6g, \"sim_seconds\": %.6f}\n",
-              static_cast<unsigned long long>(r.contacts), static_cast<unsigned long long>(r.events),
-              r.mean_wait_days, r.run_seconds);
+              static_cast<unsigned long long>(r.contacts), static_cast<unsigned long long>(r.events), r.mean_wait_days,
+              r.run_seconds);
   return 0;
 }

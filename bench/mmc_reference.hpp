@@ -34,12 +34,12 @@ struct MmcParams {
 };
 
 struct MmcResult {
-  std::uint64_t contacts = 0;  ///< arrivals before the horizon
-  std::uint64_t screened = 0;  ///< contacts whose screening started after the warm-up
-  std::uint64_t events = 0;    ///< sleeps and semaphore waits the actors made
-  double mean_wait_days = 0.0; ///< mean wait of `screened`
-  double run_seconds = 0.0;    ///< wall time of engine.run() alone (steady_clock)
-  double total_seconds = 0.0;  ///< wall time from before the engine is made to after run() (steady_clock)
+  std::uint64_t contacts = 0;   ///< arrivals before the horizon
+  std::uint64_t screened = 0;   ///< contacts whose screening started after the warm-up
+  std::uint64_t events = 0;     ///< sleeps and semaphore waits the actors made
+  double mean_wait_days = 0.0;  ///< mean wait of `screened`
+  double run_seconds = 0.0;     ///< wall time of engine.run() alone (steady_clock)
+  double total_seconds = 0.0;   ///< wall time from before the engine is made to after run() (steady_clock)
 };
 
 /// Builds the engine (with --cfg=contexts/stack-size:64 --cfg=contexts/guard-size:0 --log=xbt_cfg.thresh:warning,

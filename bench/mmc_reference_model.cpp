@@ -1,14 +1,14 @@
 // The hand-written S4U M/M/c reference (see mmc_reference.hpp): as little as an M/M/c needs on SimGrid, written
 // the fast way (tuned contexts, persistent screener actors, no per-contact actor), so that the gap between it
 // and frontdoor's engine measures frontdoor's own layers and nothing else.
-#include "bench/mmc_reference.hpp"
-
 #include <chrono>
 #include <cmath>
 #include <deque>
 #include <limits>
 #include <memory>
 #include <simgrid/s4u.hpp>
+
+#include "bench/mmc_reference.hpp"
 
 namespace sg4 = simgrid::s4u;
 
@@ -64,8 +64,8 @@ struct Model {
   Rng service_rng;
   std::deque<double> queue;  // arrival days of waiting contacts, first come first served
   std::vector<Screener> screeners;
-  std::vector<int> idle;        // hand_off: screeners waiting on their own semaphore
-  sg4::SemaphorePtr queued;     // shared_semaphore: counts queued contacts
+  std::vector<int> idle;     // hand_off: screeners waiting on their own semaphore
+  sg4::SemaphorePtr queued;  // shared_semaphore: counts queued contacts
   std::uint64_t contacts = 0;
   std::uint64_t screened = 0;
   std::uint64_t events = 0;

@@ -20,10 +20,10 @@
 #include "cli/compare_command.hpp"
 #include "cli/graph_command.hpp"
 #include "cli/progress.hpp"
-#include "cli/run_files.hpp"
+#include "cli/replicate_command.hpp"
 #include "cli/report_command.hpp"
 #include "cli/run_command.hpp"
-#include "cli/replicate_command.hpp"
+#include "cli/run_files.hpp"
 #include "cli/serve/serve_command.hpp"
 #include "cli/sweep_command.hpp"
 #include "cli/text_format.hpp"
@@ -97,16 +97,17 @@ std::vector<std::string> engine_args_from(const std::vector<std::string>& extras
 
 int frontdoor_main(int argc, char** argv) {
   std::vector<std::string> command_line(argv, argv + argc);
-  CLI::App app{"frontdoor: a discrete-event simulator of English children's social care, from the multi-agency "
-               "front door to the statutory teams behind it.",
-               "frontdoor"};
-  app.set_version_flag("--version",
-                       std::string("frontdoor ") + build_info::program_version + " (git " + build_info::git_commit +
-                           ", " + build_info::build_type + ")");
+  CLI::App app{
+      "frontdoor: a discrete-event simulator of English children's social care, from the multi-agency "
+      "front door to the statutory teams behind it.",
+      "frontdoor"};
+  app.set_version_flag("--version", std::string("frontdoor ") + build_info::program_version + " (git " +
+                                        build_info::git_commit + ", " + build_info::build_type + ")");
   app.require_subcommand(1);
-  app.footer("Examples:\n  frontdoor run --out out/baseline\n  frontdoor validate scenarios/england_baseline.toml\n"
-             "  frontdoor graph scenarios/england_baseline.toml --format svg --out pathway.svg\n"
-             "Run 'frontdoor SUBCOMMAND --help' for the options of each subcommand.");
+  app.footer(
+      "Examples:\n  frontdoor run --out out/baseline\n  frontdoor validate scenarios/england_baseline.toml\n"
+      "  frontdoor graph scenarios/england_baseline.toml --format svg --out pathway.svg\n"
+      "Run 'frontdoor SUBCOMMAND --help' for the options of each subcommand.");
 
   CommonScenarioArgs run_args;
   run_args.scenario = default_scenario_path();
@@ -131,22 +132,25 @@ int frontdoor_main(int argc, char** argv) {
   auto* q = run->add_flag("--quiet,-q", quiet, "Print nothing but errors");
   run->add_flag("--verbose,-v", verbose, "Report each replication on stderr")->excludes(q);
   run->allow_extras();
-  run->footer("SimGrid options --cfg=KEY:VALUE and --log=... are passed to the engine of every replication.\n"
-              "Example:\n  frontdoor run --out out/baseline --replications 10 --jobs 2 --seed 7\n"
-              "  frontdoor run scenarios/validation/mmc_front_door.toml --out out/mmc --set service.front_door.team.fte=9");
+  run->footer(
+      "SimGrid options --cfg=KEY:VALUE and --log=... are passed to the engine of every replication.\n"
+      "Example:\n  frontdoor run --out out/baseline --replications 10 --jobs 2 --seed 7\n"
+      "  frontdoor run scenarios/validation/mmc_front_door.toml --out out/mmc --set service.front_door.team.fte=9");
 
   CommonScenarioArgs validate_args;
   bool schema = false;
   std::string schema_format = "markdown";
   CLI::App* validate = app.add_subcommand("validate", "Check a scenario and print what it describes");
-  auto* validate_scenario = validate->add_option("scenario", validate_args.scenario, "Scenario file (TOML)")->check(CLI::ExistingFile);
+  auto* validate_scenario =
+      validate->add_option("scenario", validate_args.scenario, "Scenario file (TOML)")->check(CLI::ExistingFile);
   validate->add_option("--set", validate_args.sets, "Override a scenario value: --set section.key=value (repeatable)");
   validate->add_flag("--schema", schema, "Print every key a scenario may hold (type, unit, range, default) instead")
       ->excludes(validate_scenario);
   validate->add_option("--format", schema_format, "With --schema: markdown (default) or csv")
       ->check(CLI::IsMember({"markdown", "csv"}));
-  validate->footer("Examples:\n  frontdoor validate scenarios/england_baseline.toml --set service.front_door.team.fte=22\n"
-                   "  frontdoor validate --schema --format csv");
+  validate->footer(
+      "Examples:\n  frontdoor validate scenarios/england_baseline.toml --set service.front_door.team.fte=22\n"
+      "  frontdoor validate --schema --format csv");
 
   GraphOptions graph_options;
   CLI::App* graph = app.add_subcommand("graph", "Draw a scenario's pathway, or a finished run's observed flows");
@@ -158,8 +162,9 @@ int frontdoor_main(int argc, char** argv) {
   graph->add_option("--run", graph_options.run_dir, "A run directory: draw its pathway with observed flows per year")
       ->check(CLI::ExistingDirectory);
   graph->add_flag("--force", graph_options.force, "Replace an existing --out file");
-  graph->footer("Examples:\n  frontdoor graph scenarios/england_baseline.toml --format svg --out pathway.svg\n"
-                "  frontdoor graph --run out/baseline --format svg --out flows.svg");
+  graph->footer(
+      "Examples:\n  frontdoor graph scenarios/england_baseline.toml --format svg --out pathway.svg\n"
+      "  frontdoor graph --run out/baseline --format svg --out flows.svg");
 
   std::string calibration_run;
   std::string targets_path = std::string(FRONTDOOR_SOURCE_ROOT) + "/calibration/england_targets.csv";
@@ -170,61 +175,80 @@ int frontdoor_main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   calibrate->add_option("--from-year", first_year, "First year compared (default: the first after the warm-up)")
       ->check(CLI::Range(1, 100));
-  calibrate->footer("Exit code 1 when any target is outside its band or not reported.\nExample:\n"
-                    "  frontdoor run --out out/baseline -r 20 -j 2 && frontdoor check-calibration out/baseline");
+  calibrate->footer(
+      "Exit code 1 when any target is outside its band or not reported.\nExample:\n"
+      "  frontdoor run --out out/baseline -r 20 -j 2 && frontdoor check-calibration out/baseline");
 
   CompareOptions compare_options;
-  CLI::App* compare = app.add_subcommand("compare", "Run a base scenario and alternatives on the same seeds and compare them");
+  CLI::App* compare =
+      app.add_subcommand("compare", "Run a base scenario and alternatives on the same seeds and compare them");
   compare->add_option("scenarios", compare_options.scenarios, "BASE ALT [ALT...]: scenario files (TOML)")
-      ->required()->expected(2, 1000)->check(CLI::ExistingFile);
-  compare->add_option("--out,-o", compare_options.out, "Directory for the results (must be absent or empty unless --force)")
+      ->required()
+      ->expected(2, 1000)
+      ->check(CLI::ExistingFile);
+  compare
+      ->add_option("--out,-o", compare_options.out,
+                   "Directory for the results (must be absent or empty unless --force)")
       ->required();
   compare->add_option("--seed", compare_options.seed, "Base seed, the same for every scenario")->check(seed_check);
   compare->add_option("--replications,-r", compare_options.replications, "Replications of each scenario")
       ->check(CLI::Range(2, 100000));
   compare->add_option("--jobs,-j", compare_options.jobs, "Replications run at once")->check(CLI::Range(1, 1024));
-  compare->add_option("--years,-y", compare_options.years, "Simulated years of every scenario")->check(CLI::Range(1, 100));
+  compare->add_option("--years,-y", compare_options.years, "Simulated years of every scenario")
+      ->check(CLI::Range(1, 100));
   compare->add_flag("--force", compare_options.force, "Replace an existing, non-empty output directory");
   compare->add_flag("--quiet,-q", compare_options.quiet, "Print nothing but errors");
   compare->allow_extras();
-  compare->footer("Example:\n  frontdoor compare scenarios/england_baseline.toml scenarios/policies/*.toml --out out/policies -r 10 -j 2\n"
-                  "  frontdoor report out/policies --out policies.html");
+  compare->footer(
+      "Example:\n  frontdoor compare scenarios/england_baseline.toml scenarios/policies/*.toml --out out/policies -r "
+      "10 -j 2\n"
+      "  frontdoor report out/policies --out policies.html");
 
   ReportOptions report_options;
   report_options.targets = std::string(FRONTDOOR_SOURCE_ROOT) + "/calibration/england_targets.csv";
   CLI::App* report = app.add_subcommand("report", "Write one self-contained HTML report of a run or a comparison");
   report->add_option("dir", report_options.dir, "A directory written by frontdoor run or frontdoor compare")
-      ->required()->check(CLI::ExistingDirectory);
+      ->required()
+      ->check(CLI::ExistingDirectory);
   report->add_option("--out,-o", report_options.out, "The HTML file (default: DIR/report.html)");
   report->add_option("--targets", report_options.targets, "England's figures to set the yearly table beside")
       ->check(CLI::ExistingFile);
   report->add_flag("--force", report_options.force, "Replace an existing file");
-  report->footer("Example:\n  frontdoor compare scenarios/england_baseline.toml scenarios/policies/*.toml --out out/policies\n"
-                 "  frontdoor report out/policies --out policies.html");
+  report->footer(
+      "Example:\n  frontdoor compare scenarios/england_baseline.toml scenarios/policies/*.toml --out out/policies\n"
+      "  frontdoor report out/policies --out policies.html");
 
-  CLI::App* sweep = app.add_subcommand("sweep", "Parameter sweeps: plan, execute (locally or as Slurm array shards), merge");
+  CLI::App* sweep =
+      app.add_subcommand("sweep", "Parameter sweeps: plan, execute (locally or as Slurm array shards), merge");
   sweep->require_subcommand(1);
   SweepPlanOptions plan_options;
   CLI::App* plan = sweep->add_subcommand("plan", "Write the runs of a design: DIR/plan.csv and DIR/sweep.json");
   plan->add_option("scenario", plan_options.scenario, "Scenario file (TOML)")->required()->check(CLI::ExistingFile);
   plan->add_option("--out,-o", plan_options.out, "Sweep directory (absent or empty unless --force)")->required();
   plan->add_option("--vary", plan_options.vary, "key=lo:hi:n, repeatable (n: grid values, or Morris levels)");
-  plan->add_option("--grid", plan_options.grid_file, "A CSV of design points instead: a header of keys, a row per point")
+  plan->add_option("--grid", plan_options.grid_file,
+                   "A CSV of design points instead: a header of keys, a row per point")
       ->check(CLI::ExistingFile);
-  plan->add_option("--design", plan_options.design, "grid, lhs or morris")->check(CLI::IsMember({"grid", "lhs", "morris"}));
-  plan->add_option("--points", plan_options.points, "lhs: design points; morris: trajectories")->check(CLI::Range(0, 1000000));
-  plan->add_option("--replications,-r", plan_options.replications, "Replications of each point")->check(CLI::Range(1, 100000));
+  plan->add_option("--design", plan_options.design, "grid, lhs or morris")
+      ->check(CLI::IsMember({"grid", "lhs", "morris"}));
+  plan->add_option("--points", plan_options.points, "lhs: design points; morris: trajectories")
+      ->check(CLI::Range(0, 1000000));
+  plan->add_option("--replications,-r", plan_options.replications, "Replications of each point")
+      ->check(CLI::Range(1, 100000));
   plan->add_option("--seed", plan_options.seed, "Base seed of the runs")->check(seed_check);
-  plan->add_option("--design-seed", plan_options.design_seed, "Seed of the design's own draws (lhs, morris)")->check(seed_check);
+  plan->add_option("--design-seed", plan_options.design_seed, "Seed of the design's own draws (lhs, morris)")
+      ->check(seed_check);
   plan->add_option("--set", plan_options.sets, "A fixed override for every run (repeatable)");
   plan->add_flag("--force", plan_options.force, "Replace an existing, non-empty directory");
   SweepExecOptions exec_options;
   std::string shard_text;
-  CLI::App* exec = sweep->add_subcommand("exec", "Run the plan's rows (of one shard), each in its own process; resumable");
+  CLI::App* exec =
+      sweep->add_subcommand("exec", "Run the plan's rows (of one shard), each in its own process; resumable");
   exec->add_option("dir", exec_options.dir, "Sweep directory")->required()->check(CLI::ExistingDirectory);
   exec->add_option("--jobs,-j", exec_options.jobs, "Runs at once")->check(CLI::Range(1, 1024));
-  exec->add_option("--shard", shard_text, "i/N: run the rows with run_id % N == i (default: from SLURM_ARRAY_TASK_ID "
-                                          "and SLURM_ARRAY_TASK_COUNT, else all)");
+  exec->add_option("--shard", shard_text,
+                   "i/N: run the rows with run_id % N == i (default: from SLURM_ARRAY_TASK_ID "
+                   "and SLURM_ARRAY_TASK_COUNT, else all)");
   exec->add_flag("--quiet,-q", exec_options.quiet, "Print nothing but errors");
   exec->allow_extras();
   SweepMergeOptions merge_options;
@@ -236,27 +260,36 @@ int frontdoor_main(int argc, char** argv) {
   CLI::App* analyse = sweep->add_subcommand("analyse", "Rank the factors by their effect on outputs (Morris, or SRC)");
   analyse->add_option("dir", analyse_options.dir, "Sweep directory, merged")->required()->check(CLI::ExistingDirectory);
   analyse->add_option("--outputs", analyse_options.outputs, "Measures of results.csv, comma-separated")
-      ->required()->delimiter(',');
+      ->required()
+      ->delimiter(',');
   SweepSlurmOptions slurm_options;
   slurm_options.program = argv[0];
-  CLI::App* slurm = sweep->add_subcommand("slurm", "Write sbatch scripts: a job array of exec shards and a dependent merge");
-  slurm->add_option("dir", slurm_options.dir, "Sweep directory (made by sweep plan)")->required()->check(CLI::ExistingDirectory);
+  CLI::App* slurm =
+      sweep->add_subcommand("slurm", "Write sbatch scripts: a job array of exec shards and a dependent merge");
+  slurm->add_option("dir", slurm_options.dir, "Sweep directory (made by sweep plan)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
   slurm->add_option("--array-size", slurm_options.array_size, "Array tasks (shards)")->check(CLI::Range(1, 100000));
-  slurm->add_option("--cpus-per-task", slurm_options.cpus, "CPUs per task (runs at once in each)")->check(CLI::Range(1, 1024));
+  slurm->add_option("--cpus-per-task", slurm_options.cpus, "CPUs per task (runs at once in each)")
+      ->check(CLI::Range(1, 1024));
   slurm->add_option("--partition", slurm_options.partition, "Slurm partition");
   slurm->add_option("--time", slurm_options.time, "Time limit per task, as Slurm writes it (e.g. 02:00:00)");
-  sweep->footer("Example:\n  frontdoor sweep plan scenarios/england_baseline.toml --out out/sweep "
-                "--vary service.front_door.thresholds.referral=2.8:3.4:4 --vary need.up_per_year=... -r 5\n"
-                "  frontdoor sweep exec out/sweep -j 2\n  frontdoor sweep merge out/sweep");
+  sweep->footer(
+      "Example:\n  frontdoor sweep plan scenarios/england_baseline.toml --out out/sweep "
+      "--vary service.front_door.thresholds.referral=2.8:3.4:4 --vary need.up_per_year=... -r 5\n"
+      "  frontdoor sweep exec out/sweep -j 2\n  frontdoor sweep merge out/sweep");
 
   ServeOptions serve_options;
   serve_options.scenario = default_scenario_path();
   CLI::App* serve = app.add_subcommand("serve", "Trainer mode: a local web page with levers, live runs and charts");
-  serve->add_option("scenario", serve_options.scenario, "Scenario the levers change (TOML); default: the England baseline")
+  serve
+      ->add_option("scenario", serve_options.scenario,
+                   "Scenario the levers change (TOML); default: the England baseline")
       ->check(CLI::ExistingFile);
   serve->add_option("--port,-p", serve_options.port, "Port (0: any free port, printed)")->check(CLI::Range(0, 65535));
   serve->add_option("--host", serve_options.host, "Address to listen on; the default serves this machine only");
-  serve->add_option("--seed", serve_options.seed, "Base seed of every run (the same children and events in each)")->check(seed_check);
+  serve->add_option("--seed", serve_options.seed, "Base seed of every run (the same children and events in each)")
+      ->check(seed_check);
   serve->add_option("--jobs,-j", serve_options.jobs, "Replications run at once, each in its own process")
       ->check(CLI::Range(1, 64));
   serve->add_option("--max-runs", serve_options.max_runs, "Runs served at once; more are told to retry (HTTP 503)")

@@ -62,8 +62,10 @@ json pathway_flows(const Pathway& pathway, const std::map<std::string, double>& 
     (ahead ? forward : back)[{route.from, route.to}] += it->second;
   }
   json out{{"flows", json::array()}, {"returns", json::array()}};
-  for (const auto& [ends, value] : forward) out["flows"].push_back({{"source", ends.first}, {"target", ends.second}, {"value", value}});
-  for (const auto& [ends, value] : back) out["returns"].push_back({{"source", ends.first}, {"target", ends.second}, {"value", value}});
+  for (const auto& [ends, value] : forward)
+    out["flows"].push_back({{"source", ends.first}, {"target", ends.second}, {"value", value}});
+  for (const auto& [ends, value] : back)
+    out["returns"].push_back({{"source", ends.first}, {"target", ends.second}, {"value", value}});
   return out;
 }
 

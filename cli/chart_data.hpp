@@ -3,9 +3,9 @@
 // (`frontdoor serve`): numbers as JSON (null where undefined), monthly bands over replications, month labels and
 // the Sankey of flows through a pathway.
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-#include <nlohmann/json.hpp>
 
 #include "models/pathway.hpp"
 

@@ -27,13 +27,13 @@ namespace frontdoor {
 
 namespace {
 
-
 std::string with_interval(const DifferenceRow& row) {
   // Built piece by piece: GCC 12's -Wrestrict misreads `const char* + std::string` here without LTO.
   std::string text;
   if (row.diff_mean > 0) text += '+';
   text += human_number(row.diff_mean);
-  if (std::isfinite(row.diff_low)) text += " (" + human_number(row.diff_low) + " to " + human_number(row.diff_high) + ")";
+  if (std::isfinite(row.diff_low))
+    text += " (" + human_number(row.diff_low) + " to " + human_number(row.diff_high) + ")";
   return text;
 }
 
@@ -42,7 +42,8 @@ std::string table_for(const Comparison& c, const std::string& base_name, int fro
   char line[512];
   std::size_t pairs = 0;
   for (const auto& row : c.rows) pairs = std::max(pairs, row.pairs);
-  std::snprintf(line, sizeof line, "\n%s against %s: means over years %d to %d, %zu pairs of replications on the same seeds\n\n",
+  std::snprintf(line, sizeof line,
+                "\n%s against %s: means over years %d to %d, %zu pairs of replications on the same seeds\n\n",
                 c.scenario.c_str(), base_name.c_str(), from_year, last_year, pairs);
   out += line;
   std::snprintf(line, sizeof line, "%-44s %-22s %12s %12s  %-34s %s\n", "measure", "unit", "base", "alternative",
@@ -146,13 +147,14 @@ int command_compare(const CompareOptions& options) {
       Comparison c = compare_tables(dirs[i], base, read_annual_table(runs / dirs[i]), from_year);
       text += table_for(c, dirs[0], from_year, scenarios[i].simulation.years);
       const double reduction = median_variance_reduction(c);
-      manifest["alternatives"].push_back({{"name", dirs[i]},
-                                          {"file", scenarios[i].file},
-                                          {"dir", "runs/" + dirs[i]},
-                                          {"copy_hash", carried[i].hash},
-                                          {"crn_variance_reduction", std::isfinite(reduction) ? nlohmann::json(reduction) : nlohmann::json()},
-                                          {"only_in_base", c.only_in_base},
-                                          {"only_in_alternative", c.only_in_alt}});
+      manifest["alternatives"].push_back(
+          {{"name", dirs[i]},
+           {"file", scenarios[i].file},
+           {"dir", "runs/" + dirs[i]},
+           {"copy_hash", carried[i].hash},
+           {"crn_variance_reduction", std::isfinite(reduction) ? nlohmann::json(reduction) : nlohmann::json()},
+           {"only_in_base", c.only_in_base},
+           {"only_in_alternative", c.only_in_alt}});
       comparisons.push_back(std::move(c));
     }
     write_file_atomically(output.staging() / "compare.csv", compare_csv(comparisons));

@@ -102,8 +102,9 @@ int command_graph(const GraphOptions& options) {
   std::string text = pathway_dot(scenario.pathway, options.run_dir.empty() ? nullptr : &observed);
   if (options.format == "svg") {
     if (!on_path("dot")) {
-      return fail(1, "--format svg needs Graphviz's dot program, which is not on PATH: install the graphviz package "
-                     "(apt-get install graphviz), or use --format dot and draw it elsewhere");
+      return fail(1,
+                  "--format svg needs Graphviz's dot program, which is not on PATH: install the graphviz package "
+                  "(apt-get install graphviz), or use --format dot and draw it elsewhere");
     }
     try {
       text = render_svg(text);

@@ -24,9 +24,10 @@ struct ReplicateOptions {
 };
 
 /// One replication, in this process (the child of sim/executor.hpp's SpawnExecutor): seed replication_seed(seed,
-/// replication), as replication `replication` of `frontdoor run --seed seed`, unless `replication_seed` is given. It dies with its parent (SIGKILL when the parent dies), and when the environment's
-/// FRONTDOOR_PARENT_PID (set by the server) is not its parent's, the server has already gone: it returns 3 at once.
-/// Returns 0, 2 (bad scenario) or 3 (the simulation failed, or the server has gone).
+/// replication), as replication `replication` of `frontdoor run --seed seed`, unless `replication_seed` is given. It
+/// dies with its parent (SIGKILL when the parent dies), and when the environment's FRONTDOOR_PARENT_PID (set by the
+/// server) is not its parent's, the server has already gone: it returns 3 at once. Returns 0, 2 (bad scenario) or 3
+/// (the simulation failed, or the server has gone).
 int command_replicate(const ReplicateOptions& options);
 
 }  // namespace frontdoor

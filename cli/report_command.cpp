@@ -2,13 +2,13 @@
 
 #include <array>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 
 #include "analysis/calibration.hpp"
@@ -32,10 +32,16 @@ namespace frontdoor {
 namespace {
 
 // The yearly measures a strategist looks at first, in this order (those a run reports).
-const std::vector<std::string> key_measures{
-    "referrals", "section47", "looked_after_starts", "looked_after_at_31_march", "caseload_per_sw_fte",
-    "unallocated_cases", "harm_events_after_nfa_or_closure_12m", "rereferrals_within_12m_share",
-    "assessment_duration_median", "total_cost_gbp"};
+const std::vector<std::string> key_measures{"referrals",
+                                            "section47",
+                                            "looked_after_starts",
+                                            "looked_after_at_31_march",
+                                            "caseload_per_sw_fte",
+                                            "unallocated_cases",
+                                            "harm_events_after_nfa_or_closure_12m",
+                                            "rereferrals_within_12m_share",
+                                            "assessment_duration_median",
+                                            "total_cost_gbp"};
 
 // Monthly series drawn with their bands: measure, title, unit.
 const std::vector<std::array<std::string, 3>> monthly_measures{
@@ -46,7 +52,6 @@ const std::vector<std::array<std::string, 3>> monthly_measures{
     {measure_name::child_count_per_month(ChildCount::harm), "Harm events a month", "count"},
     {measure_name::child_count_per_month(ChildCount::harm_after_exit),
      "Harm within 12 months of no further action or closure", "count"}};
-
 
 // Everything the page draws for one run directory.
 json run_data(const fs::path& dir, const std::string& name, const std::string& targets_path) {
@@ -96,7 +101,11 @@ json run_data(const fs::path& dir, const std::string& name, const std::string& t
   run["annual"] = json::object();
   for (const auto& [key, by_year] : annual.values) {
     if (unit_from_text(key.second) == Unit::count) continue;
-    json m{{"unit", key.second}, {"years", json::array()}, {"mean", json::array()}, {"low", json::array()}, {"high", json::array()}};
+    json m{{"unit", key.second},
+           {"years", json::array()},
+           {"mean", json::array()},
+           {"low", json::array()},
+           {"high", json::array()}};
     for (const auto& [year, by_replication] : by_year) {
       std::vector<double> values;
       for (const auto& [r, v] : by_replication) values.push_back(v);
@@ -111,10 +120,17 @@ json run_data(const fs::path& dir, const std::string& name, const std::string& t
 
   run["targets"] = json::array();
   for (const auto& row : compare_with_targets(dir, read_targets(targets_path), from_year)) {
-    run["targets"].push_back({{"measure", row.target.measure}, {"unit", row.target.unit}, {"value", row.target.value},
-                              {"low", row.target.low}, {"high", row.target.high}, {"source", row.target.source},
-                              {"simulated", row.simulated}, {"mean", json_number(row.mean)}, {"ci_low", json_number(row.ci95_low)},
-                              {"ci_high", json_number(row.ci95_high)}, {"inside", row.inside}});
+    run["targets"].push_back({{"measure", row.target.measure},
+                              {"unit", row.target.unit},
+                              {"value", row.target.value},
+                              {"low", row.target.low},
+                              {"high", row.target.high},
+                              {"source", row.target.source},
+                              {"simulated", row.simulated},
+                              {"mean", json_number(row.mean)},
+                              {"ci_low", json_number(row.ci95_low)},
+                              {"ci_high", json_number(row.ci95_high)},
+                              {"inside", row.inside}});
   }
 
   // Flows: each route's cases a year from the run's summary, on its scenario's pathway.
@@ -143,13 +159,22 @@ json comparison_data(const Comparison& c, const json& alternative) {
   for (const auto& row : c.rows) {
     if (unit_from_text(row.unit) == Unit::count) continue;
     if (row.year == 0) {
-      alt["rows"].push_back({{"measure", row.measure}, {"unit", row.unit}, {"base_mean", json_number(row.base_mean)},
-                             {"alt_mean", json_number(row.alt_mean)}, {"diff_mean", json_number(row.diff_mean)},
-                             {"diff_low", json_number(row.diff_low)}, {"diff_high", json_number(row.diff_high)},
+      alt["rows"].push_back({{"measure", row.measure},
+                             {"unit", row.unit},
+                             {"base_mean", json_number(row.base_mean)},
+                             {"alt_mean", json_number(row.alt_mean)},
+                             {"diff_mean", json_number(row.diff_mean)},
+                             {"diff_low", json_number(row.diff_low)},
+                             {"diff_high", json_number(row.diff_high)},
                              {"unclear", row.indistinguishable_from_zero()}});
     } else if (keys.count(row.measure) > 0) {
       json& m = alt["by_year"][row.measure];
-      if (m.is_null()) m = {{"unit", row.unit}, {"years", json::array()}, {"diff", json::array()}, {"low", json::array()}, {"high", json::array()}};
+      if (m.is_null())
+        m = {{"unit", row.unit},
+             {"years", json::array()},
+             {"diff", json::array()},
+             {"low", json::array()},
+             {"high", json::array()}};
       m["years"].push_back(row.year);
       m["diff"].push_back(json_number(row.diff_mean));
       m["low"].push_back(json_number(row.diff_low));
@@ -203,21 +228,28 @@ int command_report(const ReportOptions& options) {
         const std::string where = (dir / "sensitivity.csv").string() + ":" + std::to_string(number);
         if (c.size() != 8) throw RunReadError(where + ": expected 8 columns");
         method = c[2];
-        if (outputs.empty() || outputs.back()["output"] != c[0]) outputs.push_back({{"output", c[0]}, {"effects", json::array()}});
+        if (outputs.empty() || outputs.back()["output"] != c[0])
+          outputs.push_back({{"output", c[0]}, {"effects", json::array()}});
         auto value = [&](const std::string& v) { return v.empty() ? json() : json(csv_number(v, where)); };
-        outputs.back()["effects"].push_back({{"factor", c[1]}, {"mu_star", value(c[3])}, {"mu", value(c[4])},
-                                              {"sigma", value(c[5])}, {"src", value(c[6])}});
+        outputs.back()["effects"].push_back({{"factor", c[1]},
+                                             {"mu_star", value(c[3])},
+                                             {"mu", value(c[4])},
+                                             {"sigma", value(c[5])},
+                                             {"src", value(c[6])}});
       }
       data["kind"] = "sweep";
       data["runs"] = json::array();
-      data["sweep"] = {{"method", method}, {"runs", meta.at("points").get<int>() * meta.at("replications").get<int>()},
+      data["sweep"] = {{"method", method},
+                       {"runs", meta.at("points").get<int>() * meta.at("replications").get<int>()},
                        {"outputs", outputs}};
       data["title"] = "Sensitivity of " + meta.at("scenario_name").get<std::string>() + " to " +
                       std::to_string(meta.at("keys").size()) + " levers";
-      data["subtitle"] = "A " + meta.at("design").get<std::string>() + " design of " + std::to_string(meta.at("points").get<int>()) +
-                         " points x " + std::to_string(meta.at("replications").get<int>()) + " replications. " +
+      data["subtitle"] = "A " + meta.at("design").get<std::string>() + " design of " +
+                         std::to_string(meta.at("points").get<int>()) + " points x " +
+                         std::to_string(meta.at("replications").get<int>()) + " replications. " +
                          data["generator"].get<std::string>() + ".";
-      if (outputs.empty()) data["sweep"]["note"] = "No sensitivity analysis yet: run frontdoor sweep analyse DIR --outputs ...";
+      if (outputs.empty())
+        data["sweep"]["note"] = "No sensitivity analysis yet: run frontdoor sweep analyse DIR --outputs ...";
     } else if (fs::exists(dir / "compare.json")) {
       const json manifest = json::parse(read_output_file(dir / "compare.json"));
       const json& base = manifest.at("base");
@@ -225,8 +257,11 @@ int command_report(const ReportOptions& options) {
       data["kind"] = "compare";
       data["runs"] = json::array({run_data(dir / base.at("dir").get<std::string>(), base.at("name"), options.targets)});
       const AnnualTable base_table = read_annual_table(dir / base.at("dir").get<std::string>());
-      json cmp{{"base", base.at("name")}, {"from_year", from_year}, {"pairs", manifest.at("replications")},
-               {"last_year", data["runs"][0]["month_labels"].size() / 12}, {"key_measures", key_measures},
+      json cmp{{"base", base.at("name")},
+               {"from_year", from_year},
+               {"pairs", manifest.at("replications")},
+               {"last_year", data["runs"][0]["month_labels"].size() / 12},
+               {"key_measures", key_measures},
                {"alternatives", json::array()}};
       std::string names;
       for (const auto& alternative : manifest.at("alternatives")) {

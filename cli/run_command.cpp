@@ -78,8 +78,8 @@ int command_run(const CommonScenarioArgs& scenario_args, const std::string& out,
       return exit_run_failed;
     }
     fs::remove_all(scratch);
-    const std::vector<SummaryRow> summary =
-        write_run_files(output.staging(), scenario, RunFacts{seed, jobs, engine_args, command_line, carried.toml}, results);
+    const std::vector<SummaryRow> summary = write_run_files(
+        output.staging(), scenario, RunFacts{seed, jobs, engine_args, command_line, carried.toml}, results);
     throw_if_stopped();
     output.commit();
     if (!quiet) std::cout << summary_table(scenario, seed, results, summary, output.target().string());
@@ -123,13 +123,15 @@ int command_check_calibration(const std::string& run_dir, const std::string& tar
       std::string simulated = "not reported";
       if (row.simulated) {
         simulated = human_number(row.mean);
-        if (std::isfinite(row.ci95_low)) simulated += " (" + human_number(row.ci95_low) + "-" + human_number(row.ci95_high) + ")";
+        if (std::isfinite(row.ci95_low))
+          simulated += " (" + human_number(row.ci95_low) + "-" + human_number(row.ci95_high) + ")";
       }
       if (!row.inside) ++outside;
       std::printf("%-46s %-22s %10s %21s %28s  %s\n", t.measure.c_str(), t.unit.c_str(), human_number(t.value).c_str(),
                   band.c_str(), simulated.c_str(), row.inside ? "in" : "OUT");
     }
-    std::printf("\n%zu of %zu targets inside their band.\n", rows.size() - static_cast<std::size_t>(outside), rows.size());
+    std::printf("\n%zu of %zu targets inside their band.\n", rows.size() - static_cast<std::size_t>(outside),
+                rows.size());
     return outside == 0 ? exit_ok : exit_run_failed;
   } catch (const RunReadError& e) {
     return bad_input(e.what());

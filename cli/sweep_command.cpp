@@ -25,8 +25,8 @@
 #include "common/statistics.hpp"
 #include "models/input_file.hpp"
 #include "models/scenario_loader.hpp"
-#include "sim/output_files.hpp"
 #include "sim/executor.hpp"
+#include "sim/output_files.hpp"
 #include "sim/replication_result.hpp"
 #include "sim/result_cache.hpp"
 #include "sim/run_plan.hpp"
@@ -76,7 +76,8 @@ Plan read_plan(const fs::path& dir) {
     if (line.empty()) continue;
     const auto cells = split_csv_line(line);
     const std::string where = where0 + ":" + std::to_string(number);
-    if (cells.size() != 4 + plan.keys.size()) throw RunReadError(where + ": expected " + std::to_string(4 + plan.keys.size()) + " columns");
+    if (cells.size() != 4 + plan.keys.size())
+      throw RunReadError(where + ": expected " + std::to_string(4 + plan.keys.size()) + " columns");
     Plan::Row row;
     row.run_id = static_cast<int>(csv_number(cells[0], where));
     row.point = static_cast<int>(csv_number(cells[1], where));
@@ -107,7 +108,9 @@ std::vector<Override> row_overrides(const Plan& plan, const Plan::Row& row) {
 }
 
 fs::path result_file(const fs::path& dir, int run_id) { return dir / "runs" / (std::to_string(run_id) + ".json"); }
-fs::path failure_file(const fs::path& dir, int run_id) { return dir / "runs" / (std::to_string(run_id) + ".failed.json"); }
+fs::path failure_file(const fs::path& dir, int run_id) {
+  return dir / "runs" / (std::to_string(run_id) + ".failed.json");
+}
 
 // A run's result file: a ReplicationResult (sim/replication_result.hpp), or the shorter form sweep exec wrote
 // before every executor wrote one format ({"run_id", "seed", "engine_events", "annual": [[year, measure, unit,
@@ -122,7 +125,8 @@ ReplicationResult sweep_result_from_json(const json& j) {
   for (const auto& a : j.at("annual")) {
     r.annual.push_back({a.at(0).get<int>(), a.at(1).get<std::string>(), a.at(2).get<std::string>(), number(a.at(3))});
   }
-  for (const auto& m : j.value("summary", json::array())) r.summary.push_back({m.at(0).get<std::string>(), number(m.at(1))});
+  for (const auto& m : j.value("summary", json::array()))
+    r.summary.push_back({m.at(0).get<std::string>(), number(m.at(1))});
   return r;
 }
 
@@ -157,7 +161,8 @@ int command_sweep_plan(const SweepPlanOptions& options) {
         if (line.empty()) continue;
         const auto cells = split_csv_line(line);
         const std::string where = options.grid_file + ":" + std::to_string(number);
-        if (cells.size() != keys.size()) throw RunReadError(where + ": expected " + std::to_string(keys.size()) + " values");
+        if (cells.size() != keys.size())
+          throw RunReadError(where + ": expected " + std::to_string(keys.size()) + " values");
         std::vector<double> p;
         for (const auto& c : cells) p.push_back(csv_number(c, where));
         points.push_back(p);
@@ -167,7 +172,8 @@ int command_sweep_plan(const SweepPlanOptions& options) {
     }
     for (const auto& key : keys) factors.push_back({key, 0.0, 0.0, 1});
   } else {
-    if (factors.empty()) return fail(exit_bad_input, "nothing to vary: give --vary key=lo:hi:n (repeatable) or --grid FILE");
+    if (factors.empty())
+      return fail(exit_bad_input, "nothing to vary: give --vary key=lo:hi:n (repeatable) or --grid FILE");
     for (const auto& f : factors) keys.push_back(f.key);
     if (options.design == "grid") {
       points = grid_design(factors);
@@ -175,7 +181,8 @@ int command_sweep_plan(const SweepPlanOptions& options) {
       if (options.points < 2) return fail(exit_bad_input, "--design lhs needs --points N (at least 2)");
       points = lhs_design(factors, options.points, options.design_seed);
     } else {
-      if (options.points < 2) return fail(exit_bad_input, "--design morris needs --points N: the number of trajectories (at least 2)");
+      if (options.points < 2)
+        return fail(exit_bad_input, "--design morris needs --points N: the number of trajectories (at least 2)");
       points = morris_design(factors, options.points, options.design_seed);
     }
   }
@@ -215,14 +222,16 @@ int command_sweep_plan(const SweepPlanOptions& options) {
   meta["design"] = options.grid_file.empty() ? options.design : "file";
   if (!options.grid_file.empty()) meta["grid_file"] = options.grid_file;
   meta["factors"] = json::array();
-  for (const auto& f : factors) meta["factors"].push_back({{"key", f.key}, {"lo", f.lo}, {"hi", f.hi}, {"levels", f.levels}});
+  for (const auto& f : factors)
+    meta["factors"].push_back({{"key", f.key}, {"lo", f.lo}, {"hi", f.hi}, {"levels", f.levels}});
   if (options.design == "morris" && options.grid_file.empty()) meta["morris_delta"] = morris_delta(factors);
   meta["points"] = points.size();
   meta["replications"] = options.replications;
   meta["seed"] = options.seed;
   meta["design_seed"] = options.design_seed;
-  meta["seed_rule"] = "run seed = splitmix64(splitmix64(seed) ^ ((replication + 1) * 0x9E3779B97F4A7C15)): every point's "
-                      "replication r shares a seed (common random numbers)";
+  meta["seed_rule"] =
+      "run seed = splitmix64(splitmix64(seed) ^ ((replication + 1) * 0x9E3779B97F4A7C15)): every point's "
+      "replication r shares a seed (common random numbers)";
   meta["first_year_measured"] = first_year_after_warmup(scenario.simulation.warmup_days);
 
   std::ostringstream plan;
@@ -283,19 +292,22 @@ int command_sweep_exec(const SweepExecOptions& options) {
   }
   // The scenario the plan carries, as it was planned: a copy edited since would mix two models in one sweep.
   if (!plan.meta.contains("scenario_hash")) {
-    return fail(exit_bad_input, (dir / "sweep.json").string() + " records no copy of its scenario (planned by an older "
-                                "frontdoor): plan the sweep again");
+    return fail(exit_bad_input, (dir / "sweep.json").string() +
+                                    " records no copy of its scenario (planned by an older "
+                                    "frontdoor): plan the sweep again");
   }
   std::string scenario_text;
   try {
     scenario_text = read_scenario_copy(dir, plan.meta.at("scenario_hash").get<std::string>(), "sweep.json");
   } catch (const RunReadError& e) {
-    return fail(exit_bad_input, std::string(e.what()) + "; nothing was run: one sweep runs one scenario, so plan it "
-                                "again rather than edit its copy");
+    return fail(exit_bad_input, std::string(e.what()) +
+                                    "; nothing was run: one sweep runs one scenario, so plan it "
+                                    "again rather than edit its copy");
   }
   const std::string scenario_path = (dir / scenario_copy_name).string();
   if (!options.quiet) {
-    std::fprintf(stderr, "frontdoor sweep: shard %d/%d: %zu runs to do, %d already done\n", shard, shards, todo.size(), done_before);
+    std::fprintf(stderr, "frontdoor sweep: shard %d/%d: %zu runs to do, %d already done\n", shard, shards, todo.size(),
+                 done_before);
   }
   ProgressBar bar(!options.quiet && isatty(STDERR_FILENO), "runs");
   const bool log_lines = !options.quiet && !isatty(STDERR_FILENO);  // batch logs (Slurm): a line every 5%
@@ -314,7 +326,7 @@ int command_sweep_exec(const SweepExecOptions& options) {
   // copy of that result.
   const auto text = std::make_shared<const std::string>(scenario_text);
   std::vector<ReplicationTask> tasks;
-  std::vector<std::size_t> task_row;                   // the row of todo each task runs
+  std::vector<std::size_t> task_row;                        // the row of todo each task runs
   std::vector<std::vector<std::size_t>> same(todo.size());  // the other rows of todo each row's result serves
   std::map<std::string, std::size_t> first_with_key;
   for (std::size_t i = 0; i < todo.size(); ++i) {
@@ -344,7 +356,8 @@ int command_sweep_exec(const SweepExecOptions& options) {
     } else {
       ++failed;
       std::fprintf(stderr, "frontdoor sweep: run %d failed: %s\n", row.run_id, failure.c_str());
-      write_file_atomically(failure_file(dir, row.run_id), json_text(json{{"run_id", row.run_id}, {"error", failure}}) + "\n");
+      write_file_atomically(failure_file(dir, row.run_id),
+                            json_text(json{{"run_id", row.run_id}, {"error", failure}}) + "\n");
     }
     bar.update(finished, static_cast<int>(todo.size()));
     const int step = std::max(1, static_cast<int>(todo.size()) / 20);
@@ -365,7 +378,8 @@ int command_sweep_exec(const SweepExecOptions& options) {
       try {
         result = replication_from_json(json::parse(read_output_file(tasks[t].out)));
       } catch (const std::exception& e) {
-        failure = std::string("the result of run ") + std::to_string(todo[i]->run_id) + " it shares is unreadable: " + e.what();
+        failure = std::string("the result of run ") + std::to_string(todo[i]->run_id) +
+                  " it shares is unreadable: " + e.what();
       }
     }
     for (const std::size_t other : same[i]) {
@@ -376,7 +390,9 @@ int command_sweep_exec(const SweepExecOptions& options) {
       record(other, failure);
     }
   });
-  if (!options.quiet) std::fprintf(stderr, "frontdoor sweep: shard %d/%d finished: %d runs, %d failed\n", shard, shards, finished, failed);
+  if (!options.quiet)
+    std::fprintf(stderr, "frontdoor sweep: shard %d/%d finished: %d runs, %d failed\n", shard, shards, finished,
+                 failed);
   return failed == 0 ? 0 : 1;
 }
 
@@ -427,7 +443,8 @@ int command_sweep_merge(const SweepMergeOptions& options) {
     try {
       result = sweep_result_from_json(json::parse(read_output_file(result_file(dir, row.run_id))));
       if (result.run_id != row.run_id) {
-        throw std::runtime_error("it holds run " + (result.run_id ? std::to_string(*result.run_id) : std::string("none")));
+        throw std::runtime_error("it holds run " +
+                                 (result.run_id ? std::to_string(*result.run_id) : std::string("none")));
       }
     } catch (const std::exception& e) {
       failed.push_back(std::to_string(row.run_id) + ": unreadable result (" + e.what() + ")");
@@ -443,7 +460,8 @@ int command_sweep_merge(const SweepMergeOptions& options) {
       const std::string& measure = a.measure;
       const std::string& unit = a.unit;
       const double value = a.value;
-      results << prefix << year << ',' << measure << ',' << unit << ',' << (std::isfinite(value) ? format_double(value) : "") << '\n';
+      results << prefix << year << ',' << measure << ',' << unit << ','
+              << (std::isfinite(value) ? format_double(value) : "") << '\n';
       if (year >= first_year && std::isfinite(value)) years[{measure, unit}].push_back(value);
     }
     for (const auto& [key, values] : years) by_point[row.point][key].push_back(mean(values));
@@ -465,8 +483,8 @@ int command_sweep_merge(const SweepMergeOptions& options) {
       points << point;
       for (const auto& v : point_rows.at(point)->values) points << ',' << v;
       points << ',' << key.first << ',' << key.second << ',' << format_double(ci.mean) << ','
-             << (std::isfinite(ci.low) ? format_double(ci.low) : "") << ',' << (std::isfinite(ci.high) ? format_double(ci.high) : "")
-             << ',' << ci.n << '\n';
+             << (std::isfinite(ci.low) ? format_double(ci.low) : "") << ','
+             << (std::isfinite(ci.high) ? format_double(ci.high) : "") << ',' << ci.n << '\n';
     }
   }
   const bool complete = missing.empty() && failed.empty() && duplicated.empty();
@@ -474,7 +492,8 @@ int command_sweep_merge(const SweepMergeOptions& options) {
     auto list = [](const char* what, const std::vector<std::string>& items) {
       if (items.empty()) return;
       std::fprintf(stderr, "  %s (%zu):", what, items.size());
-      for (std::size_t i = 0; i < items.size() && i < 20; ++i) std::fprintf(stderr, "%s %s", i ? "," : "", items[i].c_str());
+      for (std::size_t i = 0; i < items.size() && i < 20; ++i)
+        std::fprintf(stderr, "%s %s", i ? "," : "", items[i].c_str());
       std::fprintf(stderr, "%s\n", items.size() > 20 ? ", ..." : "");
     };
     std::fprintf(stderr, "frontdoor sweep merge: the sweep is not complete:\n");
@@ -508,7 +527,7 @@ int command_sweep_analyse(const SweepAnalyseOptions& options) {
   // Each run's value of each output: the mean over the measured years (yearly measures) or the summary value.
   std::map<std::string, std::map<int, std::vector<double>>> yearly;  // output -> run_id -> values
   std::map<std::string, std::map<int, double>> value;                // output -> run_id -> value
-  std::set<std::string> known;                                        // every measure results.csv holds
+  std::set<std::string> known;                                       // every measure results.csv holds
   try {
     std::istringstream in(read_output_file(dir / "results.csv"));
     std::string line;
@@ -525,8 +544,10 @@ int command_sweep_analyse(const SweepAnalyseOptions& options) {
       const int run_id = static_cast<int>(csv_number(cells[0], where));
       const int year = static_cast<int>(csv_number(cells[k + 4], where));
       const double v = csv_number(cells[k + 7], where);
-      if (year == 0) value[measure][run_id] = v;
-      else if (year >= first_year) yearly[measure][run_id].push_back(v);
+      if (year == 0)
+        value[measure][run_id] = v;
+      else if (year >= first_year)
+        yearly[measure][run_id].push_back(v);
     }
   } catch (const RunReadError& e) {
     return fail(exit_bad_input, e.what());
@@ -548,7 +569,8 @@ int command_sweep_analyse(const SweepAnalyseOptions& options) {
                                     "); nothing was written. The measures are:" + valid);
   }
   std::vector<SweepFactor> factors;
-  for (const auto& f : plan.meta.at("factors")) factors.push_back({f.at("key"), f.at("lo"), f.at("hi"), f.at("levels")});
+  for (const auto& f : plan.meta.at("factors"))
+    factors.push_back({f.at("key"), f.at("lo"), f.at("hi"), f.at("levels")});
   const bool morris = plan.meta.at("design") == "morris";
   if (!morris) {
     // Ranges from the design itself (a CSV of points declares none).
@@ -621,9 +643,10 @@ int command_sweep_analyse(const SweepAnalyseOptions& options) {
       status = 1;
       continue;
     }
-    std::printf("\n%s: %s%s\n", output.c_str(),
-                morris ? "Morris elementary effects per unit of each factor's range" : "standardised regression coefficients",
-                note.c_str());
+    std::printf(
+        "\n%s: %s%s\n", output.c_str(),
+        morris ? "Morris elementary effects per unit of each factor's range" : "standardised regression coefficients",
+        note.c_str());
     if (morris) {
       std::printf("  %-4s %-52s %14s %14s %14s\n", "rank", "factor", "mu*", "mu", "sigma");
     } else {
@@ -663,26 +686,31 @@ int command_sweep_slurm(const SweepSlurmOptions& options) {
   const int tasks = std::max(1, std::min(options.array_size, runs));
   const std::string program = fs::absolute(options.program).lexically_normal().string();
   auto header = [&](const std::string& name, const std::string& log) {
-    std::string h = "#!/bin/bash\n#SBATCH --job-name=" + name + "\n#SBATCH --output=" + (dir / "slurm" / log).string() + "\n";
+    std::string h =
+        "#!/bin/bash\n#SBATCH --job-name=" + name + "\n#SBATCH --output=" + (dir / "slurm" / log).string() + "\n";
     if (!options.partition.empty()) h += "#SBATCH --partition=" + options.partition + "\n";
     if (!options.time.empty()) h += "#SBATCH --time=" + options.time + "\n";
     return h;
   };
   // One array task per shard: each runs its rows (run_id % N == task) with its CPUs, and skips rows already done,
   // so resubmitting the array after a failure or a time limit resumes the sweep.
-  const std::string exec = header("frontdoor-sweep", "exec_%A_%a.log") + "#SBATCH --array=0-" + std::to_string(tasks - 1) +
-                           "\n#SBATCH --cpus-per-task=" + std::to_string(options.cpus) +
+  const std::string exec = header("frontdoor-sweep", "exec_%A_%a.log") + "#SBATCH --array=0-" +
+                           std::to_string(tasks - 1) + "\n#SBATCH --cpus-per-task=" + std::to_string(options.cpus) +
                            "\n# Shard i of N comes from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT.\n" + "exec \"" +
                            program + "\" sweep exec \"" + dir.string() + "\" --jobs \"${SLURM_CPUS_PER_TASK:-1}\"\n";
-  const std::string merge = header("frontdoor-merge", "merge_%j.log") + "exec \"" + program + "\" sweep merge \"" +
-                            dir.string() + "\"\n";
+  const std::string merge =
+      header("frontdoor-merge", "merge_%j.log") + "exec \"" + program + "\" sweep merge \"" + dir.string() + "\"\n";
   // Submits the array, then the merge to run once every task has succeeded.
-  const std::string submit = "#!/bin/bash\n# Submits the sweep in " + dir.string() + " to Slurm: " + std::to_string(tasks) +
-                             " array tasks of `frontdoor sweep exec`, then `frontdoor sweep merge` once they all succeed.\n"
-                             "set -euo pipefail\ncd \"$(dirname \"$0\")\"\nmkdir -p \"" + (dir / "slurm").string() + "\"\n"
-                             "array=$(sbatch --parsable exec.sbatch)\n"
-                             "merge=$(sbatch --parsable --dependency=afterok:${array%%;*} merge.sbatch)\n"
-                             "echo \"submitted array job ${array%%;*} (" + std::to_string(tasks) + " tasks) and merge job ${merge%%;*}\"\n";
+  const std::string submit =
+      "#!/bin/bash\n# Submits the sweep in " + dir.string() + " to Slurm: " + std::to_string(tasks) +
+      " array tasks of `frontdoor sweep exec`, then `frontdoor sweep merge` once they all succeed.\n"
+      "set -euo pipefail\ncd \"$(dirname \"$0\")\"\nmkdir -p \"" +
+      (dir / "slurm").string() +
+      "\"\n"
+      "array=$(sbatch --parsable exec.sbatch)\n"
+      "merge=$(sbatch --parsable --dependency=afterok:${array%%;*} merge.sbatch)\n"
+      "echo \"submitted array job ${array%%;*} (" +
+      std::to_string(tasks) + " tasks) and merge job ${merge%%;*}\"\n";
   try {
     fs::create_directories(dir / "slurm");
     write_file_atomically(dir / "slurm" / "exec.sbatch", exec);
@@ -694,7 +722,8 @@ int command_sweep_slurm(const SweepSlurmOptions& options) {
     return fail(exit_bad_input, std::string("cannot write the Slurm scripts: ") + e.what());
   }
   std::cout << "Wrote " << (dir / "slurm").string() << "/exec.sbatch (" << tasks << " array tasks for " << runs
-            << " runs), merge.sbatch and submit.sh.\nSubmit with: bash " << (dir / "slurm" / "submit.sh").string() << "\n";
+            << " runs), merge.sbatch and submit.sh.\nSubmit with: bash " << (dir / "slurm" / "submit.sh").string()
+            << "\n";
   return 0;
 }
 

@@ -50,8 +50,8 @@ struct SweepSlurmOptions {
   int array_size = 100;  ///< array tasks (shards), at most the number of runs
   int cpus = 1;          ///< CPUs per task (sweep exec --jobs)
   std::string partition;
-  std::string time;      ///< per task, Slurm's format (e.g. 01:00:00)
-  std::string program;   ///< the frontdoor binary the jobs run
+  std::string time;     ///< per task, Slurm's format (e.g. 01:00:00)
+  std::string program;  ///< the frontdoor binary the jobs run
 };
 /// Writes DIR/slurm/exec.sbatch (a job array of sweep exec shards), merge.sbatch (a dependent merge) and submit.sh.
 int command_sweep_slurm(const SweepSlurmOptions& options);

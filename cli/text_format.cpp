@@ -2,8 +2,8 @@
 
 #include <array>
 #include <cmath>
-#include <map>
 #include <cstdio>
+#include <map>
 #include <sstream>
 
 #include "models/arrivals.hpp"
@@ -61,9 +61,9 @@ std::string summary_table(const Scenario& scenario, std::uint64_t seed, const st
     auto it = by_name.find(measure);
     if (it == by_name.end()) return std::string("-");
     const SummaryRow& row = *it->second;
-    return human_number(row.mean) +
-           (std::isfinite(row.ci95_low) ? " (95% CI " + human_number(row.ci95_low) + " to " + human_number(row.ci95_high) + ")"
-                                        : "");
+    return human_number(row.mean) + (std::isfinite(row.ci95_low) ? " (95% CI " + human_number(row.ci95_low) + " to " +
+                                                                       human_number(row.ci95_high) + ")"
+                                                                 : "");
   };
   out << "frontdoor: " << scenario.name << " " << scenario.version << ", " << results.size() << " replication"
       << (results.size() == 1 ? "" : "s") << " x " << scenario.simulation.years << " years from "
@@ -93,8 +93,10 @@ std::string summary_table(const Scenario& scenario, std::uint64_t seed, const st
   for (const ServiceSpec& s : scenario.pathway.services()) {
     if (s.kind == ServiceKind::exit) out << "  " << s.id << " " << value(measure_name::exits_per_year(s.id));
   }
-  out << "\n\n" << human_number(static_cast<double>(events)) << " engine events in " << human_number(wall)
-      << " s of replication time. Results in " << out_dir << "/ (timeseries.csv, annual.csv, summary.csv, manifest.json)\n";
+  out << "\n\n"
+      << human_number(static_cast<double>(events)) << " engine events in " << human_number(wall)
+      << " s of replication time. Results in " << out_dir
+      << "/ (timeseries.csv, annual.csv, summary.csv, manifest.json)\n";
   return out.str();
 }
 
@@ -141,7 +143,8 @@ std::string describe_scenario(const Scenario& s) {
     if (sv.kind == ServiceKind::screening_queue) {
       const double load = per_year / 365.25 * sv.work.mean();
       out << "; " << human_number(sv.team.fte) << " screeners, work " << sv.work.describe() << ", utilisation about "
-          << human_number(load / sv.team.fte) << (load >= sv.team.fte ? "  WARNING: the queue will grow without bound" : "");
+          << human_number(load / sv.team.fte)
+          << (load >= sv.team.fte ? "  WARNING: the queue will grow without bound" : "");
     } else if (sv.kind == ServiceKind::caseload_team) {
       const double open = per_year / 365.25 * sv.duration.mean();
       const double demand = per_year / 365.25 * sv.work.mean();

@@ -20,7 +20,8 @@ const SourceSpec& ArrivalProcess::spec_on_day(int day) const {
 
 double ArrivalProcess::rate_on_day(int day) const {
   const SourceSpec& spec = segments_.size() == 1 ? spec_ : spec_on_day(day);
-  if (spec.follows_school_calendar && calendar_.is_school_holiday(day)) return spec.contacts_per_day * spec.holiday_factor;
+  if (spec.follows_school_calendar && calendar_.is_school_holiday(day))
+    return spec.contacts_per_day * spec.holiday_factor;
   return spec.contacts_per_day;
 }
 

@@ -71,7 +71,9 @@ SimCalendar::SimCalendar(chr::year_month_day start, int years, std::vector<Holid
   }
 }
 
-chr::year_month_day SimCalendar::date_of(int day) const { return chr::year_month_day{chr::sys_days{start_} + chr::days{day}}; }
+chr::year_month_day SimCalendar::date_of(int day) const {
+  return chr::year_month_day{chr::sys_days{start_} + chr::days{day}};
+}
 
 namespace {
 
@@ -137,7 +139,9 @@ WorkingDays::WorkingDays(chr::year_month_day start, int days) {
   }
 }
 
-bool WorkingDays::is_working_day(int day) const { return day >= 0 && day < static_cast<int>(working_.size()) && working_[day]; }
+bool WorkingDays::is_working_day(int day) const {
+  return day >= 0 && day < static_cast<int>(working_.size()) && working_[day];
+}
 
 double WorkingDays::at(double t) const {
   if (t <= 0.0) return 0.0;

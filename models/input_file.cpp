@@ -29,7 +29,8 @@ std::string size_text(std::size_t bytes) {
 
 std::string read_input_file(const std::string& path, const std::string& what, std::size_t limit) {
   auto fail = [&](const std::string& why) { return InputFileError(path + ": cannot read the " + what + ": " + why); };
-  if (const auto at = first_invalid_utf8(path)) throw fail("its name is not valid UTF-8 (" + describe_invalid_utf8(path, *at) + ")");
+  if (const auto at = first_invalid_utf8(path))
+    throw fail("its name is not valid UTF-8 (" + describe_invalid_utf8(path, *at) + ")");
   // O_NONBLOCK: opening a FIFO with no writer must not wait; it is refused below as not a regular file.
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) throw InputFileError(path + ": cannot open the " + what + " (" + std::strerror(errno) + ")");

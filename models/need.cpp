@@ -23,7 +23,8 @@ NeedRates community_equilibrium(const NeedSpec& spec, double children, const Nee
     double change = 0.0;
     for (int k = 1; k < need_levels; ++k) {
       const double below = k == 1 ? pool : stock[k - 1];
-      double inflow = below * spec.up_per_year[k - 1] + (k + 1 < need_levels ? stock[k + 1] * spec.down_per_year[k + 1] : 0.0);
+      double inflow =
+          below * spec.up_per_year[k - 1] + (k + 1 < need_levels ? stock[k + 1] * spec.down_per_year[k + 1] : 0.0);
       if (k == need_levels - 1) {
         inflow += pool * spec.crisis_per_year[0];
         for (int j = 1; j + 1 < need_levels; ++j) inflow += stock[j] * spec.crisis_per_year[j];

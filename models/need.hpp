@@ -10,7 +10,6 @@
 #include <string>
 #include <vector>
 
-
 namespace frontdoor {
 
 inline constexpr int need_levels = 5;  ///< 0 none, 1 emerging, 2 moderate, 3 complex, 4 significant harm
@@ -42,16 +41,16 @@ struct NeedRule {
 /// Family group conferencing: before a decision for care, a conference finds a family solution for a share of
 /// the children it reaches.
 struct FgcSpec {
-  double coverage = 0.0;     ///< share of children facing a care decision offered a conference, [0, 1]
-  double diverted = 0.0;     ///< share of those conferenced who avoid care, [0, 1]
+  double coverage = 0.0;  ///< share of children facing a care decision offered a conference, [0, 1]
+  double diverted = 0.0;  ///< share of those conferenced who avoid care, [0, 1]
 };
 
 struct NeedSpec {
   bool enabled = false;
-  NeedRates up_per_year{};    ///< rate at which need rises one level, without help, per child-year ([0]: onset)
-  NeedRates down_per_year{};  ///< rate at which need falls one level, without help, per child-year
-  NeedRates crisis_per_year{};  ///< rate of a sudden jump to level 4 (an acute crisis), per child-year
-  NeedRates harm_per_year{};  ///< harm events per child-year at each level, without protection
+  NeedRates up_per_year{};          ///< rate at which need rises one level, without help, per child-year ([0]: onset)
+  NeedRates down_per_year{};        ///< rate at which need falls one level, without help, per child-year
+  NeedRates crisis_per_year{};      ///< rate of a sudden jump to level 4 (an acute crisis), per child-year
+  NeedRates harm_per_year{};        ///< harm events per child-year at each level, without protection
   double co_location_factor = 0.5;  ///< a co-located source's noise is multiplied by this, [0, 1]
   double threshold_shift = 0.0;     ///< added to every threshold (negative: risk-averse drift), levels
   double quality_elasticity = 1.0;  ///< quality = pace ^ elasticity (pace: share of the time a case needs)

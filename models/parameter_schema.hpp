@@ -21,11 +21,11 @@ enum class ParameterType {
   number,        ///< a number (an integer is taken as one)
   whole_number,  ///< an integer (a float with no fractional part is taken as one)
   boolean,
-  text,          ///< a string; `choices` lists the allowed ones when it is not empty
+  text,            ///< a string; `choices` lists the allowed ones when it is not empty
   per_need_level,  ///< an array of 5 numbers, one per need level 0 to 4, each in the range
-  list,          ///< an array read by the section's own code (its shape is in the description)
-  table,         ///< a table of further keys (listed as their own rows)
-  selector,      ///< a reporting selector string or a table (see the README's yearly table)
+  list,            ///< an array read by the section's own code (its shape is in the description)
+  table,           ///< a table of further keys (listed as their own rows)
+  selector,        ///< a reporting selector string or a table (see the README's yearly table)
 };
 
 /// The schema's name of a type: "number", "whole number", "true/false", "text", "5 numbers", "list", "table",
@@ -37,19 +37,19 @@ struct ParameterSpec {
   std::string_view key{};         ///< pattern, e.g. "service.<id>.team.fte"
   std::string_view applies_to{};  ///< "" (always), or the variant this row describes (a service kind, a family)
   ParameterType type = ParameterType::number;
-  std::string_view unit{};        ///< as messages and `frontdoor validate` show it
-  double lo = 0.0;              ///< numbers: the range [lo, hi], or (lo, hi] when lo_open
+  std::string_view unit{};  ///< as messages and `frontdoor validate` show it
+  double lo = 0.0;          ///< numbers: the range [lo, hi], or (lo, hi] when lo_open
   double hi = 0.0;
   bool lo_open = false;
-  std::string_view hi_text{};     ///< when the upper bound depends on the scenario ("horizon - 1"); its reader
-                                ///< supplies the number
-  double fallback = 0.0;        ///< numbers and booleans (0/1): the default
+  std::string_view hi_text{};        ///< when the upper bound depends on the scenario ("horizon - 1"); its reader
+                                     ///< supplies the number
+  double fallback = 0.0;             ///< numbers and booleans (0/1): the default
   std::string_view fallback_text{};  ///< text: the default
   std::string_view default_note{};   ///< a default that depends on the scenario, as the documentation says it
-                                   ///< ("the id"); its reader supplies the value
-  std::string_view choices{};     ///< text: the allowed values, ", "-separated ("" any)
-  bool required = false;        ///< has no default: a missing key is an error
-  bool changeable = false;      ///< a [[change]] may set it
+                                     ///< ("the id"); its reader supplies the value
+  std::string_view choices{};        ///< text: the allowed values, ", "-separated ("" any)
+  bool required = false;             ///< has no default: a missing key is an error
+  bool changeable = false;           ///< a [[change]] may set it
   std::string_view description{};
 };
 

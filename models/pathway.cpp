@@ -180,8 +180,8 @@ std::vector<std::string> Pathway::validate() const {
     for (int r : out) {
       const RouteSpec& route = routes_[r];
       if (!route.when.empty() && std::find(decisions.begin(), decisions.end(), route.when) == decisions.end()) {
-        problems.push_back(route.where + ": route." + route.id + ": when = \"" + route.when + "\" is not a decision of " +
-                           service.id + (decisions.empty() ? " (it makes none)" : ""));
+        problems.push_back(route.where + ": route." + route.id + ": when = \"" + route.when +
+                           "\" is not a decision of " + service.id + (decisions.empty() ? " (it makes none)" : ""));
       }
     }
     if (decisions.empty()) decisions.push_back("");
@@ -191,8 +191,8 @@ std::vector<std::string> Pathway::validate() const {
         double sum = 0.0;
         for (int r : out) {
           const RouteSpec& route = routes_[r];
-          const bool from_source =
-              route.sources.empty() || std::find(route.sources.begin(), route.sources.end(), source) != route.sources.end();
+          const bool from_source = route.sources.empty() ||
+                                   std::find(route.sources.begin(), route.sources.end(), source) != route.sources.end();
           if ((route.when.empty() || route.when == decision) && from_source) {
             sum += route.probability;
           }
@@ -206,9 +206,9 @@ std::vector<std::string> Pathway::validate() const {
           who += " from";
           for (SourceKind src : sources) who += std::string(" ") + source_name(src);
         }
-        problems.push_back(at + (sum == 0.0 ? who + " have no route: the rules leave them uncovered"
-                                            : "route probabilities for " + who + " sum to " + format_share(sum) +
-                                                  ", not 1"));
+        problems.push_back(at + (sum == 0.0
+                                     ? who + " have no route: the rules leave them uncovered"
+                                     : "route probabilities for " + who + " sum to " + format_share(sum) + ", not 1"));
       }
     }
   }
@@ -219,8 +219,8 @@ std::vector<std::string> Pathway::validate() const {
     mark_reachable(graph_, entries.front(), reached);
     for (int s = 0; s < n; ++s) {
       if (!reached[s]) {
-        problems.push_back(services_[s].where + ": service." + services_[s].id + ": cannot be reached from the entry (" +
-                           services_[entries.front()].id + ")");
+        problems.push_back(services_[s].where + ": service." + services_[s].id +
+                           ": cannot be reached from the entry (" + services_[entries.front()].id + ")");
       }
     }
   }
@@ -246,8 +246,8 @@ std::vector<std::string> Pathway::validate() const {
   };
   const boost::filtered_graph<PathwayGraph, ZeroTimeEdge> instant(graph_, ZeroTimeEdge{this});
   std::vector<int> component(n);
-  const int groups = boost::strong_components(instant, boost::make_iterator_property_map(
-                                                           component.begin(), boost::get(boost::vertex_index, instant)));
+  const int groups = boost::strong_components(
+      instant, boost::make_iterator_property_map(component.begin(), boost::get(boost::vertex_index, instant)));
   std::vector<std::vector<int>> members(groups);
   for (int s = 0; s < n; ++s) members[component[s]].push_back(s);
   for (const auto& group : members) {
@@ -382,9 +382,7 @@ std::string pathway_dot(const Pathway& pathway, const PathwayObservations* obser
     }
     out << "[label=\"" << escape(label) << "\", fontname=\"Helvetica\", fontsize=10]";
   };
-  auto graph_writer = [](std::ostream& out) {
-    out << "rankdir=TB;\nnode [margin=\"0.15,0.05\"];\n";
-  };
+  auto graph_writer = [](std::ostream& out) { out << "rankdir=TB;\nnode [margin=\"0.15,0.05\"];\n"; };
   std::ostringstream out;
   boost::write_graphviz(out, pathway.graph(), vertex_writer, edge_writer, graph_writer);
   return out.str();

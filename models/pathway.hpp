@@ -30,8 +30,8 @@ struct StaffChange {
 };
 
 struct TeamSpec {
-  double fte = 0.0;           ///< FTE at day 0: screeners (whole) or social workers, range (0, 10000]
-  double caseload_cap = 0.0;  ///< cases per FTE before new cases wait unallocated; 0 = no cap
+  double fte = 0.0;                   ///< FTE at day 0: screeners (whole) or social workers, range (0, 10000]
+  double caseload_cap = 0.0;          ///< cases per FTE before new cases wait unallocated; 0 = no cap
   std::vector<StaffChange> schedule;  ///< later changes, increasing days
   // Workforce. `fte` (and the schedule) is the establishment: funded posts. Permanent staff leave at
   // `turnover_per_year`; each vacancy takes `recruitment_days` on average to fill; meanwhile agency staff cover
@@ -83,10 +83,10 @@ struct ServiceSpec {
   ServiceKind kind = ServiceKind::exit;
   bool entry = false;  ///< contacts from the referral sources arrive here
   TeamSpec team;
-  Distribution work = Distribution::fixed(0.0);  ///< screening: days per item; caseload: worker-days per case
+  Distribution work = Distribution::fixed(0.0);      ///< screening: days per item; caseload: worker-days per case
   Distribution duration = Distribution::fixed(0.0);  ///< caseload team: days a case stays open with full attention
-  std::optional<Distribution> delay;  ///< decision point: days before it decides (none: at once)
-  std::vector<DecisionShare> decisions;  ///< empty: the routes' probabilities decide alone
+  std::optional<Distribution> delay;                 ///< decision point: days before it decides (none: at once)
+  std::vector<DecisionShare> decisions;              ///< empty: the routes' probabilities decide alone
   CostSpec cost;
   // The reference model (with a [need] table): decisions on observed need, help given, family group conferences.
   NeedRule need_rule;  ///< active when the service declares `thresholds`
@@ -99,7 +99,7 @@ struct ServiceSpec {
   int initial_cases = 0;
   int initial_need = 0;
   std::vector<PlacementSpec> placements;  ///< caseload teams: placement types (empty: none)
-  std::string where;  ///< "file:line" of its declaration
+  std::string where;                      ///< "file:line" of its declaration
 
   /// True when a case can pass through in zero time (for the zero-time-cycle check).
   bool can_take_zero_time() const;
@@ -109,13 +109,13 @@ struct ServiceSpec {
 };
 
 struct RouteSpec {
-  std::string id;    ///< key of [route.<id>]
-  std::string from;  ///< service id
-  std::string to;    ///< service id
-  std::string when;  ///< decision at `from` this route applies to; empty: every decision
+  std::string id;                   ///< key of [route.<id>]
+  std::string from;                 ///< service id
+  std::string to;                   ///< service id
+  std::string when;                 ///< decision at `from` this route applies to; empty: every decision
   std::vector<SourceKind> sources;  ///< only cases from these referral sources; empty: every source
-  double probability = 1.0;  ///< share of the applicable cases that take this route, (0, 1]
-  std::string where;  ///< "file:line"
+  double probability = 1.0;         ///< share of the applicable cases that take this route, (0, 1]
+  std::string where;                ///< "file:line"
 
   /// The rule in words, for DOT labels ("referral, police, p=0.15").
   std::string rule_text() const;
@@ -127,8 +127,7 @@ struct PathwayVertex {
 struct PathwayEdge {
   int route = 0;
 };
-using PathwayGraph =
-    boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, PathwayVertex, PathwayEdge>;
+using PathwayGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, PathwayVertex, PathwayEdge>;
 
 class Pathway {
  public:

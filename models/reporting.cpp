@@ -43,7 +43,8 @@ std::string parse_selector(const std::string& text, const Pathway& pathway, Sele
   const auto at = body.find('@');
   if (at != std::string::npos) {
     SourceKind source;
-    if (!source_from_name(body.substr(at + 1), source)) return quoted(body.substr(at + 1)) + " is not a referral source";
+    if (!source_from_name(body.substr(at + 1), source))
+      return quoted(body.substr(at + 1)) + " is not a referral source";
     out.source = source;
     body = body.substr(0, at);
   }
@@ -76,24 +77,22 @@ std::string parse_selector(const std::string& text, const Pathway& pathway, Sele
     const auto dot = targets.rfind('.');
     if (dot == std::string::npos) return "expected decision:service.decision";
     out.kind = Selector::Kind::decision;
-    return member_of_service(targets, dot, pathway, out.service, out.decision, "decision",
-                             [](const ServiceSpec& s) {
-                               std::vector<std::string> names;
-                               for (const auto& d : s.decisions) names.push_back(d.name);
-                               return names;
-                             });
+    return member_of_service(targets, dot, pathway, out.service, out.decision, "decision", [](const ServiceSpec& s) {
+      std::vector<std::string> names;
+      for (const auto& d : s.decisions) names.push_back(d.name);
+      return names;
+    });
   }
   if (kind == "placement") {
     out.kind = Selector::Kind::placement;
     if (out.source) return "placement selectors take no @source";
     const auto dot = targets.rfind('.');
     if (dot == std::string::npos) return "expected placement:service.placement";
-    return member_of_service(targets, dot, pathway, out.service, out.placement, "placement",
-                             [](const ServiceSpec& s) {
-                               std::vector<std::string> names;
-                               for (const auto& p : s.placements) names.push_back(p.name);
-                               return names;
-                             });
+    return member_of_service(targets, dot, pathway, out.service, out.placement, "placement", [](const ServiceSpec& s) {
+      std::vector<std::string> names;
+      for (const auto& p : s.placements) names.push_back(p.name);
+      return names;
+    });
   }
   if (kind == "flow") {
     out.kind = Selector::Kind::flow;
@@ -107,13 +106,11 @@ std::string parse_selector(const std::string& text, const Pathway& pathway, Sele
     }
     return "";
   }
-  const std::vector<std::pair<const char*, Selector::Kind>> kinds{{"entries", Selector::Kind::entries},
-                                                                  {"finished", Selector::Kind::finished},
-                                                                  {"open", Selector::Kind::open},
-                                                                  {"unallocated", Selector::Kind::unallocated},
-                                                                  {"fte", Selector::Kind::fte},
-                                                                  {"wait", Selector::Kind::wait},
-                                                                  {"cost", Selector::Kind::cost}};
+  const std::vector<std::pair<const char*, Selector::Kind>> kinds{
+      {"entries", Selector::Kind::entries}, {"finished", Selector::Kind::finished},
+      {"open", Selector::Kind::open},       {"unallocated", Selector::Kind::unallocated},
+      {"fte", Selector::Kind::fte},         {"wait", Selector::Kind::wait},
+      {"cost", Selector::Kind::cost}};
   bool known = false;
   for (const auto& [name, k] : kinds) {
     if (kind == name) {
@@ -121,7 +118,10 @@ std::string parse_selector(const std::string& text, const Pathway& pathway, Sele
       known = true;
     }
   }
-  if (!known) return "unknown selector kind " + quoted(kind) + ": use contacts, entries, finished, decision, flow, open, unallocated, fte, wait, cost, children or placement";
+  if (!known)
+    return "unknown selector kind " + quoted(kind) +
+           ": use contacts, entries, finished, decision, flow, open, unallocated, fte, wait, cost, children or "
+           "placement";
   for (const auto& id : split(targets, ',')) {
     const int s = pathway.find(id);
     if (s < 0) return "unknown service " + quoted(id);

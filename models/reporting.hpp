@@ -24,16 +24,29 @@ namespace frontdoor {
 ///   children:count                          what happened to children in the year (with a [need] table): one of
 ///                                           child_count_names (harm, rereferrals, sustained, ...)
 struct Selector {
-  enum class Kind { contacts, entries, finished, decision, flow, open, unallocated, fte, cost, children, placement, wait };
+  enum class Kind {
+    contacts,
+    entries,
+    finished,
+    decision,
+    flow,
+    open,
+    unallocated,
+    fte,
+    cost,
+    children,
+    placement,
+    wait
+  };
   Kind kind = Kind::contacts;
-  std::vector<int> services;  ///< entries, finished, open, unallocated, fte, wait, cost (empty: every service)
-  int service = -1;           ///< decision
-  int decision = -1;          ///< decision
-  int placement = -1;         ///< placement (with `service`): open cases of that type at the year's end
-  std::vector<int> routes;    ///< flow
+  std::vector<int> services;         ///< entries, finished, open, unallocated, fte, wait, cost (empty: every service)
+  int service = -1;                  ///< decision
+  int decision = -1;                 ///< decision
+  int placement = -1;                ///< placement (with `service`): open cases of that type at the year's end
+  std::vector<int> routes;           ///< flow
   std::optional<SourceKind> source;  ///< contacts, decision
-  int child_count = -1;       ///< children: index into child_count_names
-  std::string text;           ///< as written
+  int child_count = -1;              ///< children: index into child_count_names
+  std::string text;                  ///< as written
 
   /// True for stocks at the year's end (open, unallocated, fte), false for flows over the year.
   bool is_stock() const {
@@ -52,35 +65,42 @@ struct Selector {
 ///   repeat_contacts       contacts about a child who was the subject of a contact in the previous 12 months
 ///   sustained             of closures_improved, not re-referred within 12 months (sustained improvement)
 enum class ChildCount {
-  rereferrals, repeat_plans, plans_ended, plans_ended_after_2y, harm, harm_after_exit, closures, closures_improved,
-  repeat_contacts, closures_improved_rereferred
+  rereferrals,
+  repeat_plans,
+  plans_ended,
+  plans_ended_after_2y,
+  harm,
+  harm_after_exit,
+  closures,
+  closures_improved,
+  repeat_contacts,
+  closures_improved_rereferred
 };
 inline constexpr int child_count_kinds = 10;  // the last name, "sustained", is computed (improved - rereferred)
-inline constexpr const char* child_count_names[] = {"rereferrals", "repeat_plans", "plans_ended",
-                                                    "plans_ended_after_2y", "harm", "harm_after_exit",
-                                                    "closures", "closures_improved", "repeat_contacts",
-                                                    "sustained"};
+inline constexpr const char* child_count_names[] = {
+    "rereferrals",     "repeat_plans", "plans_ended",       "plans_ended_after_2y", "harm",
+    "harm_after_exit", "closures",     "closures_improved", "repeat_contacts",      "sustained"};
 
 /// Parses a selector against a pathway; returns an error message, or an empty string when it parsed.
 std::string parse_selector(const std::string& text, const Pathway& pathway, Selector& out);
 
 struct ReportMeasure {
   enum class Type {
-    rate,         ///< a selector per 10,000 children (a year for flows), plus a count row (models/measures.hpp)
-    share,        ///< numerator / denominator
-    ratio,        ///< numerator / denominator, unit "ratio"
-    median_wd,    ///< median working days from entering a service to the end of its work, over the year
-    within_wd,    ///< share of cases whose work at `service` ended within `working_days` of entering it, or of
-                  ///< entering `from`
-    total,        ///< a selector as it is (pounds for cost)
+    rate,       ///< a selector per 10,000 children (a year for flows), plus a count row (models/measures.hpp)
+    share,      ///< numerator / denominator
+    ratio,      ///< numerator / denominator, unit "ratio"
+    median_wd,  ///< median working days from entering a service to the end of its work, over the year
+    within_wd,  ///< share of cases whose work at `service` ended within `working_days` of entering it, or of
+                ///< entering `from`
+    total,      ///< a selector as it is (pounds for cost)
   };
   std::string name;
   Type type = Type::rate;
   Selector numerator;
-  Selector denominator;   ///< share, ratio
-  std::string unit;       ///< as written to annual.csv
-  int service = -1;       ///< median_wd, within_wd: the service whose work ends
-  int from = -1;          ///< within_wd: measured from entering this service (-1: from entering `service`)
+  Selector denominator;       ///< share, ratio
+  std::string unit;           ///< as written to annual.csv
+  int service = -1;           ///< median_wd, within_wd: the service whose work ends
+  int from = -1;              ///< within_wd: measured from entering this service (-1: from entering `service`)
   double working_days = 0.0;  ///< within_wd
 };
 

@@ -28,8 +28,8 @@ struct Override {
 
 /// One parameter as loaded, for `frontdoor validate` and the documentation.
 struct ParameterRecord {
-  std::string key;     ///< dotted path, e.g. "service.front_door.team.fte"
-  std::string value;   ///< as loaded
+  std::string key;    ///< dotted path, e.g. "service.front_door.team.fte"
+  std::string value;  ///< as loaded
   std::string unit;
   std::string range;   ///< valid range, e.g. "[1, 10000]"
   std::string origin;  ///< "file:line", "--set ..." or "default"
@@ -61,15 +61,15 @@ struct Scenario {
   std::string name;
   std::string version;
   std::string description;
-  std::string file;               ///< path as given
-  std::uint64_t file_hash = 0;    ///< FNV-1a 64 of the file's bytes and of every included file's
+  std::string file;                   ///< path as given
+  std::uint64_t file_hash = 0;        ///< FNV-1a 64 of the file's bytes and of every included file's
   std::vector<std::string> includes;  ///< included files, in the order they were merged
-  int children = 100000;          ///< children aged 0-17 in the council area, range [1000, 20000000]
+  int children = 100000;              ///< children aged 0-17 in the council area, range [1000, 20000000]
   SimulationSpec simulation;
   std::vector<HolidayRange> school_holidays;
   std::vector<SourceSpec> sources;  ///< only sources declared, in all_sources order
   Pathway pathway;
-  NeedSpec need;  ///< children and latent need ([need]); without it, decisions are fixed shares
+  NeedSpec need;                ///< children and latent need ([need]); without it, decisions are fixed shares
   double agency_premium = 0.0;  ///< extra cost of an agency worker over a permanent one, as a share, [0, 5]
   ReinvestmentSpec reinvestment;
   std::vector<ReportMeasure> reporting;  ///< the yearly measures of annual.csv, in declaration order

@@ -21,7 +21,8 @@ Override parse_override(const std::string& text) {
   Override o{text.substr(0, eq), text.substr(eq + 1)};
   bool ok = o.key.front() != '.' && o.key.back() != '.' && o.key.find("..") == std::string::npos;
   for (char c : o.key) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.');
-  if (!ok) throw ScenarioError({"--set " + text + ": the key must be dotted words, for example service.front_door.team.fte"});
+  if (!ok)
+    throw ScenarioError({"--set " + text + ": the key must be dotted words, for example service.front_door.team.fte"});
   if (o.value.empty()) throw ScenarioError({"--set " + text + ": the value is empty"});
   if (const auto at = first_invalid_utf8(text)) {
     throw ScenarioError({"--set: the override is not valid UTF-8 text (" + describe_invalid_utf8(text, *at) + ")"});
@@ -78,8 +79,9 @@ toml::table resolve_includes(toml::table root, const std::string& display_name, 
                              std::uint64_t& hash) {
   const toml::node* include = root.get("include");
   if (include == nullptr) return root;
-  const std::string at = (include->source().begin.line > 0 ? display_name + ":" + std::to_string(include->source().begin.line)
-                                                           : display_name);
+  const std::string at =
+      (include->source().begin.line > 0 ? display_name + ":" + std::to_string(include->source().begin.line)
+                                        : display_name);
   std::vector<std::string> names;
   if (auto s = include->as_string()) {
     names.push_back(s->get());
@@ -122,7 +124,8 @@ void check_keys_in_base(const toml::table& derived, const toml::table& base, con
     const toml::node* there = base.get(name);
     if (there == nullptr) {
       problems.push_back(file + ":" + std::to_string(node.source().begin.line) + ": " + full +
-                         ": is not a key of the base scenario (" + base_file + "); a scenario on a base changes its keys");
+                         ": is not a key of the base scenario (" + base_file +
+                         "); a scenario on a base changes its keys");
       continue;
     }
     if (node.is_table() && there->is_table()) {
@@ -171,7 +174,8 @@ std::string set_dotted(toml::table& root, const std::string& key, const toml::no
       table->insert(parts[i], toml::table{});
       next = table->get(parts[i]);
     }
-    if (!next->is_table()) return key + ": cannot be set, because " + parts[i] + " is " + describe_node(*next) + ", not a table";
+    if (!next->is_table())
+      return key + ": cannot be set, because " + parts[i] + " is " + describe_node(*next) + ", not a table";
     table = next->as_table();
   }
   value.visit([&](auto&& v) { table->insert_or_assign(parts.back(), v); });
@@ -216,7 +220,8 @@ void merge_appended(toml::table& root, const std::string& appended) {
     std::vector<std::pair<std::int64_t, std::size_t>> order;
     for (std::size_t i = 0; i < own->size(); ++i) {
       std::int64_t year = 0;
-      if (const toml::table* t = own->get(i)->as_table(); t != nullptr && t->get_as<std::int64_t>("from_year") != nullptr) {
+      if (const toml::table* t = own->get(i)->as_table();
+          t != nullptr && t->get_as<std::int64_t>("from_year") != nullptr) {
         year = t->get_as<std::int64_t>("from_year")->get();
       }
       order.emplace_back(year, i);

@@ -3,11 +3,11 @@
 // included files (`include = [...]`), then the `--set` overrides, and for flattening, appended text. Every node
 // keeps the file and line it came from, so that messages about the composed document still point at the right
 // place.
+#include <toml++/toml.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <toml++/toml.h>
 
 #include "models/scenario.hpp"
 #include "models/toml_reader.hpp"

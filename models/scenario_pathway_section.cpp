@@ -1,13 +1,13 @@
 // The pathway's sections: [service.<id>] (team, work and durations, decisions and thresholds, the reference
 // model's per-service settings, placements, costs) and [route.<id>].
-#include "models/scenario_sections.hpp"
-
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <optional>
 #include <string>
+
+#include "models/scenario_sections.hpp"
 
 namespace frontdoor::loader {
 
@@ -85,7 +85,8 @@ TeamSpec read_team(TableReader& service, ServiceKind kind, double horizon_days) 
       StaffChange change;
       change.from_day = e.number("from_day", {.hi = horizon_days});
       change.fte = read_fte(e, team.fte);
-      if (i > 0 && change.from_day <= previous) ctx.problem(&entry, key, "from_day must increase from one change to the next");
+      if (i > 0 && change.from_day <= previous)
+        ctx.problem(&entry, key, "from_day must increase from one change to the next");
       previous = change.from_day;
       e.finish();
       team.schedule.push_back(change);
@@ -130,7 +131,8 @@ std::vector<DecisionShare> read_decisions(TableReader& service, bool need_enable
   for (const auto& name : th.keys()) {
     const double threshold = th.number(name);
     for (const auto& d : decisions) {
-      if (d.name == name) ctx.problem(th.node()->get(name), th.prefix() + "." + name, "is both a share and a threshold");
+      if (d.name == name)
+        ctx.problem(th.node()->get(name), th.prefix() + "." + name, "is both a share and a threshold");
     }
     decisions.push_back({name, 0.0});
     rule.thresholds.push_back(threshold);
@@ -150,9 +152,10 @@ std::vector<DecisionShare> read_decisions(TableReader& service, bool need_enable
         std::string order;
         for (const auto& n : ladder->second) order += (order.empty() ? "" : ", ") + n;
         ctx.problem(th.node()->get(blamed), th.prefix() + "." + blamed,
-                    *lower + " (" + format_number(lower_value) + ") would be above " + name + " (" + format_number(value) +
-                        "): a service's thresholds keep the order its scenario gives them, lowest need first (" + order +
-                        "), or the neediest children would get the lesser decision");
+                    *lower + " (" + format_number(lower_value) + ") would be above " + name + " (" +
+                        format_number(value) +
+                        "): a service's thresholds keep the order its scenario gives them, lowest need first (" +
+                        order + "), or the neediest children would get the lesser decision");
         break;
       }
       lower = &name;
@@ -160,7 +163,8 @@ std::vector<DecisionShare> read_decisions(TableReader& service, bool need_enable
     }
   }
   if (total >= 1.0 - 1e-9) {
-    ctx.problem(t.node(), t.prefix(), "chance shares must leave room for the decisions on need: they sum to " + format_number(total));
+    ctx.problem(t.node(), t.prefix(),
+                "chance shares must leave room for the decisions on need: they sum to " + format_number(total));
   }
   rule.noise_sd = service.number("noise_sd");
   return decisions;
@@ -178,17 +182,20 @@ void read_need_settings(TableReader& t, ServiceSpec& s, bool need_enabled) {
   auto decision = [&](TableReader& r, const char* key) {
     const std::string name = r.text(key);
     const int d = decision_index(s.decisions, name);
-    if (d < 0 && !name.empty()) ctx.problem(r.node(), r.prefix() + "." + key, "\"" + name + "\" is not a decision of " + s.id);
+    if (d < 0 && !name.empty())
+      ctx.problem(r.node(), r.prefix() + "." + key, "\"" + name + "\" is not a decision of " + s.id);
     return d;
   };
   if (TableReader e = t.table("escalate"); e.present()) {
-    if (s.kind != ServiceKind::caseload_team) ctx.problem(e.node(), e.prefix(), "only a caseload team can escalate a case");
+    if (s.kind != ServiceKind::caseload_team)
+      ctx.problem(e.node(), e.prefix(), "only a caseload team can escalate a case");
     s.need_rule.escalate_at = e.integer("at_need");
     s.need_rule.escalate_decision = decision(e, "decision");
     e.finish();
   }
   if (TableReader c = t.table("consent"); c.present()) {
-    if (s.kind != ServiceKind::caseload_team) ctx.problem(c.node(), c.prefix(), "only a caseload team asks for consent");
+    if (s.kind != ServiceKind::caseload_team)
+      ctx.problem(c.node(), c.prefix(), "only a caseload team asks for consent");
     s.need_rule.consent = c.number("accept");
     s.need_rule.declined_decision = decision(c, "declined");
     c.finish();
@@ -200,7 +207,8 @@ void read_need_settings(TableReader& t, ServiceSpec& s, bool need_enabled) {
     h.finish();
   }
   if (TableReader i = t.table("initial"); i.present()) {
-    if (s.kind != ServiceKind::caseload_team) ctx.problem(i.node(), i.prefix(), "only a caseload team starts with cases");
+    if (s.kind != ServiceKind::caseload_team)
+      ctx.problem(i.node(), i.prefix(), "only a caseload team starts with cases");
     s.initial_cases = i.integer("cases");
     s.initial_need = i.integer("need");
     i.finish();
@@ -215,7 +223,8 @@ void read_need_settings(TableReader& t, ServiceSpec& s, bool need_enabled) {
 bool valid_id(const std::string& id) {
   if (id.empty()) return false;
   for (char c : id) {
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_')) return false;
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_'))
+      return false;
   }
   return true;
 }
@@ -259,14 +268,15 @@ ServiceSpec read_service(TableReader t, const std::string& id, double horizon_da
     double total = 0.0;
     for (const auto& name : p.keys()) {
       TableReader one = p.table(name);
-      PlacementSpec placement{name, one.number("share"),
-                              one.number("per_week")};
-      if (!valid_id(name)) ctx.problem(one.node(), one.prefix(), "placement names are lower-case letters, digits and _");
+      PlacementSpec placement{name, one.number("share"), one.number("per_week")};
+      if (!valid_id(name))
+        ctx.problem(one.node(), one.prefix(), "placement names are lower-case letters, digits and _");
       one.finish();
       total += placement.share;
       s.placements.push_back(placement);
     }
-    if (std::abs(total - 1.0) > 1e-9) ctx.problem(p.node(), p.prefix(), "shares must sum to 1, but sum to " + format_number(total));
+    if (std::abs(total - 1.0) > 1e-9)
+      ctx.problem(p.node(), p.prefix(), "shares must sum to 1, but sum to " + format_number(total));
     p.finish();
   }
   if (s.kind != ServiceKind::exit) {
@@ -333,7 +343,8 @@ Pathway read_pathway(TableReader& top, double horizon_days, bool need_enabled) {
   std::vector<ServiceSpec> services;
   std::vector<RouteSpec> routes;
   TableReader service_tables = top.table("service");
-  if (!service_tables.present()) ctx.problem(top.node(), "service", "is required but missing: declare [service.<id>] tables");
+  if (!service_tables.present())
+    ctx.problem(top.node(), "service", "is required but missing: declare [service.<id>] tables");
   for (const auto& id : service_tables.keys()) {
     TableReader t = service_tables.table(id);
     if (t.present()) services.push_back(read_service(t, id, horizon_days, need_enabled));

@@ -1,10 +1,10 @@
 // The [reporting] section: the yearly measures of annual.csv, each a selector or a table (share, ratio, median or
 // within so many working days).
-#include "models/scenario_sections.hpp"
-
 #include <algorithm>
 #include <map>
 #include <string>
+
+#include "models/scenario_sections.hpp"
 
 namespace frontdoor::loader {
 
@@ -30,7 +30,8 @@ std::vector<ReportMeasure> read_reporting(TableReader t, const Pathway& pathway)
       t.consume(name);
       selector(node, key, s->get(), m.numerator);
       const Selector::Kind kind = m.numerator.kind;
-      m.type = kind == Selector::Kind::cost || kind == Selector::Kind::wait ? ReportMeasure::Type::total : ReportMeasure::Type::rate;
+      m.type = kind == Selector::Kind::cost || kind == Selector::Kind::wait ? ReportMeasure::Type::total
+                                                                            : ReportMeasure::Type::rate;
       m.unit = kind == Selector::Kind::cost   ? "gbp"
                : kind == Selector::Kind::wait ? "days"
                : m.numerator.is_stock()       ? "per_10k"
@@ -48,7 +49,8 @@ std::vector<ReportMeasure> read_reporting(TableReader t, const Pathway& pathway)
       selector(r.node(), key, top, m.numerator);
       auto named = rate_selectors.find(bottom);
       selector(r.node(), key, named != rate_selectors.end() ? named->second : bottom, m.denominator);
-      m.unit = r.text("unit", {.fallback_text = share ? (named != rate_selectors.end() ? "share_of_" + bottom : "share") : "ratio"});
+      m.unit = r.text("unit", {.fallback_text =
+                                   share ? (named != rate_selectors.end() ? "share_of_" + bottom : "share") : "ratio"});
     } else if (r.has("median_working_days")) {
       m.type = ReportMeasure::Type::median_wd;
       m.service = pathway.find(r.text("median_working_days"));

@@ -53,8 +53,11 @@ NeedSpec read_need(TableReader t) {
   need.down_per_year = t.need_levels_array("down_per_year");
   need.crisis_per_year = t.need_levels_array("crisis_per_year");
   need.harm_per_year = t.need_levels_array("harm_per_year");
-  if (need.up_per_year[need_levels - 1] != 0.0 || need.down_per_year[0] != 0.0 || need.crisis_per_year[need_levels - 1] != 0.0) {
-    t.context().problem(t.node(), t.prefix(), "need cannot rise above level 4 or fall below 0: up_per_year[4], crisis_per_year[4] and down_per_year[0] must be 0");
+  if (need.up_per_year[need_levels - 1] != 0.0 || need.down_per_year[0] != 0.0 ||
+      need.crisis_per_year[need_levels - 1] != 0.0) {
+    t.context().problem(t.node(), t.prefix(),
+                        "need cannot rise above level 4 or fall below 0: up_per_year[4], crisis_per_year[4] and "
+                        "down_per_year[0] must be 0");
   }
   need.co_location_factor = t.number("co_location_factor");
   need.threshold_shift = t.number("threshold_shift");
@@ -106,7 +109,8 @@ void read_sources(TableReader sources, Scenario& scenario) {
     spec.follows_school_calendar = calendar == "school";
     spec.holiday_factor = t.number("holiday_factor");
     if (spec.pattern == ArrivalPattern::deterministic && spec.follows_school_calendar) {
-      ctx.problem(t.node(), t.prefix(), "deterministic arrivals cannot follow the school calendar: set calendar = \"none\"");
+      ctx.problem(t.node(), t.prefix(),
+                  "deterministic arrivals cannot follow the school calendar: set calendar = \"none\"");
     }
     t.finish();
     scenario.sources.push_back(spec);
@@ -127,12 +131,14 @@ ReinvestmentSpec read_reinvestment(TableReader t, const Scenario& scenario) {
   if (!into.empty() && (r.into < 0 || scenario.pathway.services()[r.into].kind != ServiceKind::caseload_team)) {
     ctx.problem(t.node()->get("into"), t.prefix() + ".into", "\"" + into + "\" is not a caseload team");
   } else if (r.into >= 0 && scenario.pathway.services()[r.into].cost_per_fte_year() <= 0.0) {
-    ctx.problem(t.node()->get("into"), t.prefix() + ".into", "\"" + into + "\" has no costs, so money cannot buy its staff");
+    ctx.problem(t.node()->get("into"), t.prefix() + ".into",
+                "\"" + into + "\" has no costs, so money cannot buy its staff");
   }
   const toml::node* watch = t.node()->get("watch");
   const toml::array* list = watch != nullptr ? watch->as_array() : nullptr;
   if (list == nullptr || list->empty() || !list->is_homogeneous(toml::node_type::string)) {
-    ctx.problem(watch != nullptr ? watch : t.node(), t.prefix() + ".watch", "expected a list of the late-intervention services whose cost is watched");
+    ctx.problem(watch != nullptr ? watch : t.node(), t.prefix() + ".watch",
+                "expected a list of the late-intervention services whose cost is watched");
   } else {
     for (const auto& n : *list) {
       const int s = scenario.pathway.find(n.as_string()->get());
@@ -184,15 +190,20 @@ Scenario read_scenario(const toml::table& root, LoadContext& ctx) {
   if (scenario.need.enabled) {
     scenario.need.referral = scenario.pathway.find(scenario.need.referral_service);
     scenario.need.plan = scenario.pathway.find(scenario.need.plan_service);
-    if (scenario.need.referral < 0) ctx.problem(root.get("need"), "need.referral_service", "\"" + scenario.need.referral_service + "\" is not a service");
-    if (scenario.need.plan < 0) ctx.problem(root.get("need"), "need.plan_service", "\"" + scenario.need.plan_service + "\" is not a service");
+    if (scenario.need.referral < 0)
+      ctx.problem(root.get("need"), "need.referral_service",
+                  "\"" + scenario.need.referral_service + "\" is not a service");
+    if (scenario.need.plan < 0)
+      ctx.problem(root.get("need"), "need.plan_service", "\"" + scenario.need.plan_service + "\" is not a service");
   }
   TableReader costs = top.table("costs");
   scenario.agency_premium = costs.number("agency_premium");
   costs.finish();
   scenario.reinvestment = read_reinvestment(top.table("reinvestment"), scenario);
-  if (ctx.problems.empty()) scenario.reporting = read_reporting(top.table("reporting"), scenario.pathway);
-  else top.consume("reporting");
+  if (ctx.problems.empty())
+    scenario.reporting = read_reporting(top.table("reporting"), scenario.pathway);
+  else
+    top.consume("reporting");
   top.finish();
   if (ctx.problems.empty()) {
     // The structure is checked once every value is known to be well-formed.

@@ -4,10 +4,10 @@
 // reads them all in a fixed order (the order of `frontdoor validate`'s parameter list) and then checks the
 // pathway's structure. Each reader consumes its keys through a TableReader, so that a key nobody reads is
 // reported as unknown; problems go to the LoadContext, never thrown.
+#include <toml++/toml.h>
+
 #include <string>
 #include <vector>
-
-#include <toml++/toml.h>
 
 #include "models/scenario.hpp"
 #include "models/toml_reader.hpp"

@@ -78,7 +78,8 @@ std::vector<DeclaredChange> read_changes(const toml::table& root, LoadContext& c
 
 // A change may alter values, never the pathway's shape.
 std::string same_shape(const Pathway& a, const Pathway& b) {
-  if (a.services().size() != b.services().size() || a.routes().size() != b.routes().size()) return "changes the pathway";
+  if (a.services().size() != b.services().size() || a.routes().size() != b.routes().size())
+    return "changes the pathway";
   for (std::size_t s = 0; s < a.services().size(); ++s) {
     const ServiceSpec& x = a.services()[s];
     const ServiceSpec& y = b.services()[s];
@@ -112,7 +113,8 @@ Scenario read_scenario_with_changes(const toml::table& root, LoadContext& ctx) {
     change_ctx.file = ctx.file;
     change_ctx.order_like = &scenario.pathway;
     auto changed = std::make_shared<Scenario>(read_scenario(current, change_ctx));
-    const std::string prefix = change.where + ": in the change from day " + std::to_string(static_cast<int>(change.from_day)) + ": ";
+    const std::string prefix =
+        change.where + ": in the change from day " + std::to_string(static_cast<int>(change.from_day)) + ": ";
     for (const auto& problem : change_ctx.problems) ctx.problems.push_back(prefix + problem);
     if (change_ctx.problems.empty()) {
       const std::string shape = same_shape(scenario.pathway, changed->pathway);

@@ -20,7 +20,9 @@ struct DeclaredAt {
   std::size_t rank = 0;
   std::int64_t line = 0;
   std::int64_t column = 0;
-  bool operator<(const DeclaredAt& o) const { return std::tie(rank, line, column) < std::tie(o.rank, o.line, o.column); }
+  bool operator<(const DeclaredAt& o) const {
+    return std::tie(rank, line, column) < std::tie(o.rank, o.line, o.column);
+  }
 };
 
 DeclaredAt declared_at(const toml::node& node, const std::vector<std::string>& file_order) {
@@ -29,7 +31,8 @@ DeclaredAt declared_at(const toml::node& node, const std::vector<std::string>& f
   if (source.begin.line > 0) {
     std::size_t rank = file_order.size();
     if (source.path) {
-      rank = static_cast<std::size_t>(std::find(file_order.begin(), file_order.end(), *source.path) - file_order.begin());
+      rank =
+          static_cast<std::size_t>(std::find(file_order.begin(), file_order.end(), *source.path) - file_order.begin());
     }
     best = {rank, static_cast<std::int64_t>(source.begin.line), static_cast<std::int64_t>(source.begin.column)};
   }
@@ -102,8 +105,11 @@ void write_table(std::ostream& out, const toml::table& table, const std::string&
   for (auto&& [key, node] : table) keys.emplace_back(declared_at(node, file_order), std::string(key.str()));
   std::stable_sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   if (path.empty()) {  // a scenario opens with its name, version and description
-    auto rank = [](const std::string& key) { return key == "name" ? 0 : key == "version" ? 1 : key == "description" ? 2 : 3; };
-    std::stable_sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) { return rank(a.second) < rank(b.second); });
+    auto rank = [](const std::string& key) {
+      return key == "name" ? 0 : key == "version" ? 1 : key == "description" ? 2 : 3;
+    };
+    std::stable_sort(keys.begin(), keys.end(),
+                     [&](const auto& a, const auto& b) { return rank(a.second) < rank(b.second); });
   }
   // Plain keys first (they belong to this table's header), then sub-tables and arrays of tables.
   for (const auto& [at, key] : keys) {

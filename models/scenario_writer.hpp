@@ -2,11 +2,11 @@
 // Writing a composed scenario document back as one TOML text: keys in declaration order (file by file in the order
 // they were merged, then by line), which fixes the order of services and routes and so each replication's random
 // streams; the name, version and description first; numbers in their shortest exact form.
+#include <toml++/toml.h>
+
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include <toml++/toml.h>
 
 namespace frontdoor::loader {
 

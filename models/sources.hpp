@@ -9,9 +9,9 @@ namespace frontdoor {
 
 /// The agencies that make contacts, in the order of the DfE's referral-source categories.
 enum class SourceKind { police, schools, health, local_authority, individuals, other };
-inline constexpr std::array<SourceKind, 6> all_sources{SourceKind::police,          SourceKind::schools,
-                                                        SourceKind::health,          SourceKind::local_authority,
-                                                        SourceKind::individuals,     SourceKind::other};
+inline constexpr std::array<SourceKind, 6> all_sources{SourceKind::police,      SourceKind::schools,
+                                                       SourceKind::health,      SourceKind::local_authority,
+                                                       SourceKind::individuals, SourceKind::other};
 /// Scenario-file name of a source ("police", "schools", "health", "local_authority", "individuals", "other").
 const char* source_name(SourceKind kind);
 /// The source with this scenario-file name; false if there is none.
@@ -27,7 +27,7 @@ enum class ArrivalPattern {
 /// One referral source.
 struct SourceSpec {
   SourceKind kind = SourceKind::other;
-  double contacts_per_day = 0.0;         ///< contacts a day in term time, range [0, 100000]
+  double contacts_per_day = 0.0;  ///< contacts a day in term time, range [0, 100000]
   ArrivalPattern pattern = ArrivalPattern::poisson;
   bool follows_school_calendar = false;  ///< rate is multiplied by holiday_factor on school holidays
   double holiday_factor = 1.0;           ///< range [0, 1]

@@ -115,7 +115,8 @@ double TableReader::number(std::string_view key, const ReadOptions& options) {
   const std::string unit(p.unit);
   const std::string full = join_key(prefix_, key);
   const toml::node* node = take(key);
-  if (node == nullptr) return record_default(full, format_number(fallback), unit, range_text(lo, hi, lo_open), fallback);
+  if (node == nullptr)
+    return record_default(full, format_number(fallback), unit, range_text(lo, hi, lo_open), fallback);
   double value = 0.0;
   if (auto i = node->as_integer()) {
     value = static_cast<double>(i->get());
@@ -297,8 +298,9 @@ std::array<double, need_levels> TableReader::need_levels_array(std::string_view 
     if (!value) {
       ctx_.problem(node, item, "expected a number (" + unit + "), got " + describe_node(*node));
     } else if (!std::isfinite(*value) || *value < lo || *value > hi) {
-      ctx_.problem(node, item, format_number(*value) + " is out of range: must be in [" + format_number(lo) + ", " +
-                                   format_number(hi) + "] " + unit);
+      ctx_.problem(node, item,
+                   format_number(*value) + " is out of range: must be in [" + format_number(lo) + ", " +
+                       format_number(hi) + "] " + unit);
     } else {
       out[k] = *value;
     }
@@ -328,8 +330,8 @@ toml::table parse_toml(const std::string& text, const std::string& display_name)
     return toml::parse(text, display_name);
   } catch (const toml::parse_error& e) {
     throw ScenarioError({display_name + ":" + std::to_string(e.source().begin.line) + ":" +
-                         std::to_string(e.source().begin.column) + ": TOML syntax error: " +
-                         std::string(e.description())});
+                         std::to_string(e.source().begin.column) +
+                         ": TOML syntax error: " + std::string(e.description())});
   }
 }
 

@@ -3,6 +3,8 @@
 // file and line, and TableReader, which consumes a table key by key, checks each value's type and range, records
 // it for `frontdoor validate`, and reports every key nobody asked for. Messages name the file, the line and the
 // dotted key, or the `--set` that wrote the value.
+#include <toml++/toml.h>
+
 #include <array>
 #include <cstddef>
 #include <map>
@@ -11,8 +13,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <toml++/toml.h>
 
 #include "models/need.hpp"
 #include "models/parameter_schema.hpp"
@@ -54,11 +54,11 @@ struct LoadContext {
 /// What a reader supplies beyond the schema: which of a key's rows it means, and the parts of a row that depend on
 /// the scenario (a default such as "the id", an upper bound such as "horizon - 1").
 struct ReadOptions {
-  std::string_view variant{};                 ///< the row's applies_to ("" for a row without one)
-  std::optional<double> fallback{};           ///< replaces the row's numeric default
-  std::optional<std::string> fallback_text{}; ///< replaces the row's text default
-  std::optional<double> hi{};                 ///< replaces the row's upper bound
-  std::optional<bool> lo_open{};              ///< replaces whether the row's lower bound is excluded
+  std::string_view variant{};                  ///< the row's applies_to ("" for a row without one)
+  std::optional<double> fallback{};            ///< replaces the row's numeric default
+  std::optional<std::string> fallback_text{};  ///< replaces the row's text default
+  std::optional<double> hi{};                  ///< replaces the row's upper bound
+  std::optional<bool> lo_open{};               ///< replaces whether the row's lower bound is excluded
 };
 
 /// Reads one TOML table against the schema: each accessor consumes a key, checks its type and range and records

@@ -27,11 +27,11 @@ struct ReplicationTask {
   std::shared_ptr<const std::string> scenario_toml;
   std::vector<Override> overrides;
   std::string scenario_source;  ///< the text's name in messages (a sweep's DIR/scenario.toml)
-  int replication = 0;        ///< 0-based
-  std::uint64_t seed = 0;     ///< the replication's own seed (replication_seed(base seed, replication))
-  std::optional<int> run_id;  ///< a sweep's row, recorded in the result
-  bool keep_monthly = true;   ///< false: the result's monthly series are left out (a sweep reads none)
-  std::filesystem::path out;  ///< where the result goes
+  int replication = 0;          ///< 0-based
+  std::uint64_t seed = 0;       ///< the replication's own seed (replication_seed(base seed, replication))
+  std::optional<int> run_id;    ///< a sweep's row, recorded in the result
+  bool keep_monthly = true;     ///< false: the result's monthly series are left out (a sweep reads none)
+  std::filesystem::path out;    ///< where the result goes
 };
 
 /// How a task ended.
@@ -44,8 +44,8 @@ struct TaskEnd {
     abandoned,  ///< nobody wanted its result any more, and it was killed or never started
   };
   Kind kind = Kind::finished;
-  int status = 0;           ///< the process's wait status (failed)
-  std::string message;      ///< what the replication said when it failed (its exception, or its stderr)
+  int status = 0;       ///< the process's wait status (failed)
+  std::string message;  ///< what the replication said when it failed (its exception, or its stderr)
   double wall_seconds = 0.0;
 
   bool ok() const { return kind == Kind::finished; }
@@ -82,14 +82,14 @@ class ForkExecutor : public Executor {
 class SpawnExecutor : public Executor {
  public:
   struct Options {
-    std::string program;                   ///< the frontdoor binary
-    std::filesystem::path workdir;         ///< scenario files, results and stderr of the replications
+    std::string program;            ///< the frontdoor binary
+    std::filesystem::path workdir;  ///< scenario files, results and stderr of the replications
     int jobs = 1;
     std::vector<std::string> engine_args;  ///< --cfg=/--log=, passed to each replication
     std::vector<std::string> environment;  ///< NAME=VALUE, the replications' whole environment
     std::chrono::seconds timeout{300};
-    std::function<bool()> stopping;                  ///< may be empty
-    std::function<bool(std::size_t)> abandoned;      ///< may be empty
+    std::function<bool()> stopping;              ///< may be empty
+    std::function<bool(std::size_t)> abandoned;  ///< may be empty
   };
   explicit SpawnExecutor(Options options) : options_(std::move(options)) {}
   void run(const std::vector<ReplicationTask>& tasks,

@@ -13,9 +13,11 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <regex>
-#include <xbt/base.h>  // version.h needs its macros
-#include <simgrid/version.h>
 #include <system_error>
+// clang-format off
+#include <xbt/base.h>  // simgrid/version.h needs its macros first
+#include <simgrid/version.h>
+// clang-format on
 
 #include "build_info.hpp"
 #include "common/hash.hpp"
@@ -137,14 +139,16 @@ OutputDirectory::OutputDirectory(fs::path target, bool force) : target_(std::mov
   const auto [mismatch, unused] = std::mismatch(resolved.begin(), resolved.end(), here.begin(), here.end());
   if (resolved == resolved.root_path() || mismatch == resolved.end() || target_.filename() == "." ||
       target_.filename() == "..") {
-    throw OutputError(target_.string() + " is the working directory, one that holds it, or the root: choose a new "
+    throw OutputError(target_.string() +
+                      " is the working directory, one that holds it, or the root: choose a new "
                       "directory for the results, such as out/run");
   }
   auto check_target = [&] {
     if (fs::exists(target_, ec)) {
       if (!fs::is_directory(target_, ec)) throw OutputError(target_.string() + " exists and is not a directory");
       if (!fs::is_empty(target_, ec) && !force_) {
-        throw OutputError(target_.string() + " already holds results; choose another --out or add --force to replace it");
+        throw OutputError(target_.string() +
+                          " already holds results; choose another --out or add --force to replace it");
       }
     }
   };
@@ -182,7 +186,8 @@ OutputDirectory::OutputDirectory(fs::path target, bool force) : target_(std::mov
       staging_ = mine;
       break;
     }
-    if (errno != EEXIST && errno != ENOTEMPTY) give_up("cannot write to " + parent.string() + ": " + std::strerror(errno));
+    if (errno != EEXIST && errno != ENOTEMPTY)
+      give_up("cannot write to " + parent.string() + ": " + std::strerror(errno));
     const int other = try_lock(staging_, O_DIRECTORY);
     if (other < 0) {
       if (attempt < 3 && !fs::exists(staging_, ec)) continue;  // it was committed or removed just now
@@ -287,17 +292,18 @@ std::string annual_csv(const std::vector<ReplicationResult>& results) {
   return csv;
 }
 
-std::string manifest_json(const Scenario& scenario, const RunFacts& facts, const std::vector<ReplicationResult>& results) {
+std::string manifest_json(const Scenario& scenario, const RunFacts& facts,
+                          const std::vector<ReplicationResult>& results) {
   char hash[32];
   std::snprintf(hash, sizeof hash, "fnv1a64:%016llx", static_cast<unsigned long long>(scenario.file_hash));
   nlohmann::ordered_json j;
-  j["program"] = {{"name", "frontdoor"},
-                  {"version", build_info::program_version},
-                  {"git_commit", build_info::git_commit},
-                  {"build_type", build_info::build_type},
-                  {"simgrid_version", std::to_string(SIMGRID_VERSION_MAJOR) + "." +
-                                          std::to_string(SIMGRID_VERSION_MINOR) + "." +
-                                          std::to_string(SIMGRID_VERSION_PATCH)}};
+  j["program"] = {
+      {"name", "frontdoor"},
+      {"version", build_info::program_version},
+      {"git_commit", build_info::git_commit},
+      {"build_type", build_info::build_type},
+      {"simgrid_version", std::to_string(SIMGRID_VERSION_MAJOR) + "." + std::to_string(SIMGRID_VERSION_MINOR) + "." +
+                              std::to_string(SIMGRID_VERSION_PATCH)}};
   j["scenario"] = {{"name", scenario.name},
                    {"version", scenario.version},
                    {"description", scenario.description},
@@ -335,9 +341,10 @@ std::string manifest_json(const Scenario& scenario, const RunFacts& facts, const
                     {"wall_time_s", std::round(r.wall_seconds * 1000.0) / 1000.0}});
   }
   j["replications"] = reps;
-  j["files"] = {{"timeseries.csv", "replication,seed,month,measure,value: monthly measures, month 1 first"},
-                {"summary.csv", "measure,mean,ci95_low,ci95_high,replications: after the warm-up, Student-t 95% CI"},
-                {"annual.csv", "replication,seed,year,measure,unit,value: the scenario's [reporting] measures by year"}};
+  j["files"] = {
+      {"timeseries.csv", "replication,seed,month,measure,value: monthly measures, month 1 first"},
+      {"summary.csv", "measure,mean,ci95_low,ci95_high,replications: after the warm-up, Student-t 95% CI"},
+      {"annual.csv", "replication,seed,year,measure,unit,value: the scenario's [reporting] measures by year"}};
   if (!facts.scenario_toml.empty()) {
     j["files"]["scenario.toml"] = "the scenario as it ran: one file, its base, includes and overrides merged in";
   }

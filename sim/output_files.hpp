@@ -39,7 +39,6 @@ std::string json_text(const Json& json, int indent = -1) {
   return json.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 
-
 /// A run's output directory, assembled in a staging directory and committed at the end.
 ///
 /// The staging directory, `.NAME.partial` beside the target, is also the lock on the target: its owner holds an
@@ -93,6 +92,7 @@ struct RunFacts {
   /// Empty: no copy (a test's run, say).
   std::string scenario_toml;
 };
-std::string manifest_json(const Scenario& scenario, const RunFacts& facts, const std::vector<ReplicationResult>& results);
+std::string manifest_json(const Scenario& scenario, const RunFacts& facts,
+                          const std::vector<ReplicationResult>& results);
 
 }  // namespace frontdoor

@@ -45,8 +45,10 @@ PathwayRecorder::PathwayRecorder(const Pathway& pathway, const SimCalendar& cale
       route_flows_after_warmup_(pathway.routes().size(), 0) {
   const int months = calendar.month_count();
   for (const ServiceSpec& spec : pathway.services()) {
-    ServiceRecord rec{TimeWeightedLevel(calendar, warmup_days), TimeWeightedLevel(calendar, warmup_days),
-                      TimeWeightedLevel(calendar, warmup_days), TimeWeightedLevel(calendar, warmup_days),
+    ServiceRecord rec{TimeWeightedLevel(calendar, warmup_days),
+                      TimeWeightedLevel(calendar, warmup_days),
+                      TimeWeightedLevel(calendar, warmup_days),
+                      TimeWeightedLevel(calendar, warmup_days),
                       std::vector<double>(months, 0.0),
                       std::vector<double>(months, 0.0),
                       std::vector<double>(months, 0.0),
@@ -67,11 +69,13 @@ PathwayRecorder::PathwayRecorder(const Scenario& scenario, const SimCalendar& ca
   years_ = calendar.month_count() / 12;
   working_days_ = std::make_unique<WorkingDays>(calendar.start(), calendar.horizon_days() + 1);
   const std::size_t n = pathway_.services().size();
-  auto grid = [&](std::size_t rows) { return std::vector<std::vector<double>>(rows, std::vector<double>(years_, 0.0)); };
+  auto grid = [&](std::size_t rows) {
+    return std::vector<std::vector<double>>(rows, std::vector<double>(years_, 0.0));
+  };
   yearly_.entries = yearly_.finished = yearly_.started = yearly_.open_at_end = yearly_.waiting_at_end = grid(n);
   for (const auto& spec : pathway_.services()) {
-    yearly_.decisions.emplace_back(spec.decisions.size(),
-                                   std::vector<std::vector<double>>(all_sources.size(), std::vector<double>(years_, 0.0)));
+    yearly_.decisions.emplace_back(
+        spec.decisions.size(), std::vector<std::vector<double>>(all_sources.size(), std::vector<double>(years_, 0.0)));
   }
   for (const auto& spec : pathway_.services()) yearly_.placed_at_end.push_back(grid(spec.placements.size()));
   yearly_.flows = grid(pathway_.routes().size());
@@ -86,7 +90,8 @@ PathwayRecorder::PathwayRecorder(const Scenario& scenario, const SimCalendar& ca
   const std::vector<double> rates = expected_arrival_rates(pathway_, per_day);
   for (std::size_t s = 0; s < n && s < rates.size(); ++s) {
     const double expected = rates[s] * (calendar.horizon_days() - scenario.simulation.warmup_days);
-    if (std::isfinite(expected) && expected < 5e7) services_[s].waits_after_warmup.reserve(static_cast<std::size_t>(1.05 * expected));
+    if (std::isfinite(expected) && expected < 5e7)
+      services_[s].waits_after_warmup.reserve(static_cast<std::size_t>(1.05 * expected));
   }
   need_enabled_ = scenario.need.enabled;
   plan_service_ = scenario.need.plan;
@@ -315,7 +320,8 @@ double PathwayRecorder::evaluate(const Selector& sel, int y) const {
       break;
     case Selector::Kind::decision:
       for (SourceKind s : all_sources) {
-        if (!sel.source || *sel.source == s) total += yearly_.decisions[sel.service][sel.decision][static_cast<int>(s)][y];
+        if (!sel.source || *sel.source == s)
+          total += yearly_.decisions[sel.service][sel.decision][static_cast<int>(s)][y];
       }
       break;
     case Selector::Kind::flow:
@@ -402,7 +408,7 @@ std::vector<AnnualValue> PathwayRecorder::annual_values() const {
 
 ReplicationResult PathwayRecorder::finish(double horizon_days) {
   namespace name = measure_name;  // every name is made there, and MeasureCatalogue lists them in this order
-  month_of(horizon_days);  // takes the last year's snapshot if no event came at the horizon
+  month_of(horizon_days);         // takes the last year's snapshot if no event came at the horizon
   const int months = calendar_.month_count();
   const double measured_days = horizon_days - warmup_days_;
   const double years = measured_days / 365.25;
@@ -464,15 +470,16 @@ ReplicationResult PathwayRecorder::finish(double horizon_days) {
         placed[m] = rec.placements[p].month_area(m) / (calendar_.month_start(m + 1) - calendar_.month_start(m));
       }
       r.monthly.push_back({name::placement_mean(id, spec.placements[p].name), placed});
-      r.summary.push_back({name::placement_mean(id, spec.placements[p].name),
-                           rec.placements[p].area_after_warmup() / measured_days});
+      r.summary.push_back(
+          {name::placement_mean(id, spec.placements[p].name), rec.placements[p].area_after_warmup() / measured_days});
     }
 
     r.summary.push_back({name::entries_per_year(id), static_cast<double>(rec.entries_after_warmup) / years});
     r.summary.push_back({name::wait_days_mean(id), mean(rec.waits_after_warmup)});
     r.summary.push_back({name::wait_days_p90(id), quantile(rec.waits_after_warmup, 0.9)});
     r.summary.push_back({name::queue_mean(id), rec.waiting.area_after_warmup() / measured_days});
-    r.summary.push_back({name::open_mean(id), (rec.waiting.area_after_warmup() + rec.active.area_after_warmup()) / measured_days});
+    r.summary.push_back(
+        {name::open_mean(id), (rec.waiting.area_after_warmup() + rec.active.area_after_warmup()) / measured_days});
     if (has_team) {
       const double staff_area = rec.staff.area_after_warmup();
       r.summary.push_back({name::load(spec), staff_area > 0 ? rec.active.area_after_warmup() / staff_area : nan_value});
@@ -483,7 +490,9 @@ ReplicationResult PathwayRecorder::finish(double horizon_days) {
     for (auto n : rec.decisions_after_warmup) decided += n;
     for (std::size_t d = 0; d < spec.decisions.size(); ++d) {
       r.summary.push_back({name::decision_share(id, spec.decisions[d].name),
-                           decided > 0 ? static_cast<double>(rec.decisions_after_warmup[d]) / static_cast<double>(decided) : nan_value});
+                           decided > 0
+                               ? static_cast<double>(rec.decisions_after_warmup[d]) / static_cast<double>(decided)
+                               : nan_value});
     }
   }
 
@@ -495,7 +504,8 @@ ReplicationResult PathwayRecorder::finish(double horizon_days) {
   if (need_enabled_) {
     for (int k = 0; k < need_levels; ++k) {
       r.monthly.push_back({name::contacts_at_need(k), contacts_by_need_[k]});
-      r.summary.push_back({name::contacts_at_need_per_year(k), static_cast<double>(contacts_by_need_after_warmup_[k]) / years});
+      r.summary.push_back(
+          {name::contacts_at_need_per_year(k), static_cast<double>(contacts_by_need_after_warmup_[k]) / years});
     }
     for (ChildCount count : reported_child_counts()) {
       const auto& by_month = children_monthly_[static_cast<int>(count)];

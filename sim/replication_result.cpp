@@ -54,9 +54,11 @@ ReplicationResult replication_from_json(const nlohmann::json& j) {
     r.monthly.push_back(std::move(s));
   }
   for (const auto& a : j.at("annual")) {
-    r.annual.push_back({a.at(0).get<int>(), a.at(1).get<std::string>(), a.at(2).get<std::string>(), number_from(a.at(3))});
+    r.annual.push_back(
+        {a.at(0).get<int>(), a.at(1).get<std::string>(), a.at(2).get<std::string>(), number_from(a.at(3))});
   }
-  for (const auto& s : j.at("summary")) r.summary.push_back({s.at("measure").get<std::string>(), number_from(s.at("value"))});
+  for (const auto& s : j.at("summary"))
+    r.summary.push_back({s.at("measure").get<std::string>(), number_from(s.at("value"))});
   return r;
 }
 

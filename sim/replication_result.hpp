@@ -2,11 +2,10 @@
 // What one replication produces: monthly series, summary statistics and the counts that prove conservation.
 // A replication runs in a child process and hands this to the parent as JSON.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace frontdoor {
 
@@ -39,8 +38,8 @@ struct AnnualValue {
 };
 
 struct ReplicationResult {
-  int replication = 0;        ///< 0-based
-  std::uint64_t seed = 0;     ///< this replication's own seed
+  int replication = 0;     ///< 0-based
+  std::uint64_t seed = 0;  ///< this replication's own seed
   std::vector<MonthlySeries> monthly;
   std::vector<NamedValue> summary;  ///< after the warm-up; names are stable, order is the output order
   std::vector<AnnualValue> annual;  ///< the scenario's [reporting] measures, year by year

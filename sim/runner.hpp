@@ -22,8 +22,8 @@ class RunError : public std::runtime_error {
 
 struct RunOptions {
   std::uint64_t base_seed = 1;
-  int replications = 1;  ///< >= 1
-  int jobs = 1;          ///< children at once, >= 1
+  int replications = 1;                  ///< >= 1
+  int jobs = 1;                          ///< children at once, >= 1
   std::vector<std::string> engine_args;  ///< --cfg=/--log= passed through to each engine
   /// Called in the parent after each replication ends: (finished, total).
   std::function<void(int, int)> on_progress;

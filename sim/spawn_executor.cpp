@@ -64,9 +64,15 @@ void SpawnExecutor::run(const std::vector<ReplicationTask>& tasks,
         ended(i, end);
         continue;
       }
-      std::vector<std::string> args{options_.program, "replicate", r.scenario.string(), "--replication-seed",
-                                    std::to_string(task.seed), "--replication", std::to_string(task.replication),
-                                    "--out", task.out.string()};
+      std::vector<std::string> args{options_.program,
+                                    "replicate",
+                                    r.scenario.string(),
+                                    "--replication-seed",
+                                    std::to_string(task.seed),
+                                    "--replication",
+                                    std::to_string(task.replication),
+                                    "--out",
+                                    task.out.string()};
       for (const auto& o : task.overrides) args.push_back("--set=" + o.key + "=" + o.value);
       if (task.run_id) args.push_back("--run-id=" + std::to_string(*task.run_id));
       if (!task.keep_monthly) args.push_back("--no-monthly");

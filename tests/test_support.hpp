@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cstdlib>
-
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -16,7 +15,9 @@
 
 namespace frontdoor::test_support {
 
-inline std::string source_path(const std::string& relative) { return std::string(FRONTDOOR_SOURCE_DIR) + "/" + relative; }
+inline std::string source_path(const std::string& relative) {
+  return std::string(FRONTDOOR_SOURCE_DIR) + "/" + relative;
+}
 
 /// A fresh directory under the system temporary directory, removed with everything in it at the end.
 class TempDir {
@@ -61,8 +62,8 @@ struct Outcome {
 inline Outcome frontdoor_cli(const std::string& args, const TempDir& dir, const std::string& environment = "") {
   const std::filesystem::path out = dir.path() / "stdout.txt";
   const std::filesystem::path err = dir.path() / "stderr.txt";
-  const std::string command = "cd " + std::string(FRONTDOOR_SOURCE_DIR) + " && " + environment + FRONTDOOR_BINARY + " " +
-                              args + " >" + out.string() + " 2>" + err.string();
+  const std::string command = "cd " + std::string(FRONTDOOR_SOURCE_DIR) + " && " + environment + FRONTDOOR_BINARY +
+                              " " + args + " >" + out.string() + " 2>" + err.string();
   const int status = std::system(command.c_str());
   Outcome o;
   o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

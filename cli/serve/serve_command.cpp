@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <httplib.h>
 #include <ifaddrs.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -13,8 +14,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <httplib.h>
 
 #include <algorithm>
 #include <atomic>
@@ -43,12 +42,12 @@
 #include "cli/report_assets.hpp"
 #include "cli/serve/http_gate.hpp"
 #include "cli/serve/simulation_pool.hpp"
-#include "cli/trainer.hpp"
+#include "cli/serve/trainer.hpp"
 #include "models/random.hpp"
 #include "models/scenario_loader.hpp"
+#include "sim/executor.hpp"
 #include "sim/output_files.hpp"
 #include "sim/pathway_sim.hpp"
-#include "sim/executor.hpp"
 #include "sim/result_cache.hpp"
 #include "sim/runner.hpp"
 
@@ -73,16 +72,19 @@ void send_json(httplib::Response& res, int status, const json& body) {
   res.status = status;
   res.set_content(dump(body), "application/json");
 }
-void send_error(httplib::Response& res, int status, const std::string& message) { send_json(res, status, {{"error", message}}); }
+void send_error(httplib::Response& res, int status, const std::string& message) {
+  send_json(res, status, {{"error", message}});
+}
 
 // Headers every answer carries: nothing is cached, nothing is sniffed, and the page runs only its own scripts.
 void harden(httplib::Response& res) {
   res.set_header("Cache-Control", "no-store");
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("Referrer-Policy", "no-referrer");
-  res.set_header("Content-Security-Policy",
-                 "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; "
-                 "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+  res.set_header(
+      "Content-Security-Policy",
+      "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; "
+      "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
 }
 
 // --- Working folder ---------------------------------------------------------------------------------------------
@@ -145,7 +147,8 @@ bool write_line(httplib::DataSink& sink, const json& line) {
 // is complete, then "done" (or "error"). Returns false when the page has gone away.
 bool stream_run(RunStream& s, httplib::DataSink& sink) {
   const int n = s.replications;
-  if (!write_line(sink, {{"type", "accepted"}, {"changes", s.changes}, {"replications", n}, {"years", s.years}})) return false;
+  if (!write_line(sink, {{"type", "accepted"}, {"changes", s.changes}, {"replications", n}, {"years", s.years}}))
+    return false;
   std::vector<bool> base_done(n, false), changed_done(n, false);
   int done = 0, pairs_sent = 0;
   while (true) {
@@ -165,8 +168,11 @@ bool stream_run(RunStream& s, httplib::DataSink& sink) {
         flags[r] = true;
         ++done;
         progressed = true;
-        if (!write_line(sink, {{"type", "progress"}, {"done", done}, {"total", 2 * n},
-                               {"message", what + ": replication " + std::to_string(r + 1) + " of " + std::to_string(n) + " done"}})) {
+        if (!write_line(sink, {{"type", "progress"},
+                               {"done", done},
+                               {"total", 2 * n},
+                               {"message", what + ": replication " + std::to_string(r + 1) + " of " +
+                                               std::to_string(n) + " done"}})) {
           return false;
         }
       }
@@ -186,7 +192,9 @@ bool stream_run(RunStream& s, httplib::DataSink& sink) {
     const int pairs = static_cast<int>(base.size());
     if (pairs > pairs_sent) {
       pairs_sent = pairs;
-      json data{{"type", "data"}, {"final", pairs == n}, {"pairs", pairs},
+      json data{{"type", "data"},
+                {"final", pairs == n},
+                {"pairs", pairs},
                 {"base", s.trainer->view_json("Baseline", *s.base_scenario, base, s.years)},
                 {"changed", s.trainer->view_json("Changed", *s.changed_scenario, changed, s.years)},
                 {"difference", s.trainer->difference_json(base, changed)}};
@@ -276,8 +284,8 @@ int command_serve(const ServeOptions& options) {
     return fail("cannot listen on " + options.host + ":" + std::to_string(options.port) +
                 " (in use, or not an address of this machine); choose another with --port");
   }
-  SimulationPool pool(options.program, workdir, options.jobs, static_cast<std::size_t>(options.cache), options.engine_args,
-                      replication_timeout);
+  SimulationPool pool(options.program, workdir, options.jobs, static_cast<std::size_t>(options.cache),
+                      options.engine_args, replication_timeout);
   std::atomic<int> active{0};
   // The default run's baseline starts at once, so that the first Run pressed waits only for its own scenario.
   std::vector<Lease> prestarted;  // held for the server's life, so they are neither cancelled nor forgotten early
@@ -340,8 +348,9 @@ int command_serve(const ServeOptions& options) {
     if (++active > options.max_runs) {
       --active;
       res.set_header("Retry-After", std::to_string(retry_after_seconds));
-      return send_error(res, 503, std::to_string(options.max_runs) + (options.max_runs == 1 ? " run is" : " runs are") +
-                                      " already going; try again in " + std::to_string(retry_after_seconds) + " seconds");
+      return send_error(res, 503,
+                        std::to_string(options.max_runs) + (options.max_runs == 1 ? " run is" : " runs are") +
+                            " already going; try again in " + std::to_string(retry_after_seconds) + " seconds");
     }
     stream->active = &active;
     const auto [base_text, base_scenario] = baseline(stream->years);
@@ -357,7 +366,8 @@ int command_serve(const ServeOptions& options) {
           try {
             ok = stream_run(*stream, sink);
           } catch (const std::exception& e) {  // cpp-httplib would not catch it: the server would stop
-            ok = write_line(sink, {{"type", "error"}, {"message", std::string("the server could not finish the run: ") + e.what()}});
+            ok = write_line(sink, {{"type", "error"},
+                                   {"message", std::string("the server could not finish the run: ") + e.what()}});
           }
           stream->release();
           if (ok) sink.done();
@@ -406,7 +416,8 @@ int command_serve(const ServeOptions& options) {
                              "\" (a web site's name that leads here is refused, against DNS rebinding)");
     }
     if (req.has_header("Origin") && lowercase(req.get_header_value("Origin")) != "http://" + lowercase(host)) {
-      return refuse(403, "requests from another web site's page are refused (Origin " + req.get_header_value("Origin") + ")");
+      return refuse(
+          403, "requests from another web site's page are refused (Origin " + req.get_header_value("Origin") + ")");
     }
     if (req.method != "POST") return httplib::Server::HandlerResponse::Unhandled;
     if (req.has_header("Transfer-Encoding") || !req.has_header("Content-Length")) {

@@ -10,16 +10,16 @@
 namespace frontdoor {
 
 struct ServeOptions {
-  std::string scenario;         ///< the baseline the levers change
+  std::string scenario;  ///< the baseline the levers change
   std::string host = "127.0.0.1";
-  int port = 8080;              ///< 0: any free port (printed)
-  std::uint64_t seed = 1;       ///< base seed of every run: the same children and events in each
-  int jobs = 2;                 ///< replications (processes) at once
-  int max_runs = 2;             ///< runs served at once; more get 503 with Retry-After
-  int cache = 256;              ///< replication results kept, by scenario text, seed and replication
+  int port = 8080;         ///< 0: any free port (printed)
+  std::uint64_t seed = 1;  ///< base seed of every run: the same children and events in each
+  int jobs = 2;            ///< replications (processes) at once
+  int max_runs = 2;        ///< runs served at once; more get 503 with Retry-After
+  int cache = 256;         ///< replication results kept, by scenario text, seed and replication
   bool quiet = false;
-  bool prestart = true;         ///< start the default run's baseline at once, so the first Run waits less
-  std::string program;          ///< this program's path, for the replication processes
+  bool prestart = true;                  ///< start the default run's baseline at once, so the first Run waits less
+  std::string program;                   ///< this program's path, for the replication processes
   std::vector<std::string> engine_args;  ///< --cfg=/--log=, passed to each replication
 };
 

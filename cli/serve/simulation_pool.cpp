@@ -31,8 +31,11 @@ std::string read_text(const fs::path& path) {
 
 SimulationPool::SimulationPool(std::string program, fs::path workdir, int jobs, std::size_t cache_size,
                                std::vector<std::string> engine_args, std::chrono::seconds timeout)
-    : program_(std::move(program)), workdir_(std::move(workdir)), engine_args_(std::move(engine_args)),
-      timeout_(timeout), cache_(cache_size) {
+    : program_(std::move(program)),
+      workdir_(std::move(workdir)),
+      engine_args_(std::move(engine_args)),
+      timeout_(timeout),
+      cache_(cache_size) {
   // Each replication is told which process it works for, so that it can tell whether that server has already
   // gone by the time it starts (see command_replicate).
   const std::string assignment = std::string(parent_pid_variable) + "=";
@@ -74,8 +77,12 @@ Lease SimulationPool::get(const std::string& scenario_text, std::uint64_t seed, 
   }
   cache_.evict();
   if (const auto cached = cache_.find(key)) return Lease(cached->future, cached->waiters);
-  Task task{priority, next_sequence_++, key, std::move(replication_task),
-            std::make_shared<std::promise<ReplicationResult>>(), std::make_shared<std::atomic<int>>(0)};
+  Task task{priority,
+            next_sequence_++,
+            key,
+            std::move(replication_task),
+            std::make_shared<std::promise<ReplicationResult>>(),
+            std::make_shared<std::atomic<int>>(0)};
   ResultCache::Entry entry;
   entry.future = task.promise->get_future().share();
   entry.waiters = task.waiters;
@@ -154,8 +161,8 @@ ReplicationResult SimulationPool::run(const Task& task) {
     case TaskEnd::Kind::abandoned:
       throw std::runtime_error("cancelled: no page waits for it any more");
     case TaskEnd::Kind::timed_out:
-      throw std::runtime_error("replication " + std::to_string(task.replication.replication + 1) + " ran for more than " +
-                               std::to_string(timeout_.count()) + " seconds and was stopped");
+      throw std::runtime_error("replication " + std::to_string(task.replication.replication + 1) +
+                               " ran for more than " + std::to_string(timeout_.count()) + " seconds and was stopped");
     case TaskEnd::Kind::failed: {
       if (end.status == 0) throw std::runtime_error(end.message);  // it never started
       // The first lines say what went wrong (SimGrid, say, goes on to list every setting it knows).
@@ -166,8 +173,7 @@ ReplicationResult SimulationPool::run(const Task& task) {
       if (why.size() > 600) why = why.substr(0, 600) + " ...";
       while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
       throw std::runtime_error("replication " + std::to_string(task.replication.replication + 1) + " failed (" +
-                               describe_exit(end.status) + ")" +
-                               (why.empty() ? "" : ": " + why));
+                               describe_exit(end.status) + ")" + (why.empty() ? "" : ": " + why));
     }
   }
   ReplicationResult result = replication_from_json(json::parse(read_text(replication.out)));

@@ -50,9 +50,9 @@ TEST(Calibration, ReadsTargetsAndComparesMeansOverYearsAndReplications) {
   EXPECT_NEAR(rows[0].ci95_high - rows[0].mean, 12.706 * 10.0, 0.01);  // t(0.975, 1) x standard error 10
   EXPECT_TRUE(rows[0].inside);
   EXPECT_DOUBLE_EQ(rows[1].mean, 85.0);
-  EXPECT_FALSE(rows[1].inside);   // above the band
+  EXPECT_FALSE(rows[1].inside);  // above the band
   EXPECT_FALSE(rows[2].simulated);
-  EXPECT_FALSE(rows[2].inside);   // a target the run does not report is not met
+  EXPECT_FALSE(rows[2].inside);  // a target the run does not report is not met
   // With the warm-up year included, referrals fall.
   EXPECT_LT(compare_with_targets(dir.path(), targets, 1)[0].mean, 510.0);
 }

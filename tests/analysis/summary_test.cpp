@@ -22,7 +22,8 @@ TEST(Summary, MeansWithIntervalsInTheFirstReplicationsOrder) {
   EXPECT_NEAR(rows[0].ci95_high, 140.0 + 12.7062047 * 10.0, 1e-4);
   EXPECT_EQ(rows[0].replications, 2u);
   EXPECT_EQ(rows[1].ci95_low, 2.0);  // no spread, no width
-  EXPECT_EQ(summary_csv(summarise({r})),
-            "measure,mean,ci95_low,ci95_high,replications\ncontacts_per_year,130,,,1\nfront_door_wait_days_mean,2,,,1\n");
+  EXPECT_EQ(
+      summary_csv(summarise({r})),
+      "measure,mean,ci95_low,ci95_high,replications\ncontacts_per_year,130,,,1\nfront_door_wait_days_mean,2,,,1\n");
   EXPECT_TRUE(summarise({}).empty());
 }

@@ -1,7 +1,6 @@
 // Sweep designs: grids, Latin hypercubes and Morris trajectories have the structure their definitions promise,
 // and run seeds follow the documented rule.
 #include "analysis/sweep_design.hpp"
-#include "analysis/sensitivity.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,6 +8,8 @@
 #include <cmath>
 #include <set>
 #include <stdexcept>
+
+#include "analysis/sensitivity.hpp"
 
 using namespace frontdoor;
 
@@ -41,7 +42,7 @@ TEST(SweepDesign, LatinHypercubeHasOnePointInEveryStratumOfEveryFactor) {
     for (const auto& p : d) strata.insert(static_cast<int>(std::floor((p[k] - f[k].lo) / (f[k].hi - f[k].lo) * n)));
     EXPECT_EQ(strata.size(), static_cast<std::size_t>(n)) << f[k].key;
   }
-  EXPECT_EQ(lhs_design(f, n, 7), d);   // the design seed decides
+  EXPECT_EQ(lhs_design(f, n, 7), d);  // the design seed decides
   EXPECT_NE(lhs_design(f, n, 8), d);
 }
 

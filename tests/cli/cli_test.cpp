@@ -71,7 +71,8 @@ TEST(Cli, BadInputExitsTwoAndWritesNothing) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"run /nonexistent.toml --out " + out, "nonexistent.toml"},
       {"run " + dd1 + " --out " + out + " --replications 0", "replications"},
-      {"run " + dd1 + " --out " + out + " --set service.front_door.team.fte=0", "service.front_door.team.fte: 0 is out of range"},
+      {"run " + dd1 + " --out " + out + " --set service.front_door.team.fte=0",
+       "service.front_door.team.fte: 0 is out of range"},
       {"run " + dd1 + " --out " + out + " --set sources.other.contacts_per_day=-1", "out of range"},
       {"run " + dd1 + " --out " + out + " --set service.front_door.decisions.referral=1.5", "1.5 is out of range"},
       {"run " + dd1 + " --out " + out + " --set service.front_door.nonsense=1", "--set service.front_door.nonsense=1"},
@@ -131,11 +132,13 @@ TEST(Cli, SameSeedGivesByteIdenticalFiles) {
 TEST(Cli, ManifestRecordsTheRun) {
   TempDir dir;
   const fs::path out = dir.path() / "run";
-  ASSERT_EQ(frontdoor_cli("run " + dd1 + " -q --seed 11 --set service.front_door.team.fte=2 --out " + out.string(), dir).code, 0);
+  ASSERT_EQ(
+      frontdoor_cli("run " + dd1 + " -q --seed 11 --set service.front_door.team.fte=2 --out " + out.string(), dir).code,
+      0);
   const std::string manifest = read_file(out / "manifest.json");
-  for (const char* needle : {"\"dd1_front_door\"", "\"file_hash\": \"fnv1a64:", "\"service.front_door.team.fte\"",
-                             "\"base_seed\": 11", "\"git_commit\"", "\"build_type\"", "\"simgrid_version\": \"3.32",
-                             "\"wall_time_s\""}) {
+  for (const char* needle :
+       {"\"dd1_front_door\"", "\"file_hash\": \"fnv1a64:", "\"service.front_door.team.fte\"", "\"base_seed\": 11",
+        "\"git_commit\"", "\"build_type\"", "\"simgrid_version\": \"3.32", "\"wall_time_s\""}) {
     EXPECT_NE(manifest.find(needle), std::string::npos) << needle << "\n" << manifest;
   }
 }
@@ -145,16 +148,17 @@ TEST(Cli, EngineOptionsPassThrough) {
   const fs::path out = dir.path() / "run";
   const Outcome ok = frontdoor_cli("run " + dd1 + " -q --cfg=contexts/stack-size:128 --out " + out.string(), dir);
   EXPECT_EQ(ok.code, 0) << ok.err;
-  const Outcome bad = frontdoor_cli("run " + dd1 + " -q --cfg=no/such:option --out " + (dir.path() / "x").string(), dir);
+  const Outcome bad =
+      frontdoor_cli("run " + dd1 + " -q --cfg=no/such:option --out " + (dir.path() / "x").string(), dir);
   EXPECT_EQ(bad.code, 1);  // the engine rejects it in every replication: a failed run, and nothing written
   EXPECT_FALSE(fs::exists(dir.path() / "x"));
 }
 
 TEST(Cli, GraphDrawsEveryShippedPathway) {
   TempDir dir;
-  for (const std::string scenario : {"scenarios/england_baseline.toml", "scenarios/alternatives/early_help_hub.toml",
-                                     "scenarios/alternatives/direct_strategy.toml",
-                                     "scenarios/alternatives/family_safeguarding.toml"}) {
+  for (const std::string scenario :
+       {"scenarios/england_baseline.toml", "scenarios/alternatives/early_help_hub.toml",
+        "scenarios/alternatives/direct_strategy.toml", "scenarios/alternatives/family_safeguarding.toml"}) {
     const Outcome dot = frontdoor_cli("graph " + scenario, dir);
     EXPECT_EQ(dot.code, 0) << scenario << dot.err;
     EXPECT_EQ(dot.out.rfind("digraph", 0), 0u) << scenario;
@@ -172,7 +176,11 @@ TEST(Cli, GraphOfARunShowsObservedFlows) {
   TempDir dir;
   const fs::path out = dir.path() / "run";
   ASSERT_EQ(frontdoor_cli("run scenarios/validation/jackson_network.toml -q --years 1 --set simulation.warmup_days=0 "
-                          "--out " + out.string(), dir).code, 0);
+                          "--out " +
+                              out.string(),
+                          dir)
+                .code,
+            0);
   const Outcome o = frontdoor_cli("graph --run " + out.string(), dir);
   EXPECT_EQ(o.code, 0) << o.err;
   EXPECT_NE(o.out.find("/yr"), std::string::npos) << o.out;
@@ -191,8 +199,8 @@ TEST(Cli, GraphWithoutGraphvizSaysSo) {
 
 TEST(Cli, InvalidPathwayListsEveryProblemAndWritesNothing) {
   TempDir dir;
-  const Outcome o = frontdoor_cli("run tests/fixtures/invalid_pathways/exit_with_route.toml --out " +
-                                      (dir.path() / "run").string(), dir);
+  const Outcome o = frontdoor_cli(
+      "run tests/fixtures/invalid_pathways/exit_with_route.toml --out " + (dir.path() / "run").string(), dir);
   EXPECT_EQ(o.code, 2);
   EXPECT_NE(o.err.find("leaves an exit"), std::string::npos) << o.err;
   EXPECT_NE(o.err.find("has no route out"), std::string::npos) << o.err;
@@ -212,11 +220,25 @@ TEST(Cli, BaselinePassesTheCalibrationCheck) {
   // the check as a whole still exits 1 and says how many are in.
   const Outcome o = frontdoor_cli("check-calibration " + out.string(), dir);
   EXPECT_NE(o.out.find(" of 32 targets inside their band"), std::string::npos) << o.out;
-  const std::vector<std::string> calibrated = {
-      "contacts", "referrals", "referral_nfa", "referrals_from_police", "referrals_from_schools", "referrals_from_health",
-      "assessments", "assessment_duration_median", "assessed_not_in_need", "section47", "icpc", "cp_plan_starts",
-      "cp_plans_at_31_march", "children_in_need_at_31_march_incl_cp_and_lac", "looked_after_at_31_march",
-      "looked_after_starts", "early_help_assessments", "social_worker_fte", "rereferrals_within_12m_share"};
+  const std::vector<std::string> calibrated = {"contacts",
+                                               "referrals",
+                                               "referral_nfa",
+                                               "referrals_from_police",
+                                               "referrals_from_schools",
+                                               "referrals_from_health",
+                                               "assessments",
+                                               "assessment_duration_median",
+                                               "assessed_not_in_need",
+                                               "section47",
+                                               "icpc",
+                                               "cp_plan_starts",
+                                               "cp_plans_at_31_march",
+                                               "children_in_need_at_31_march_incl_cp_and_lac",
+                                               "looked_after_at_31_march",
+                                               "looked_after_starts",
+                                               "early_help_assessments",
+                                               "social_worker_fte",
+                                               "rereferrals_within_12m_share"};
   std::istringstream table(o.out);
   std::string csv = "measure,unit,value,low,high,source\n";
   std::set<std::string> inside;
@@ -230,17 +252,23 @@ TEST(Cli, BaselinePassesTheCalibrationCheck) {
   std::string line;
   std::getline(shipped, line);
   while (std::getline(shipped, line)) {
-    if (std::find(calibrated.begin(), calibrated.end(), line.substr(0, line.find(','))) != calibrated.end()) csv += line + "\n";
+    if (std::find(calibrated.begin(), calibrated.end(), line.substr(0, line.find(','))) != calibrated.end())
+      csv += line + "\n";
   }
   const fs::path subset = dir.path() / "calibrated.csv";
   frontdoor::test_support::write_file(subset, csv);
-  const Outcome calibrated_only = frontdoor_cli("check-calibration " + out.string() + " --targets " + subset.string(), dir);
+  const Outcome calibrated_only =
+      frontdoor_cli("check-calibration " + out.string() + " --targets " + subset.string(), dir);
   EXPECT_EQ(calibrated_only.code, 0) << calibrated_only.out << calibrated_only.err;
   EXPECT_NE(calibrated_only.out.find("19 of 19 targets inside their band"), std::string::npos) << calibrated_only.out;
   // Police that notice far less moves several measures out of their bands: exit 1, and the table says which.
   const fs::path low = dir.path() / "low";
   ASSERT_EQ(frontdoor_cli("run -q --years 7 --replications 2 --jobs 2 "
-                          "--set 'sources.police.notice_per_year=[0.003, 0.03, 0.06, 0.12, 0.3]' --out " + low.string(), dir).code, 0);
+                          "--set 'sources.police.notice_per_year=[0.003, 0.03, 0.06, 0.12, 0.3]' --out " +
+                              low.string(),
+                          dir)
+                .code,
+            0);
   const Outcome off = frontdoor_cli("check-calibration " + low.string(), dir);
   EXPECT_EQ(off.code, 1);
   EXPECT_NE(off.out.find("OUT"), std::string::npos) << off.out;
@@ -251,8 +279,11 @@ TEST(Cli, BaselinePassesTheCalibrationCheck) {
 TEST(Cli, CompareOfAScenarioWithItselfIsExactlyZero) {
   TempDir dir;
   const fs::path out = dir.path() / "same";
-  const Outcome o = frontdoor_cli("compare scenarios/england_baseline.toml scenarios/england_baseline.toml -q -y 4 -r 2 -j 2 "
-                                  "--out " + out.string(), dir);
+  const Outcome o = frontdoor_cli(
+      "compare scenarios/england_baseline.toml scenarios/england_baseline.toml -q -y 4 -r 2 -j 2 "
+      "--out " +
+          out.string(),
+      dir);
   ASSERT_EQ(o.code, 0) << o.err;
   const std::string csv = read_file(out / "compare.csv");
   ASSERT_EQ(csv.rfind("scenario,year,measure,base_mean,alt_mean,diff_mean,diff_ci95_low,diff_ci95_high\n", 0), 0u);
@@ -278,14 +309,17 @@ TEST(Cli, CompareOfAScenarioWithItselfIsExactlyZero) {
   const std::string html = read_file(out / "report.html");
   EXPECT_NE(html.find("Licensed to the Apache Software Foundation"), std::string::npos);  // ECharts, inlined
   EXPECT_EQ(html.find("/*DATA*/"), std::string::npos);
-  EXPECT_EQ(html.find("src=\"http"), std::string::npos);  // nothing fetched
+  EXPECT_EQ(html.find("src=\"http"), std::string::npos);            // nothing fetched
   EXPECT_EQ(frontdoor_cli("report " + out.string(), dir).code, 2);  // exists: needs --force
   EXPECT_EQ(frontdoor_cli("report " + out.string() + " --force", dir).code, 0);
   EXPECT_EQ(frontdoor_cli("report " + dir.path().string() + " --out " + (dir.path() / "x.html").string(), dir).code, 2);
   // A bad flag: exit 2, nothing written.
   const fs::path bad = dir.path() / "bad";
-  const Outcome b = frontdoor_cli("compare scenarios/england_baseline.toml scenarios/validation/mmc_front_door.toml "
-                                  "-q -r 2 --set x=1 --out " + bad.string(), dir);
+  const Outcome b = frontdoor_cli(
+      "compare scenarios/england_baseline.toml scenarios/validation/mmc_front_door.toml "
+      "-q -r 2 --set x=1 --out " +
+          bad.string(),
+      dir);
   EXPECT_EQ(b.code, 2);
   EXPECT_FALSE(fs::exists(bad));
 }
@@ -295,10 +329,12 @@ TEST(Cli, CompareOfAScenarioWithItselfIsExactlyZero) {
 // recorded with their error without stopping the others.
 TEST(Cli, SweepShardsAndResumptionMergeToTheSameResults) {
   TempDir dir;
-  const std::string plan_args = " scenarios/validation/mmc_front_door.toml --vary service.front_door.team.fte=8:10:3 "
-                                "--vary sources.other.contacts_per_day=60:70:2 -r 2 --set simulation.years=2 --out ";
+  const std::string plan_args =
+      " scenarios/validation/mmc_front_door.toml --vary service.front_door.team.fte=8:10:3 "
+      "--vary sources.other.contacts_per_day=60:70:2 -r 2 --set simulation.years=2 --out ";
   const fs::path whole = dir.path() / "whole", sharded = dir.path() / "sharded", resumed = dir.path() / "resumed";
-  for (const auto& d : {whole, sharded, resumed}) ASSERT_EQ(frontdoor_cli("sweep plan" + plan_args + d.string(), dir).code, 0);
+  for (const auto& d : {whole, sharded, resumed})
+    ASSERT_EQ(frontdoor_cli("sweep plan" + plan_args + d.string(), dir).code, 0);
   EXPECT_EQ(read_file(whole / "plan.csv"), read_file(sharded / "plan.csv"));
   ASSERT_EQ(frontdoor_cli("sweep exec -q -j 2 " + whole.string(), dir).code, 0);
   ASSERT_EQ(frontdoor_cli("sweep exec -q --shard 0/2 " + sharded.string(), dir).code, 0);
@@ -308,29 +344,37 @@ TEST(Cli, SweepShardsAndResumptionMergeToTheSameResults) {
   EXPECT_NE(partial.err.find("missing (6)"), std::string::npos) << partial.err;
   EXPECT_FALSE(fs::exists(sharded / "results.csv"));
   // The second shard as a Slurm array task would run it: the shard comes from the environment.
-  ASSERT_EQ(frontdoor_cli("sweep exec -q " + sharded.string(), dir, "SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=2 ").code, 0);
+  ASSERT_EQ(
+      frontdoor_cli("sweep exec -q " + sharded.string(), dir, "SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=2 ").code,
+      0);
   // Killed part-way (the parent first, then whatever it was running), then resumed: done runs are skipped.
-  ASSERT_EQ(std::system(("cd " + std::string(FRONTDOOR_SOURCE_DIR) + " && (" + FRONTDOOR_BINARY + " sweep exec -q -j 1 " +
-                         resumed.string() + " & pid=$!; while [ $(ls " + (resumed / "runs").string() +
-                         " | wc -l) -lt 4 ]; do sleep 0.02; done; kill -9 $pid; wait) >/dev/null 2>&1").c_str()), 0);
+  ASSERT_EQ(
+      std::system(("cd " + std::string(FRONTDOOR_SOURCE_DIR) + " && (" + FRONTDOOR_BINARY + " sweep exec -q -j 1 " +
+                   resumed.string() + " & pid=$!; while [ $(ls " + (resumed / "runs").string() +
+                   " | wc -l) -lt 4 ]; do sleep 0.02; done; kill -9 $pid; wait) >/dev/null 2>&1")
+                      .c_str()),
+      0);
   const std::size_t done = std::distance(fs::directory_iterator(resumed / "runs"), fs::directory_iterator());
   EXPECT_GE(done, 4u);
   EXPECT_LT(done, 12u);
   const Outcome resume = frontdoor_cli("sweep exec -j 2 " + resumed.string(), dir);
   ASSERT_EQ(resume.code, 0) << resume.err;
   EXPECT_NE(resume.err.find("already done"), std::string::npos) << resume.err;
-  for (const auto& d : {whole, sharded, resumed}) ASSERT_EQ(frontdoor_cli("sweep merge -q " + d.string(), dir).code, 0) << d;
+  for (const auto& d : {whole, sharded, resumed})
+    ASSERT_EQ(frontdoor_cli("sweep merge -q " + d.string(), dir).code, 0) << d;
   const std::string results = read_file(whole / "results.csv");
   EXPECT_GT(results.size(), 10000u);
   EXPECT_EQ(results, read_file(sharded / "results.csv"));
   EXPECT_EQ(results, read_file(resumed / "results.csv"));
   EXPECT_EQ(read_file(whole / "points.csv"), read_file(resumed / "points.csv"));
   // Sensitivity on the grid: standardised regression coefficients of the front door's wait on both factors.
-  const Outcome analysed = frontdoor_cli("sweep analyse " + whole.string() + " --outputs front_door_wait_days_mean", dir);
+  const Outcome analysed =
+      frontdoor_cli("sweep analyse " + whole.string() + " --outputs front_door_wait_days_mean", dir);
   EXPECT_EQ(analysed.code, 0) << analysed.err;
   EXPECT_NE(analysed.out.find("standardised regression coefficients"), std::string::npos) << analysed.out;
   EXPECT_NE(analysed.out.find("service.front_door.team.fte"), std::string::npos);
-  EXPECT_NE(read_file(whole / "sensitivity.csv").find("front_door_wait_days_mean,sources.other.contacts_per_day,src,"), std::string::npos);
+  EXPECT_NE(read_file(whole / "sensitivity.csv").find("front_door_wait_days_mean,sources.other.contacts_per_day,src,"),
+            std::string::npos);
   // A misspelt output: the valid names are listed and the earlier analysis is kept.
   const std::string sensitivity = read_file(whole / "sensitivity.csv");
   const Outcome typo = frontdoor_cli("sweep analyse " + whole.string() + " --outputs referals", dir);
@@ -350,8 +394,12 @@ TEST(Cli, SweepShardsAndResumptionMergeToTheSameResults) {
   EXPECT_NE(failed.err.find("failed (12)"), std::string::npos) << failed.err;
   EXPECT_EQ(frontdoor_cli("sweep merge -q --allow-partial " + broken.string(), dir).code, 0);
   // Bad input: a key the scenario does not have, a malformed range, a bad shard.
-  EXPECT_EQ(frontdoor_cli("sweep plan scenarios/validation/mmc_front_door.toml --vary service.nowhere.team.fte=1:2:2 --out " +
-                          (dir.path() / "bad").string(), dir).code, 2);
+  EXPECT_EQ(
+      frontdoor_cli("sweep plan scenarios/validation/mmc_front_door.toml --vary service.nowhere.team.fte=1:2:2 --out " +
+                        (dir.path() / "bad").string(),
+                    dir)
+          .code,
+      2);
   EXPECT_FALSE(fs::exists(dir.path() / "bad"));
   EXPECT_EQ(frontdoor_cli("sweep plan scenarios/validation/mmc_front_door.toml --vary fte=2:1:2 --out x", dir).code, 2);
   EXPECT_EQ(frontdoor_cli("sweep exec --shard 2/2 " + whole.string(), dir).code, 2);

@@ -120,9 +120,8 @@ TEST(Hardening, TextThatIsNotUtf8IsRefusedBeforeAnyWork) {
     EXPECT_TRUE(entries(dir.path()).empty()) << args << ": " << joined(entries(dir.path()));
   }
   // Well-formed UTF-8 is welcome, and lands in the manifest as it was given.
-  const Outcome ok = frontdoor_cli("run " + mmc + " -q -y 1 --set simulation.warmup_days=0 --out " + out +
-                                       " --set 'description=caf\xc3\xa9'",
-                                   dir);
+  const Outcome ok = frontdoor_cli(
+      "run " + mmc + " -q -y 1 --set simulation.warmup_days=0 --out " + out + " --set 'description=caf\xc3\xa9'", dir);
   ASSERT_EQ(ok.code, 0) << ok.err;
   EXPECT_NE(read_file(fs::path(out) / "manifest.json").find("caf\xc3\xa9"), std::string::npos);
 }
@@ -136,7 +135,8 @@ TEST(Hardening, SeedsThatWouldWrapAroundAreRefused) {
         "sweep plan " + mmc + " --vary service.front_door.team.fte=8:10:3 --design-seed -3" + out}) {
     const Outcome o = frontdoor_cli(args, dir);
     EXPECT_EQ(o.code, 2) << args;
-    EXPECT_NE(o.err.find("a seed is a whole number from 0 to 18446744073709551615"), std::string::npos) << args << o.err;
+    EXPECT_NE(o.err.find("a seed is a whole number from 0 to 18446744073709551615"), std::string::npos)
+        << args << o.err;
     EXPECT_TRUE(entries(dir.path()).empty()) << args;
   }
   const Outcome largest = frontdoor_cli("validate " + mmc, dir);
@@ -150,13 +150,16 @@ TEST(Hardening, OverridesThatSmuggleOrReorderAreRefused) {
   EXPECT_EQ(newline.code, 2);
   EXPECT_NE(newline.err.find("the value holds a line break"), std::string::npos) << newline.err;
   // The early-help line above the referral line, in every command, named on the --set.
-  const Outcome crossed = frontdoor_cli("validate scenarios/england_baseline.toml --set service.front_door.thresholds.early_help=3.5", dir);
+  const Outcome crossed =
+      frontdoor_cli("validate scenarios/england_baseline.toml --set service.front_door.thresholds.early_help=3.5", dir);
   EXPECT_EQ(crossed.code, 2);
-  EXPECT_NE(crossed.err.find("--set service.front_door.thresholds.early_help=3.5: service.front_door.thresholds.early_help: "
-                             "early_help (3.5) would be above referral (3)"),
-            std::string::npos)
+  EXPECT_NE(
+      crossed.err.find("--set service.front_door.thresholds.early_help=3.5: service.front_door.thresholds.early_help: "
+                       "early_help (3.5) would be above referral (3)"),
+      std::string::npos)
       << crossed.err;
-  const Outcome lowered = frontdoor_cli("validate scenarios/england_baseline.toml --set service.front_door.thresholds.referral=2.7", dir);
+  const Outcome lowered =
+      frontdoor_cli("validate scenarios/england_baseline.toml --set service.front_door.thresholds.referral=2.7", dir);
   EXPECT_EQ(lowered.code, 2);
   EXPECT_NE(lowered.err.find("--set service.front_door.thresholds.referral=2.7"), std::string::npos) << lowered.err;
   // Moving both together is a threshold change, not a reordering.
@@ -180,7 +183,8 @@ TEST(Hardening, StopSignalsEndTheRunItsReplicationsAndItsStaging) {
     ASSERT_EQ(::waitpid(run, &status, 0), run);
     ASSERT_TRUE(WIFEXITED(status)) << "killed by " << WTERMSIG(status);
     EXPECT_EQ(WEXITSTATUS(status), 128 + signal_number);
-    EXPECT_NE(read_file(dir.path() / "log.txt").find("stopped by SIG"), std::string::npos) << read_file(dir.path() / "log.txt");
+    EXPECT_NE(read_file(dir.path() / "log.txt").find("stopped by SIG"), std::string::npos)
+        << read_file(dir.path() / "log.txt");
     fs::remove(dir.path() / "log.txt");
     EXPECT_TRUE(entries(dir.path()).empty()) << joined(entries(dir.path()));
     EXPECT_TRUE(processes_mentioning(out.string()).empty());
@@ -199,7 +203,8 @@ TEST(Hardening, KilledRunTakesItsReplicationsWithItAndTheNextRunClearsItsStaging
   EXPECT_TRUE(wait_for([&] { return processes_mentioning(out.string()).empty(); }));
   EXPECT_TRUE(fs::exists(dir.path() / ".killed.partial"));  // nothing could remove it...
   // ...until the next run beside it, which sees that no live process holds it.
-  const Outcome next = frontdoor_cli("run " + mmc + " -q -y 1 --set simulation.warmup_days=0 --out " + (dir.path() / "next").string(), dir);
+  const Outcome next = frontdoor_cli(
+      "run " + mmc + " -q -y 1 --set simulation.warmup_days=0 --out " + (dir.path() / "next").string(), dir);
   ASSERT_EQ(next.code, 0) << next.err;
   fs::remove(dir.path() / "log.txt");
   EXPECT_EQ(joined(entries(dir.path())), "next ");
@@ -214,7 +219,8 @@ TEST(Hardening, SecondRunToTheSameDirectoryIsRefusedWhileTheFirstWrites) {
   for (const std::string& force : {std::string(), std::string(" --force")}) {
     const Outcome second = frontdoor_cli("run " + mmc + " -q -y 2 --out " + out.string() + force, dir);
     EXPECT_EQ(second.code, 2) << force;
-    EXPECT_NE(second.err.find("another frontdoor process is writing results to " + out.string()), std::string::npos) << second.err;
+    EXPECT_NE(second.err.find("another frontdoor process is writing results to " + out.string()), std::string::npos)
+        << second.err;
   }
   int status = 0;
   ASSERT_EQ(::waitpid(first, &status, 0), first);
@@ -276,10 +282,15 @@ TEST_F(FullDisk, RunSaysNoSpaceNamesThePathAndLeavesNothing) {
 TEST_F(FullDisk, SweepExecReportAndGraphSayNoSpaceAndLeaveNoTemporaryFiles) {
   // Made on the disk before it fills: a sweep plan, and a run elsewhere to report on.
   const fs::path sweep = disk_ / "sweep";
-  ASSERT_EQ(frontdoor_cli("sweep plan " + mmc + " --vary service.front_door.team.fte=8:10:3 -r 2 --set simulation.years=2 --out " +
-                              sweep.string(), dir_).code, 0);
+  ASSERT_EQ(frontdoor_cli("sweep plan " + mmc +
+                              " --vary service.front_door.team.fte=8:10:3 -r 2 --set simulation.years=2 --out " +
+                              sweep.string(),
+                          dir_)
+                .code,
+            0);
   const fs::path run = dir_.path() / "run";
-  ASSERT_EQ(frontdoor_cli("run " + mmc + " -q -y 1 --set simulation.warmup_days=0 --out " + run.string(), dir_).code, 0);
+  ASSERT_EQ(frontdoor_cli("run " + mmc + " -q -y 1 --set simulation.warmup_days=0 --out " + run.string(), dir_).code,
+            0);
   fill();
   const Outcome exec = frontdoor_cli("sweep exec -q -j 2 " + sweep.string(), dir_);
   EXPECT_EQ(exec.code, 1);
@@ -287,7 +298,8 @@ TEST_F(FullDisk, SweepExecReportAndGraphSayNoSpaceAndLeaveNoTemporaryFiles) {
   EXPECT_TRUE(entries(sweep / "runs").empty()) << joined(entries(sweep / "runs"));
   const Outcome report = frontdoor_cli("report " + run.string() + " --out " + (disk_ / "r.html").string(), dir_);
   EXPECT_EQ(report.code, 1);
-  EXPECT_NE(report.err.find("cannot write " + (disk_ / "r.html").string() + ": No space left on device"), std::string::npos)
+  EXPECT_NE(report.err.find("cannot write " + (disk_ / "r.html").string() + ": No space left on device"),
+            std::string::npos)
       << report.err;
   const Outcome graph = frontdoor_cli("graph " + mmc + " --out " + (disk_ / "g.dot").string(), dir_);
   EXPECT_EQ(graph.code, 1);
@@ -298,8 +310,13 @@ TEST_F(FullDisk, SweepExecReportAndGraphSayNoSpaceAndLeaveNoTemporaryFiles) {
 TEST(Hardening, StoppedSweepLeavesNoTemporaryFilesAndResumes) {
   TempDir dir;
   const fs::path sweep = dir.path() / "sweep";
-  ASSERT_EQ(frontdoor_cli("sweep plan scenarios/england_baseline.toml --vary service.front_door.noise_sd=0.2:0.6:3 -r 2 "
-                          "--set simulation.years=5 --out " + sweep.string(), dir).code, 0);
+  ASSERT_EQ(
+      frontdoor_cli("sweep plan scenarios/england_baseline.toml --vary service.front_door.noise_sd=0.2:0.6:3 -r 2 "
+                    "--set simulation.years=5 --out " +
+                        sweep.string(),
+                    dir)
+          .code,
+      0);
   const pid_t exec = start({"sweep", "exec", "-q", "-j", "2", sweep.string()}, dir.path() / "log.txt");
   ASSERT_GT(exec, 0);
   ASSERT_TRUE(replications_running(sweep)) << read_file(dir.path() / "log.txt");
@@ -319,10 +336,12 @@ TEST(Hardening, StoppedSweepLeavesNoTemporaryFilesAndResumes) {
 // not after it (when the results would be lost).
 TEST(Hardening, TheWorkingDirectoryAndItsParentsAreNeverTheOutput) {
   TempDir dir;
-  for (const std::string& out : {std::string("."), std::string("./"), std::string(".."), std::string("/"), std::string(FRONTDOOR_SOURCE_DIR)}) {
+  for (const std::string& out :
+       {std::string("."), std::string("./"), std::string(".."), std::string("/"), std::string(FRONTDOOR_SOURCE_DIR)}) {
     const Outcome o = frontdoor_cli("run " + mmc + " -q -y 2 --force --out " + out, dir);
     EXPECT_EQ(o.code, 2) << out;
-    EXPECT_NE(o.err.find("is the working directory, one that holds it, or the root"), std::string::npos) << out << o.err;
+    EXPECT_NE(o.err.find("is the working directory, one that holds it, or the root"), std::string::npos)
+        << out << o.err;
   }
 }
 
@@ -335,7 +354,10 @@ TEST(Hardening, OtherInputFilesThatAreNotRegularFilesAreRefusedAtOnce) {
   const fs::path run = dir.path() / "run";
   fs::create_directory(run);
   ASSERT_EQ(mkfifo((run / "manifest.json").c_str(), 0600), 0);
-  ASSERT_EQ(frontdoor_cli("run " + mmc + " -q -y 1 --set simulation.warmup_days=0 --out " + (dir.path() / "good").string(), dir).code, 0);
+  ASSERT_EQ(frontdoor_cli(
+                "run " + mmc + " -q -y 1 --set simulation.warmup_days=0 --out " + (dir.path() / "good").string(), dir)
+                .code,
+            0);
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"sweep plan " + mmc + " --grid " + fifo.string() + " --out " + (dir.path() / "sweep").string(),
        "cannot read the grid of design points: it is a pipe (FIFO), not a regular file"},

@@ -34,12 +34,11 @@ std::vector<ReplicationResult> two_replications() {
 }  // namespace
 
 TEST(RunFiles, ARunWritesItsTablesItsManifestAndTheScenarioItCarries) {
-  const CarriedScenario carried = carry_scenario(source_path("scenarios/validation/dd1_front_door.toml"),
-                                                 {{"service.front_door.team.fte", "2"}});
+  const CarriedScenario carried =
+      carry_scenario(source_path("scenarios/validation/dd1_front_door.toml"), {{"service.front_door.team.fte", "2"}});
   TempDir dir;
-  const auto summary =
-      write_run_files(dir.path(), carried.scenario, RunFacts{7, 2, {}, {"frontdoor", "run"}, carried.toml},
-                      two_replications());
+  const auto summary = write_run_files(dir.path(), carried.scenario,
+                                       RunFacts{7, 2, {}, {"frontdoor", "run"}, carried.toml}, two_replications());
   ASSERT_EQ(summary.size(), 1u);
   EXPECT_DOUBLE_EQ(summary[0].mean, 140.0);
   EXPECT_EQ(read_file(dir.path() / "scenario.toml"), carried.toml);
@@ -51,8 +50,11 @@ TEST(RunFiles, ARunWritesItsTablesItsManifestAndTheScenarioItCarries) {
   EXPECT_TRUE(manifest.at("files").contains("scenario.toml"));
   EXPECT_EQ(read_file(dir.path() / "annual.csv"),
             "replication,seed,year,measure,unit,value\n1,11,1,contacts,count,130\n2,12,1,contacts,count,130\n");
-  EXPECT_EQ(read_file(dir.path() / "summary.csv").rfind("measure,mean,ci95_low,ci95_high,replications\n"
-                                                        "contacts_per_year,140,", 0), 0u);
+  EXPECT_EQ(read_file(dir.path() / "summary.csv")
+                .rfind("measure,mean,ci95_low,ci95_high,replications\n"
+                       "contacts_per_year,140,",
+                       0),
+            0u);
 }
 
 TEST(RunFiles, WithoutACopyThereIsNoScenarioFileAndNoHash) {

@@ -39,8 +39,11 @@ fs::path own_scenario(const TempDir& dir) {
 TEST(RunScenario, ARunFromItsCopyReproducesTheRun) {
   TempDir dir;
   const fs::path first = dir.path() / "first", again = dir.path() / "again";
-  const Outcome o = frontdoor_cli("run scenarios/policies/child_death_shock.toml -q -y 6 -r 2 -j 2 --seed 5 "
-                                  "--set service.front_door.team.fte=17 --out " + first.string(), dir);
+  const Outcome o = frontdoor_cli(
+      "run scenarios/policies/child_death_shock.toml -q -y 6 -r 2 -j 2 --seed 5 "
+      "--set service.front_door.team.fte=17 --out " +
+          first.string(),
+      dir);
   ASSERT_EQ(o.code, 0) << o.err;
   const std::string copy = read_file(first / "scenario.toml");
   EXPECT_EQ(copy.find("base ="), std::string::npos) << copy;  // merged in
@@ -50,8 +53,8 @@ TEST(RunScenario, ARunFromItsCopyReproducesTheRun) {
   EXPECT_EQ(manifest.at("scenario").at("copy"), "scenario.toml");
   EXPECT_EQ(manifest.at("scenario").at("copy_hash"), content_hash(copy));
   EXPECT_EQ(manifest.at("scenario").at("file"), "scenarios/policies/child_death_shock.toml");  // the source, still
-  const Outcome rerun = frontdoor_cli("run " + (first / "scenario.toml").string() + " -q -r 2 -j 1 --seed 5 --out " +
-                                      again.string(), dir);
+  const Outcome rerun = frontdoor_cli(
+      "run " + (first / "scenario.toml").string() + " -q -r 2 -j 1 --seed 5 --out " + again.string(), dir);
   ASSERT_EQ(rerun.code, 0) << rerun.err;
   for (const char* f : {"annual.csv", "timeseries.csv", "summary.csv"}) {
     EXPECT_FALSE(read_file(first / f).empty()) << f;
@@ -65,8 +68,10 @@ TEST(RunScenario, LaterCommandsReadTheCopyAndRefuseAnAlteredOne) {
   TempDir dir;
   const fs::path scenario = own_scenario(dir);
   const fs::path run = dir.path() / "run";
-  ASSERT_EQ(frontdoor_cli("run " + scenario.string() + " -q -y 1 --set simulation.warmup_days=0 --out " + run.string(),
-                          dir).code, 0);
+  ASSERT_EQ(
+      frontdoor_cli("run " + scenario.string() + " -q -y 1 --set simulation.warmup_days=0 --out " + run.string(), dir)
+          .code,
+      0);
   write_file(scenario, read_file(scenario) + "[service.front_door]\nteam = { fte = 11 }\n");  // the source moves on
   const Outcome graph = frontdoor_cli("graph --run " + run.string(), dir);
   EXPECT_EQ(graph.code, 0) << graph.err;
@@ -80,7 +85,8 @@ TEST(RunScenario, LaterCommandsReadTheCopyAndRefuseAnAlteredOne) {
     const Outcome o = frontdoor_cli(command + run.string(), dir);
     EXPECT_EQ(o.code, 2) << command;
     EXPECT_NE(o.err.find((run / "scenario.toml").string() + " has been altered since frontdoor wrote it"),
-              std::string::npos) << command << o.err;
+              std::string::npos)
+        << command << o.err;
     EXPECT_TRUE(o.out.empty()) << command << o.out;
   }
 }
@@ -89,8 +95,11 @@ TEST(RunScenario, LaterCommandsReadTheCopyAndRefuseAnAlteredOne) {
 TEST(RunScenario, EachRunOfAComparisonCarriesItsScenario) {
   TempDir dir;
   const fs::path out = dir.path() / "cmp";
-  const Outcome o = frontdoor_cli("compare scenarios/validation/mmc_front_door.toml scenarios/validation/dd1_front_door.toml "
-                                  "-q -y 2 -r 2 -j 2 --out " + out.string(), dir);
+  const Outcome o = frontdoor_cli(
+      "compare scenarios/validation/mmc_front_door.toml scenarios/validation/dd1_front_door.toml "
+      "-q -y 2 -r 2 -j 2 --out " +
+          out.string(),
+      dir);
   ASSERT_EQ(o.code, 0) << o.err;
   const nlohmann::json manifest = json_of(out / "compare.json");
   std::vector<nlohmann::json> entries{manifest.at("base")};
@@ -108,7 +117,8 @@ TEST(RunScenario, EachRunOfAComparisonCarriesItsScenario) {
 TEST(RunScenario, SweepExecRunsThePlansCopyAndRefusesAnAlteredOne) {
   TempDir dir;
   const fs::path scenario = own_scenario(dir);
-  const std::string plan = "sweep plan " + scenario.string() + " --vary sources.other.contacts_per_day=60:70:2 -r 2 "
+  const std::string plan = "sweep plan " + scenario.string() +
+                           " --vary sources.other.contacts_per_day=60:70:2 -r 2 "
                            "--set simulation.years=2 --out ";
   const fs::path before = dir.path() / "before", after = dir.path() / "after", altered = dir.path() / "altered";
   for (const auto& d : {before, after, altered}) ASSERT_EQ(frontdoor_cli(plan + d.string(), dir).code, 0) << d;
@@ -125,7 +135,9 @@ TEST(RunScenario, SweepExecRunsThePlansCopyAndRefusesAnAlteredOne) {
 
   // The plan's copy is altered between shards: the second shard refuses, exit 2, and runs nothing.
   ASSERT_EQ(frontdoor_cli("sweep exec -q --shard 0/2 " + altered.string(), dir).code, 0);
-  const auto runs_done = [&] { return std::distance(fs::directory_iterator(altered / "runs"), fs::directory_iterator()); };
+  const auto runs_done = [&] {
+    return std::distance(fs::directory_iterator(altered / "runs"), fs::directory_iterator());
+  };
   const auto done = runs_done();
   EXPECT_EQ(done, 2);
   const std::string copy = read_file(altered / "scenario.toml");
@@ -136,7 +148,8 @@ TEST(RunScenario, SweepExecRunsThePlansCopyAndRefusesAnAlteredOne) {
   const Outcome refused = frontdoor_cli("sweep exec --shard 1/2 " + altered.string(), dir);
   EXPECT_EQ(refused.code, 2);
   EXPECT_NE(refused.err.find((altered / "scenario.toml").string() + " has been altered since frontdoor wrote it"),
-            std::string::npos) << refused.err;
+            std::string::npos)
+      << refused.err;
   EXPECT_NE(refused.err.find("sweep.json recorded " + meta.at("scenario_hash").get<std::string>()), std::string::npos)
       << refused.err;
   EXPECT_NE(refused.err.find("nothing was run"), std::string::npos) << refused.err;
@@ -154,7 +167,10 @@ TEST(RunScenario, ADesignPointGivenTwiceGetsTheSameResultUnderBothRuns) {
   const fs::path grid = dir.path() / "grid.csv", sweep = dir.path() / "sweep";
   write_file(grid, "service.front_door.team.fte\n9\n10\n9\n");
   ASSERT_EQ(frontdoor_cli("sweep plan scenarios/validation/mmc_front_door.toml --grid " + grid.string() +
-                          " -r 1 --set simulation.years=2 --out " + sweep.string(), dir).code, 0);
+                              " -r 1 --set simulation.years=2 --out " + sweep.string(),
+                          dir)
+                .code,
+            0);
   const Outcome exec = frontdoor_cli("sweep exec -j 2 " + sweep.string(), dir);
   ASSERT_EQ(exec.code, 0) << exec.err;
   EXPECT_NE(exec.err.find("3 runs to do"), std::string::npos) << exec.err;
@@ -190,8 +206,13 @@ TEST(RunScenario, ADesignPointGivenTwiceGetsTheSameResultUnderBothRuns) {
 TEST(RunScenario, ASweepFinishedByAnOlderFrontdoorStillMerges) {
   TempDir dir;
   const fs::path sweep = dir.path() / "sweep";
-  ASSERT_EQ(frontdoor_cli("sweep plan scenarios/validation/mmc_front_door.toml --vary service.front_door.team.fte=9:10:2 "
-                          "-r 1 --set simulation.years=2 --out " + sweep.string(), dir).code, 0);
+  ASSERT_EQ(
+      frontdoor_cli("sweep plan scenarios/validation/mmc_front_door.toml --vary service.front_door.team.fte=9:10:2 "
+                    "-r 1 --set simulation.years=2 --out " +
+                        sweep.string(),
+                    dir)
+          .code,
+      0);
   ASSERT_EQ(frontdoor_cli("sweep exec -q -j 2 " + sweep.string(), dir).code, 0);
   ASSERT_EQ(frontdoor_cli("sweep merge -q " + sweep.string(), dir).code, 0);
   const std::string results = read_file(sweep / "results.csv"), points = read_file(sweep / "points.csv");
@@ -199,8 +220,11 @@ TEST(RunScenario, ASweepFinishedByAnOlderFrontdoorStillMerges) {
     const fs::path file = sweep / "runs" / (std::to_string(run) + ".json");
     const nlohmann::json now = json_of(file);
     EXPECT_TRUE(now.contains("replication") && now.contains("balance")) << now.dump();  // a ReplicationResult
-    nlohmann::json older{{"run_id", now.at("run_id")}, {"seed", now.at("seed")}, {"engine_events", now.at("engine_events")},
-                         {"annual", now.at("annual")}, {"summary", nlohmann::json::array()}};
+    nlohmann::json older{{"run_id", now.at("run_id")},
+                         {"seed", now.at("seed")},
+                         {"engine_events", now.at("engine_events")},
+                         {"annual", now.at("annual")},
+                         {"summary", nlohmann::json::array()}};
     for (const auto& m : now.at("summary")) older["summary"].push_back({m.at("measure"), m.at("value")});
     write_file(file, older.dump() + "\n");
   }

@@ -4,6 +4,8 @@
 // hostile or careless client cannot do (slow headers, numbers past a double, look-alike media types, a foreign
 // Host), and how the server ends: promptly on SIGTERM, and after SIGKILL without leaving replications or folders.
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -12,14 +14,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-#include <httplib.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <filesystem>
 #include <cmath>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -159,7 +158,8 @@ int connect_to(const std::string& address, int port) {
 // Sends `request` as it is on a new connection and returns everything the server answers until it closes.
 std::string raw_http(const Server& server, const std::string& request) {
   const int fd = connect_to(server.host(), server.port());
-  if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) throw std::runtime_error("write");
+  if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size()))
+    throw std::runtime_error("write");
   std::string answer;
   char buffer[4096];
   for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) answer.append(buffer, static_cast<std::size_t>(n));
@@ -174,7 +174,8 @@ int start_run_by_hand(const Server& server, const std::string& body, std::string
   const std::string request = "POST /api/run HTTP/1.1\r\nHost: " + server.host() + ":" + std::to_string(server.port()) +
                               "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
                               "\r\nConnection: close\r\n\r\n" + body;
-  if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) throw std::runtime_error("write");
+  if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size()))
+    throw std::runtime_error("write");
   char buffer[4096];
   while (read_so_far.find("\"type\":\"accepted\"") == std::string::npos) {
     const ssize_t n = read(fd, buffer, sizeof buffer);
@@ -339,7 +340,8 @@ TEST(Serve, AValidRunStreamsProgressThenBothScenariosAndTheirDifference) {
   ASSERT_NE(s.last("done"), nullptr);
   EXPECT_EQ(s.last("error"), nullptr);
   // A higher threshold refers fewer children, and the paired difference says so clearly.
-  const double base = annual_mean(data->at("base"), "referrals", 0), changed = annual_mean(data->at("changed"), "referrals", 0);
+  const double base = annual_mean(data->at("base"), "referrals", 0),
+               changed = annual_mean(data->at("changed"), "referrals", 0);
   EXPECT_LT(changed, 0.9 * base);
   bool found = false;
   for (const auto& row : data->at("difference")) {
@@ -480,7 +482,8 @@ TEST(Serve, RunsBeyondTheLimitAreToldToRetry) {
   const int fd =
       start_run_by_hand(server, json{{"decision_noise", 0.55}, {"years", 1}, {"replications", 2}}.dump(), first);
   auto c = server.client();
-  auto second = c.Post("/api/run", json{{"decision_noise", 0.6}, {"years", 1}, {"replications", 2}}.dump(), "application/json");
+  auto second =
+      c.Post("/api/run", json{{"decision_noise", 0.6}, {"years", 1}, {"replications", 2}}.dump(), "application/json");
   ASSERT_TRUE(second);
   EXPECT_EQ(second->status, 503);
   EXPECT_EQ(second->get_header_value("Retry-After"), "5");
@@ -514,7 +517,8 @@ TEST(Serve, AFailingSimulationIsReportedAndTheServerGoesOn) {
 TEST(Serve, ASavedScenarioRunsUnchangedAndGivesThePagesFigures) {
   Server server;
   const json settings{{"referral_threshold", 3.2}, {"decision_noise", 0.5}, {"social_worker_posts_pct", 90},
-                      {"co_location", true}, {"shock", true}, {"years", 1}, {"replications", 2}};
+                      {"co_location", true},       {"shock", true},         {"years", 1},
+                      {"replications", 2}};
   auto saved = server.client().Post("/api/scenario", settings.dump(), "application/json");
   ASSERT_TRUE(saved);
   ASSERT_EQ(saved->status, 200) << saved->body;
@@ -553,7 +557,8 @@ TEST(Serve, RefusesAScenarioItCannotServeAndBadFlags) {
   test_support::TempDir dir;
   const std::string err = (dir.path() / "err.txt").string();
   const std::string fixed = test_support::source_path("scenarios/england_fixed_shares.toml");
-  int status = std::system((std::string("timeout 20 ") + FRONTDOOR_BINARY + " serve " + fixed + " --port 0 2>" + err).c_str());
+  int status =
+      std::system((std::string("timeout 20 ") + FRONTDOOR_BINARY + " serve " + fixed + " --port 0 2>" + err).c_str());
   EXPECT_EQ(WEXITSTATUS(status), 2);
   EXPECT_NE(test_support::read_file(err).find("latent need"), std::string::npos) << test_support::read_file(err);
   status = std::system((std::string("timeout 20 ") + FRONTDOOR_BINARY + " serve --port 70000 2>" + err).c_str());
@@ -562,7 +567,8 @@ TEST(Serve, RefusesAScenarioItCannotServeAndBadFlags) {
   // A port already taken.
   Server first;
   status = std::system((std::string("timeout 20 ") + FRONTDOOR_BINARY + " serve --no-prestart --port " +
-                        std::to_string(first.port()) + " 2>" + err).c_str());
+                        std::to_string(first.port()) + " 2>" + err)
+                           .c_str());
   EXPECT_EQ(WEXITSTATUS(status), 2);
   EXPECT_NE(test_support::read_file(err).find("cannot listen"), std::string::npos) << test_support::read_file(err);
 }
@@ -580,14 +586,17 @@ TEST(Serve, RefusesLeversOnKeysTheSchemaDoesNotHave) {
   test_support::write_file(levers, text);
   const std::string err = (dir.path() / "err.txt").string();
   const int status = std::system(("FRONTDOOR_SCENARIOS=" + scenarios.string() + " timeout 20 " + FRONTDOOR_BINARY +
-                                  " serve --no-prestart --port 0 2>" + err).c_str());
+                                  " serve --no-prestart --port 0 2>" + err)
+                                     .c_str());
   EXPECT_EQ(WEXITSTATUS(status), 2);
   const std::string message = test_support::read_file(err);
   EXPECT_NE(message.find("/trainer/levers.toml:"), std::string::npos) << message;
   EXPECT_NE(message.find(": lever[2].sets: service.front_door.noise_sdd is not a scenario key"), std::string::npos)
       << message;
-  EXPECT_NE(message.find("lever[3].range: service.early_help.team.budget_gbp must be in (0, 10000000000] pounds a year"),
-            std::string::npos) << message;
+  EXPECT_NE(
+      message.find("lever[3].range: service.early_help.team.budget_gbp must be in (0, 10000000000] pounds a year"),
+      std::string::npos)
+      << message;
 }
 
 TEST(Serve, ServesAPolicyWithItsOwnTimeline) {
@@ -617,7 +626,8 @@ TEST(Serve, TheShockLeverAppliesThePolicyFilesChanges) {
   EXPECT_EQ(text.find("back to the baseline"), std::string::npos) << "year 6 is after the 3 + 2 years run";
   // The policy's numbers as written there, not the baseline's times 1.2 in floating point.
   EXPECT_NE(text.find("'sources.schools.notice_per_year' = [0.02568, 0.2484, 0.4128, 0.54, 0.816]", first),
-            std::string::npos) << text;
+            std::string::npos)
+      << text;
 }
 
 // Connections that each send one byte of a request every 2 seconds, for at most 10 bytes (and not after the test).
@@ -744,7 +754,8 @@ TEST(Serve, StopsOnSigtermEndingItsStreamsAndReplicationsWithoutFinishingTheRun)
   stream += read_rest(fd, std::chrono::seconds(1));
   EXPECT_NE(stream.find("\"type\":\"error\""), std::string::npos) << "the page is told the run ended:\n" << stream;
   EXPECT_NE(stream.find("stopping"), std::string::npos) << stream;
-  EXPECT_EQ(stream.find("\"type\":\"done\""), std::string::npos) << "the server finished the run before stopping:\n" << stream;
+  EXPECT_EQ(stream.find("\"type\":\"done\""), std::string::npos) << "the server finished the run before stopping:\n"
+                                                                 << stream;
   for (const pid_t pid : replications) {
     EXPECT_FALSE(replication_running(pid)) << "replication process " << pid << " outlived the server";
     if (replication_running(pid)) kill(pid, SIGKILL);

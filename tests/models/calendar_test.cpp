@@ -43,11 +43,11 @@ TEST(Calendar, SchoolHolidaysIncludingRangesAcrossTheYearEnd) {
   auto day_of = [&](int y, unsigned m, unsigned d) {
     return static_cast<int>((chr::sys_days{date(y, m, d)} - chr::sys_days{date(2024, 4, 1)}).count());
   };
-  EXPECT_TRUE(c.is_school_holiday(day_of(2024, 8, 1)));     // summer
-  EXPECT_TRUE(c.is_school_holiday(day_of(2024, 12, 25)));   // Christmas, before the year end
-  EXPECT_TRUE(c.is_school_holiday(day_of(2025, 1, 2)));     // Christmas, after it
-  EXPECT_FALSE(c.is_school_holiday(day_of(2025, 1, 6)));    // spring term
-  EXPECT_FALSE(c.is_school_holiday(day_of(2024, 10, 1)));   // autumn term
+  EXPECT_TRUE(c.is_school_holiday(day_of(2024, 8, 1)));    // summer
+  EXPECT_TRUE(c.is_school_holiday(day_of(2024, 12, 25)));  // Christmas, before the year end
+  EXPECT_TRUE(c.is_school_holiday(day_of(2025, 1, 2)));    // Christmas, after it
+  EXPECT_FALSE(c.is_school_holiday(day_of(2025, 1, 6)));   // spring term
+  EXPECT_FALSE(c.is_school_holiday(day_of(2024, 10, 1)));  // autumn term
   int holidays = 0;
   for (int d = 0; d < c.horizon_days(); ++d) holidays += c.is_school_holiday(d) ? 1 : 0;
   EXPECT_GE(holidays, 13 * 7 - 3);  // about 13 weeks
@@ -81,8 +81,8 @@ TEST(Calendar, WorkingDays) {
   const WorkingDays wd(date(2024, 4, 1), 400);
   EXPECT_FALSE(wd.is_working_day(0));
   EXPECT_TRUE(wd.is_working_day(1));
-  EXPECT_FALSE(wd.is_working_day(5));  // Saturday 6 April
-  EXPECT_DOUBLE_EQ(wd.between(0, 7), 4.0);   // Tue to Fri
+  EXPECT_FALSE(wd.is_working_day(5));       // Saturday 6 April
+  EXPECT_DOUBLE_EQ(wd.between(0, 7), 4.0);  // Tue to Fri
   EXPECT_DOUBLE_EQ(wd.between(1.5, 2.0), 0.5);
   EXPECT_DOUBLE_EQ(wd.between(5.0, 7.0), 0.0);  // a weekend
   // 2024-04-01 to 2025-03-31: 365 days, 52 weeks and a day: 261 weekdays less 7 bank holidays inside.

@@ -52,17 +52,18 @@ TEST(ParameterSchema, RowsAreWellFormed) {
       }
     }
     if (!p.choices.empty() && !p.fallback_text.empty()) {
-      EXPECT_NE(std::string(", ").append(p.choices).append(", ").find(std::string(", ").append(p.fallback_text).append(", ")),
-                std::string::npos);
+      EXPECT_NE(
+          std::string(", ").append(p.choices).append(", ").find(std::string(", ").append(p.fallback_text).append(", ")),
+          std::string::npos);
     }
     // Every dotted key sits in a table or list the schema has (a key must be reachable to be read).
     const auto dot = p.key.rfind('.');
     if (dot != std::string_view::npos) {
       bool parent = false;
       for (const ParameterSpec& q : parameter_schema()) {
-        parent = parent || (q.key == p.key.substr(0, dot) &&
-                            (q.type == ParameterType::table || q.type == ParameterType::list ||
-                             q.type == ParameterType::selector));
+        parent = parent ||
+                 (q.key == p.key.substr(0, dot) && (q.type == ParameterType::table || q.type == ParameterType::list ||
+                                                    q.type == ParameterType::selector));
       }
       EXPECT_TRUE(parent) << "no row for its table";
     }
@@ -116,17 +117,17 @@ TEST(ParameterSchema, EveryRecordedParameterOfEveryShippedScenarioIsInTheSchema)
 }
 
 TEST(ParameterSchema, SaysWhatMayChangeOverTime) {
-  for (const char* key : {"sources.police.contacts_per_day", "sources.schools.notice_per_year", "need.threshold_shift",
-                          "need.fgc", "need.fgc.coverage", "service.front_door.team", "service.x.team.fte",
-                          "service.x.team.schedule", "service.x.thresholds", "service.x.thresholds.referral",
-                          "service.x.decisions.new_one", "service.x.noise_sd", "service.x.work.mean_days",
-                          "service.x.escalate.at_need", "route.r.probability"}) {
+  for (const char* key :
+       {"sources.police.contacts_per_day", "sources.schools.notice_per_year", "need.threshold_shift", "need.fgc",
+        "need.fgc.coverage", "service.front_door.team", "service.x.team.fte", "service.x.team.schedule",
+        "service.x.thresholds", "service.x.thresholds.referral", "service.x.decisions.new_one", "service.x.noise_sd",
+        "service.x.work.mean_days", "service.x.escalate.at_need", "route.r.probability"}) {
     EXPECT_TRUE(may_change_over_time(key)) << key;
   }
-  for (const char* key : {"need", "need.start_removal", "need.referral_service", "sources", "sources.police",
-                          "service.x", "service.x.kind", "service.x.cost.per_case", "service.x.placements",
-                          "service.x.initial.cases", "route.r", "route.r.from", "simulation.years", "reporting.x",
-                          "reinvestment.share", "service.x.bogus", "bogus"}) {
+  for (const char* key :
+       {"need", "need.start_removal", "need.referral_service", "sources", "sources.police", "service.x",
+        "service.x.kind", "service.x.cost.per_case", "service.x.placements", "service.x.initial.cases", "route.r",
+        "route.r.from", "simulation.years", "reporting.x", "reinvestment.share", "service.x.bogus", "bogus"}) {
     EXPECT_FALSE(may_change_over_time(key)) << key;
   }
 }
@@ -134,9 +135,9 @@ TEST(ParameterSchema, SaysWhatMayChangeOverTime) {
 TEST(ParameterSchema, MarkdownHasEverySectionAndCsvOneLinePerRow) {
   std::ostringstream md;
   write_schema(md, SchemaFormat::markdown);
-  for (const char* heading : {"**The scenario**", "**[simulation]**", "**[need]**", "**[sources]**", "**[service]**",
-                              "**[route]**", "**[reinvestment]**", "**[reporting]**", "**[[change]]**",
-                              "**Rules across keys**"}) {
+  for (const char* heading :
+       {"**The scenario**", "**[simulation]**", "**[need]**", "**[sources]**", "**[service]**", "**[route]**",
+        "**[reinvestment]**", "**[reporting]**", "**[[change]]**", "**Rules across keys**"}) {
     EXPECT_NE(md.str().find(heading), std::string::npos) << heading;
   }
   EXPECT_NE(md.str().find("| `service.<id>.team.fte` (caseload_team) | number | FTE | (0, 10000] | 1 | yes |"),

@@ -61,9 +61,9 @@ TEST(Pathway, CyclesWithDelaysAreAllowed) {
 }
 
 TEST(Pathway, DotHasEveryServiceAndRoute) {
-  for (const char* path : {"scenarios/england_baseline.toml", "scenarios/alternatives/early_help_hub.toml",
-                           "scenarios/alternatives/direct_strategy.toml",
-                           "scenarios/alternatives/family_safeguarding.toml"}) {
+  for (const char* path :
+       {"scenarios/england_baseline.toml", "scenarios/alternatives/early_help_hub.toml",
+        "scenarios/alternatives/direct_strategy.toml", "scenarios/alternatives/family_safeguarding.toml"}) {
     const Scenario s = load_scenario(source_path(path));
     const std::string dot = pathway_dot(s.pathway);
     EXPECT_EQ(dot.rfind("digraph", 0), 0u) << path;

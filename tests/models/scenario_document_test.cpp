@@ -64,7 +64,8 @@ TEST(ScenarioDocument, AnOverrideThatCannotBeSetIsAProblemNamingIt) {
 
 TEST(ScenarioDocument, AppendedChangesJoinTheTimelineInYearOrderAndLateOnesAreDropped) {
   toml::table root = parse_toml(
-      "[simulation]\nyears = 5\n\n[[change]]\nfrom_year = 2\nlabel = \"a\"\n\n[[change]]\nfrom_year = 6\nlabel = \"late\"\n",
+      "[simulation]\nyears = 5\n\n[[change]]\nfrom_year = 2\nlabel = \"a\"\n\n[[change]]\nfrom_year = 6\nlabel = "
+      "\"late\"\n",
       "s.toml");
   merge_appended(root, "[simulation]\nwarmup_days = 10\n\n[[change]]\nfrom_year = 3\nlabel = \"b\"\n");
   EXPECT_EQ(root.at_path("simulation.warmup_days").value<int>(), 10);

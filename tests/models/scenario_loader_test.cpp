@@ -141,8 +141,9 @@ TEST(ScenarioLoader, PolicyScenariosInheritFromTheirBase) {
   const auto& fd_base = base.pathway.services()[base.pathway.find("front_door")];
   ASSERT_EQ(fd.decisions.size(), fd_base.decisions.size());
   for (std::size_t d = 0; d < fd.decisions.size(); ++d) {
-    const double expected = fd.decisions[d].name == "referral" ? 3.3 : fd.decisions[d].name == "early_help" ? 3.0
-                                                                                                   : fd_base.need_rule.thresholds[d];
+    const double expected = fd.decisions[d].name == "referral"     ? 3.3
+                            : fd.decisions[d].name == "early_help" ? 3.0
+                                                                   : fd_base.need_rule.thresholds[d];
     EXPECT_EQ(fd.need_rule.thresholds[d], expected) << fd.decisions[d].name;
   }
   EXPECT_EQ(fd.need_rule.noise_sd, fd_base.need_rule.noise_sd);  // untouched keys keep the base's values
@@ -165,7 +166,9 @@ TEST(ScenarioLoader, PolicyScenariosInheritFromTheirBase) {
     return std::string();
   };
   const std::string unknown = error_in("base = \"" + baseline + "\"\n[service.front_door]\nnoise_sdx = 0.2\n");
-  EXPECT_NE(unknown.find("policy.toml:6: service.front_door.noise_sdx: is not a key of the base scenario"), std::string::npos) << unknown;
+  EXPECT_NE(unknown.find("policy.toml:6: service.front_door.noise_sdx: is not a key of the base scenario"),
+            std::string::npos)
+      << unknown;
   const std::string missing = error_in("base = \"nowhere.toml\"\n");
   EXPECT_NE(missing.find("cannot open the base scenario (named at "), std::string::npos) << missing;
   EXPECT_NE(missing.find("policy.toml:4"), std::string::npos) << missing;
@@ -303,7 +306,8 @@ TEST(ScenarioLoader, MalformedOverrideText) {
 }
 
 TEST(ScenarioLoader, DeterministicArrivalsCannotFollowTheSchoolCalendar) {
-  const std::string e = error_of(valid, {{"sources.schools.arrivals", "deterministic"}});  // schools follow the calendar
+  const std::string e =
+      error_of(valid, {{"sources.schools.arrivals", "deterministic"}});  // schools follow the calendar
   EXPECT_NE(e.find("deterministic arrivals cannot follow the school calendar"), std::string::npos) << e;
 }
 
@@ -323,7 +327,8 @@ TEST(ScenarioLoader, IncludesMergeInOrderAndKeepTheirLines) {
     load_scenario((dir.path() / "s.toml").string());
     FAIL();
   } catch (const ScenarioError& e) {
-    const std::string expected = (dir.path() / "demand.toml").string() + ":3: sources.police.contacts_per_dy: unknown key";
+    const std::string expected =
+        (dir.path() / "demand.toml").string() + ":3: sources.police.contacts_per_dy: unknown key";
     EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
   }
   test_support::write_file(dir.path() / "demand.toml", "name = \"x\"\n");
@@ -392,8 +397,10 @@ TEST(ScenarioLoader, ReferenceModelSettingsAreCheckedWithFileLineAndKey) {
     }
     return std::string();
   };
-  EXPECT_NE(error({{"need.up_per_year", "[0.1, 0.2]"}}).find("need.up_per_year: expected 5 numbers"), std::string::npos);
-  EXPECT_NE(error({{"need.down_per_year", "[0.0, 1.0, -1.0, 0.3, 0.3]"}}).find("need.down_per_year[2]"), std::string::npos);
+  EXPECT_NE(error({{"need.up_per_year", "[0.1, 0.2]"}}).find("need.up_per_year: expected 5 numbers"),
+            std::string::npos);
+  EXPECT_NE(error({{"need.down_per_year", "[0.0, 1.0, -1.0, 0.3, 0.3]"}}).find("need.down_per_year[2]"),
+            std::string::npos);
   EXPECT_NE(error({{"service.early_help.escalate.decision", "\"nowhere\""}}).find("not a decision of early_help"),
             std::string::npos);
   EXPECT_NE(error({{"sources.police.contacts_per_day", "3"}}).find("use notice_per_year"), std::string::npos);
@@ -411,13 +418,15 @@ TEST(ScenarioLoader, ThresholdsNeedANeedTable) {
 }
 
 TEST(ScenarioLoader, ReinvestmentNamesItsServices) {
-  const std::string rule = "\n[reinvestment]\nshare = 0.33\nwatch = [\"nowhere\"]\ninto = \"front_door\"\nfrom_year = 2\n";
+  const std::string rule =
+      "\n[reinvestment]\nshare = 0.33\nwatch = [\"nowhere\"]\ninto = \"front_door\"\nfrom_year = 2\n";
   const std::string error = error_of(std::string(valid) + rule);
   EXPECT_NE(error.find("reinvestment.watch"), std::string::npos) << error;
   EXPECT_NE(error.find("\"nowhere\" is not a service"), std::string::npos) << error;
   EXPECT_NE(error.find("reinvestment.into"), std::string::npos) << error;  // a screening queue has no caseload
   EXPECT_NE(error.find("bad.toml:"), std::string::npos) << error;
-  EXPECT_NE(error_of(std::string(valid) + "\n[reinvestment]\nshare = 1.5\nwatch = [\"front_door\"]\n").find("reinvestment.share"),
+  EXPECT_NE(error_of(std::string(valid) + "\n[reinvestment]\nshare = 1.5\nwatch = [\"front_door\"]\n")
+                .find("reinvestment.share"),
             std::string::npos);
 }
 
@@ -429,7 +438,8 @@ TEST(ScenarioLoader, InitialCaseloadsBelongToCaseloadTeamsWithNeed) {
   EXPECT_EQ(lac.initial_need, 3);
   std::string error;
   try {
-    load_scenario(test_support::source_path("scenarios/england_baseline.toml"), {{"service.referral.initial", "{ cases = 10, need = 3 }"}});
+    load_scenario(test_support::source_path("scenarios/england_baseline.toml"),
+                  {{"service.referral.initial", "{ cases = 10, need = 3 }"}});
   } catch (const ScenarioError& e) {
     error = e.what();
   }
@@ -438,9 +448,10 @@ TEST(ScenarioLoader, InitialCaseloadsBelongToCaseloadTeamsWithNeed) {
 }
 
 TEST(ScenarioLoader, PlacementSharesSumToOneOnACaseloadTeam) {
-  const std::string bad = variant("duration = { distribution = \"fixed\", mean_days = 30 }",
-                                  "duration = { distribution = \"fixed\", mean_days = 30 }\n"
-                                  "placements = { foster = { share = 0.6, per_week = 650 }, home = { share = 0.3, per_week = 4500 } }");
+  const std::string bad =
+      variant("duration = { distribution = \"fixed\", mean_days = 30 }",
+              "duration = { distribution = \"fixed\", mean_days = 30 }\n"
+              "placements = { foster = { share = 0.6, per_week = 650 }, home = { share = 0.3, per_week = 4500 } }");
   const std::string error = error_of(bad);
   EXPECT_NE(error.find("service.team.placements"), std::string::npos) << error;
   EXPECT_NE(error.find("sum to 0.9"), std::string::npos) << error;
@@ -478,18 +489,20 @@ TEST(ScenarioFlatten, EveryShippedScenarioLoadsAsItself) {
       EXPECT_EQ(flat.pathway.routes()[r].id, original.pathway.routes()[r].id) << "routes keep their order";
     }
     ASSERT_EQ(flat.reporting.size(), original.reporting.size());
-    for (std::size_t m = 0; m < flat.reporting.size(); ++m) EXPECT_EQ(flat.reporting[m].name, original.reporting[m].name);
+    for (std::size_t m = 0; m < flat.reporting.size(); ++m)
+      EXPECT_EQ(flat.reporting[m].name, original.reporting[m].name);
     ASSERT_EQ(flat.changes.size(), original.changes.size());
-    for (std::size_t c = 0; c < flat.changes.size(); ++c) EXPECT_EQ(flat.changes[c].from_day, original.changes[c].from_day);
+    for (std::size_t c = 0; c < flat.changes.size(); ++c)
+      EXPECT_EQ(flat.changes[c].from_day, original.changes[c].from_day);
     EXPECT_EQ(text.find("0.59999999999999998"), std::string::npos) << "numbers are written in their shortest form";
   }
 }
 
 TEST(ScenarioFlatten, OverridesAndAppendedTablesAreMergedAndChecked) {
   const std::string path = test_support::source_path("scenarios/england_baseline.toml");
-  const std::string text = flatten_scenario(path, {{"service.front_door.thresholds.referral", "3.4"}, {"simulation.years", "5"}},
-                                            "[[change]]\nfrom_year = 4\nset = { \"need.threshold_shift\" = -0.3 }\n",
-                                            "# a header\n");
+  const std::string text =
+      flatten_scenario(path, {{"service.front_door.thresholds.referral", "3.4"}, {"simulation.years", "5"}},
+                       "[[change]]\nfrom_year = 4\nset = { \"need.threshold_shift\" = -0.3 }\n", "# a header\n");
   EXPECT_EQ(text.rfind("# a header\n", 0), 0u);
   const Scenario flat = load_scenario_text(text, "flat.toml");
   EXPECT_EQ(flat.simulation.years, 5);
@@ -512,13 +525,15 @@ TEST(ScenarioFlatten, OverridesAndAppendedTablesAreMergedAndChecked) {
 }
 
 TEST(ScenarioFlatten, ChangesAfterTheLastYearAreLeftOutAndAppendedOnesJoinTheTimeline) {
-  const std::string path = test_support::source_path("scenarios/policies/child_death_shock.toml");  // changes in years 4, 5, 6
+  const std::string path =
+      test_support::source_path("scenarios/policies/child_death_shock.toml");  // changes in years 4, 5, 6
   const Scenario shorter = load_scenario_text(flatten_scenario(path, {{"simulation.years", "5"}}), "flat.toml");
   ASSERT_EQ(shorter.changes.size(), 2u) << "the change of year 6 never starts in a 5-year run";
-  const Scenario longer = load_scenario_text(
-      flatten_scenario(path, {}, "[[change]]\nfrom_year = 8\nset = { \"need.threshold_shift\" = 0.1 }\n\n"
-                                 "[[change]]\nfrom_year = 2\nset = { \"need.threshold_shift\" = 0.05 }\n"),
-      "flat.toml");
+  const Scenario longer =
+      load_scenario_text(flatten_scenario(path, {},
+                                          "[[change]]\nfrom_year = 8\nset = { \"need.threshold_shift\" = 0.1 }\n\n"
+                                          "[[change]]\nfrom_year = 2\nset = { \"need.threshold_shift\" = 0.05 }\n"),
+                         "flat.toml");
   ASSERT_EQ(longer.changes.size(), 5u);
   for (std::size_t c = 1; c < longer.changes.size(); ++c) {
     EXPECT_LT(longer.changes[c - 1].from_day, longer.changes[c].from_day) << "in order of their first day";
@@ -568,14 +583,16 @@ TEST(ScenarioLoader, OnlyRegularFilesOfASaneSizeAreRead) {
 
 // A problem anywhere inside an override's value is the override's, not a line of the file's.
 TEST(ScenarioLoader, ProblemsInsideAnOverridesValueAreBlamedOnIt) {
-  const std::string in_array = error_of(valid, {{"service.front_door.team.schedule", "[{from_day = 100, fte = \"x\"}]"}});
+  const std::string in_array =
+      error_of(valid, {{"service.front_door.team.schedule", "[{from_day = 100, fte = \"x\"}]"}});
   EXPECT_NE(in_array.find("--set service.front_door.team.schedule=[{from_day = 100, fte = \"x\"}]: "
                           "service.front_door.team.schedule[0].fte"),
             std::string::npos)
       << in_array;
   EXPECT_EQ(in_array.find("bad.toml"), std::string::npos) << in_array;
   const std::string in_table = error_of(valid, {{"service.front_door.team", "{fte = -1}"}});
-  EXPECT_NE(in_table.find("--set service.front_door.team={fte = -1}: service.front_door.team.fte"), std::string::npos) << in_table;
+  EXPECT_NE(in_table.find("--set service.front_door.team={fte = -1}: service.front_door.team.fte"), std::string::npos)
+      << in_table;
 }
 
 TEST(ScenarioLoader, OverrideTextMustBeOneLineOfUtf8) {
@@ -599,14 +616,18 @@ TEST(ScenarioLoader, OverridesKeepAServicesThresholdsInOrder) {
     return std::string();
   };
   const std::string crossed = error({{"service.front_door.thresholds.early_help", "3.5"}});
-  EXPECT_NE(crossed.find("--set service.front_door.thresholds.early_help=3.5: service.front_door.thresholds.early_help: "
-                         "early_help (3.5) would be above referral (3)"),
-            std::string::npos)
+  EXPECT_NE(
+      crossed.find("--set service.front_door.thresholds.early_help=3.5: service.front_door.thresholds.early_help: "
+                   "early_help (3.5) would be above referral (3)"),
+      std::string::npos)
       << crossed;
   EXPECT_NE(error({{"service.child_in_need.thresholds.care", "4.0"}}).find("escalate (4.1) would be above care (4)"),
             std::string::npos);
   EXPECT_EQ(error({{"service.front_door.thresholds.early_help", "3.0"}}), "");  // equal is allowed
-  EXPECT_EQ(error({{"service.front_door.thresholds", "{ no_further_action = 0.0, early_help = 2.5, referral = 2.7 }"}}), "");
+  EXPECT_EQ(error({{"service.front_door.thresholds", "{ no_further_action = 0.0, early_help = 2.5, referral = 2.7 }"}}),
+            "");
   // The shipped policies move them together and load (EveryShippedScenarioLoads covers the files).
-  EXPECT_EQ(error({{"service.front_door.thresholds.referral", "3.3"}, {"service.front_door.thresholds.early_help", "3.0"}}), "");
+  EXPECT_EQ(
+      error({{"service.front_door.thresholds.referral", "3.3"}, {"service.front_door.thresholds.early_help", "3.0"}}),
+      "");
 }

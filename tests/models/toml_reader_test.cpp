@@ -37,7 +37,8 @@ TEST(TomlReader, TakesRangeUnitAndDefaultFromTheSchema) {
 }
 
 TEST(TomlReader, VariantsAndBoundsThatDependOnTheScenario) {
-  const toml::table root = parse("[service.q.team]\nfte = 2.5\n\n[service.t.team]\nfte = 2.5\n[simulation]\nwarmup_days = 400\n");
+  const toml::table root =
+      parse("[service.q.team]\nfte = 2.5\n\n[service.t.team]\nfte = 2.5\n[simulation]\nwarmup_days = 400\n");
   LoadContext ctx;
   ctx.file = "t.toml";
   TableReader top(ctx, &root, "");
@@ -80,7 +81,8 @@ TEST(TomlReader, TextChoicesBooleansAndRequiredKeys) {
 }
 
 TEST(TomlReader, NeedLevelsAndUnknownKeys) {
-  const toml::table root = parse("[need]\nup_per_year = [1, 2, 3, 4]\nharm_per_year = [0, 0, 0, 0.5, 200]\nextra = 1\n");
+  const toml::table root =
+      parse("[need]\nup_per_year = [1, 2, 3, 4]\nharm_per_year = [0, 0, 0, 0.5, 200]\nextra = 1\n");
   LoadContext ctx;
   ctx.file = "t.toml";
   TableReader top(ctx, &root, "");

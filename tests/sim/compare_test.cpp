@@ -59,7 +59,8 @@ TEST(Compare, AScenarioAgainstItselfDiffersByExactlyZero) {
   std::filesystem::create_directories(dir.path() / "b");
   write_file_atomically(dir.path() / "a" / "annual.csv", annual_csv(test_support::run(base, 3, 5)));
   write_file_atomically(dir.path() / "b" / "annual.csv", annual_csv(test_support::run(base, 3, 5)));
-  const Comparison c = compare_tables("same", read_annual_table(dir.path() / "a"), read_annual_table(dir.path() / "b"), 1);
+  const Comparison c =
+      compare_tables("same", read_annual_table(dir.path() / "a"), read_annual_table(dir.path() / "b"), 1);
   ASSERT_FALSE(c.rows.empty());
   for (const auto& row : c.rows) {
     if (std::isnan(row.base_mean)) continue;  // a share with nothing to share (no plans ended in year 1, say)

@@ -1,11 +1,12 @@
 // One way to run replications: a run plan carried out by the fork executor and by the spawn executor (`frontdoor
 // replicate`) gives the same results; the spawn executor stops what nobody wants or what runs too long; the result
 // cache spares a second run of the same replication.
+#include "sim/executor.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
-#include "sim/executor.hpp"
 #include "sim/result_cache.hpp"
 #include "sim/run_plan.hpp"
 #include "sim/runner.hpp"

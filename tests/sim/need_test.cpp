@@ -1,9 +1,10 @@
 // The reference model's directional tests: levers move the emergent measures the way the domain says they should.
 // Each compares paired runs (same seeds) of the England reference scenario over years 4 to 6, and asserts only a
 // direction with a margin well beyond the replication noise seen when the test was written (see the comments).
+#include "models/need.hpp"
+
 #include <gtest/gtest.h>
 
-#include "models/need.hpp"
 #include "models/scenario_loader.hpp"
 #include "test_support.hpp"
 
@@ -27,12 +28,12 @@ TEST(Need, DecisionsFollowThresholdsOnObservedNeed) {
   NeedRule rule;
   rule.active = true;
   rule.thresholds = {std::nan(""), 0.0, 1.9, 2.5};  // a chance decision, then nfa, early help, referral
-  EXPECT_EQ(decide_on_need(rule, -3.0, 0.0), 1);     // below every threshold: the lowest one's decision
+  EXPECT_EQ(decide_on_need(rule, -3.0, 0.0), 1);    // below every threshold: the lowest one's decision
   EXPECT_EQ(decide_on_need(rule, 1.0, 0.0), 1);
   EXPECT_EQ(decide_on_need(rule, 2.0, 0.0), 2);
   EXPECT_EQ(decide_on_need(rule, 2.5, 0.0), 3);
-  EXPECT_EQ(decide_on_need(rule, 2.5, 0.3), 2);      // a stricter front door (thresholds shifted up)
-  EXPECT_EQ(decide_on_need(rule, 1.7, -0.3), 2);     // a risk-averse one
+  EXPECT_EQ(decide_on_need(rule, 2.5, 0.3), 2);   // a stricter front door (thresholds shifted up)
+  EXPECT_EQ(decide_on_need(rule, 1.7, -0.3), 2);  // a risk-averse one
 }
 
 TEST(Need, CommunityEquilibriumBalancesEveryLevel) {
@@ -48,7 +49,8 @@ TEST(Need, CommunityEquilibriumBalancesEveryLevel) {
                      s[1] * spec.crisis_per_year[1] + s[2] * spec.crisis_per_year[2];
   EXPECT_NEAR(in4, s[4] * (spec.down_per_year[4] + removal[4]), 1e-6 * in4);
   const double in1 = pool * spec.up_per_year[0] + s[2] * spec.down_per_year[2];
-  EXPECT_NEAR(in1, s[1] * (spec.up_per_year[1] + spec.down_per_year[1] + spec.crisis_per_year[1] + removal[1]), 1e-6 * in1);
+  EXPECT_NEAR(in1, s[1] * (spec.up_per_year[1] + spec.down_per_year[1] + spec.crisis_per_year[1] + removal[1]),
+              1e-6 * in1);
   // Without help the product form holds: pi(k+1) / pi(k) = up(k) / down(k+1).
   const NeedRates pi = untreated_equilibrium(spec);
   EXPECT_NEAR(pi[2] / pi[1], spec.up_per_year[1] / spec.down_per_year[2], 1e-12);
@@ -56,30 +58,33 @@ TEST(Need, CommunityEquilibriumBalancesEveryLevel) {
 
 TEST(Need, RaisingTheFrontDoorThresholdsLowersReferralsAndRaisesHarmAfterNoFurtherAction) {
   const auto base = reference_run({});
-  const auto strict = reference_run({{"service.front_door.thresholds.referral", "3.3"},
-                                     {"service.front_door.thresholds.early_help", "3.0"}});
+  const auto strict = reference_run(
+      {{"service.front_door.thresholds.referral", "3.3"}, {"service.front_door.thresholds.early_help", "3.0"}});
   // Written against: referrals 5,241 -> 4,143 a year; harm after NFA or closure 610 -> 746; contacts 27,206 -> 28,980
   // (children turned away come back). Replication sd of each is under 5% of its mean.
   EXPECT_LT(late(strict, "referrals_count"), 0.9 * late(base, "referrals_count"));
-  EXPECT_GT(late(strict, "harm_events_after_nfa_or_closure_12m_count"), 1.1 * late(base, "harm_events_after_nfa_or_closure_12m_count"));
+  EXPECT_GT(late(strict, "harm_events_after_nfa_or_closure_12m_count"),
+            1.1 * late(base, "harm_events_after_nfa_or_closure_12m_count"));
   EXPECT_GT(late(strict, "contacts_count"), late(base, "contacts_count"));
   // Re-referrals in the DfE's sense fall (fewer referrals in the first place); the children turned away come
   // back to the front door instead: repeat contacts within 12 months rise.
-  EXPECT_GT(late(strict, "repeat_contacts_within_12m_share"), late(base, "repeat_contacts_within_12m_share") + 0.01);  // 0.417 -> 0.439
+  EXPECT_GT(late(strict, "repeat_contacts_within_12m_share"),
+            late(base, "repeat_contacts_within_12m_share") + 0.01);  // 0.417 -> 0.439
 }
 
 TEST(Need, NoisierDecisionsRaiseWrongfulNoFurtherActionAndUnneededAssessments) {
   const auto base = reference_run({});
   const auto noisy = reference_run({{"service.front_door.noise_sd", "1.5"}});
   // Written against: harm after NFA or closure 610 -> 731; assessed not in need 0.24 -> 0.33.
-  EXPECT_GT(late(noisy, "harm_events_after_nfa_or_closure_12m_count"), 1.1 * late(base, "harm_events_after_nfa_or_closure_12m_count"));
+  EXPECT_GT(late(noisy, "harm_events_after_nfa_or_closure_12m_count"),
+            1.1 * late(base, "harm_events_after_nfa_or_closure_12m_count"));
   EXPECT_GT(late(noisy, "assessed_not_in_need"), late(base, "assessed_not_in_need") + 0.04);
 }
 
 TEST(Need, MoreEarlyHelpLowersLaterStatutoryDemand) {
   const auto base = reference_run({});
-  const auto more = reference_run({{"service.front_door.thresholds.early_help", "2.0"},
-                                   {"service.early_help.team.fte", "150"}});
+  const auto more =
+      reference_run({{"service.front_door.thresholds.early_help", "2.0"}, {"service.early_help.team.fte", "150"}});
   // Written against: section 47s 1,954 -> 1,631 a year and care starts 256 -> 224 in years 4 to 6.
   EXPECT_GT(late(more, "early_help_assessments_count"), 1.3 * late(base, "early_help_assessments_count"));
   EXPECT_LT(late(more, "section47_count"), 0.93 * late(base, "section47_count"));

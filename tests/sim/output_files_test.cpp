@@ -2,7 +2,6 @@
 #include "sim/output_files.hpp"
 
 #include <gtest/gtest.h>
-
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -108,7 +107,8 @@ TEST(OutputFiles, SecondWriterToOneTargetIsRefused) {
     OutputDirectory second(target, true);
     FAIL() << "a second writer was let in";
   } catch (const OutputError& e) {
-    EXPECT_NE(std::string(e.what()).find("another frontdoor process is writing results to"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("another frontdoor process is writing results to"), std::string::npos)
+        << e.what();
   }
   OutputDirectory elsewhere(dir.path() / "other", false);  // a different target is fine
   write_file_atomically(first.staging() / "x.csv", "x\n");
@@ -124,10 +124,10 @@ TEST(OutputFiles, LeftoversOfDeadProcessesAreRemovedAndLiveOnesKept) {
   if (dead == 0) _exit(0);
   waitpid(dead, nullptr, 0);
   const std::string gone = std::to_string(dead);
-  fs::create_directory(dir.path() / ".old.partial");                  // this version's, unlocked: its owner died
+  fs::create_directory(dir.path() / ".old.partial");  // this version's, unlocked: its owner died
   write_file(dir.path() / ".old.partial" / ".frontdoor-staging", "");
-  fs::create_directory(dir.path() / ".mine.partial");                 // a user's own, without the marker
-  fs::create_directory(dir.path() / (".older.partial-" + gone));      // an earlier version's, of a dead process
+  fs::create_directory(dir.path() / ".mine.partial");             // a user's own, without the marker
+  fs::create_directory(dir.path() / (".older.partial-" + gone));  // an earlier version's, of a dead process
   fs::create_directory(dir.path() / (".older.partial-" + gone + ".old"));
   write_file(dir.path() / ("x.json.tmp-" + gone), "half");
   const std::string alive = std::to_string(getpid());
@@ -193,7 +193,8 @@ TEST(OutputFiles, AStrangerInTheStagingPlaceIsLeftAloneAndNamed) {
     OutputDirectory out(dir.path() / "run", false);
     FAIL();
   } catch (const OutputError& e) {
-    EXPECT_NE(std::string(e.what()).find("is in the way and is not frontdoor's staging"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("is in the way and is not frontdoor's staging"), std::string::npos)
+        << e.what();
   }
   EXPECT_EQ(read_file(dir.path() / ".run.partial" / "notes.txt"), "mine");
 }

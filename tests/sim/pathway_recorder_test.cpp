@@ -64,10 +64,10 @@ TEST(PathwayRecorder, CountsWaitsFlowsAndBalance) {
   rec.entered(1.5, 0);
   rec.finished(2.0, 0, 0);
   rec.routed(2.0, 0);
-  rec.entered(2.0, 1);           // left through the exit
-  rec.started(2.0, 0, 1.5);      // waited 0.5 day
+  rec.entered(2.0, 1);       // left through the exit
+  rec.started(2.0, 0, 1.5);  // waited 0.5 day
   rec.contact_arrived(40.0, SourceKind::health);
-  rec.entered(40.0, 0);          // still waiting at the end
+  rec.entered(40.0, 0);  // still waiting at the end
   const ReplicationResult r = rec.finish(c.horizon_days());
   EXPECT_EQ(r.balance.arrived, 3u);
   EXPECT_EQ(r.balance.left, 1u);

@@ -12,10 +12,10 @@
 #include "test_support.hpp"
 
 using namespace frontdoor;
+using frontdoor::test_support::annual_mean;
 using frontdoor::test_support::run;
 using frontdoor::test_support::source_path;
 using frontdoor::test_support::summary_value;
-using frontdoor::test_support::annual_mean;
 using frontdoor::test_support::TempDir;
 
 namespace {
@@ -131,12 +131,14 @@ TEST(FrontDoorSim, OverloadedDeterministicQueueGrowsExactly) {
 // Every child who arrives is somewhere at the end, or has left, on every shipped pathway; the monthly series add
 // up to the same totals.
 TEST(FrontDoorSim, ConservationOfChildrenOnEveryShippedPathway) {
-  for (const char* path : {"scenarios/england_baseline.toml", "scenarios/alternatives/early_help_hub.toml",
-                           "scenarios/alternatives/direct_strategy.toml",
-                           "scenarios/alternatives/family_safeguarding.toml", "scenarios/validation/jackson_network.toml"}) {
+  for (const char* path :
+       {"scenarios/england_baseline.toml", "scenarios/alternatives/early_help_hub.toml",
+        "scenarios/alternatives/direct_strategy.toml", "scenarios/alternatives/family_safeguarding.toml",
+        "scenarios/validation/jackson_network.toml"}) {
     const Scenario s = load_scenario(source_path(path), {{"simulation.years", "3"}, {"simulation.warmup_days", "0"}});
     for (const auto& r : run(s, 2)) {
-      EXPECT_EQ(r.balance.arrived + r.balance.initial, r.balance.left + r.balance.waiting + r.balance.in_progress) << path;
+      EXPECT_EQ(r.balance.arrived + r.balance.initial, r.balance.left + r.balance.waiting + r.balance.in_progress)
+          << path;
       EXPECT_GT(r.balance.left, 0u) << path;
       double monthly_contacts = 0.0, monthly_exits = 0.0;
       for (const auto& series : r.monthly) {
@@ -205,10 +207,10 @@ TEST(FrontDoorSim, CaseloadDilutionAndCaps) {
 // exactly 20 days (5 worker-days each), then leaves; the team costs 10 FTE x 36,525 pounds a year plus 100 pounds
 // a case and 70 pounds per case-week.
 TEST(FrontDoorSim, AnnualTableOfAKnownPathway) {
-  const std::string scenario = one_team_scenario(
-      "annual", "[simulation]\nyears = 3\nwarmup_days = 0\n[population]\nchildren = 10000\n", "{ fte = 10 }", 5,
-      "cost = { per_fte_year = 36525, per_case = 100, per_week_open = 70 }\n",
-      R"([reporting]
+  const std::string scenario =
+      one_team_scenario("annual", "[simulation]\nyears = 3\nwarmup_days = 0\n[population]\nchildren = 10000\n",
+                        "{ fte = 10 }", 5, "cost = { per_fte_year = 36525, per_case = 100, per_week_open = 70 }\n",
+                        R"([reporting]
 contacts = "contacts"
 open_at_end = "open:team"
 staff = "fte:team"
@@ -254,7 +256,8 @@ TEST(FrontDoorSim, TurnoverLeavesVacanciesThatAgencyStaffPartlyCover) {
   EXPECT_NEAR(mean(staff), 200.0 * (2.0 / 3.0) + 0.6 * 200.0 / 3.0, 3.0);
   EXPECT_NEAR(mean(agency), 0.6 * 200.0 / 3.0, 3.0);
   // Without turnover the team is always at establishment, with no agency staff, and costs less.
-  const auto stable = run(load_scenario_text(scenario, "workforce.toml", {{"service.team.team.turnover_per_year", "0"}}), 1);
+  const auto stable =
+      run(load_scenario_text(scenario, "workforce.toml", {{"service.team.team.turnover_per_year", "0"}}), 1);
   EXPECT_DOUBLE_EQ(summary_value(stable.at(0), "team_staff_fte_mean"), 200.0);
   EXPECT_DOUBLE_EQ(summary_value(stable.at(0), "team_agency_fte_mean"), 0.0);
   double cost_with_turnover = 0.0;
@@ -275,7 +278,8 @@ TEST(FrontDoorSim, CuttingFteRaisesCaseloadsAndLengthensAssessments) {
   cut.push_back({"service.assessment.team.fte", "35"});
   const auto base = run(load_scenario(source_path("scenarios/england_baseline.toml"), shorter), 2);
   const auto less = run(load_scenario(source_path("scenarios/england_baseline.toml"), cut), 2);
-  EXPECT_GT(mean(values_of(less, "assessment_caseload_per_fte")), 1.05 * mean(values_of(base, "assessment_caseload_per_fte")));
+  EXPECT_GT(mean(values_of(less, "assessment_caseload_per_fte")),
+            1.05 * mean(values_of(base, "assessment_caseload_per_fte")));
   EXPECT_GT(mean(values_of(less, "assessment_queue_mean")), mean(values_of(base, "assessment_queue_mean")) + 10.0);
   EXPECT_GT(mean(values_of(less, "assessment_wait_days_mean")), 1.0);
   EXPECT_GT(annual_mean(less, "assessment_duration_median", 5, 5),
@@ -291,14 +295,16 @@ TEST(FrontDoorSim, ChangesTakeEffectFromTheirYear) {
   const std::string base_path = source_path("scenarios/england_fixed_shares.toml");
   test_support::TempDir dir;
   // The changed scenario includes the baseline's demand and pathway files, and adds two changes.
-  std::string text = "name = \"changed\"\nversion = \"1\"\ndescription = \"levers from year 2\"\n"
-                     "include = [\"" + source_path("scenarios/demand/england_council.toml") + "\", \"" +
-                     source_path("scenarios/pathways/england.toml") + "\"]\n"
-                     "[simulation]\nyears = 3\nwarmup_days = 0\n"
-                     "[[change]]\nfrom_year = 2\nset = { \"sources.police.contacts_per_day\" = 41.06, "
-                     "\"service.front_door.decisions.referral\" = 0.31, "
-                     "\"service.front_door.decisions.no_further_action\" = 0.61 }\n"
-                     "[[change]]\nfrom_year = 3\nset = { \"service.front_door.team.fte\" = 25 }\n";
+  std::string text =
+      "name = \"changed\"\nversion = \"1\"\ndescription = \"levers from year 2\"\n"
+      "include = [\"" +
+      source_path("scenarios/demand/england_council.toml") + "\", \"" + source_path("scenarios/pathways/england.toml") +
+      "\"]\n"
+      "[simulation]\nyears = 3\nwarmup_days = 0\n"
+      "[[change]]\nfrom_year = 2\nset = { \"sources.police.contacts_per_day\" = 41.06, "
+      "\"service.front_door.decisions.referral\" = 0.31, "
+      "\"service.front_door.decisions.no_further_action\" = 0.61 }\n"
+      "[[change]]\nfrom_year = 3\nset = { \"service.front_door.team.fte\" = 25 }\n";
   test_support::write_file(dir.path() / "changed.toml", text);
   const Scenario base = load_scenario(base_path, years);
   const Scenario changed = load_scenario((dir.path() / "changed.toml").string());
@@ -338,9 +344,8 @@ TEST(FrontDoorSim, ShockRaisesSection47AndCareStartsThenDecays) {
 
 // A cut in FTE part-way through slows the cases already open, not only the new ones.
 TEST(FrontDoorSim, StaffScheduleChangesThePaceOfOpenCases) {
-  const std::string scenario =
-      one_team_scenario("cut", "[simulation]\nyears = 2\nwarmup_days = 0\n",
-                        "{ fte = 10, schedule = [ { from_day = 400, fte = 2.5 } ] }", 5);
+  const std::string scenario = one_team_scenario("cut", "[simulation]\nyears = 2\nwarmup_days = 0\n",
+                                                 "{ fte = 10, schedule = [ { from_day = 400, fte = 2.5 } ] }", 5);
   const ReplicationResult r = run(load_scenario_text(scenario, "cut.toml"), 1).at(0);
   // Before the cut the team finishes a case a day; after it, at most 2.5 / 5 = 0.5 a day, and the cases open at
   // the cut slow down with the rest, so the month after the cut already finishes fewer.
@@ -358,11 +363,10 @@ TEST(FrontDoorSim, StaffScheduleChangesThePaceOfOpenCases) {
 TEST(FrontDoorSim, ScreenerScheduleChangesCapacity) {
   // Halving the screeners in year 2 of an M/M/c at utilisation 0.875 overloads the front door: the queue at the
   // end of the run is large, and the time-averaged number on duty falls.
-  const Scenario s = load_scenario(
-      source_path("scenarios/validation/mmc_front_door.toml"),
-      {{"simulation.years", "2"},
-       {"simulation.warmup_days", "0"},
-       {"service.front_door.team.schedule", "[{from_day = 365, fte = 4}]"}});
+  const Scenario s = load_scenario(source_path("scenarios/validation/mmc_front_door.toml"),
+                                   {{"simulation.years", "2"},
+                                    {"simulation.warmup_days", "0"},
+                                    {"service.front_door.team.schedule", "[{from_day = 365, fte = 4}]"}});
   const ReplicationResult r = run(s, 1).at(0);
   const double on_duty = summary_value(r, "front_door_staff_fte_mean");
   EXPECT_NEAR(on_duty, (8.0 * 365 + 4.0 * (r.simulated_days - 365)) / r.simulated_days, 1e-9);
@@ -392,9 +396,9 @@ TEST(FrontDoorSim, CommonRandomNumbersKeepArrivalsWhenTheFrontDoorChanges) {
   // Arrivals have their own streams: changing the number of screeners leaves every contact where it was.
   const Scenario base = load_scenario(source_path("scenarios/england_fixed_shares.toml"),
                                       {{"simulation.years", "1"}, {"simulation.warmup_days", "0"}});
-  const Scenario more =
-      load_scenario(source_path("scenarios/england_fixed_shares.toml"),
-                    {{"simulation.years", "1"}, {"simulation.warmup_days", "0"}, {"service.front_door.team.fte", "30"}});
+  const Scenario more = load_scenario(
+      source_path("scenarios/england_fixed_shares.toml"),
+      {{"simulation.years", "1"}, {"simulation.warmup_days", "0"}, {"service.front_door.team.fte", "30"}});
   const ReplicationResult a = run(base, 1).at(0);
   const ReplicationResult b = run(more, 1).at(0);
   EXPECT_EQ(a.balance.arrived, b.balance.arrived);

@@ -4,12 +4,12 @@
 // unchanged), and what the page is sent back: each scenario's charts and the paired differences.
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
-#include <nlohmann/json.hpp>
 
-#include "cli/trainer_levers.hpp"
+#include "cli/serve/trainer_levers.hpp"
 #include "models/scenario.hpp"
 #include "sim/replication_result.hpp"
 
@@ -64,7 +64,8 @@ class Trainer {
  private:
   std::string path_;
   Scenario scenario_;
-  std::string base_text_;  ///< the scenario flattened once at the start: an edit of its files mid-session changes nothing
+  std::string
+      base_text_;  ///< the scenario flattened once at the start: an edit of its files mid-session changes nothing
   std::vector<LeverSpec> specs_;  ///< from the levers file, resolved on the scenario
   std::vector<Lever> levers_;
   std::vector<std::string> social_work_teams_;  ///< the teams the workforce lever scales, for the caseload chart

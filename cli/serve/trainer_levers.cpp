@@ -1,11 +1,11 @@
-#include "cli/trainer_levers.hpp"
+#include "cli/serve/trainer_levers.hpp"
+
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
-
-#include <toml++/toml.h>
 
 #include "models/parameter_schema.hpp"
 #include "models/scenario_loader.hpp"
@@ -73,7 +73,8 @@ class LeverReader {
 
   void finish() {
     for (auto&& [key, value] : table_) {
-      if (std::find(used_.begin(), used_.end(), key.str()) == used_.end()) problem(&value, std::string(key.str()), "unknown key");
+      if (std::find(used_.begin(), used_.end(), key.str()) == used_.end())
+        problem(&value, std::string(key.str()), "unknown key");
     }
   }
 
@@ -106,7 +107,9 @@ std::vector<LeverSpec> read_levers(const std::string& path) {
   const toml::array* list = root.get_as<toml::array>("lever");
   if (list == nullptr || list->empty()) throw ScenarioError({path + ": expected [[lever]] tables"});
   for (auto&& [key, value] : root) {
-    if (key.str() != "lever") problems.push_back(path + ":" + std::to_string(value.source().begin.line) + ": " + std::string(key.str()) + ": unknown key");
+    if (key.str() != "lever")
+      problems.push_back(path + ":" + std::to_string(value.source().begin.line) + ": " + std::string(key.str()) +
+                         ": unknown key");
   }
   std::vector<LeverSpec> levers;
   for (std::size_t i = 0; i < list->size(); ++i) {
@@ -127,7 +130,8 @@ std::vector<LeverSpec> read_levers(const std::string& path) {
     l.group = s.kind == "run" ? "run" : "lever";
     l.type = s.kind == "run" ? "integer" : s.kind == "switch" || s.kind == "policy" ? "switch" : "number";
     if (s.kind != "value" && s.kind != "percent" && s.kind != "switch" && s.kind != "policy" && s.kind != "run") {
-      r.problem(table->get("kind"), "kind", "\"" + s.kind + "\" is not a kind of lever: use value, percent, switch, policy or run");
+      r.problem(table->get("kind"), "kind",
+                "\"" + s.kind + "\" is not a kind of lever: use value, percent, switch, policy or run");
     }
     if (l.type == "switch") {
       l.min = 0.0;
@@ -195,8 +199,9 @@ std::vector<LeverSpec> read_levers(const std::string& path) {
       } else if (in_sets && s.kind == "value" && row->hi_text.empty() &&
                  (l.min * s.scale < row->lo || l.max * s.scale > row->hi ||
                   (row->lo_open && l.min * s.scale <= row->lo))) {
-        r.problem(table->get("range"), "range", key + " must be in " + range_text(row->lo, row->hi, row->lo_open) + " " +
-                                                    std::string(row->unit) + "; the lever's range x scale is not");
+        r.problem(table->get("range"), "range",
+                  key + " must be in " + range_text(row->lo, row->hi, row->lo_open) + " " + std::string(row->unit) +
+                      "; the lever's range x scale is not");
       }
     }
     r.finish();
@@ -204,7 +209,8 @@ std::vector<LeverSpec> read_levers(const std::string& path) {
   }
   for (const LeverSpec& s : levers) {
     if (s.at_most.empty()) continue;
-    const bool known = std::any_of(levers.begin(), levers.end(), [&](const LeverSpec& o) { return o.lever.id == s.at_most; });
+    const bool known =
+        std::any_of(levers.begin(), levers.end(), [&](const LeverSpec& o) { return o.lever.id == s.at_most; });
     if (!known) problems.push_back(s.where + ": " + s.lever.id + ": at_most: \"" + s.at_most + "\" is not a lever");
   }
   if (!problems.empty()) throw ScenarioError(problems);
@@ -257,7 +263,8 @@ void resolve_levers(std::vector<LeverSpec>& levers, const Scenario& scenario, co
 std::string policy_changes_from(const std::string& path, int first_year) {
   toml::table policy = loader::parse_toml(loader::read_whole_file(path, "policy file of a lever"), path);
   toml::array* changes = policy.get_as<toml::array>("change");
-  if (changes == nullptr || changes->empty()) throw ScenarioError({path + ": the lever's policy has no [[change]] tables"});
+  if (changes == nullptr || changes->empty())
+    throw ScenarioError({path + ": the lever's policy has no [[change]] tables"});
   std::int64_t first = 0;
   toml::array moved;
   for (auto& node : *changes) {

@@ -16,11 +16,10 @@ struct Lever {
   std::string id;     ///< the request's key
   std::string group;  ///< "lever" (changes the scenario) or "run" (years shown, replications)
   std::string label, unit, help;
-  std::string type;   ///< "number", "integer" or "switch"
+  std::string type;  ///< "number", "integer" or "switch"
   double min = 0.0, max = 0.0, step = 0.0;
   double value = 0.0;  ///< the scenario's own value (a switch: 0 or 1)
 };
-
 
 /// One lever of the levers file: what the page shows (`lever`; its value is filled in from the scenario by
 /// Trainer) and what it does to the scenario.
@@ -32,10 +31,10 @@ struct LeverSpec {
   double round = 0.0;             ///< value, percent: the key is rounded to a multiple of this (0: not rounded)
   double at_least = -std::numeric_limits<double>::infinity();  ///< percent: the key's smallest value
   std::vector<std::pair<std::string, double>> when_on;         ///< switch: keys capped at a value when on
-  std::string at_most;       ///< another lever this one may not exceed
-  std::string at_most_note;  ///< why, for the message
-  std::string policy;        ///< policy: the policy file (resolved against the levers file's folder)
-  std::string where;         ///< "levers.toml:line", for messages
+  std::string at_most;                                         ///< another lever this one may not exceed
+  std::string at_most_note;                                    ///< why, for the message
+  std::string policy;  ///< policy: the policy file (resolved against the levers file's folder)
+  std::string where;   ///< "levers.toml:line", for messages
   // Filled in by resolve_levers() from the scenario:
   std::vector<double> own;          ///< the scenario's value of each key in `sets` (those it lacks are dropped)
   std::vector<double> when_on_own;  ///< the scenario's value of each key in `when_on`

@@ -1,4 +1,4 @@
-#include "cli/trainer.hpp"
+#include "cli/serve/trainer.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -139,7 +139,8 @@ TrainerSettings Trainer::parse(const std::string& body) const {
   } catch (const json::exception& e) {
     throw BadRequest("the request is not JSON: " + json_message(e));
   }
-  if (!request.is_object()) throw BadRequest("the request must be a JSON object of lever values, such as {\"referral_threshold\": 3.3}");
+  if (!request.is_object())
+    throw BadRequest("the request must be a JSON object of lever values, such as {\"referral_threshold\": 3.3}");
   TrainerSettings settings = defaults();
   for (const auto& [key, value] : request.items()) {
     const Lever* l = find(key);
@@ -156,10 +157,11 @@ TrainerSettings Trainer::parse(const std::string& body) const {
     if (!value.is_number()) throw BadRequest(key + ": expected a number (" + l->unit + "), got " + value.dump());
     const double v = value.get<double>();
     if (!std::isfinite(v)) throw BadRequest(key + ": expected a finite number (" + l->unit + "), got " + value.dump());
-    if (l->type == "integer" && v != std::floor(v)) throw BadRequest(key + ": expected a whole number, got " + value.dump());
+    if (l->type == "integer" && v != std::floor(v))
+      throw BadRequest(key + ": expected a whole number, got " + value.dump());
     if (!(v >= l->min && v <= l->max)) {
-      throw BadRequest(key + ": " + value.dump() + " is out of range: " + l->label + " must be between " + show(l->min) +
-                       " and " + show(l->max) + " (" + l->unit + ")");
+      throw BadRequest(key + ": " + value.dump() + " is out of range: " + l->label + " must be between " +
+                       show(l->min) + " and " + show(l->max) + " (" + l->unit + ")");
     }
     settings[key] = v;
   }
@@ -185,7 +187,8 @@ std::vector<std::string> Trainer::changes(const TrainerSettings& settings) const
   std::vector<std::string> out;
   for (const auto& [l, v] : moved(settings)) {
     out.push_back(l->label + ": " +
-                  (l->type == "switch" ? std::string(v > 0.5 ? "on" : "off") : show(l->value) + " → " + show(v) + " (" + l->unit + ")"));
+                  (l->type == "switch" ? std::string(v > 0.5 ? "on" : "off")
+                                       : show(l->value) + " → " + show(v) + " (" + l->unit + ")"));
   }
   return out;
 }
@@ -271,23 +274,31 @@ json Trainer::levers_json(std::uint64_t seed) const {
     }
     levers.push_back(j);
   }
-  return {{"scenario", {{"name", scenario_.name}, {"description", scenario_.description}, {"children", scenario_.children}}},
+  return {{"scenario",
+           {{"name", scenario_.name}, {"description", scenario_.description}, {"children", scenario_.children}}},
           {"seed", seed},
           {"warmup_years", warmup_years_},
           {"levers", levers}};
 }
 
-json Trainer::view_json(const std::string& name, const Scenario& scenario, const std::vector<ReplicationResult>& results,
-                        int years_shown) const {
+json Trainer::view_json(const std::string& name, const Scenario& scenario,
+                        const std::vector<ReplicationResult>& results, int years_shown) const {
   const int first_year = warmup_years_ + 1, last_year = warmup_years_ + years_shown;
-  json view{{"name", name}, {"replications", results.size()}, {"year_labels", json::array()}, {"annual", json::object()},
+  json view{{"name", name},
+            {"replications", results.size()},
+            {"year_labels", json::array()},
+            {"annual", json::object()},
             {"measures", json::array()}};
   for (int y = 1; y <= years_shown; ++y) view["year_labels"].push_back("Year " + std::to_string(y));
   const AnnualTable table = annual_table_of(results);
   for (const auto& [measure, label] : shown_measures) {
     for (const auto& [key, by_year] : table.values) {
       if (key.first != measure) continue;
-      json m{{"label", label}, {"unit", key.second}, {"mean", json::array()}, {"low", json::array()}, {"high", json::array()}};
+      json m{{"label", label},
+             {"unit", key.second},
+             {"mean", json::array()},
+             {"low", json::array()},
+             {"high", json::array()}};
       for (int y = first_year; y <= last_year; ++y) {
         std::vector<double> values;
         if (auto it = by_year.find(y); it != by_year.end()) {
@@ -333,8 +344,9 @@ json Trainer::view_json(const std::string& name, const Scenario& scenario, const
   for (const auto& team : social_work_teams_) {
     json band = monthly_band(by_team[team], first_month, months);
     const int index = scenario.pathway.find(team);
-    view["caseload_by_team"].push_back(
-        {{"team", team}, {"label", index >= 0 ? scenario.pathway.services()[index].label : team}, {"mean", band["mean"]}});
+    view["caseload_by_team"].push_back({{"team", team},
+                                        {"label", index >= 0 ? scenario.pathway.services()[index].label : team},
+                                        {"mean", band["mean"]}});
   }
 
   // Where children went: each route's cases a year after the warm-up, averaged over the replications.
@@ -357,16 +369,23 @@ json Trainer::view_json(const std::string& name, const Scenario& scenario, const
   return view;
 }
 
-json Trainer::difference_json(const std::vector<ReplicationResult>& base, const std::vector<ReplicationResult>& changed) const {
+json Trainer::difference_json(const std::vector<ReplicationResult>& base,
+                              const std::vector<ReplicationResult>& changed) const {
   const Comparison c = compare_tables("changed", annual_table_of(base), annual_table_of(changed), warmup_years_ + 1);
   json rows = json::array();
   for (const auto& [measure, label] : shown_measures) {
     for (const auto& row : c.rows) {
       if (row.year != 0 || row.measure != measure) continue;
-      rows.push_back({{"measure", measure}, {"label", label}, {"unit", row.unit}, {"base", json_number(row.base_mean)},
-                      {"changed", json_number(row.alt_mean)}, {"diff", json_number(row.diff_mean)},
-                      {"low", json_number(row.diff_low)}, {"high", json_number(row.diff_high)},
-                      {"clear", !row.indistinguishable_from_zero()}, {"pairs", row.pairs}});
+      rows.push_back({{"measure", measure},
+                      {"label", label},
+                      {"unit", row.unit},
+                      {"base", json_number(row.base_mean)},
+                      {"changed", json_number(row.alt_mean)},
+                      {"diff", json_number(row.diff_mean)},
+                      {"low", json_number(row.diff_low)},
+                      {"high", json_number(row.diff_high)},
+                      {"clear", !row.indistinguishable_from_zero()},
+                      {"pairs", row.pairs}});
     }
   }
   return rows;
