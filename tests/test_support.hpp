@@ -38,6 +38,12 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+/// The England baseline as shipped, loaded once per test program.
+inline const Scenario& england_baseline() {
+  static const Scenario scenario = load_scenario(source_path("scenarios/england_baseline.toml"));
+  return scenario;
+}
+
 inline std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream buffer;

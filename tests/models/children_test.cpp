@@ -10,10 +10,7 @@
 namespace frontdoor {
 namespace {
 
-const Scenario& england() {
-  static const Scenario scenario = load_scenario(test_support::source_path("scenarios/england_baseline.toml"));
-  return scenario;
-}
+const Scenario& england() { return test_support::england_baseline(); }
 
 TEST(Children, HelpSlowsRisesAndHarmAndSpeedsRecoveryByItsQuality) {
   Child child;

@@ -12,10 +12,7 @@ using namespace frontdoor;
 using frontdoor::test_support::source_path;
 
 namespace {
-const Scenario& baseline() {
-  static const Scenario s = load_scenario(source_path("scenarios/england_baseline.toml"));
-  return s;
-}
+const Scenario& baseline() { return test_support::england_baseline(); }
 const std::vector<Unit> all_units{
     Unit::count, Unit::count_per_year, Unit::cases, Unit::per_10k, Unit::per_10k_per_year, Unit::share, Unit::ratio,
     Unit::days,  Unit::working_days,   Unit::fte,   Unit::pounds};

@@ -10,10 +10,7 @@ using namespace frontdoor;
 using frontdoor::test_support::source_path;
 
 namespace {
-const Scenario& baseline() {
-  static const Scenario s = load_scenario(source_path("scenarios/england_baseline.toml"));
-  return s;
-}
+const Scenario& baseline() { return test_support::england_baseline(); }
 std::string error_of(const std::string& text) {
   Selector sel;
   return parse_selector(text, baseline().pathway, sel);
