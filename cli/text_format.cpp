@@ -96,7 +96,7 @@ std::string summary_table(const Scenario& scenario, std::uint64_t seed, const st
   out << "\n\n"
       << human_number(static_cast<double>(events)) << " engine events in " << human_number(wall)
       << " s of replication time. Results in " << out_dir
-      << "/ (timeseries.csv, annual.csv, summary.csv, manifest.json)\n";
+      << "/ (timeseries.csv, annual.csv, summary.csv, manifest.json, scenario.toml)\n";
   return out.str();
 }
 
