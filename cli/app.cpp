@@ -143,11 +143,15 @@ int frontdoor_main(int argc, char** argv) {
   CLI::App* validate = app.add_subcommand("validate", "Check a scenario and print what it describes");
   auto* validate_scenario =
       validate->add_option("scenario", validate_args.scenario, "Scenario file (TOML)")->check(CLI::ExistingFile);
-  validate->add_option("--set", validate_args.sets, "Override a scenario value: --set section.key=value (repeatable)");
-  validate->add_flag("--schema", schema, "Print every key a scenario may hold (type, unit, range, default) instead")
-      ->excludes(validate_scenario);
+  auto* validate_sets = validate->add_option("--set", validate_args.sets,
+                                             "Override a scenario value: --set section.key=value (repeatable)");
+  auto* validate_schema =
+      validate->add_flag("--schema", schema, "Print every key a scenario may hold (type, unit, range, default) instead")
+          ->excludes(validate_scenario)
+          ->excludes(validate_sets);
   validate->add_option("--format", schema_format, "With --schema: markdown (default) or csv")
-      ->check(CLI::IsMember({"markdown", "csv"}));
+      ->check(CLI::IsMember({"markdown", "csv"}))
+      ->needs(validate_schema);
   validate->footer(
       "Examples:\n  frontdoor validate scenarios/england_baseline.toml --set service.front_door.team.fte=22\n"
       "  frontdoor validate --schema --format csv");

@@ -43,15 +43,16 @@ const std::vector<std::string> key_measures{"referrals",
                                             "assessment_duration_median",
                                             "total_cost_gbp"};
 
-// Monthly series drawn with their bands: measure, title, unit.
-const std::vector<std::array<std::string, 3>> monthly_measures{
-    {measure_name::contacts_per_month(), "Contacts a month", "count"},
-    {measure_name::entries("referral"), "Referrals a month", "count"},
-    {measure_name::entries("strategy_discussion"), "Section 47 enquiries a month", "count"},
-    {measure_name::open_mean("looked_after"), "Children looked after", "count"},
-    {measure_name::child_count_per_month(ChildCount::harm), "Harm events a month", "count"},
+// Monthly series drawn with their bands: measure, title, unit, and the name a run made before the series took
+// their `_per_month` names wrote instead ("" where the name never changed).
+const std::vector<std::array<std::string, 4>> monthly_measures{
+    {measure_name::contacts_per_month(), "Contacts a month", "count", "contacts"},
+    {measure_name::entries("referral"), "Referrals a month", "count", ""},
+    {measure_name::entries("strategy_discussion"), "Section 47 enquiries a month", "count", ""},
+    {measure_name::open_mean("looked_after"), "Children looked after", "count", ""},
+    {measure_name::child_count_per_month(ChildCount::harm), "Harm events a month", "count", "harm_events"},
     {measure_name::child_count_per_month(ChildCount::harm_after_exit),
-     "Harm within 12 months of no further action or closure", "count"}};
+     "Harm within 12 months of no further action or closure", "count", "harm_events_after_nfa_or_closure_12m"}};
 
 // Everything the page draws for one run directory.
 json run_data(const fs::path& dir, const std::string& name, const std::string& targets_path) {
@@ -68,8 +69,9 @@ json run_data(const fs::path& dir, const std::string& name, const std::string& t
 
   const MonthlyTable monthly = read_monthly_table(dir);
   run["monthly"] = json::array();
-  for (const auto& [measure, title, unit] : monthly_measures) {
+  for (const auto& [measure, title, unit, earlier_name] : monthly_measures) {
     auto it = monthly.find(measure);
+    if (it == monthly.end() && !earlier_name.empty()) it = monthly.find(earlier_name);
     if (it == monthly.end()) continue;
     json series = monthly_band(it->second, 1, month_count);
     series["title"] = title;
@@ -85,6 +87,7 @@ json run_data(const fs::path& dir, const std::string& name, const std::string& t
     scenario_error = e.what();
   }
   run["caseload"] = json::array();
+  if (!scenario) run["caseload_note"] = scenario_error;
   if (scenario) {
     const MeasureCatalogue catalogue(*scenario);
     for (const auto& [measure, months] : monthly) {

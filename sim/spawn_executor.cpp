@@ -124,8 +124,13 @@ void SpawnExecutor::run(const std::vector<ReplicationTask>& tasks,
       int status = 0;
       TaskEnd end;
       const pid_t waited = waitpid(it->pid, &status, WNOHANG);
-      bool over = waited == it->pid || (waited < 0 && errno != EINTR);
-      if (!over) {
+      const bool lost = waited < 0 && errno != EINTR;  // the process cannot be waited for: not a success
+      const std::string lost_reason = lost ? std::string(std::strerror(errno)) : std::string();
+      bool over = waited == it->pid || lost;
+      if (lost) {
+        end.kind = TaskEnd::Kind::failed;
+        end.message = "cannot wait for a replication process: " + lost_reason;
+      } else if (!over) {
         const bool stop = stopping(), gone = abandoned(it->task);
         const bool late = clock::now() - it->started > options_.timeout;
         if (stop || gone || late) {
@@ -144,7 +149,7 @@ void SpawnExecutor::run(const std::vector<ReplicationTask>& tasks,
       end.status = status;
       end.wall_seconds = std::chrono::duration<double>(clock::now() - it->started).count();
       std::error_code ignored;
-      if (end.kind == TaskEnd::Kind::failed) end.message = read_text(it->err);
+      if (end.kind == TaskEnd::Kind::failed && end.message.empty()) end.message = read_text(it->err);
       if (!end.ok()) std::filesystem::remove(tasks[it->task].out, ignored);
       std::filesystem::remove(it->err, ignored);
       std::filesystem::remove(it->scenario, ignored);

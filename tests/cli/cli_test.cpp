@@ -60,6 +60,13 @@ TEST(Cli, ValidateSchemaPrintsEveryKey) {
   EXPECT_NE(markdown.out.find("| `simulation.years` | whole number | years | [1, 100] | 10 |  |"), std::string::npos);
   EXPECT_EQ(frontdoor_cli("validate --schema " + mmc, dir).code, 2);
   EXPECT_EQ(frontdoor_cli("validate --schema --format html", dir).code, 2);
+  // Options that only mean something with --schema, or only without it, are refused rather than ignored.
+  const Outcome format_alone = frontdoor_cli("validate --format csv " + mmc, dir);
+  EXPECT_EQ(format_alone.code, 2);
+  EXPECT_NE(format_alone.err.find("--format requires --schema"), std::string::npos) << format_alone.err;
+  const Outcome schema_and_set = frontdoor_cli("validate --schema --set simulation.years=3", dir);
+  EXPECT_EQ(schema_and_set.code, 2);
+  EXPECT_NE(schema_and_set.err.find("--set excludes --schema"), std::string::npos) << schema_and_set.err;
   const Outcome none = frontdoor_cli("validate", dir);
   EXPECT_EQ(none.code, 2);
   EXPECT_NE(none.err.find("scenario is required"), std::string::npos) << none.err;

@@ -91,6 +91,41 @@ TEST(RunScenario, LaterCommandsReadTheCopyAndRefuseAnAlteredOne) {
   }
 }
 
+// report reads the copy too: from an altered copy it leaves out the caseload charts (their teams come from the
+// scenario) and says why on the page, still exit 0; and it draws the monthly series of a run made before they took
+// their `_per_month` names.
+TEST(RunScenario, ReportSaysWhyChartsAreMissingAndReadsSeriesByTheirEarlierNames) {
+  TempDir dir;
+  const fs::path run = dir.path() / "run";
+  ASSERT_EQ(frontdoor_cli("run scenarios/england_fixed_shares.toml -q -y 1 -r 1 --set simulation.warmup_days=0 --out " +
+                              run.string(),
+                          dir)
+                .code,
+            0);
+  const fs::path first = dir.path() / "first.html", second = dir.path() / "second.html";
+  ASSERT_EQ(frontdoor_cli("report " + run.string() + " --out " + first.string(), dir).code, 0);
+  const std::string drawn = read_file(first);
+  EXPECT_NE(drawn.find("\"team\":\"assessment\""), std::string::npos);
+  EXPECT_EQ(drawn.find("\"caseload_note\""), std::string::npos);
+  EXPECT_NE(drawn.find("\"title\":\"Contacts a month\""), std::string::npos);
+
+  // The series as a run made before the rename wrote it, and a copy altered since.
+  std::string series = read_file(run / "timeseries.csv");
+  for (std::size_t at = series.find(",contacts_per_month,"); at != std::string::npos;
+       at = series.find(",contacts_per_month,", at)) {
+    series.replace(at, std::string(",contacts_per_month,").size(), ",contacts,");
+  }
+  write_file(run / "timeseries.csv", series);
+  write_file(run / "scenario.toml", read_file(run / "scenario.toml") + "# a note\n");
+  const Outcome o = frontdoor_cli("report " + run.string() + " --out " + second.string(), dir);
+  ASSERT_EQ(o.code, 0) << o.err;
+  const std::string report = read_file(second);
+  EXPECT_EQ(report.find("\"team\":\"assessment\""), std::string::npos);
+  EXPECT_NE(report.find("\"caseload_note\":\"" + (run / "scenario.toml").string() + " has been altered"),
+            std::string::npos);
+  EXPECT_NE(report.find("\"title\":\"Contacts a month\""), std::string::npos);
+}
+
 // Every run of a comparison carries its scenario, and compare.json names each copy's hash.
 TEST(RunScenario, EachRunOfAComparisonCarriesItsScenario) {
   TempDir dir;
