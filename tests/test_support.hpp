@@ -9,6 +9,7 @@
 #include <limits>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "models/scenario_loader.hpp"
 #include "sim/runner.hpp"
@@ -37,6 +38,20 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+/// Every shipped scenario file: the .toml files under scenarios/, less the parts others include (demand/,
+/// pathways/) and the trainer's levers, which are not scenarios of their own.
+inline std::vector<std::string> shipped_scenarios() {
+  std::vector<std::string> paths;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(source_path("scenarios"))) {
+    const std::string path = entry.path().string();
+    if (entry.path().extension() == ".toml" && path.find("/demand/") == std::string::npos &&
+        path.find("/pathways/") == std::string::npos && path.find("/trainer/") == std::string::npos) {
+      paths.push_back(path);
+    }
+  }
+  return paths;
+}
 
 /// The England baseline as shipped, loaded once per test program.
 inline const Scenario& england_baseline() {

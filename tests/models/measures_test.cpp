@@ -34,16 +34,10 @@ TEST(Measures, EveryUnitHasItsOwnWordAndReadsBack) {
 }
 
 TEST(Measures, NoShippedScenarioGivesOneNameTwoMeasures) {
-  for (const char* path : {"scenarios/england_baseline.toml", "scenarios/england_fixed_shares.toml",
-                           "scenarios/alternatives/direct_strategy.toml", "scenarios/alternatives/early_help_hub.toml",
-                           "scenarios/alternatives/family_safeguarding.toml",
-                           "scenarios/policies/child_death_shock.toml", "scenarios/policies/consistent_thresholds.toml",
-                           "scenarios/policies/early_help_2m.toml", "scenarios/policies/essex_reinvestment.toml",
-                           "scenarios/policies/leeds_fgc.toml", "scenarios/policies/lower_threshold.toml",
-                           "scenarios/policies/mash_colocation.toml", "scenarios/policies/raise_threshold.toml",
-                           "scenarios/policies/workforce_cut_agency.toml", "scenarios/validation/dd1_front_door.toml",
-                           "scenarios/validation/jackson_network.toml", "scenarios/validation/mmc_front_door.toml"}) {
-    const MeasureCatalogue catalogue(load_scenario(source_path(path)));
+  const std::vector<std::string> paths = test_support::shipped_scenarios();
+  ASSERT_GE(paths.size(), 17u);  // baseline, fixed shares, 3 alternatives, 9 policies, 3 validation
+  for (const std::string& path : paths) {
+    const MeasureCatalogue catalogue(load_scenario(path));
     EXPECT_GT(catalogue.measures().size(), 10u) << path;
     const std::vector<MeasureClash> clashes = catalogue.clashes();
     EXPECT_TRUE(clashes.empty()) << path << ": " << (clashes.empty() ? "" : clashes.front().message);

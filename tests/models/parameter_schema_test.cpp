@@ -17,17 +17,7 @@ using namespace frontdoor;
 
 namespace {
 
-std::vector<std::string> shipped_scenarios() {
-  std::vector<std::string> paths;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(test_support::source_path("scenarios"))) {
-    const std::string path = entry.path().string();
-    if (entry.path().extension() == ".toml" && path.find("/demand/") == std::string::npos &&
-        path.find("/pathways/") == std::string::npos && path.find("/trainer/") == std::string::npos) {
-      paths.push_back(path);
-    }
-  }
-  return paths;
-}
+std::vector<std::string> shipped_scenarios() { return test_support::shipped_scenarios(); }
 
 bool is_number(ParameterType t) {
   return t == ParameterType::number || t == ParameterType::whole_number || t == ParameterType::per_need_level;

@@ -118,15 +118,7 @@ TEST(ScenarioLoader, LoadsAValidScenario) {
 }
 
 TEST(ScenarioLoader, EveryShippedScenarioLoads) {
-  std::vector<std::string> paths;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(test_support::source_path("scenarios"))) {
-    const std::string path = entry.path().string();
-    // Included parts (demand, pathways) are not scenarios of their own.
-    if (entry.path().extension() == ".toml" && path.find("/demand/") == std::string::npos &&
-        path.find("/pathways/") == std::string::npos && path.find("/trainer/") == std::string::npos) {
-      paths.push_back(path);
-    }
-  }
+  const std::vector<std::string> paths = test_support::shipped_scenarios();
   EXPECT_GE(paths.size(), 17u);  // baseline, fixed shares, 3 alternatives, 3 validation, 9 policies
   for (const auto& path : paths) EXPECT_NO_THROW(load_scenario(path)) << path;
 }
