@@ -61,8 +61,9 @@ std::string flatten_scenario_text(const std::string& text, const std::string& di
 }
 
 std::string flatten_scenario(const std::string& path, const std::vector<Override>& overrides,
-                             const std::string& appended, const std::string& header) {
-  return flatten_scenario_text(loader::read_whole_file(path, "scenario file"), path, overrides, appended, header);
+                             const std::string& appended, const std::string& header, Scenario* loaded) {
+  return flatten_scenario_text(loader::read_whole_file(path, "scenario file"), path, overrides, appended, header,
+                               loaded);
 }
 
 Scenario load_scenario(const std::string& path, const std::vector<Override>& overrides) {

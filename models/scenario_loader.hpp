@@ -42,9 +42,11 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
 /// [[change]] tables, which join the scenario's own) merged over the top. Changes that would start after the last
 /// simulated year are left out. Keys keep their declaration order (file by file, then by line), which
 /// fixes the order of services and routes and so each replication's random streams. Comments are not kept;
-/// `header` (comment lines) goes first. The text is validated by loading it; throws ScenarioError.
+/// `header` (comment lines) goes first. The text is validated by loading it; throws ScenarioError. `loaded`, when
+/// given, receives the scenario the text loads as.
 std::string flatten_scenario(const std::string& path, const std::vector<Override>& overrides,
-                             const std::string& appended = "", const std::string& header = "");
+                             const std::string& appended = "", const std::string& header = "",
+                             Scenario* loaded = nullptr);
 /// Same, from text already in memory (`display_name` locates its base and included files, if it has any).
 /// Appended [[change]] tables join the scenario's own, in order of their from_year.
 /// `loaded`, when given, receives the scenario the text loads as (it is loaded anyway, to validate it).

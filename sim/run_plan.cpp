@@ -22,9 +22,9 @@ CarriedScenario carry_scenario(const std::string& path, const std::vector<Overri
   const std::string header = "# " + source.name + " as frontdoor ran it, from " + file +
                              ":\n# its base and included files merged in, its overrides applied (see manifest.json).\n"
                              "# `frontdoor run scenario.toml` runs it again.\n";
-  carried.toml = flatten_scenario(path, overrides, "", header);
+  // The copy is loaded once, by the flattening that validates it: that scenario is the one that runs.
+  carried.toml = flatten_scenario(path, overrides, "", header, &carried.scenario);
   carried.hash = content_hash(carried.toml);
-  carried.scenario = load_scenario_text(carried.toml, source.file);
   carried.scenario.file = source.file;
   carried.scenario.file_hash = source.file_hash;
   carried.scenario.includes = source.includes;
