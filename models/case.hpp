@@ -5,6 +5,8 @@
 // the day the case arrived; `priority` breaks ties between cases that arrived at the same instant (lower is served
 // first; all cases have priority 0 today); `sequence` is the order in which the case was created, so that ties of
 // both are first come, first served and the order never depends on memory addresses or hash order.
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 
@@ -27,8 +29,24 @@ struct Case {
   SourceKind source = SourceKind::other;
   int priority = 0;
   std::optional<std::int32_t> child = std::nullopt;  ///< the child it is about (reference model only)
+  /// The need observed at the decision that sent the case on (or by the last contact about it while it waits),
+  /// levels; NaN where no threshold decided (fixed shares). A team's waiting list is triaged on it.
+  double observed_need = std::nan("");
 
   EventKey key() const { return EventKey{arrival_day, priority, id}; }
 };
+
+/// The order of a caseload team's waiting list (triage): the need level observed (rounded to a whole level),
+/// highest first, then first come, first served by (time, priority, sequence). Cases with no observed need (fixed
+/// shares) are all level 0, so their list stays first come, first served.
+struct TriageKey {
+  int minus_level = 0;
+  EventKey arrival;
+  auto operator<=>(const TriageKey&) const = default;
+};
+inline TriageKey triage_key(const Case& c) {
+  const int level = std::isnan(c.observed_need) ? 0 : static_cast<int>(std::lround(std::clamp(c.observed_need, 0.0, 4.0)));
+  return TriageKey{-level, c.key()};
+}
 
 }  // namespace frontdoor

@@ -1,12 +1,20 @@
 #include "models/caseload_clock.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace frontdoor {
 
 long CaseloadClock::capacity_of(double caseload_cap, double fte) {
   if (caseload_cap <= 0.0) return std::numeric_limits<long>::max();
   return static_cast<long>(fte * caseload_cap);
+}
+
+double CaseloadClock::time_share() const {
+  if (curve_ <= 0.0) return demand_ > fte_ ? fte_ / demand_ : 1.0;
+  if (demand_ <= 0.0) return 1.0;
+  if (fte_ <= 0.0) return 0.0;
+  return std::pow(1.0 + std::pow(demand_ / fte_, curve_), -1.0 / curve_);
 }
 
 void CaseloadClock::advance(double t) {

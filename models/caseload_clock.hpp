@@ -5,6 +5,7 @@
 // ends when the virtual clock has advanced by its nominal duration. That is one heap operation per case, where an
 // engine activity per case would make SimGrid's max-min solver cost grow with the square of the caseload.
 // Plain C++ with no engine: the team's actor asks it when to wake and which cases are due.
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -35,7 +36,17 @@ class CaseloadClock {
   static long capacity_of(double caseload_cap, double fte);
 
   /// The pace of the cases: 1 while the team has the FTE they ask for, FTE / demand beyond that.
-  double pace() const { return demand_ > fte_ ? fte_ / demand_ : 1.0; }
+  /// With a pace curve k > 0, (1 + u^k)^(-1/k) for the load u = demand / FTE: work slows gradually as caseloads rise.
+  /// This is the share of the time its cases need that each case gets (what quality follows).
+  double time_share() const;
+  /// The pace at which cases progress: their time share, but never below the pace floor (statutory reviews and
+  /// court dates keep cases moving however thin the workers are spread; quality is what gives).
+  double pace() const { return std::max(floor_, time_share()); }
+  /// The pace curve's exponent k (0: the hard bend; see NeedSpec::pace_curve) and the pace floor, [0, 1].
+  void set_pace_curve(double k, double floor) {
+    curve_ = k;
+    floor_ = floor;
+  }
   /// Brings the virtual clock up to real day `t` at the current pace.
   void advance(double t);
   /// New staffing from day `t`: the clock runs at the old pace up to `t`, at the new one after.
@@ -68,6 +79,8 @@ class CaseloadClock {
   long capacity_ = 0;  // caseload cap x FTE
   double fte_ = 0.0;
   double demand_ = 0.0;  // FTE asked for by the allocated cases
+  double curve_ = 0.0;
+  double floor_ = 0.0;
   double virtual_time_ = 0.0;
   double last_update_ = 0.0;
 };

@@ -25,11 +25,10 @@ ChildRates child_rates(const Child& child, const Scenario& in_force, const HelpN
   r.crisis = need.crisis_per_year[k] * (1.0 - help.protection * help.quality) / 365.25;
   r.harm = need.harm_per_year[k] * (1.0 - help.protection * help.quality) / 365.25;
   r.total = r.up + r.down + r.crisis + r.harm;
-  if (!child.in_pathway) {
-    for (const auto& source : in_force.sources) {
-      r.notice[static_cast<int>(source.kind)] = source.notice_per_year[k] / 365.25;
-      r.total += source.notice_per_year[k] / 365.25;
-    }
+  // Agencies go on noticing a child in the pathway (waiting or helped): their contacts go to the team that holds it.
+  for (const auto& source : in_force.sources) {
+    r.notice[static_cast<int>(source.kind)] = source.notice_per_year[k] / 365.25;
+    r.total += source.notice_per_year[k] / 365.25;
   }
   return r;
 }

@@ -38,6 +38,12 @@ struct Child {
     Case item;
   };
   std::optional<Allocation> allocated;
+  /// The caseload team whose waiting list holds this child, unallocated, and its place in the list.
+  struct Waiting {
+    int service = 0;
+    TriageKey key;
+  };
+  std::optional<Waiting> waiting;
   std::uint32_t version = 0;
   int plans = 0;
   double last_referral = -std::numeric_limits<double>::infinity();

@@ -4,19 +4,30 @@
 
 namespace frontdoor {
 
+namespace {
+double source_variance(const NeedSpec& need, const std::vector<SourceSpec>& sources, SourceKind source) {
+  for (const auto& declared : sources) {
+    if (declared.kind == source)
+      return std::pow(declared.accuracy_sd * (declared.co_located ? need.co_location_factor : 1.0), 2);
+  }
+  return 0.0;
+}
+}  // namespace
+
 double observation_sd(const ServiceSpec& spec, const NeedSpec& need, double quality,
                       const std::vector<SourceSpec>& sources, SourceKind source) {
   double variance = std::pow(spec.need_rule.noise_sd * (1.0 + need.quality_noise * (1.0 - quality)), 2);
-  if (spec.entry) {
-    for (const auto& declared : sources) {
-      if (declared.kind != source) continue;
-      variance += std::pow(declared.accuracy_sd * (declared.co_located ? need.co_location_factor : 1.0), 2);
-    }
-  }
+  if (spec.entry) variance += source_variance(need, sources, source);
   return std::sqrt(variance);
 }
 
-int decide(const ServiceSpec& spec, const NeedSpec& need, const std::optional<ChildInView>& child, RandomStream& rng) {
+double contact_observation_sd(const ServiceSpec& spec, const NeedSpec& need, const std::vector<SourceSpec>& sources,
+                              SourceKind source) {
+  return std::sqrt(std::pow(spec.need_rule.noise_sd, 2) + source_variance(need, sources, source));
+}
+
+int decide(const ServiceSpec& spec, const NeedSpec& need, const std::optional<ChildInView>& child, RandomStream& rng,
+           double* observed_out) {
   const auto& decisions = spec.decisions;
   if (decisions.empty()) return -1;
   const double u = rng.uniform01();
@@ -35,6 +46,7 @@ int decide(const ServiceSpec& spec, const NeedSpec& need, const std::optional<Ch
     if (on_need) {
       const double observed = child->need + child->observation_sd * rng.standard_normal();
       decision = decide_on_need(spec.need_rule, observed, need.threshold_shift);
+      if (observed_out) *observed_out = observed;
     } else {
       decision = static_cast<int>(decisions.size()) - 1;
     }

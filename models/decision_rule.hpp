@@ -24,10 +24,17 @@ struct ChildInView {
 double observation_sd(const ServiceSpec& spec, const NeedSpec& need, double quality,
                       const std::vector<SourceSpec>& sources, SourceKind source);
 
+/// The noise on a child's need as caseload team `spec` reads an agency's contact about a child on its waiting
+/// list: the team's own inconsistency and the way the agency (`source`) describes the child.
+double contact_observation_sd(const ServiceSpec& spec, const NeedSpec& need, const std::vector<SourceSpec>& sources,
+                              SourceKind source);
+
 /// The service's decision, an index into spec.decisions, or -1 where it makes none. `child` is set for a case about
 /// a child (reference model); `need` is the [need] table in force. Every draw comes from `rng` in a fixed order:
 /// the chance outcome, then the observation noise (only when a threshold decides), then the conference (only
 /// when the decision is the one a conference can change).
-int decide(const ServiceSpec& spec, const NeedSpec& need, const std::optional<ChildInView>& child, RandomStream& rng);
+/// When a threshold decides, `observed` (if given) receives the need the service observed.
+int decide(const ServiceSpec& spec, const NeedSpec& need, const std::optional<ChildInView>& child, RandomStream& rng,
+           double* observed = nullptr);
 
 }  // namespace frontdoor

@@ -32,12 +32,13 @@ struct ChildSeries {
   ChildCount count;
   std::string_view base;
 };
-constexpr std::array<ChildSeries, 5> child_series{
+constexpr std::array<ChildSeries, 6> child_series{
     {{ChildCount::harm, "harm_events"},
      {ChildCount::harm_after_exit, "harm_events_after_nfa_or_closure_12m"},
      {ChildCount::rereferrals, "rereferrals_within_12m"},
      {ChildCount::repeat_plans, "second_or_later_cp_plans"},
-     {ChildCount::repeat_contacts, "repeat_contacts_within_12m"}}};
+     {ChildCount::repeat_contacts, "repeat_contacts_within_12m"},
+     {ChildCount::open_case_contacts, "contacts_about_open_cases"}}};
 
 }  // namespace
 

@@ -36,6 +36,9 @@ struct NeedRule {
   /// Share of families who accept the service; the others decline on arrival, with decision `declined_decision`.
   double consent = 1.0;
   int declined_decision = -1;
+  /// A family waiting unallocated whose need falls below this level withdraws, with `declined_decision` (its
+  /// difficulties have eased and it no longer takes up the offer). -1: never.
+  int withdraw_below = -1;
 };
 
 /// Family group conferencing: before a decision for care, a conference finds a family solution for a share of
@@ -55,6 +58,11 @@ struct NeedSpec {
   double threshold_shift = 0.0;     ///< added to every threshold (negative: risk-averse drift), levels
   double quality_elasticity = 1.0;  ///< quality = pace ^ elasticity (pace: share of the time a case needs)
   double quality_noise = 1.0;       ///< decision noise is multiplied by 1 + quality_noise x (1 - quality)
+  /// How a caseload team's pace falls with its load u = work asked for / FTE: pace = (1 + u^k)^(-1/k). 0: the hard
+  /// bend min(1, 1/u) (no slowing until the team is full). A finite k slows work gradually as caseloads rise.
+  double pace_curve = 0.0;
+  /// Cases progress at least this fast however overloaded the team (quality still falls with the time share), [0, 1].
+  double pace_floor = 0.0;
   /// The starting state only: the share of the children whom contacts take past the front door that it treats
   /// as gone from the community. Most come back with need still there, so the true net removal is well below 1;
   /// the warm-up settles what this approximation leaves. [0, 1]

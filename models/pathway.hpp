@@ -43,6 +43,9 @@ struct TeamSpec {
   /// overload is how far the team's allocated work exceeds its staff (demand / FTE - 1, at least 0). [0, 20]
   double turnover_pressure = 0.0;
   double budget_gbp = 0.0;  ///< caseload teams: a budget in pounds a year that sets `fte` (0: `fte` as given)
+  /// Caseload teams: every case is allocated at once, beyond the caseload cap (a statutory duty: section 47,
+  /// child protection, looked after); workers' caseloads rise instead of cases waiting.
+  bool always_allocate = false;
 
   /// Vacant share of the establishment at equilibrium: turnover x recruitment time / (1 + the same).
   double equilibrium_vacancy() const {

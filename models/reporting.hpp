@@ -74,12 +74,13 @@ enum class ChildCount {
   closures,
   closures_improved,
   repeat_contacts,
+  open_case_contacts,  ///< contacts about a child already in the pathway (waiting or allocated), passed to its team
   closures_improved_rereferred
 };
-inline constexpr int child_count_kinds = 10;  // the last name, "sustained", is computed (improved - rereferred)
+inline constexpr int child_count_kinds = 11;  // the last name, "sustained", is computed (improved - rereferred)
 inline constexpr const char* child_count_names[] = {
     "rereferrals",     "repeat_plans", "plans_ended",       "plans_ended_after_2y", "harm",
-    "harm_after_exit", "closures",     "closures_improved", "repeat_contacts",      "sustained"};
+    "harm_after_exit", "closures",     "closures_improved", "repeat_contacts",      "open_case_contacts", "sustained"};
 
 /// Parses a selector against a pathway; returns an error message, or an empty string when it parsed.
 std::string parse_selector(const std::string& text, const Pathway& pathway, Selector& out);

@@ -70,6 +70,7 @@ TeamSpec read_team(TableReader& service, ServiceKind kind, double horizon_days) 
   team.agency_cover = t.number("agency_cover");
   if (kind == ServiceKind::caseload_team) {
     team.turnover_pressure = t.number("turnover_pressure");
+    team.always_allocate = t.boolean("always_allocate");
   }
   if (const toml::array* schedule = t.array("schedule")) {
     double previous = 0.0;
@@ -198,6 +199,7 @@ void read_need_settings(TableReader& t, ServiceSpec& s, bool need_enabled) {
       ctx.problem(c.node(), c.prefix(), "only a caseload team asks for consent");
     s.need_rule.consent = c.number("accept");
     s.need_rule.declined_decision = decision(c, "declined");
+    if (c.has("withdraw_below")) s.need_rule.withdraw_below = c.integer("withdraw_below");
     c.finish();
   }
   if (TableReader h = t.table("help"); h.present()) {

@@ -63,6 +63,8 @@ NeedSpec read_need(TableReader t) {
   need.threshold_shift = t.number("threshold_shift");
   need.quality_elasticity = t.number("quality_elasticity");
   need.quality_noise = t.number("quality_noise");
+  need.pace_curve = t.number("pace_curve");
+  need.pace_floor = t.number("pace_floor");
   need.start_removal = t.number("start_removal");
   need.referral_service = t.text("referral_service");
   need.plan_service = t.text("plan_service");

@@ -13,7 +13,7 @@ namespace {
 // The service's decision. Decisions about a child draw from the child's own stream, so that across scenarios run
 // on the same seeds the same child meets the same luck wherever its path leads (common random numbers); other
 // cases draw from the service's.
-int decide_for(Context& ctx, ServiceState& st, const ServiceSpec& spec, const Case& item, double t) {
+int decide_for(Context& ctx, ServiceState& st, const ServiceSpec& spec, Case& item, double t) {
   if (spec.decisions.empty()) return -1;
   const Scenario& in_force = ctx.scenario.at(t);
   if (!item.child) return decide(spec, in_force.need, std::nullopt, st.decision_rng);
@@ -25,7 +25,7 @@ int decide_for(Context& ctx, ServiceState& st, const ServiceSpec& spec, const Ca
     const double quality = spec.kind == ServiceKind::caseload_team ? ctx.quality_of(st) : 1.0;
     view->observation_sd = observation_sd(spec, in_force.need, quality, in_force.sources, item.source);
   }
-  return decide(spec, in_force.need, view, child.luck);
+  return decide(spec, in_force.need, view, child.luck, &item.observed_need);
 }
 
 }  // namespace
@@ -58,7 +58,12 @@ void carry_on(Context& ctx, Case item, int s, double t) {
   throw SimulationError("a case went round a zero-time cycle a million times at day " + std::to_string(ctx.now()));
 }
 
-int choose_route(Context& ctx, ServiceState& st, const Case& item, double t, std::optional<int> forced) {
+void move_on(Context& ctx, ServiceState& st, Case item, double t, std::optional<int> forced) {
+  const int next = choose_route(ctx, st, item, t, forced);
+  carry_on(ctx, item, next, t);
+}
+
+int choose_route(Context& ctx, ServiceState& st, Case& item, double t, std::optional<int> forced) {
   const ServicePeriod& period = st.at(t);
   const int decision = forced ? *forced : decide_for(ctx, st, *period.spec, item, t);
   const int route = pick_route(period.routing.options(decision, item.source), st.decision_rng);

@@ -13,7 +13,10 @@ void carry_on(Context& ctx, Case item, int s, double t);
 
 /// The service `st` has finished with `item` at day `t`: draws its decision (unless `forced` imposes one; -1 is
 /// "no decision") and its route, records both, and returns the next service.
-int choose_route(Context& ctx, ServiceState& st, const Case& item, double t, std::optional<int> forced = std::nullopt);
+/// Stamps the need the service observed on `item` (for the next team's triage).
+int choose_route(Context& ctx, ServiceState& st, Case& item, double t, std::optional<int> forced = std::nullopt);
+/// choose_route, then carry_on to the service it chose.
+void move_on(Context& ctx, ServiceState& st, Case item, double t, std::optional<int> forced = std::nullopt);
 
 /// Hands a case to a caseload team or a timer, waking it if it sleeps.
 void deliver(ServiceState& st, const Case& item);

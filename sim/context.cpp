@@ -55,7 +55,7 @@ void Context::sleep_until_due_or_signalled(Waker& w, double wake_at) {
 }
 
 double Context::quality_of(const ServiceState& st) const {
-  return quality_from_pace(st.team ? st.team->clock.pace() : 1.0, scenario.need.quality_elasticity);
+  return quality_from_pace(st.team ? st.team->clock.time_share() : 1.0, scenario.need.quality_elasticity);
 }
 
 HelpNow Context::help_for(const Child& child, double t) const {

@@ -4,7 +4,7 @@
 // hand work to another. The model's rules live in models/ (decision_rule, routing, children, caseload_clock,
 // workforce); this layer only holds state between SimGrid's events and moves cases along.
 #include <cstdint>
-#include <deque>
+#include <map>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -63,13 +63,21 @@ struct ScreeningDesk {
 };
 
 /// A caseload team: one actor, woken by deliveries or by its next due case. Cases beyond the caseload cap wait
-/// unallocated, first come first served.
+/// unallocated, in triage order (the need level observed, then first come, first served); a team that must
+/// allocate every case (a statutory duty) takes them all at once.
 struct CaseloadTeam {
+  /// A waiting child leaves the list with `decision`: its observed need crossed the escalation line, or its need
+  /// fell so far that the family withdrew.
+  struct WaitingExit {
+    int child;
+    int decision;
+  };
   Waker waker;
   std::vector<Case> inbox;
   std::vector<int> escalations;  // children whose need rose past the escalation level while allocated here
+  std::vector<WaitingExit> waiting_exits;
   CaseloadClock clock;
-  std::deque<Case> unallocated;
+  std::map<TriageKey, Case> unallocated;
 };
 
 /// A decision point with a delay: one timer actor holding its cases until they fall due.

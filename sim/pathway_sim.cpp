@@ -77,6 +77,7 @@ void start(Context& ctx, sg4::NetZone* zone) {
       case ServiceKind::caseload_team:
         st.team.emplace().waker.wake = sg4::Semaphore::create(0);
         st.team->clock.set_staff(0.0, team.fte, team.caseload_cap);
+        st.team->clock.set_pace_curve(scenario.need.pace_curve, scenario.need.pace_floor);
         sg4::Actor::create("team_" + st.spec.id, ctx.host, [&ctx, &st] { run_caseload_team(ctx, st); })->daemonize();
         break;
       case ServiceKind::decision_point:

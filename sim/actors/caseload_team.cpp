@@ -66,6 +66,15 @@ void end_case(Context& ctx, ServiceState& st, double demand, std::optional<int> 
 
 }  // namespace
 
+namespace {
+// A case joins the team's waiting list, in triage order.
+void wait_unallocated(Context& ctx, ServiceState& st, const Case& item) {
+  const TriageKey key = triage_key(item);
+  st.team->unallocated.emplace(key, item);
+  if (item.child) ctx.children[*item.child].waiting = Child::Waiting{st.index, key};
+}
+}  // namespace
+
 void run_caseload_team(Context& ctx, ServiceState& st) {
   CaseloadTeam& team = *st.team;
   for (;;) {
@@ -73,7 +82,7 @@ void run_caseload_team(Context& ctx, ServiceState& st) {
     team.clock.advance(t);
     while (const std::optional<AllocatedCase> due = team.clock.pop_due()) {
       end_case(ctx, st, due->demand, due->placement, t);
-      carry_on(ctx, due->item, choose_route(ctx, st, due->item, t), t);
+      move_on(ctx, st, due->item, t);
     }
     // Children whose need rose past the escalation level while allocated here leave at once.
     for (const int c : team.escalations) {
@@ -85,28 +94,40 @@ void run_caseload_team(Context& ctx, ServiceState& st) {
       const Child::Allocation allocation = *child.allocated;
       team.clock.cancel(allocation.sequence);
       end_case(ctx, st, allocation.demand, allocation.placement, t);
-      carry_on(ctx, allocation.item,
-               choose_route(ctx, st, allocation.item, t, st.at(t).spec->need_rule.escalate_decision), t);
+      move_on(ctx, st, allocation.item, t, st.at(t).spec->need_rule.escalate_decision);
     }
     team.escalations.clear();
+    // Waiting children who escalate (a contact showed need past the line) or whose family withdraws.
+    for (const CaseloadTeam::WaitingExit& exit : team.waiting_exits) {
+      Child& child = ctx.children[exit.child];
+      if (!child.waiting || child.waiting->service != st.index) continue;  // allocated or gone meanwhile
+      const auto node = team.unallocated.find(child.waiting->key);
+      const Case item = node->second;
+      team.unallocated.erase(node);
+      child.waiting.reset();
+      ctx.recorder.started(t, st.index, item.arrival_day);
+      move_on(ctx, st, item, t, exit.decision);
+    }
+    team.waiting_exits.clear();
     const ServiceSpec& spec = *st.at(t).spec;
     for (const Case& item : team.inbox) {
       // A family may decline help on arrival.
       if (item.child && spec.need_rule.consent < 1.0 &&
           ctx.children[*item.child].luck.uniform01() >= spec.need_rule.consent) {
         ctx.recorder.started(t, st.index, item.arrival_day);
-        carry_on(ctx, item, choose_route(ctx, st, item, t, spec.need_rule.declined_decision), t);
+        move_on(ctx, st, item, t, spec.need_rule.declined_decision);
         continue;
       }
-      team.unallocated.push_back(item);
+      wait_unallocated(ctx, st, item);
     }
     team.inbox.clear();
-    while (!team.unallocated.empty() && team.clock.has_room()) {
-      const Case item = team.unallocated.front();
-      team.unallocated.pop_front();
+    while (!team.unallocated.empty() && (team.clock.has_room() || spec.team.always_allocate)) {
+      const Case item = team.unallocated.begin()->second;
+      team.unallocated.erase(team.unallocated.begin());
+      if (item.child) ctx.children[*item.child].waiting.reset();
       allocate(ctx, st, spec, item, t);
     }
-    if (!team.inbox.empty() || !team.escalations.empty()) continue;  // routed back to this team while we worked
+    if (!team.inbox.empty() || !team.escalations.empty() || !team.waiting_exits.empty()) continue;  // routed back
     ctx.sleep_until_due_or_signalled(team.waker, team.clock.next_due(t));
   }
 }
@@ -120,11 +141,12 @@ void seed_initial_cases(Context& ctx, ServiceState& st) {
     child.need_at_start = spec.initial_need;
     Case item{ctx.next_case_id++, 0.0, SourceKind::other, 0};
     item.child = c;
+    item.observed_need = spec.initial_need;
     ctx.recorder.initial_case(0.0, st.index, item.id);
-    if (st.team->clock.has_room()) {
+    if (st.team->clock.has_room() || spec.team.always_allocate) {
       allocate(ctx, st, spec, item, 0.0, /*initial=*/true);
     } else {
-      st.team->unallocated.push_back(item);
+      wait_unallocated(ctx, st, item);
       ctx.reschedule(c, 0.0);
     }
   }

@@ -11,7 +11,7 @@ void run_decision_timer(Context& ctx, ServiceState& st) {
     while (!timer.held.empty() && timer.held.top().due <= t) {
       const Case item = timer.held.top().item;
       timer.held.pop();
-      carry_on(ctx, item, choose_route(ctx, st, item, t), t);
+      move_on(ctx, st, item, t);
     }
     for (const Case& item : timer.inbox) {
       ctx.recorder.started(t, st.index, item.arrival_day);

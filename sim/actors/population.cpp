@@ -2,6 +2,7 @@
 // of next events (models/children), and the bookkeeping of a child's path through the services.
 #include <cmath>
 
+#include "models/decision_rule.hpp"
 #include "sim/actors/actors.hpp"
 #include "sim/case_flow.hpp"
 
@@ -9,13 +10,44 @@ namespace frontdoor::engine {
 
 namespace {
 
+// An agency makes a contact about a child already in the pathway: the front door passes it to the team that holds
+// the child. A team reads it for a child on its waiting list: the child moves up the list if it looks worse, and
+// escalates at once if its observed need crosses the team's escalation line.
+void contact_about_open_case(Context& ctx, int c, SourceKind source, double t) {
+  ctx.recorder.child_event(t, ChildCount::open_case_contacts);
+  Child& child = ctx.children[c];
+  if (child.waiting) {
+    ServiceState& st = *ctx.services[child.waiting->service];
+    const ServiceSpec& spec = *st.at(t).spec;
+    const Scenario& in_force = ctx.scenario.at(t);
+    const double sd = contact_observation_sd(spec, in_force.need, in_force.sources, source);
+    const double observed = child.need + sd * child.luck.standard_normal();
+    auto node = st.team->unallocated.extract(child.waiting->key);
+    node.mapped().observed_need = observed;
+    node.key() = triage_key(node.mapped());
+    child.waiting->key = node.key();
+    st.team->unallocated.insert(std::move(node));
+    const NeedRule& rule = spec.need_rule;
+    if (rule.escalate_at >= 0 && rule.escalate_decision >= 0 &&
+        observed >= rule.escalate_at + in_force.need.threshold_shift) {
+      st.team->waiting_exits.push_back({c, rule.escalate_decision});
+      st.waker().signal();
+    }
+  }
+  ctx.reschedule(c, t);
+}
+
 // An agency makes a contact about child `c`: it enters the pathway at the entry.
 void make_contact(Context& ctx, int c, SourceKind source, double t) {
   Child& child = ctx.children[c];
+  if (child.in_pathway) {
+    contact_about_open_case(ctx, c, source, t);
+    return;
+  }
   child.in_pathway = true;
   child.helped = false;
   child.need_at_start = child.need;
-  ctx.reschedule(c, t);  // no more contacts while the child is in the pathway
+  ctx.reschedule(c, t);
   ctx.recorder.contact_arrived(t, source, child.need);
   if (t - child.last_contact <= 365.0) ctx.recorder.child_event(t, ChildCount::repeat_contacts);
   child.last_contact = t;
@@ -67,6 +99,16 @@ void child_event(Context& ctx, int c, double t) {
       make_contact(ctx, c, outcome.source, t);
       return;
     case ChildOutcome::Kind::fell:
+      if (child.waiting) {
+        // A family waiting whose difficulties have eased may withdraw from the list.
+        ServiceState& st = *ctx.services[child.waiting->service];
+        const NeedRule& rule = st.at(t).spec->need_rule;
+        if (rule.withdraw_below >= 0 && child.need < rule.withdraw_below && rule.declined_decision >= 0) {
+          st.team->waiting_exits.push_back({c, rule.declined_decision});
+          st.waker().signal();
+        }
+      }
+      break;
     case ChildOutcome::Kind::unnoticed:
       break;
   }

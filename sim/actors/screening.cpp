@@ -65,7 +65,7 @@ void run_screener(Context& ctx, ServiceState& st, int i) {
     if (work >= 1e-9) sg4::this_actor::sleep_for(work);  // below SimGrid's precision: done at once
     ++ctx.events;
     const double t = ctx.now();
-    carry_on(ctx, item, choose_route(ctx, st, item, t), t);
+    move_on(ctx, st, item, t);
   }
 }
 
