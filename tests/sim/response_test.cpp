@@ -65,7 +65,6 @@ Paired paired(const std::vector<ReplicationResult>& base, const std::vector<Repl
   return p;
 }
 
-
 void expect_rise(const std::vector<ReplicationResult>& base, const std::vector<ReplicationResult>& changed,
                  const std::string& measure) {
   const Paired p = paired(base, changed, measure);
@@ -90,6 +89,7 @@ TEST(Response, EarlyHelpMoneyAloneLowersEscalationsAndCareEntries) {
   // before their need rises.
   const auto base = baseline_run({}, 10);
   const auto more = baseline_run({{"service.early_help.team.budget_gbp", "6970000"}}, 10);
+  expect_fall(base, more, "early_help_wait_days");
   expect_fall(base, more, "section47");
   expect_fall(base, more, "cp_plan_starts");
   expect_fall(base, more, "looked_after_starts");
@@ -103,6 +103,14 @@ TEST(Response, HalvingEarlyHelpRaisesWaitingAndHarmAndDoesNotLowerCareEntries) {
   expect_rise(base, half, "harm_events");
   expect_rise(base, half, "section47");
   expect_no_fall(base, half, "looked_after_starts");
+}
+
+TEST(Response, ALowerEarlyHelpLineWithoutMoneyLengthensTheWait) {
+  // The line and the budget interact: more families offered the same places wait longer.
+  const auto base = baseline_run({}, 4);
+  const auto lower = baseline_run({{"service.front_door.thresholds.early_help", "2.1"}}, 4);
+  expect_rise(base, lower, "early_help_wait_days");
+  expect_rise(base, lower, "early_help_assessments");
 }
 
 TEST(Response, FewerAssessmentWorkersLengthenWaitsAndDoNotLowerCareEntries) {
