@@ -512,6 +512,13 @@ int main(int argc, char** argv) {
         std::printf("; engine.run() alone %.3f s (the rest is making and destroying the engine)", f.run_median);
       }
       if (!std::isnan(f.mean_wait_days)) std::printf("; mean wait %.5f days", f.mean_wait_days);
+      if (c.id == "C") {
+        // The reference model's cost per child it simulates: the council's children over the simulated years.
+        const frontdoor::Scenario england = frontdoor::load_scenario(england_scenario);
+        const double child_years = static_cast<double>(england.children) * england.simulation.years;
+        std::printf("; %.2f us a simulated child-year (%d children x %d years)", 1e6 * f.median / child_years,
+                    england.children, england.simulation.years);
+      }
       std::printf("\n");
     }
   }

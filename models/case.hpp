@@ -45,7 +45,8 @@ struct TriageKey {
   auto operator<=>(const TriageKey&) const = default;
 };
 inline TriageKey triage_key(const Case& c) {
-  const int level = std::isnan(c.observed_need) ? 0 : static_cast<int>(std::lround(std::clamp(c.observed_need, 0.0, 4.0)));
+  const int level =
+      std::isnan(c.observed_need) ? 0 : static_cast<int>(std::lround(std::clamp(c.observed_need, 0.0, 4.0)));
   return TriageKey{-level, c.key()};
 }
 

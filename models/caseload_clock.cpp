@@ -10,7 +10,7 @@ long CaseloadClock::capacity_of(double caseload_cap, double fte) {
   return static_cast<long>(fte * caseload_cap);
 }
 
-double CaseloadClock::time_share() const {
+double CaseloadClock::share_now() const {
   if (curve_ <= 0.0) return demand_ > fte_ ? fte_ / demand_ : 1.0;
   if (demand_ <= 0.0) return 1.0;
   if (fte_ <= 0.0) return 0.0;
@@ -25,6 +25,7 @@ void CaseloadClock::advance(double t) {
 void CaseloadClock::set_staff(double t, double fte, double caseload_cap) {
   advance(t);
   fte_ = fte;
+  share_ = share_now();
   capacity_ = capacity_of(caseload_cap, fte);
 }
 
@@ -32,6 +33,7 @@ std::uint64_t CaseloadClock::allocate(double remaining, double demand, const Cas
   const std::uint64_t sequence = next_sequence_++;
   due_.push({virtual_time_ + remaining, sequence, demand, item, placement});
   demand_ += demand;
+  share_ = share_now();
   ++live_;
   return sequence;
 }
@@ -49,6 +51,7 @@ std::optional<AllocatedCase> CaseloadClock::pop_due() {
 void CaseloadClock::end(double demand) {
   --live_;
   demand_ = live_ == 0 ? 0.0 : demand_ - demand;
+  share_ = share_now();
 }
 
 double CaseloadClock::next_due(double t) const {

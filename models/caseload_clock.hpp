@@ -38,7 +38,7 @@ class CaseloadClock {
   /// The pace of the cases: 1 while the team has the FTE they ask for, FTE / demand beyond that.
   /// With a pace curve k > 0, (1 + u^k)^(-1/k) for the load u = demand / FTE: work slows gradually as caseloads rise.
   /// This is the share of the time its cases need that each case gets (what quality follows).
-  double time_share() const;
+  double time_share() const { return share_; }
   /// The pace at which cases progress: their time share, but never below the pace floor (statutory reviews and
   /// court dates keep cases moving however thin the workers are spread; quality is what gives).
   double pace() const { return std::max(floor_, time_share()); }
@@ -46,6 +46,7 @@ class CaseloadClock {
   void set_pace_curve(double k, double floor) {
     curve_ = k;
     floor_ = floor;
+    share_ = share_now();
   }
   /// Brings the virtual clock up to real day `t` at the current pace.
   void advance(double t);
@@ -81,6 +82,9 @@ class CaseloadClock {
   double demand_ = 0.0;  // FTE asked for by the allocated cases
   double curve_ = 0.0;
   double floor_ = 0.0;
+  double share_ = 1.0;  // time_share(), recomputed whenever demand or FTE change
+
+  double share_now() const;
   double virtual_time_ = 0.0;
   double last_update_ = 0.0;
 };

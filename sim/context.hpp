@@ -4,8 +4,8 @@
 // hand work to another. The model's rules live in models/ (decision_rule, routing, children, caseload_clock,
 // workforce); this layer only holds state between SimGrid's events and moves cases along.
 #include <cstdint>
-#include <map>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <queue>

@@ -155,16 +155,16 @@ TEST(Hardening, OverridesThatSmuggleOrReorderAreRefused) {
   EXPECT_EQ(crossed.code, 2);
   EXPECT_NE(
       crossed.err.find("--set service.front_door.thresholds.early_help=3.5: service.front_door.thresholds.early_help: "
-                       "early_help (3.5) would be above referral (3)"),
+                       "early_help (3.5) would be above referral (2.7)"),
       std::string::npos)
       << crossed.err;
   const Outcome lowered =
-      frontdoor_cli("validate scenarios/england_baseline.toml --set service.front_door.thresholds.referral=2.7", dir);
+      frontdoor_cli("validate scenarios/england_baseline.toml --set service.front_door.thresholds.referral=2.3", dir);
   EXPECT_EQ(lowered.code, 2);
-  EXPECT_NE(lowered.err.find("--set service.front_door.thresholds.referral=2.7"), std::string::npos) << lowered.err;
+  EXPECT_NE(lowered.err.find("--set service.front_door.thresholds.referral=2.3"), std::string::npos) << lowered.err;
   // Moving both together is a threshold change, not a reordering.
-  EXPECT_EQ(frontdoor_cli("validate scenarios/england_baseline.toml --set service.front_door.thresholds.referral=2.7 "
-                          "--set service.front_door.thresholds.early_help=2.5",
+  EXPECT_EQ(frontdoor_cli("validate scenarios/england_baseline.toml --set service.front_door.thresholds.referral=2.3 "
+                          "--set service.front_door.thresholds.early_help=2.1",
                           dir)
                 .code,
             0);

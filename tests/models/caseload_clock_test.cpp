@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace frontdoor {
 namespace {
 
@@ -49,6 +51,26 @@ TEST(CaseloadClock, CasesSlowDownTogetherWhenTheyAskForMoreTimeThanTheTeamHas) {
   ASSERT_TRUE(first && second);
   EXPECT_EQ(first->item.id, 1u);  // same due day: first allocated, first ended
   EXPECT_EQ(second->item.id, 2u);
+}
+
+TEST(CaseloadClock, APaceCurveSlowsWorkGraduallyAndTheFloorKeepsCasesMoving) {
+  CaseloadClock clock;
+  clock.set_pace_curve(4.0, 0.5);
+  clock.set_staff(0.0, 10.0, 0.0);
+  EXPECT_DOUBLE_EQ(clock.pace(), 1.0);                       // nothing allocated
+  clock.allocate(100.0, 8.0, case_number(1), std::nullopt);  // load 0.8
+  EXPECT_NEAR(clock.time_share(), std::pow(1.0 + std::pow(0.8, 4.0), -0.25), 1e-12);
+  EXPECT_NEAR(clock.time_share(), 0.918, 1e-3);              // slower before the team is full: no cliff at load 1
+  clock.allocate(100.0, 2.0, case_number(2), std::nullopt);  // load 1
+  EXPECT_NEAR(clock.pace(), std::pow(2.0, -0.25), 1e-12);
+  double previous = clock.time_share();
+  for (int i = 0; i < 20; ++i) {  // each extra case slows every case a little more
+    clock.allocate(100.0, 2.0, case_number(3 + i), std::nullopt);
+    EXPECT_LT(clock.time_share(), previous);
+    previous = clock.time_share();
+  }
+  EXPECT_LT(clock.time_share(), 0.5);  // load 5: the time share is about 1 / 5, but cases still move at half pace
+  EXPECT_DOUBLE_EQ(clock.pace(), 0.5);
 }
 
 TEST(CaseloadClock, ACancelledCaseIsSkippedAndRoomFollowsTheLiveCases) {

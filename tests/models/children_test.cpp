@@ -23,11 +23,12 @@ TEST(Children, HelpSlowsRisesAndHarmAndSpeedsRecoveryByItsQuality) {
   EXPECT_DOUBLE_EQ(helped.down, 2.0 * none.down);
   EXPECT_DOUBLE_EQ(diluted.up, 0.75 * none.up);
   EXPECT_DOUBLE_EQ(diluted.down, 1.5 * none.down);
-  // Agencies notice a child outside the pathway only.
+  // Agencies go on noticing a child in the pathway (waiting or helped): its contacts go to the team that holds it.
   EXPECT_GT(none.total, none.up + none.down + none.crisis + none.harm);
   child.in_pathway = true;
   const ChildRates inside = child_rates(child, england(), HelpNow{});
-  EXPECT_DOUBLE_EQ(inside.total, inside.up + inside.down + inside.crisis + inside.harm);
+  EXPECT_DOUBLE_EQ(inside.total, none.total);
+  EXPECT_EQ(inside.notice, none.notice);
 }
 
 TEST(Children, TheSameChildHasTheSameStreamsInEveryPopulationOnTheSameSeed) {

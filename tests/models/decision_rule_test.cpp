@@ -7,6 +7,8 @@
 
 #include <cmath>
 
+#include "models/case.hpp"
+
 namespace frontdoor {
 namespace {
 
@@ -109,6 +111,48 @@ TEST(DecisionRule, ObservationNoiseAddsTheAgencysDescriptionAtTheEntryAndWorsens
   EXPECT_DOUBLE_EQ(observation_sd(spec, need, 1.0, sources, SourceKind::schools), std::hypot(0.6, 0.8));
   // A diluted team (quality 0.5) is 1.5 times as inconsistent.
   EXPECT_DOUBLE_EQ(observation_sd(spec, need, 0.5, sources, SourceKind::schools), std::hypot(0.9, 0.8));
+}
+
+TEST(DecisionRule, AContactAboutAWaitingChildIsReadWithTheTeamsAndTheAgencysNoise) {
+  ServiceSpec spec = threshold_service(0.6);  // not the entry: the agency's noise counts all the same
+  NeedSpec need;
+  need.co_location_factor = 0.5;
+  std::vector<SourceSpec> sources(1);
+  sources[0].kind = SourceKind::police;
+  sources[0].accuracy_sd = 0.8;
+  sources[0].co_located = true;
+  EXPECT_DOUBLE_EQ(contact_observation_sd(spec, need, sources, SourceKind::police), std::hypot(0.6, 0.4));
+  EXPECT_DOUBLE_EQ(contact_observation_sd(spec, need, sources, SourceKind::health), 0.6);  // not declared
+}
+
+TEST(DecisionRule, AThresholdDecisionReportsTheNeedItObserved) {
+  const ServiceSpec spec = threshold_service(0.0);
+  const NeedSpec need;
+  RandomStream rng(1, 2);
+  int by_threshold = 0;
+  for (int i = 0; i < 50; ++i) {
+    double observed = std::nan("");
+    if (decide(spec, need, ChildInView{3, 0.0}, rng, &observed) == 0) {
+      EXPECT_TRUE(std::isnan(observed));  // the chance outcome observes nothing
+    } else {
+      EXPECT_DOUBLE_EQ(observed, 3.0);
+      ++by_threshold;
+    }
+  }
+  EXPECT_GT(by_threshold, 30);
+}
+
+TEST(DecisionRule, AWaitingListIsTriagedByTheLevelObservedThenFirstComeFirstServed) {
+  Case early{1, 10.0, SourceKind::police, 0};
+  Case later{2, 20.0, SourceKind::police, 0};
+  early.observed_need = 2.6;  // looks like level 3
+  later.observed_need = 3.7;  // looks like level 4: ahead of the earlier one
+  EXPECT_LT(triage_key(later), triage_key(early));
+  later.observed_need = 3.2;  // the same level as the earlier one: arrival decides
+  EXPECT_LT(triage_key(early), triage_key(later));
+  // Cases with no observed need (fixed shares) stay first come, first served.
+  Case a{3, 5.0, SourceKind::police, 0}, b{4, 6.0, SourceKind::police, 0};
+  EXPECT_LT(triage_key(a), triage_key(b));
 }
 
 }  // namespace

@@ -128,6 +128,6 @@ TEST(Measures, ChildCountsHaveOneBaseNameEach) {
     EXPECT_TRUE(seen.insert(child_count_base_name(c)).second);
     EXPECT_EQ(measure_name::child_count_per_month(c), std::string(child_count_base_name(c)) + "_per_month");
   }
-  EXPECT_EQ(seen.size(), 5u);
+  EXPECT_EQ(seen.size(), 6u);
   EXPECT_EQ(child_count_base_name(ChildCount::harm), "harm_events");
 }

@@ -133,8 +133,8 @@ TEST(ScenarioLoader, PolicyScenariosInheritFromTheirBase) {
   const auto& fd_base = base.pathway.services()[base.pathway.find("front_door")];
   ASSERT_EQ(fd.decisions.size(), fd_base.decisions.size());
   for (std::size_t d = 0; d < fd.decisions.size(); ++d) {
-    const double expected = fd.decisions[d].name == "referral"     ? 3.3
-                            : fd.decisions[d].name == "early_help" ? 3.0
+    const double expected = fd.decisions[d].name == "referral"     ? 3.0
+                            : fd.decisions[d].name == "early_help" ? 2.6
                                                                    : fd_base.need_rule.thresholds[d];
     EXPECT_EQ(fd.need_rule.thresholds[d], expected) << fd.decisions[d].name;
   }
@@ -610,16 +610,17 @@ TEST(ScenarioLoader, OverridesKeepAServicesThresholdsInOrder) {
   const std::string crossed = error({{"service.front_door.thresholds.early_help", "3.5"}});
   EXPECT_NE(
       crossed.find("--set service.front_door.thresholds.early_help=3.5: service.front_door.thresholds.early_help: "
-                   "early_help (3.5) would be above referral (3)"),
+                   "early_help (3.5) would be above referral (2.7)"),
       std::string::npos)
       << crossed;
-  EXPECT_NE(error({{"service.child_in_need.thresholds.care", "4.0"}}).find("escalate (4.1) would be above care (4)"),
-            std::string::npos);
-  EXPECT_EQ(error({{"service.front_door.thresholds.early_help", "3.0"}}), "");  // equal is allowed
-  EXPECT_EQ(error({{"service.front_door.thresholds", "{ no_further_action = 0.0, early_help = 2.5, referral = 2.7 }"}}),
+  EXPECT_NE(
+      error({{"service.child_in_need.thresholds.review", "3.6"}}).find("review (3.6) would be above escalate (3.5)"),
+      std::string::npos);
+  EXPECT_EQ(error({{"service.front_door.thresholds.early_help", "2.7"}}), "");  // equal is allowed
+  EXPECT_EQ(error({{"service.front_door.thresholds", "{ no_further_action = 0.0, early_help = 2.1, referral = 2.4 }"}}),
             "");
   // The shipped policies move them together and load (EveryShippedScenarioLoads covers the files).
   EXPECT_EQ(
-      error({{"service.front_door.thresholds.referral", "3.3"}, {"service.front_door.thresholds.early_help", "3.0"}}),
+      error({{"service.front_door.thresholds.referral", "3.0"}, {"service.front_door.thresholds.early_help", "2.6"}}),
       "");
 }
