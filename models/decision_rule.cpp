@@ -16,7 +16,9 @@ double observation_sd(const ServiceSpec& spec, const NeedSpec& need, double qual
   return std::sqrt(variance);
 }
 
-int decide(const ServiceSpec& spec, const NeedSpec& need, const std::optional<ChildInView>& child, RandomStream& rng) {
+int decide(const ServiceSpec& spec, const NeedSpec& need, const std::optional<ChildInView>& child, RandomStream& rng,
+           bool* conference_held) {
+  if (conference_held != nullptr) *conference_held = false;
   const auto& decisions = spec.decisions;
   if (decisions.empty()) return -1;
   const double u = rng.uniform01();
@@ -39,9 +41,12 @@ int decide(const ServiceSpec& spec, const NeedSpec& need, const std::optional<Ch
       decision = static_cast<int>(decisions.size()) - 1;
     }
   }
-  if (decision == spec.fgc_from && child.has_value()) {
+  if (decision == spec.fgc_from && child.has_value() && need.fgc.coverage > 0.0) {
+    // One draw: a conference is held below `coverage`, and diverts the child below coverage x diverted.
     const FgcSpec& fgc = need.fgc;
-    if (fgc.coverage * fgc.diverted > 0.0 && rng.uniform01() < fgc.coverage * fgc.diverted) decision = spec.fgc_to;
+    const double v = rng.uniform01();
+    if (v < fgc.coverage && conference_held != nullptr) *conference_held = true;
+    if (v < fgc.coverage * fgc.diverted) decision = spec.fgc_to;
   }
   return decision;
 }

@@ -27,7 +27,10 @@ double observation_sd(const ServiceSpec& spec, const NeedSpec& need, double qual
 /// The service's decision, an index into spec.decisions, or -1 where it makes none. `child` is set for a case about
 /// a child (reference model); `need` is the [need] table in force. Every draw comes from `rng` in a fixed order:
 /// the chance outcome, then the observation noise (only when a threshold decides), then the conference (only
-/// when the decision is the one a conference can change).
-int decide(const ServiceSpec& spec, const NeedSpec& need, const std::optional<ChildInView>& child, RandomStream& rng);
+/// when the decision is the one a conference can change, and conferences are offered). `conference_held`, when
+/// given, is set to whether a family group conference was held (a share `coverage` of the decisions it can change;
+/// a share `diverted` of those turn into the conference's decision).
+int decide(const ServiceSpec& spec, const NeedSpec& need, const std::optional<ChildInView>& child, RandomStream& rng,
+           bool* conference_held = nullptr);
 
 }  // namespace frontdoor

@@ -43,6 +43,9 @@ struct TeamSpec {
   /// overload is how far the team's allocated work exceeds its staff (demand / FTE - 1, at least 0). [0, 20]
   double turnover_pressure = 0.0;
   double budget_gbp = 0.0;  ///< caseload teams: a budget in pounds a year that sets `fte` (0: `fte` as given)
+  /// Caseload teams: the share of the team's FTE in case-holding roles (managers and senior practitioners hold
+  /// none), for the DfE's caseload per case-holding social worker; it changes nothing else. (0, 1]
+  double case_holding_share = 1.0;
 
   /// Vacant share of the establishment at equilibrium: turnover x recruitment time / (1 + the same).
   double equilibrium_vacancy() const {
@@ -62,11 +65,19 @@ struct DecisionShare {
   double share = 0.0;
 };
 
-/// What a service costs, in pounds.
+/// What a service costs, in pounds (docs/MODEL.md, "Costs"). Its own staff are the establishment (per_fte_year);
+/// the activity costs are what its cases cost besides them.
 struct CostSpec {
   double per_fte_year = 0.0;   ///< a permanent worker's employed cost a year (an agency worker costs more)
   double per_case = 0.0;       ///< per case started (an early-help package, say)
   double per_week_open = 0.0;  ///< per case per week open (a placement, say)
+  /// Professional hours per case started from outside the service's own team (a conference chair and minute-taker,
+  /// partner agencies' time), at [costs] hourly_rate.
+  double hours_per_case = 0.0;
+  /// A review of every open case each `review_every_days` on average (0: none), taking `review_hours` of
+  /// professional time from outside the team (an independent chair, partner agencies), at [costs] hourly_rate.
+  double review_every_days = 0.0;
+  double review_hours = 0.0;
 };
 
 /// A kind of placement of a caseload team's cases (looked after: foster care, residential, ...), drawn when a

@@ -25,7 +25,10 @@ int decide_for(Context& ctx, ServiceState& st, const ServiceSpec& spec, const Ca
     const double quality = spec.kind == ServiceKind::caseload_team ? ctx.quality_of(st) : 1.0;
     view->observation_sd = observation_sd(spec, in_force.need, quality, in_force.sources, item.source);
   }
-  return decide(spec, in_force.need, view, child.luck);
+  bool conference = false;
+  const int decision = decide(spec, in_force.need, view, child.luck, &conference);
+  if (conference) ctx.recorder.fgc_held(t, st.index);  // priced in the service's activity cost
+  return decision;
 }
 
 }  // namespace

@@ -92,6 +92,35 @@ TEST(DecisionRule, AFamilyGroupConferenceDivertsCoverageTimesSuccessFromCare) {
   EXPECT_EQ(share_of(1, spec, need, std::nullopt), 0.0);
 }
 
+TEST(DecisionRule, AConferenceIsHeldForTheCoveredShareWhetherOrNotItDiverts) {
+  ServiceSpec spec = service_with({{"care", 1.0}, {"family_solution", 0.0}});
+  spec.fgc_from = 0;
+  spec.fgc_to = 1;
+  NeedSpec need;
+  need.fgc.coverage = 0.5;
+  need.fgc.diverted = 0.4;
+  RandomStream rng(7), same(7);
+  int held = 0, diverted_when_held = 0, diverted = 0;
+  for (int i = 0; i < draws; ++i) {
+    bool conference = true;
+    const int d = decide(spec, need, ChildInView{4, 0.0}, rng, &conference);
+    held += conference ? 1 : 0;
+    diverted += d == 1 ? 1 : 0;
+    diverted_when_held += conference && d == 1 ? 1 : 0;
+    // Asking whether a conference was held changes no draw.
+    EXPECT_EQ(decide(spec, need, ChildInView{4, 0.0}, same), d);
+  }
+  EXPECT_NEAR(static_cast<double>(held) / draws, 0.5, tolerance(0.5));
+  EXPECT_EQ(diverted_when_held, diverted);  // every diverted child had a conference
+  bool conference = true;
+  decide(spec, need, std::nullopt, rng, &conference);
+  EXPECT_FALSE(conference);  // no child, no conference
+  need.fgc.coverage = 0.0;
+  conference = true;
+  decide(spec, need, ChildInView{4, 0.0}, rng, &conference);
+  EXPECT_FALSE(conference);
+}
+
 TEST(DecisionRule, ObservationNoiseAddsTheAgencysDescriptionAtTheEntryAndWorsensWithQuality) {
   ServiceSpec spec = threshold_service(0.6);
   NeedSpec need;
