@@ -47,7 +47,8 @@ TEST(Cost, ALowerFrontDoorThresholdRaisesTheAssessmentCost) {
 TEST(Cost, FamilyGroupConferencesAreCountedWhereTheyAreHeld) {
   const std::vector<Override> short_run{{"simulation.years", "2"}, {"simulation.warmup_days", "0"}};
   const auto base = test_support::run(load_scenario(source_path("scenarios/england_baseline.toml"), short_run), 1, 5);
-  const auto leeds = test_support::run(load_scenario(source_path("scenarios/policies/leeds_fgc.toml"), short_run), 1, 5);
+  const auto leeds =
+      test_support::run(load_scenario(source_path("scenarios/policies/leeds_fgc.toml"), short_run), 1, 5);
   EXPECT_EQ(annual_mean(base, "family_group_conferences_count", 1, 2), 0.0);
   EXPECT_GT(annual_mean(leeds, "family_group_conferences_count", 1, 2), 10.0);
 }
