@@ -27,7 +27,8 @@ double contact_observation_sd(const ServiceSpec& spec, const NeedSpec& need, con
 }
 
 int decide(const ServiceSpec& spec, const NeedSpec& need, const std::optional<ChildInView>& child, RandomStream& rng,
-           double* observed_out) {
+           DecisionNotes* notes) {
+  if (notes != nullptr) *notes = DecisionNotes{};
   const auto& decisions = spec.decisions;
   if (decisions.empty()) return -1;
   const double u = rng.uniform01();
@@ -46,14 +47,17 @@ int decide(const ServiceSpec& spec, const NeedSpec& need, const std::optional<Ch
     if (on_need) {
       const double observed = child->need + child->observation_sd * rng.standard_normal();
       decision = decide_on_need(spec.need_rule, observed, need.threshold_shift);
-      if (observed_out) *observed_out = observed;
+      if (notes != nullptr) notes->observed = observed;
     } else {
       decision = static_cast<int>(decisions.size()) - 1;
     }
   }
-  if (decision == spec.fgc_from && child.has_value()) {
+  if (decision == spec.fgc_from && child.has_value() && need.fgc.coverage > 0.0) {
+    // One draw: a conference is held below `coverage`, and diverts the child below coverage x diverted.
     const FgcSpec& fgc = need.fgc;
-    if (fgc.coverage * fgc.diverted > 0.0 && rng.uniform01() < fgc.coverage * fgc.diverted) decision = spec.fgc_to;
+    const double v = rng.uniform01();
+    if (v < fgc.coverage && notes != nullptr) notes->conference_held = true;
+    if (v < fgc.coverage * fgc.diverted) decision = spec.fgc_to;
   }
   return decision;
 }

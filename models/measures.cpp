@@ -137,7 +137,18 @@ Unit reporting_unit(const ReportMeasure& m) {
     case ReportMeasure::Type::within_wd:
       return Unit::share;
     case ReportMeasure::Type::total:
-      return m.numerator.kind == Selector::Kind::cost ? Unit::pounds : Unit::days;
+      switch (m.numerator.kind) {
+        case Selector::Kind::cost:
+          return Unit::pounds;
+        case Selector::Kind::turnover:
+        case Selector::Kind::vacancy:
+        case Selector::Kind::agency:
+          return Unit::share;
+        case Selector::Kind::caseload:
+          return Unit::ratio;
+        default:
+          return Unit::days;
+      }
   }
   return Unit::count;
 }

@@ -46,6 +46,7 @@ struct NeedRule {
 struct FgcSpec {
   double coverage = 0.0;  ///< share of children facing a care decision offered a conference, [0, 1]
   double diverted = 0.0;  ///< share of those conferenced who avoid care, [0, 1]
+  double cost = 0.0;      ///< pounds per conference held, [0, 1e6]
 };
 
 struct NeedSpec {

@@ -46,6 +46,9 @@ struct TeamSpec {
   /// Caseload teams: every case is allocated at once, beyond the caseload cap (a statutory duty: section 47,
   /// child protection, looked after); workers' caseloads rise instead of cases waiting.
   bool always_allocate = false;
+  /// Caseload teams: the share of the team's FTE in case-holding roles (managers and senior practitioners hold
+  /// none), for the DfE's caseload per case-holding social worker; it changes nothing else. (0, 1]
+  double case_holding_share = 1.0;
 
   /// Vacant share of the establishment at equilibrium: turnover x recruitment time / (1 + the same).
   double equilibrium_vacancy() const {
@@ -65,11 +68,19 @@ struct DecisionShare {
   double share = 0.0;
 };
 
-/// What a service costs, in pounds.
+/// What a service costs, in pounds (docs/MODEL.md, "Costs"). Its own staff are the establishment (per_fte_year);
+/// the activity costs are what its cases cost besides them.
 struct CostSpec {
   double per_fte_year = 0.0;   ///< a permanent worker's employed cost a year (an agency worker costs more)
   double per_case = 0.0;       ///< per case started (an early-help package, say)
   double per_week_open = 0.0;  ///< per case per week open (a placement, say)
+  /// Professional hours per case started from outside the service's own team (a conference chair and minute-taker,
+  /// partner agencies' time), at [costs] hourly_rate.
+  double hours_per_case = 0.0;
+  /// A review of every open case each `review_every_days` on average (0: none), taking `review_hours` of
+  /// professional time from outside the team (an independent chair, partner agencies), at [costs] hourly_rate.
+  double review_every_days = 0.0;
+  double review_hours = 0.0;
 };
 
 /// A kind of placement of a caseload team's cases (looked after: foster care, residential, ...), drawn when a

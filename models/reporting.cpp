@@ -1,5 +1,6 @@
 #include "models/reporting.hpp"
 
+#include <iterator>
 #include <sstream>
 
 namespace frontdoor {
@@ -36,6 +37,25 @@ std::vector<std::string> split(const std::string& text, char by) {
 }
 }  // namespace
 
+const char* total_unit_text(Selector::Kind kind) {
+  switch (kind) {
+    case Selector::Kind::cost:
+      return "gbp";
+    case Selector::Kind::wait:
+      return "days";
+    case Selector::Kind::turnover:
+      return "share_of_fte_per_year";
+    case Selector::Kind::vacancy:
+      return "share_of_establishment";
+    case Selector::Kind::agency:
+      return "share_of_fte";
+    case Selector::Kind::caseload:
+      return "cases_per_case_holding_fte";
+    default:
+      return "";
+  }
+}
+
 std::string parse_selector(const std::string& text, const Pathway& pathway, Selector& out) {
   out = Selector{};
   out.text = text;
@@ -49,16 +69,42 @@ std::string parse_selector(const std::string& text, const Pathway& pathway, Sele
     body = body.substr(0, at);
   }
   const auto colon = body.find(':');
-  const std::string kind = body.substr(0, colon);
+  std::string kind = body.substr(0, colon);
   const std::string targets = colon == std::string::npos ? "" : body.substr(colon + 1);
   if (kind == "contacts") {
     if (!targets.empty()) return kind + " takes no targets";
     return "";
   }
+  if (kind.rfind("cost.", 0) == 0) {  // one part of the cost
+    const std::string part = kind.substr(5);
+    std::string names;
+    for (int i = 0; i < static_cast<int>(std::size(cost_part_names)); ++i) {
+      if (part == cost_part_names[i]) out.cost_part = static_cast<Selector::CostPart>(i + 1);
+      names += (i == 0 ? "" : ", ") + std::string(cost_part_names[i]);
+    }
+    if (out.cost_part == Selector::CostPart::all)
+      return quoted(part) + " is not a part of the cost: use one of " + names;
+    kind = "cost";
+  }
   if (kind == "cost" && out.source) return "cost has no source";
   if (kind == "cost" && targets.empty()) {
     out.kind = Selector::Kind::cost;  // every service
     return "";
+  }
+  if (kind == "cost" && targets.find('.') != std::string::npos) {  // one placement type's cost
+    out.kind = Selector::Kind::cost;
+    if (out.cost_part != Selector::CostPart::all && out.cost_part != Selector::CostPart::placements)
+      return "only the placements part of the cost has placement types";
+    out.cost_part = Selector::CostPart::placements;
+    const auto dot = targets.rfind('.');
+    const std::string error =
+        member_of_service(targets, dot, pathway, out.service, out.placement, "placement", [](const ServiceSpec& s) {
+          std::vector<std::string> names;
+          for (const auto& p : s.placements) names.push_back(p.name);
+          return names;
+        });
+    if (error.empty()) out.services = {out.service};
+    return error;
   }
   if (targets.empty()) return "expected kind:targets, for example entries:assessment";
   if (kind == "children") {
@@ -107,10 +153,12 @@ std::string parse_selector(const std::string& text, const Pathway& pathway, Sele
     return "";
   }
   const std::vector<std::pair<const char*, Selector::Kind>> kinds{
-      {"entries", Selector::Kind::entries}, {"finished", Selector::Kind::finished},
-      {"open", Selector::Kind::open},       {"unallocated", Selector::Kind::unallocated},
-      {"fte", Selector::Kind::fte},         {"wait", Selector::Kind::wait},
-      {"cost", Selector::Kind::cost}};
+      {"entries", Selector::Kind::entries},   {"finished", Selector::Kind::finished},
+      {"open", Selector::Kind::open},         {"unallocated", Selector::Kind::unallocated},
+      {"fte", Selector::Kind::fte},           {"wait", Selector::Kind::wait},
+      {"cost", Selector::Kind::cost},         {"fgc", Selector::Kind::fgc},
+      {"turnover", Selector::Kind::turnover}, {"vacancy", Selector::Kind::vacancy},
+      {"agency", Selector::Kind::agency},     {"caseload", Selector::Kind::caseload}};
   bool known = false;
   for (const auto& [name, k] : kinds) {
     if (kind == name) {
@@ -120,11 +168,18 @@ std::string parse_selector(const std::string& text, const Pathway& pathway, Sele
   }
   if (!known)
     return "unknown selector kind " + quoted(kind) +
-           ": use contacts, entries, finished, decision, flow, open, unallocated, fte, wait, cost, children or "
-           "placement";
+           ": use contacts, entries, finished, decision, flow, open, unallocated, fte, wait, cost, children, "
+           "placement, fgc, turnover, vacancy, agency or caseload";
+  const bool workforce = out.kind == Selector::Kind::turnover || out.kind == Selector::Kind::vacancy ||
+                         out.kind == Selector::Kind::agency || out.kind == Selector::Kind::caseload;
   for (const auto& id : split(targets, ',')) {
     const int s = pathway.find(id);
     if (s < 0) return "unknown service " + quoted(id);
+    const ServiceKind k = pathway.services()[s].kind;
+    if (out.kind == Selector::Kind::caseload && k != ServiceKind::caseload_team)
+      return quoted(id) + " is not a caseload team";
+    if (workforce && k != ServiceKind::caseload_team && k != ServiceKind::screening_queue)
+      return quoted(id) + " has no team";
     out.services.push_back(s);
   }
   return "";

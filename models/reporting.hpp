@@ -20,7 +20,16 @@ namespace frontdoor {
 ///   open:svc[,svc...]                       cases open (waiting or in progress) at the year's end
 ///   unallocated:svc[,svc...]                cases waiting (unallocated or queued) at the year's end
 ///   fte:svc[,svc...]                        mean staff FTE over the year
-///   cost                                    total cost in pounds over the year
+///   cost[.part][:svc,...]                   cost in pounds over the year (every service without targets); part
+///                                           is one of cost_part_names (staff, cover, activity, placements)
+///   cost:svc.placement                      the cost of one placement type of a service over the year
+///   fgc:svc[,svc...]                        family group conferences held before the services' care decisions
+///   turnover:svc[,svc...]                   leavers in the year / mean permanent FTE in post (DfE turnover rate)
+///   vacancy:svc[,svc...]                    mean vacant FTE / (mean permanent FTE + vacant FTE) (DfE vacancy rate;
+///                                           posts covered by agency staff are vacancies)
+///   agency:svc[,svc...]                     mean agency FTE / mean FTE in post (DfE agency rate)
+///   caseload:svc[,svc...]                   mean allocated cases / mean case-holding FTE (the team's FTE x its
+///                                           case_holding_share; DfE caseload per case-holding social worker)
 ///   children:count                          what happened to children in the year (with a [need] table): one of
 ///                                           child_count_names (harm, rereferrals, sustained, ...)
 struct Selector {
@@ -36,23 +45,48 @@ struct Selector {
     cost,
     children,
     placement,
-    wait
+    wait,
+    fgc,
+    turnover,
+    vacancy,
+    agency,
+    caseload
   };
+  /// The part of a cost selector: everything, or one of its parts (docs/MODEL.md, "Costs").
+  enum class CostPart { all, staff, cover, activity, placements };
   Kind kind = Kind::contacts;
-  std::vector<int> services;         ///< entries, finished, open, unallocated, fte, wait, cost (empty: every service)
-  int service = -1;                  ///< decision
-  int decision = -1;                 ///< decision
-  int placement = -1;                ///< placement (with `service`): open cases of that type at the year's end
-  std::vector<int> routes;           ///< flow
-  std::optional<SourceKind> source;  ///< contacts, decision
-  int child_count = -1;              ///< children: index into child_count_names
-  std::string text;                  ///< as written
+  std::vector<int> services;           ///< entries, finished, open, unallocated, fte, wait, cost (empty: every service)
+  int service = -1;                    ///< decision
+  int decision = -1;                   ///< decision
+  int placement = -1;                  ///< placement (with `service`): open cases of that type at the year's end;
+                                       ///< cost (with `service`): that type's cost
+  CostPart cost_part = CostPart::all;  ///< cost
+  std::vector<int> routes;             ///< flow
+  std::optional<SourceKind> source;    ///< contacts, decision
+  int child_count = -1;                ///< children: index into child_count_names
+  std::string text;                    ///< as written
 
   /// True for stocks at the year's end (open, unallocated, fte), false for flows over the year.
   bool is_stock() const {
     return kind == Kind::open || kind == Kind::unallocated || kind == Kind::fte || kind == Kind::placement;
   }
+  /// True for the kinds a [reporting] measure writes as they are (pounds, days, the workforce's shares and
+  /// caseload) rather than per 10,000 children.
+  bool is_total() const {
+    return kind == Kind::cost || kind == Kind::wait || kind == Kind::turnover || kind == Kind::vacancy ||
+           kind == Kind::agency || kind == Kind::caseload;
+  }
 };
+
+/// The unit a [reporting] measure of one selector of a total kind writes to annual.csv, in the words of
+/// calibration/england_targets.csv: "gbp", "days", "share_of_fte_per_year" (turnover), "share_of_establishment"
+/// (vacancy), "share_of_fte" (agency), "cases_per_case_holding_fte" (caseload).
+const char* total_unit_text(Selector::Kind kind);
+
+/// The parts of a cost ("cost.<part>"), in CostPart's order after `all`: staff (the establishment: permanent and
+/// agency staff in post), cover (work beyond the staff in post bought as overtime or agency cover), activity (per
+/// case, per week open, professional time outside the team, reviews, family group conferences), placements.
+inline constexpr const char* cost_part_names[] = {"staff", "cover", "activity", "placements"};
 
 /// What the reference model counts about children, year by year (selector "children:<name>"):
 ///   rereferrals           referrals of a child referred in the previous 12 months

@@ -71,6 +71,10 @@ struct Scenario {
   Pathway pathway;
   NeedSpec need;                ///< children and latent need ([need]); without it, decisions are fixed shares
   double agency_premium = 0.0;  ///< extra cost of an agency worker over a permanent one, as a share, [0, 5]
+  double hourly_rate = 0.0;     ///< pounds an hour of professional time from outside a team (activity costs)
+  /// Share of the work a caseload team's cases ask beyond its staff in post that is bought as overtime or agency
+  /// cover, at the team's cost per FTE with the agency premium; a cost only (pace is not changed). [0, 1]
+  double overload_cover = 0.0;
   ReinvestmentSpec reinvestment;
   std::vector<ReportMeasure> reporting;  ///< the yearly measures of annual.csv, in declaration order
   std::vector<Override> overrides;

@@ -71,6 +71,7 @@ TeamSpec read_team(TableReader& service, ServiceKind kind, double horizon_days) 
   if (kind == ServiceKind::caseload_team) {
     team.turnover_pressure = t.number("turnover_pressure");
     team.always_allocate = t.boolean("always_allocate");
+    team.case_holding_share = t.number("case_holding_share");
   }
   if (const toml::array* schedule = t.array("schedule")) {
     double previous = 0.0;
@@ -288,6 +289,11 @@ ServiceSpec read_service(TableReader t, const std::string& id, double horizon_da
     }
     s.cost.per_case = c.number("per_case");
     s.cost.per_week_open = c.number("per_week_open");
+    s.cost.hours_per_case = c.number("hours_per_case");
+    s.cost.review_every_days = c.number("review_every_days");
+    s.cost.review_hours = c.number("review_hours");
+    if ((s.cost.review_every_days > 0.0) != (s.cost.review_hours > 0.0))
+      ctx.problem(c.node(), c.prefix() + ".review_every_days", "review_every_days and review_hours go together");
     c.finish();
   }
   if (s.team.budget_gbp > 0.0) {

@@ -29,13 +29,10 @@ std::vector<ReportMeasure> read_reporting(TableReader t, const Pathway& pathway)
     if (auto s = node->as_string()) {
       t.consume(name);
       selector(node, key, s->get(), m.numerator);
-      const Selector::Kind kind = m.numerator.kind;
-      m.type = kind == Selector::Kind::cost || kind == Selector::Kind::wait ? ReportMeasure::Type::total
-                                                                            : ReportMeasure::Type::rate;
-      m.unit = kind == Selector::Kind::cost   ? "gbp"
-               : kind == Selector::Kind::wait ? "days"
-               : m.numerator.is_stock()       ? "per_10k"
-                                              : "per_10k_per_year";
+      m.type = m.numerator.is_total() ? ReportMeasure::Type::total : ReportMeasure::Type::rate;
+      m.unit = m.numerator.is_total()   ? std::string(total_unit_text(m.numerator.kind))
+               : m.numerator.is_stock() ? "per_10k"
+                                        : "per_10k_per_year";
       measures.push_back(m);
       continue;
     }

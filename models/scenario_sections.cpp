@@ -71,6 +71,7 @@ NeedSpec read_need(TableReader t) {
   TableReader fgc = t.table("fgc");
   need.fgc.coverage = fgc.number("coverage");
   need.fgc.diverted = fgc.number("diverted");
+  need.fgc.cost = fgc.number("cost");
   fgc.finish();
   t.finish();
   return need;
@@ -200,6 +201,8 @@ Scenario read_scenario(const toml::table& root, LoadContext& ctx) {
   }
   TableReader costs = top.table("costs");
   scenario.agency_premium = costs.number("agency_premium");
+  scenario.hourly_rate = costs.number("hourly_rate");
+  scenario.overload_cover = costs.number("overload_cover");
   costs.finish();
   scenario.reinvestment = read_reinvestment(top.table("reinvestment"), scenario);
   if (ctx.problems.empty())

@@ -43,7 +43,8 @@ WorkforceProcess::Step WorkforceProcess::next(double t, double overload, RandomS
   return step;
 }
 
-void WorkforceProcess::apply(const Step& step, RandomStream& rng) {
+double WorkforceProcess::apply(const Step& step, RandomStream& rng) {
+  const double before = permanent_;
   if (step.kind == Step::Kind::schedule) {
     establishment_ = changes_[next_change_++].fte;
     // A cut removes posts at once; without turnover every post is filled.
@@ -56,6 +57,7 @@ void WorkforceProcess::apply(const Step& step, RandomStream& rng) {
       permanent_ += std::min(1.0, vacant);
     }
   }
+  return std::max(0.0, before - permanent_);
 }
 
 }  // namespace frontdoor

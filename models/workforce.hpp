@@ -49,7 +49,8 @@ class WorkforceProcess {
   /// at least 0). Draws the time of the next leaver or hire from `rng`.
   Step next(double t, double overload, RandomStream& rng) const;
   /// Applies a schedule or turnover step (a turnover step draws whether it is a leaver or a hire from `rng`).
-  void apply(const Step& step, RandomStream& rng);
+  /// Returns the permanent FTE that left: a leaver (1), or the staff a cut of the establishment removed.
+  double apply(const Step& step, RandomStream& rng);
 
   double permanent() const { return permanent_; }
   double establishment() const { return establishment_; }

@@ -25,7 +25,11 @@ int decide_for(Context& ctx, ServiceState& st, const ServiceSpec& spec, Case& it
     const double quality = spec.kind == ServiceKind::caseload_team ? ctx.quality_of(st) : 1.0;
     view->observation_sd = observation_sd(spec, in_force.need, quality, in_force.sources, item.source);
   }
-  return decide(spec, in_force.need, view, child.luck, &item.observed_need);
+  DecisionNotes notes;
+  const int decision = decide(spec, in_force.need, view, child.luck, &notes);
+  item.observed_need = notes.observed;
+  if (notes.conference_held) ctx.recorder.fgc_held(t, st.index);  // priced in the service's activity cost
+  return decision;
 }
 
 }  // namespace

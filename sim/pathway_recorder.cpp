@@ -49,6 +49,9 @@ PathwayRecorder::PathwayRecorder(const Pathway& pathway, const SimCalendar& cale
                       TimeWeightedLevel(calendar, warmup_days),
                       TimeWeightedLevel(calendar, warmup_days),
                       TimeWeightedLevel(calendar, warmup_days),
+                      TimeWeightedLevel(calendar, warmup_days),
+                      TimeWeightedLevel(calendar, warmup_days),
+                      0.0,
                       std::vector<double>(months, 0.0),
                       std::vector<double>(months, 0.0),
                       std::vector<double>(months, 0.0),
@@ -73,6 +76,7 @@ PathwayRecorder::PathwayRecorder(const Scenario& scenario, const SimCalendar& ca
     return std::vector<std::vector<double>>(rows, std::vector<double>(years_, 0.0));
   };
   yearly_.entries = yearly_.finished = yearly_.started = yearly_.open_at_end = yearly_.waiting_at_end = grid(n);
+  yearly_.leavers = yearly_.fgc = grid(n);
   for (const auto& spec : pathway_.services()) {
     yearly_.decisions.emplace_back(
         spec.decisions.size(), std::vector<std::vector<double>>(all_sources.size(), std::vector<double>(years_, 0.0)));
@@ -254,10 +258,30 @@ void PathwayRecorder::routed(double t, int route) {
   if (t >= warmup_days_) ++route_flows_after_warmup_[route];
 }
 
-void PathwayRecorder::staff_changed(double t, int service, double fte, double agency_fte) {
+void PathwayRecorder::staff_changed(double t, int service, double fte, double agency_fte, double vacant_fte) {
   month_of(t);
-  services_[service].staff.set(t, fte);
-  services_[service].agency.set(t, agency_fte);
+  ServiceRecord& rec = services_[service];
+  rec.staff.set(t, fte);
+  rec.agency.set(t, agency_fte);
+  rec.vacant.set(t, vacant_fte);
+  rec.excess.set(t, std::max(0.0, rec.demand - fte));
+}
+
+void PathwayRecorder::staff_left(double t, int service, double fte) {
+  const int m = month_of(t);
+  if (scenario_ != nullptr) yearly_.leavers[service][m / 12] += fte;
+}
+
+void PathwayRecorder::team_demand(double t, int service, double demand) {
+  month_of(t);
+  ServiceRecord& rec = services_[service];
+  rec.demand = demand;
+  rec.excess.set(t, std::max(0.0, demand - rec.staff.level()));
+}
+
+void PathwayRecorder::fgc_held(double t, int service) {
+  const int m = month_of(t);
+  if (scenario_ != nullptr) yearly_.fgc[service][m / 12] += 1.0;
 }
 
 double PathwayRecorder::area_of_year(const TimeWeightedLevel& level, int y) const {
@@ -266,18 +290,53 @@ double PathwayRecorder::area_of_year(const TimeWeightedLevel& level, int y) cons
   return area;
 }
 
-// Staff time (agency staff at the premium), cases started, and weeks open, in pounds.
-double PathwayRecorder::service_cost(int s, int y) const {
-  const ServiceSpec& spec = pathway_.services()[s];
-  const double fte_years = area_of_year(services_[s].staff, y) / 365.25;
-  const double agency_years = area_of_year(services_[s].agency, y) / 365.25;
-  const double open_days = area_of_year(services_[s].waiting, y) + area_of_year(services_[s].active, y);
-  double placed = 0.0;  // placement-weeks by type, at their own weekly costs
-  for (std::size_t p = 0; p < spec.placements.size(); ++p) {
-    placed += area_of_year(services_[s].placements[p], y) / 7.0 * spec.placements[p].per_week;
+double PathwayRecorder::CostParts::part(Selector::CostPart p) const {
+  switch (p) {
+    case Selector::CostPart::all:
+      return total();
+    case Selector::CostPart::staff:
+      return staff;
+    case Selector::CostPart::cover:
+      return cover;
+    case Selector::CostPart::activity:
+      return activity;
+    case Selector::CostPart::placements:
+      return placements;
   }
-  return (fte_years + agency_years * scenario_->agency_premium) * spec.cost.per_fte_year +
-         yearly_.started[s][y] * spec.cost.per_case + open_days / 7.0 * spec.cost.per_week_open + placed;
+  return total();
+}
+
+// A service's year in pounds (docs/MODEL.md, "Costs"): its staff in post (agency staff at the premium); the share
+// of the work beyond them that is bought as overtime or agency cover, at the agency rate; what its cases cost
+// besides staff (per case, per week open, professional time from outside the team, reviews, family group
+// conferences); and its placements by type. Nothing is counted twice: the team's own social-work time is in `staff`.
+PathwayRecorder::CostParts PathwayRecorder::service_cost(int s, int y) const {
+  const ServiceSpec& spec = pathway_.services()[s];
+  const CostSpec& cost = spec.cost;
+  const ServiceRecord& rec = services_[s];
+  const double fte_years = area_of_year(rec.staff, y) / 365.25;
+  const double agency_years = area_of_year(rec.agency, y) / 365.25;
+  const double excess_years = area_of_year(rec.excess, y) / 365.25;
+  const double open_days = area_of_year(rec.waiting, y) + area_of_year(rec.active, y);
+  const double started = yearly_.started[s][y];
+  const double agency_rate = cost.per_fte_year * (1.0 + scenario_->agency_premium);
+  CostParts parts;
+  parts.staff = (fte_years + agency_years * scenario_->agency_premium) * cost.per_fte_year;
+  parts.cover = scenario_->overload_cover * excess_years * agency_rate;
+  const double reviews = cost.review_every_days > 0.0 ? open_days / cost.review_every_days : 0.0;
+  parts.activity = started * cost.per_case + open_days / 7.0 * cost.per_week_open +
+                   (started * cost.hours_per_case + reviews * cost.review_hours) * scenario_->hourly_rate +
+                   yearly_.fgc[s][y] * scenario_->need.fgc.cost;
+  for (std::size_t p = 0; p < spec.placements.size(); ++p) {  // placement-weeks by type, at their weekly costs
+    parts.placements += area_of_year(rec.placements[p], y) / 7.0 * spec.placements[p].per_week;
+  }
+  return parts;
+}
+
+void PathwayRecorder::close_levels(ServiceRecord& rec, double t) {
+  for (TimeWeightedLevel* level : {&rec.staff, &rec.agency, &rec.vacant, &rec.excess, &rec.waiting, &rec.active})
+    level->set(t, level->level());
+  for (TimeWeightedLevel& level : rec.placements) level.set(t, level.level());
 }
 
 void PathwayRecorder::placement_changed(double t, int service, int placement, double delta) {
@@ -294,10 +353,8 @@ double PathwayRecorder::cost_so_far(const std::vector<int>& services, int year, 
   month_of(t);
   double total = 0.0;
   for (int s : services) {
-    ServiceRecord& rec = services_[s];
-    for (TimeWeightedLevel* level : {&rec.staff, &rec.agency, &rec.waiting, &rec.active}) level->set(t, level->level());
-    for (TimeWeightedLevel& level : rec.placements) level.set(t, level.level());
-    total += service_cost(s, year);
+    close_levels(services_[s], t);
+    total += service_cost(s, year).total();
   }
   return total;
 }
@@ -359,12 +416,44 @@ double PathwayRecorder::evaluate(const Selector& sel, int y) const {
       }
       break;
     case Selector::Kind::cost:
-      if (sel.services.empty()) {
-        for (int s = 0; s < static_cast<int>(services_.size()); ++s) total += service_cost(s, y);
+      if (sel.placement >= 0) {  // one placement type
+        total = area_of_year(services_[sel.service].placements[sel.placement], y) / 7.0 *
+                pathway_.services()[sel.service].placements[sel.placement].per_week;
+      } else if (sel.services.empty()) {
+        for (int s = 0; s < static_cast<int>(services_.size()); ++s) total += service_cost(s, y).part(sel.cost_part);
       } else {
-        for (int s : sel.services) total += service_cost(s, y);
+        for (int s : sel.services) total += service_cost(s, y).part(sel.cost_part);
       }
       break;
+    case Selector::Kind::fgc:
+      for (int s : sel.services) total += yearly_.fgc[s][y];
+      break;
+    case Selector::Kind::turnover:
+    case Selector::Kind::vacancy:
+    case Selector::Kind::agency:
+    case Selector::Kind::caseload: {
+      // DfE definitions, on the year's time-averaged staff: turnover = leavers / permanent FTE; vacancy = vacant /
+      // (permanent + vacant); agency = agency / FTE in post; caseload = allocated cases / case-holding FTE.
+      double in_post = 0.0, agency = 0.0, vacant = 0.0, leavers = 0.0, held = 0.0, case_holding = 0.0;
+      for (int s : sel.services) {
+        const ServiceRecord& rec = services_[s];
+        const double staff = months_of_year(rec.staff) / year_days;
+        in_post += staff;
+        agency += months_of_year(rec.agency) / year_days;
+        vacant += months_of_year(rec.vacant) / year_days;
+        leavers += yearly_.leavers[s][y];
+        held += months_of_year(rec.active) / year_days;
+        case_holding += staff * pathway_.services()[s].team.case_holding_share;
+      }
+      const double permanent = in_post - agency;
+      double num = 0.0, den = 0.0;
+      if (sel.kind == Selector::Kind::turnover) num = leavers, den = permanent;
+      if (sel.kind == Selector::Kind::vacancy) num = vacant, den = permanent + vacant;
+      if (sel.kind == Selector::Kind::agency) num = agency, den = in_post;
+      if (sel.kind == Selector::Kind::caseload) num = held, den = case_holding;
+      total = den > 0.0 ? num / den : nan_value;
+      break;
+    }
   }
   return total;
 }
@@ -433,11 +522,7 @@ ReplicationResult PathwayRecorder::finish(double horizon_days) {
       r.summary.push_back({name::exits_per_year(id), static_cast<double>(rec.entries_after_warmup) / years});
       continue;
     }
-    rec.waiting.set(horizon_days, rec.waiting.level());
-    rec.active.set(horizon_days, rec.active.level());
-    rec.staff.set(horizon_days, rec.staff.level());
-    rec.agency.set(horizon_days, rec.agency.level());
-    for (TimeWeightedLevel& level : rec.placements) level.set(horizon_days, level.level());
+    close_levels(rec, horizon_days);
     std::vector<double> wait_mean(months), waiting_mean(months), open_mean(months), load(months), staff(months);
     for (int m = 0; m < months; ++m) {
       const double days = calendar_.month_start(m + 1) - calendar_.month_start(m);

@@ -60,8 +60,16 @@ class PathwayRecorder {
   /// (closures are counted in their own year, and only when 12 months of the run follow them).
   void child_event(double t, ChildCount what, double closure_day = 0.0);
 
-  /// The staff in post at `service` changed to `fte`, of which `agency_fte` are agency staff.
-  void staff_changed(double t, int service, double fte, double agency_fte = 0.0);
+  /// The staff in post at `service` changed to `fte`, of which `agency_fte` are agency staff, with `vacant_fte` of
+  /// its establishment not filled by permanent staff (vacancies, whether agency staff cover them or not).
+  void staff_changed(double t, int service, double fte, double agency_fte = 0.0, double vacant_fte = 0.0);
+  /// `fte` permanent staff left `service` (turnover, or posts cut).
+  void staff_left(double t, int service, double fte = 1.0);
+  /// The cases allocated at caseload team `service` now ask for `demand` FTE (work / duration, summed): what they
+  /// ask beyond the staff in post is the work over the norm that [costs] overload_cover buys.
+  void team_demand(double t, int service, double demand);
+  /// A family group conference was held before a care decision at `service`.
+  void fgc_held(double t, int service);
 
   /// What `services` have cost in pounds in year `year` (0 = the first) up to time `t`, which must not be before
   /// the last event recorded (for a rule that acts on costs as the run goes, such as reinvestment).
@@ -78,7 +86,9 @@ class PathwayRecorder {
 
  private:
   struct ServiceRecord {
-    TimeWeightedLevel waiting, active, staff, agency;
+    TimeWeightedLevel waiting, active, staff, agency, vacant;
+    TimeWeightedLevel excess;  // FTE the allocated cases ask beyond the staff in post (caseload teams)
+    double demand = 0.0;       // FTE the allocated cases ask (caseload teams)
     std::vector<double> entries, wait_sum, starts;
     std::vector<std::vector<double>> decisions;  // [decision][month]
     std::vector<double> waits_after_warmup;
@@ -93,7 +103,18 @@ class PathwayRecorder {
   void snapshot_year_end(int year);
   double evaluate(const Selector& selector, int year) const;
   double area_of_year(const TimeWeightedLevel& level, int year) const;
-  double service_cost(int service, int year) const;
+  /// What a service cost in a year, in pounds, by part (docs/MODEL.md, "Costs").
+  struct CostParts {
+    double staff = 0.0;       // the establishment: permanent staff, agency staff at the premium
+    double cover = 0.0;       // work beyond the staff in post bought as overtime or agency cover
+    double activity = 0.0;    // per case, per week open, outside professionals' time, reviews, conferences
+    double placements = 0.0;  // placements by type
+    double total() const { return staff + cover + activity + placements; }
+    double part(Selector::CostPart p) const;
+  };
+  CostParts service_cost(int service, int year) const;
+  /// Closes the open intervals of `service`'s levels at time `t` (so that a year's areas are complete to `t`).
+  void close_levels(ServiceRecord& rec, double t);
   std::vector<AnnualValue> annual_values() const;
 
   // Per year (index 0 = year 1), for the [reporting] measures and costs.
@@ -101,6 +122,7 @@ class PathwayRecorder {
     std::vector<std::vector<double>> entries, finished, started, open_at_end, waiting_at_end;  // [service][year]
     std::vector<std::vector<std::vector<double>>> placed_at_end;           // [service][placement][year]
     std::vector<std::vector<std::vector<std::vector<double>>>> decisions;  // [service][decision][source][year]
+    std::vector<std::vector<double>> leavers, fgc;                         // [service][year]
     std::vector<std::vector<double>> flows;                                // [route][year]
     std::vector<std::vector<double>> contacts;                             // [source][year]
     std::vector<std::vector<std::vector<double>>> durations_wd;            // [service][year][case]

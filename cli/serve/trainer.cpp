@@ -32,7 +32,7 @@ const std::vector<std::pair<std::string, std::string>> shown_measures{
     {"harm_events", "Harm to children, all told"},
     {"section47", "Section 47 enquiries"},
     {"looked_after_starts", "Children entering care"},
-    {"caseload_per_sw_fte", "Cases per social worker"},
+    {"caseload_per_sw_fte", "Cases per case-holding social worker"},
     {"unallocated_cases", "Cases waiting for a worker (31 March)"},
     {"front_door_wait_days", "Days a contact waits at the front door"},
     {"assessment_wait_days", "Days a referral waits for an assessment"},

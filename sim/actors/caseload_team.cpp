@@ -55,12 +55,14 @@ void allocate(Context& ctx, ServiceState& st, const ServiceSpec& spec, const Cas
   const double demand = duration > 0.0 ? work / duration : 0.0;
   const std::optional<int> placement = draw_placement(ctx, st, spec, own ? *own : st.placement_rng, t);
   const std::uint64_t sequence = st.team->clock.allocate(remaining, demand, item, placement);
+  ctx.recorder.team_demand(t, st.index, st.team->clock.demand());  // for the cost of work over the norm
   if (item.child) child_allocated(ctx, item, st, sequence, demand, placement, t);
 }
 
 // An allocated case ends: its worker time goes back to the others, and its placement ends.
 void end_case(Context& ctx, ServiceState& st, double demand, std::optional<int> placement, double t) {
   st.team->clock.end(demand);
+  ctx.recorder.team_demand(t, st.index, st.team->clock.demand());
   if (placement) ctx.recorder.placement_changed(t, st.index, *placement, -1.0);
 }
 

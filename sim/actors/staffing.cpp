@@ -19,7 +19,8 @@ void run_staffing(Context& ctx, ServiceState& st) {
     sg4::this_actor::sleep_until(step.at);
     ++ctx.events;
     if (step.kind == WorkforceProcess::Step::Kind::recheck) continue;  // nothing happened: read the caseload again
-    workforce.apply(step, st.workforce_rng);
+    const double left = workforce.apply(step, st.workforce_rng);
+    if (left > 0.0) ctx.recorder.staff_left(ctx.now(), st.index, left);
     set_staff(ctx, st, workforce.permanent(), workforce.establishment());
   }
 }
@@ -29,7 +30,7 @@ void set_staff(Context& ctx, ServiceState& st, double permanent, double establis
   st.permanent = permanent;
   st.establishment_now = establishment;
   const StaffInPost staff = staff_in_post(st.spec.team, permanent, establishment, st.bought_fte);
-  ctx.recorder.staff_changed(t, st.index, staff.fte, staff.agency_fte);
+  ctx.recorder.staff_changed(t, st.index, staff.fte, staff.agency_fte, std::max(0.0, establishment - permanent));
   if (st.screening) {
     set_screeners_on_duty(
         st, std::min(static_cast<int>(std::lround(staff.fte)), static_cast<int>(st.screening->screeners.size())));

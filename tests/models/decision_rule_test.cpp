@@ -94,6 +94,38 @@ TEST(DecisionRule, AFamilyGroupConferenceDivertsCoverageTimesSuccessFromCare) {
   EXPECT_EQ(share_of(1, spec, need, std::nullopt), 0.0);
 }
 
+TEST(DecisionRule, AConferenceIsHeldForTheCoveredShareWhetherOrNotItDiverts) {
+  ServiceSpec spec = service_with({{"care", 1.0}, {"family_solution", 0.0}});
+  spec.fgc_from = 0;
+  spec.fgc_to = 1;
+  NeedSpec need;
+  need.fgc.coverage = 0.5;
+  need.fgc.diverted = 0.4;
+  RandomStream rng(7), same(7);
+  int held = 0, diverted_when_held = 0, diverted = 0;
+  for (int i = 0; i < draws; ++i) {
+    DecisionNotes notes;
+    notes.conference_held = true;
+    const int d = decide(spec, need, ChildInView{4, 0.0}, rng, &notes);
+    const bool conference = notes.conference_held;
+    held += conference ? 1 : 0;
+    diverted += d == 1 ? 1 : 0;
+    diverted_when_held += conference && d == 1 ? 1 : 0;
+    // Asking whether a conference was held changes no draw.
+    EXPECT_EQ(decide(spec, need, ChildInView{4, 0.0}, same), d);
+  }
+  EXPECT_NEAR(static_cast<double>(held) / draws, 0.5, tolerance(0.5));
+  EXPECT_EQ(diverted_when_held, diverted);  // every diverted child had a conference
+  DecisionNotes notes;
+  notes.conference_held = true;
+  decide(spec, need, std::nullopt, rng, &notes);
+  EXPECT_FALSE(notes.conference_held);  // no child, no conference
+  need.fgc.coverage = 0.0;
+  notes.conference_held = true;
+  decide(spec, need, ChildInView{4, 0.0}, rng, &notes);
+  EXPECT_FALSE(notes.conference_held);
+}
+
 TEST(DecisionRule, ObservationNoiseAddsTheAgencysDescriptionAtTheEntryAndWorsensWithQuality) {
   ServiceSpec spec = threshold_service(0.6);
   NeedSpec need;
@@ -131,11 +163,11 @@ TEST(DecisionRule, AThresholdDecisionReportsTheNeedItObserved) {
   RandomStream rng(1, 2);
   int by_threshold = 0;
   for (int i = 0; i < 50; ++i) {
-    double observed = std::nan("");
-    if (decide(spec, need, ChildInView{3, 0.0}, rng, &observed) == 0) {
-      EXPECT_TRUE(std::isnan(observed));  // the chance outcome observes nothing
+    DecisionNotes notes;
+    if (decide(spec, need, ChildInView{3, 0.0}, rng, &notes) == 0) {
+      EXPECT_TRUE(std::isnan(notes.observed));  // the chance outcome observes nothing
     } else {
-      EXPECT_DOUBLE_EQ(observed, 3.0);
+      EXPECT_DOUBLE_EQ(notes.observed, 3.0);
       ++by_threshold;
     }
   }

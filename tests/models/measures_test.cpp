@@ -80,10 +80,21 @@ TEST(Measures, ANameFindsItsMeasureAndUnitInItsFile) {
 }
 
 TEST(Measures, TheLoadersUnitWordsAreTheCataloguesForRatesAndTotals) {
+  int workforce = 0;
   for (const ReportMeasure& m : baseline().reporting) {
     if (m.type != ReportMeasure::Type::rate && m.type != ReportMeasure::Type::total) continue;
+    const Selector::Kind kind = m.numerator.kind;
+    if (kind == Selector::Kind::turnover || kind == Selector::Kind::vacancy || kind == Selector::Kind::agency ||
+        kind == Selector::Kind::caseload) {
+      // The workforce's shares and caseload, like the share measures, carry the DfE's own words for their unit.
+      EXPECT_EQ(m.unit, total_unit_text(kind)) << m.name;
+      EXPECT_EQ(reporting_unit(m), kind == Selector::Kind::caseload ? Unit::ratio : Unit::share) << m.name;
+      ++workforce;
+      continue;
+    }
     EXPECT_EQ(m.unit, unit_text(reporting_unit(m))) << m.name;
   }
+  EXPECT_EQ(workforce, 4);
 }
 
 TEST(Measures, AReportingMeasureNamedLikeASeriesIsAClash) {

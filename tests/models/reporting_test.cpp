@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <sstream>
+
 #include "models/scenario_loader.hpp"
 #include "test_support.hpp"
 
@@ -33,6 +36,27 @@ TEST(Reporting, SelectorsParse) {
   EXPECT_EQ(sel.routes.size(), 2u);
   EXPECT_EQ(parse_selector("cost", p, sel), "");
   EXPECT_FALSE(sel.is_stock());
+  EXPECT_TRUE(sel.is_total());
+  EXPECT_EQ(sel.cost_part, Selector::CostPart::all);
+  EXPECT_EQ(parse_selector("cost.cover:assessment,cp_plan", p, sel), "");
+  EXPECT_EQ(sel.cost_part, Selector::CostPart::cover);
+  EXPECT_EQ(sel.services.size(), 2u);
+  EXPECT_EQ(parse_selector("cost.activity", p, sel), "");
+  EXPECT_EQ(sel.cost_part, Selector::CostPart::activity);
+  EXPECT_TRUE(sel.services.empty());
+  EXPECT_EQ(parse_selector("cost:looked_after.residential", p, sel), "");
+  EXPECT_EQ(sel.service, p.find("looked_after"));
+  EXPECT_EQ(p.services()[sel.service].placements[sel.placement].name, "residential");
+  EXPECT_EQ(parse_selector("fgc:cp_plan,child_in_need", p, sel), "");
+  EXPECT_FALSE(sel.is_total());  // a count: a rate per 10,000 a year
+  for (const char* kind : {"turnover", "vacancy", "agency", "caseload"}) {
+    EXPECT_EQ(parse_selector(std::string(kind) + ":assessment,looked_after", p, sel), "") << kind;
+    EXPECT_TRUE(sel.is_total()) << kind;
+  }
+  EXPECT_EQ(std::string(total_unit_text(Selector::Kind::turnover)), "share_of_fte_per_year");
+  EXPECT_EQ(std::string(total_unit_text(Selector::Kind::vacancy)), "share_of_establishment");
+  EXPECT_EQ(std::string(total_unit_text(Selector::Kind::agency)), "share_of_fte");
+  EXPECT_EQ(std::string(total_unit_text(Selector::Kind::caseload)), "cases_per_case_holding_fte");
 }
 
 TEST(Reporting, SelectorErrors) {
@@ -43,6 +67,11 @@ TEST(Reporting, SelectorErrors) {
   EXPECT_NE(error_of("contacts@martians").find("not a referral source"), std::string::npos);
   EXPECT_NE(error_of("stock:cp_plan").find("unknown selector kind"), std::string::npos);
   EXPECT_NE(error_of("entries").find("expected kind:targets"), std::string::npos);
+  EXPECT_NE(error_of("cost.overtime").find("is not a part of the cost"), std::string::npos);
+  EXPECT_NE(error_of("cost.staff:looked_after.residential").find("only the placements part"), std::string::npos);
+  EXPECT_NE(error_of("cost:looked_after.castle").find("is not a placement of looked_after"), std::string::npos);
+  EXPECT_NE(error_of("caseload:front_door").find("is not a caseload team"), std::string::npos);
+  EXPECT_NE(error_of("turnover:icpc").find("has no team"), std::string::npos);
 }
 
 TEST(Reporting, BaselineDeclaresEveryTargetMeasure) {
@@ -55,6 +84,28 @@ TEST(Reporting, BaselineDeclaresEveryTargetMeasure) {
     EXPECT_NE(std::find(names.begin(), names.end(), target), names.end()) << target;
   }
   EXPECT_EQ(names.front(), "contacts");  // declaration order is kept
+}
+
+// check-calibration pairs a target with a measure by name and unit, so a unit that differs leaves the target "not
+// reported". Every published target but the looked-after ages (children have no ages yet) must be reported, in
+// the targets file's own unit.
+TEST(Reporting, BaselineReportsEveryTargetInTheTargetsUnit) {
+  std::istringstream targets(test_support::read_file(source_path("calibration/england_targets.csv")));
+  std::string line;
+  std::getline(targets, line);  // the header
+  int checked = 0;
+  while (std::getline(targets, line)) {
+    const std::string measure = line.substr(0, line.find(','));
+    const std::string unit = line.substr(measure.size() + 1, line.find(',', measure.size() + 1) - measure.size() - 1);
+    if (measure.rfind("looked_after_aged_", 0) == 0) continue;
+    const auto& reporting = baseline().reporting;
+    const auto found =
+        std::find_if(reporting.begin(), reporting.end(), [&](const auto& m) { return m.name == measure; });
+    ASSERT_NE(found, reporting.end()) << measure;
+    EXPECT_EQ(found->unit, unit) << measure;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 27);
 }
 
 TEST(Reporting, BadMeasureNamesFileLineAndKey) {

@@ -397,6 +397,12 @@ TEST(ScenarioLoader, ReferenceModelSettingsAreCheckedWithFileLineAndKey) {
             std::string::npos);
   EXPECT_NE(error({{"sources.police.contacts_per_day", "3"}}).find("use notice_per_year"), std::string::npos);
   EXPECT_NE(error({{"need.referral_service", "\"nope\""}}).find("is not a service"), std::string::npos);
+  // Reviews need both their frequency and their hours; the case-holding share is a share of the FTE.
+  EXPECT_NE(error({{"service.cp_plan.cost.review_hours", "0"}})
+                .find("service.cp_plan.cost.review_every_days: review_every_days and review_hours go together"),
+            std::string::npos);
+  EXPECT_NE(error({{"service.assessment.team.case_holding_share", "0"}}).find("case_holding_share"), std::string::npos);
+  EXPECT_NE(error({{"costs.overload_cover", "1.5"}}).find("costs.overload_cover"), std::string::npos);
   const Scenario budget = load_scenario(test_support::source_path("scenarios/england_baseline.toml"),
                                         {{"service.early_help.team.budget_gbp", "4000000"}});
   const ServiceSpec& eh = budget.pathway.services()[budget.pathway.find("early_help")];

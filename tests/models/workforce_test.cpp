@@ -26,12 +26,59 @@ TEST(Workforce, AScheduledCutRemovesPostsAndWithoutTurnoverFillsEveryPost) {
   WorkforceProcess::Step step = process.next(0.0, 0.0, rng);
   EXPECT_EQ(step.kind, Kind::schedule);
   EXPECT_DOUBLE_EQ(step.at, 100.0);
-  process.apply(step, rng);
+  EXPECT_DOUBLE_EQ(process.apply(step, rng), 2.5);  // the cut's staff leave (the workforce's leavers)
   EXPECT_DOUBLE_EQ(process.establishment(), 7.5);
   EXPECT_DOUBLE_EQ(process.permanent(), 7.5);
-  process.apply(process.next(100.0, 0.0, rng), rng);
+  EXPECT_DOUBLE_EQ(process.apply(process.next(100.0, 0.0, rng), rng), 0.0);  // a rise: nobody leaves
   EXPECT_DOUBLE_EQ(process.permanent(), 12.0);
   EXPECT_EQ(process.next(200.0, 0.0, rng).kind, Kind::none);
+}
+
+TEST(Workforce, ApplyReturnsTheLeaversAndNotTheHires) {
+  TeamSpec team;
+  team.fte = 20.0;
+  team.turnover_per_year = 0.5;
+  team.recruitment_days = 100.0;
+  WorkforceProcess process(team, {});
+  RandomStream rng(3);
+  double left = 0.0;
+  int leavers = 0, hires = 0;
+  for (int i = 0; i < 2000; ++i) {
+    const double before = process.permanent();
+    const double gone = process.apply(process.next(0.0, 0.0, rng), rng);
+    left += gone;
+    if (process.permanent() < before) {
+      ++leavers;
+      EXPECT_DOUBLE_EQ(gone, 1.0);
+    } else {
+      ++hires;
+      EXPECT_DOUBLE_EQ(gone, 0.0);
+    }
+  }
+  EXPECT_DOUBLE_EQ(left, leavers);
+  EXPECT_GT(leavers, 500);
+  EXPECT_GT(hires, 500);
+}
+
+// The DfE's turnover rate (leavers / average permanent FTE) of a calm team is its turnover_per_year.
+TEST(Workforce, LeaversOverAveragePermanentStaffIsTheTurnoverRate) {
+  TeamSpec team;
+  team.fte = 60.0;
+  team.turnover_per_year = 0.159;
+  team.recruitment_days = 540.0;
+  team.turnover_pressure = 1.0;  // with no overload: rechecks every 30 days change nothing
+  WorkforceProcess process(team, {});
+  RandomStream rng(11);
+  double t = 0.0, permanent_days = 0.0, left = 0.0;
+  const double horizon = 2000.0 * 365.25;
+  while (t < horizon) {
+    const WorkforceProcess::Step step = process.next(t, 0.0, rng);
+    permanent_days += process.permanent() * (step.at - t);
+    t = step.at;
+    left += process.apply(step, rng);
+  }
+  const double rate = left / (permanent_days / 365.25);
+  EXPECT_NEAR(rate, 0.159, 0.005);  // about 96,000 leavers: a standard error of 0.0005
 }
 
 TEST(Workforce, AgencyStaffCoverTheirShareOfVacanciesAndBoughtStaffAddUp) {
