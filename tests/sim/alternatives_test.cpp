@@ -28,7 +28,7 @@ AnnualTable paired_table(const std::string& path, const std::filesystem::path& d
   return read_annual_table(dir);
 }
 
-// The row pooled over years 4 on, printed (docs/MODEL.md quotes the teams' cost from these lines).
+// The row pooled over years 4 on, printed so that a run shows the sizes as well as the signs.
 const DifferenceRow& over_years(const Comparison& c, const std::string& measure) {
   for (const auto& row : c.rows) {
     if (row.year == 0 && row.measure == measure) {
@@ -45,7 +45,7 @@ const DifferenceRow& over_years(const Comparison& c, const std::string& measure)
 // Family Safeguarding (adult specialists in the child-in-need and child-protection teams): help that works better
 // lowers care entries and plans, and the specialists cost money. Written against (6 pairs, seed 11, years 4 to 6):
 // care starts -5.0 per 10,000 a year (95% CI -5.9 to -4.2; baseline 28.3), plan starts -3.9 (-4.9 to -2.9;
-// baseline 55.8), the two teams' cost +2.05 million pounds a year (1.94 to 2.15; baseline 10.4 million).
+// baseline 55.8), the two teams' cost +1.99 million pounds a year (1.88 to 2.09; baseline 11.5 million).
 TEST(Alternatives, FamilySafeguardingLowersCareEntriesAndPlansAtACost) {
   test_support::TempDir dir;
   const AnnualTable base = paired_table("scenarios/england_baseline.toml", dir.path() / "base");
