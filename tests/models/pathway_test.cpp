@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "models/routing.hpp"
 #include "models/scenario_loader.hpp"
 #include "test_support.hpp"
 
@@ -106,7 +107,26 @@ TEST(Pathway, TrafficEquationsOfAJacksonNetwork) {
 }
 
 TEST(Pathway, SourceSpecificRoutesSplitByProbability) {
-  const Scenario s = load_scenario(source_path("scenarios/alternatives/direct_strategy.toml"));
+  // Fixed-share mode: a fifth of police referrals go straight to a strategy discussion; other sources' referrals
+  // go to the referral point as before. The traffic equations follow each source's routes.
+  test_support::TempDir dir;
+  const std::string scenario = (dir.path() / "police_direct.toml").string();
+  test_support::write_file(scenario,
+                           "name = \"police_direct\"\nversion = \"1\"\ndescription = \"d\"\n"
+                           "include = [\"" +
+                               source_path("scenarios/demand/england_council.toml") + "\", \"" +
+                               source_path("scenarios/pathways/england.toml") +
+                               "\"]\n"
+                               "[route.front_door_to_referral]\n"
+                               "source = [\"schools\", \"health\", \"local_authority\", "
+                               "\"individuals\", \"other\"]\n"
+                               "[route.police_referral_usual]\n"
+                               "from = \"front_door\"\nto = \"referral\"\nwhen = \"referral\"\n"
+                               "source = \"police\"\nprobability = 0.8\n"
+                               "[route.police_referral_to_strategy]\n"
+                               "from = \"front_door\"\nto = \"strategy_discussion\"\n"
+                               "when = \"referral\"\nsource = \"police\"\nprobability = 0.2\n");
+  const Scenario s = load_scenario(scenario);
   std::array<double, 6> gamma{};
   gamma[static_cast<int>(SourceKind::police)] = 10.0;  // police only: 21% referred, a fifth of them direct
   const auto rates = expected_arrival_rates(s.pathway, gamma);
@@ -115,5 +135,32 @@ TEST(Pathway, SourceSpecificRoutesSplitByProbability) {
     if (r.id == "police_referral_to_strategy") direct = r.probability;
   }
   EXPECT_DOUBLE_EQ(direct, 0.2);
+  EXPECT_NEAR(rates[s.pathway.find("referral")], 10.0 * 0.21 * 0.8, 1e-9);
   EXPECT_GT(rates[s.pathway.find("strategy_discussion")], 10.0 * 0.21 * 0.2);
+}
+
+// The direct-strategy alternative on the reference model: the referral point's top band ("strategy") goes to a
+// strategy discussion for police referrals and to assessment for every other source.
+TEST(Pathway, DirectStrategyRoutesTheTopBandByPolice) {
+  const Scenario s = load_scenario(source_path("scenarios/alternatives/direct_strategy.toml"));
+  EXPECT_TRUE(s.pathway.validate().empty());
+  const int referral = s.pathway.find("referral");
+  const auto& decisions = s.pathway.services()[referral].decisions;
+  int strategy = -1, assessment = -1;
+  for (int d = 0; d < static_cast<int>(decisions.size()); ++d) {
+    if (decisions[d].name == "strategy") strategy = d;
+    if (decisions[d].name == "assessment") assessment = d;
+  }
+  ASSERT_GE(strategy, 0);
+  ASSERT_GE(assessment, 0);
+  const RoutingTable table(s.pathway, referral);
+  auto destination = [&](int decision, SourceKind source) {
+    const RouteOptions& options = table.options(decision, source);
+    EXPECT_EQ(options.size(), 1u);
+    return s.pathway.routes()[options.at(0).second].to;
+  };
+  for (SourceKind source : all_sources) {
+    EXPECT_EQ(destination(strategy, source), source == SourceKind::police ? "strategy_discussion" : "assessment");
+    EXPECT_EQ(destination(assessment, source), "assessment");
+  }
 }
