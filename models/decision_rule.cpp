@@ -16,7 +16,8 @@ double observation_sd(const ServiceSpec& spec, const NeedSpec& need, double qual
   return std::sqrt(variance);
 }
 
-int decide(const ServiceSpec& spec, const NeedSpec& need, const std::optional<ChildInView>& child, RandomStream& rng) {
+int decide(const ServiceSpec& spec, const NeedSpec& need, const std::optional<ChildInView>& child, RandomStream& rng,
+           double day) {
   const auto& decisions = spec.decisions;
   if (decisions.empty()) return -1;
   const double u = rng.uniform01();
@@ -34,7 +35,7 @@ int decide(const ServiceSpec& spec, const NeedSpec& need, const std::optional<Ch
   if (decision < 0) {
     if (on_need) {
       const double observed = child->need + child->observation_sd * rng.standard_normal();
-      decision = decide_on_need(spec.need_rule, observed, need.threshold_shift);
+      decision = decide_on_need(spec.need_rule, observed, need.threshold_shift_at(day));
     } else {
       decision = static_cast<int>(decisions.size()) - 1;
     }

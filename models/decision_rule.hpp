@@ -24,10 +24,12 @@ struct ChildInView {
 double observation_sd(const ServiceSpec& spec, const NeedSpec& need, double quality,
                       const std::vector<SourceSpec>& sources, SourceKind source);
 
-/// The service's decision, an index into spec.decisions, or -1 where it makes none. `child` is set for a case about
-/// a child (reference model); `need` is the [need] table in force. Every draw comes from `rng` in a fixed order:
-/// the chance outcome, then the observation noise (only when a threshold decides), then the conference (only
-/// when the decision is the one a conference can change).
-int decide(const ServiceSpec& spec, const NeedSpec& need, const std::optional<ChildInView>& child, RandomStream& rng);
+/// The service's decision on day `day`, an index into spec.decisions, or -1 where it makes none. `child` is set for
+/// a case about a child (reference model); `need` is the [need] table in force, whose threshold shift is taken as
+/// it stands on `day` (a drift fades). Every draw comes from `rng` in a fixed order: the chance outcome, then the
+/// observation noise (only when a threshold decides), then the conference (only when the decision is the one a
+/// conference can change).
+int decide(const ServiceSpec& spec, const NeedSpec& need, const std::optional<ChildInView>& child, RandomStream& rng,
+           double day);
 
 }  // namespace frontdoor

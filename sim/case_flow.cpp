@@ -16,7 +16,7 @@ namespace {
 int decide_for(Context& ctx, ServiceState& st, const ServiceSpec& spec, const Case& item, double t) {
   if (spec.decisions.empty()) return -1;
   const Scenario& in_force = ctx.scenario.at(t);
-  if (!item.child) return decide(spec, in_force.need, std::nullopt, st.decision_rng);
+  if (!item.child) return decide(spec, in_force.need, std::nullopt, st.decision_rng, t);
   Child& child = ctx.children[*item.child];
   std::optional<ChildInView> view;
   view.emplace();
@@ -25,7 +25,7 @@ int decide_for(Context& ctx, ServiceState& st, const ServiceSpec& spec, const Ca
     const double quality = spec.kind == ServiceKind::caseload_team ? ctx.quality_of(st) : 1.0;
     view->observation_sd = observation_sd(spec, in_force.need, quality, in_force.sources, item.source);
   }
-  return decide(spec, in_force.need, view, child.luck);
+  return decide(spec, in_force.need, view, child.luck, t);
 }
 
 }  // namespace

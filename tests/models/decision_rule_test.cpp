@@ -25,7 +25,7 @@ double share_of(int decision, const ServiceSpec& spec, const NeedSpec& need, con
                 std::uint64_t seed = 5) {
   RandomStream rng(seed);
   int hits = 0;
-  for (int i = 0; i < draws; ++i) hits += decide(spec, need, child, rng) == decision ? 1 : 0;
+  for (int i = 0; i < draws; ++i) hits += decide(spec, need, child, rng, 0.0) == decision ? 1 : 0;
   return static_cast<double>(hits) / draws;
 }
 
@@ -40,7 +40,7 @@ TEST(DecisionRule, FixedSharesAreDrawnInProportion) {
 TEST(DecisionRule, AServiceWithoutDecisionsTakesNoneAndDrawsNothing) {
   const ServiceSpec spec = service_with({});
   RandomStream used(9), fresh(9);
-  EXPECT_EQ(decide(spec, NeedSpec{}, ChildInView{3, 1.0}, used), -1);
+  EXPECT_EQ(decide(spec, NeedSpec{}, ChildInView{3, 1.0}, used, 0.0), -1);
   EXPECT_EQ(used.next_u64(), fresh.next_u64());
 }
 

@@ -415,41 +415,6 @@ TEST(Runner, FailedReplicationIsReportedNotHidden) {
   EXPECT_THROW(run_replications(s, options, scratch.path()), RunError);
 }
 
-// The reinvestment rule: late-intervention demand halves from year 3; at the end of each year from 3 on, half of
-// what the late team cost less than in year 2 buys prevention staff for the next year, at 50,000 pounds an FTE.
-// The staff bought follow from the yearly costs the run itself reports.
-TEST(FrontDoorSim, ReinvestmentMovesAShareOfTheSavingsIntoPrevention) {
-  const std::string text =
-      "name = \"reinvest\"\nversion = \"1\"\ndescription = \"reinvestment\"\n"
-      "[population]\nchildren = 10000\n[simulation]\nyears = 5\nwarmup_days = 0\n"  // per 10,000 = a count
-      "[sources.other]\ncontacts_per_day = 2.0\narrivals = \"deterministic\"\n"
-      "[service.late]\nkind = \"caseload_team\"\nentry = true\nteam = { fte = 10 }\n"
-      "work = { distribution = \"fixed\", mean_days = 1 }\nduration = { distribution = \"fixed\", mean_days = 30 }\n"
-      "cost = { per_week_open = 1000 }\n"
-      "[service.prevention]\nkind = \"caseload_team\"\nteam = { fte = 1 }\n"
-      "work = { distribution = \"fixed\", mean_days = 0.1 }\nduration = { distribution = \"fixed\", mean_days = 10 }\n"
-      "cost = { per_fte_year = 50000 }\n"
-      "[service.done]\nkind = \"exit\"\n"
-      "[route.on]\nfrom = \"late\"\nto = \"prevention\"\n[route.out]\nfrom = \"prevention\"\nto = \"done\"\n"
-      "[reinvestment]\nshare = 0.5\nwatch = [\"late\"]\ninto = \"prevention\"\nfrom_year = 3\n"
-      "[reporting]\nlate_cost = \"cost:late\"\nprevention_fte = \"fte:prevention\"\n"
-      "[[change]]\nfrom_year = 3\nset = { \"sources.other.contacts_per_day\" = 1.0 }\n";
-  const ReplicationResult r = run(load_scenario_text(text, "reinvest.toml"), 1).at(0);
-  std::map<int, double> cost, fte;
-  for (const auto& a : r.annual) {
-    if (a.measure == "late_cost") cost[a.year] = a.value;
-    if (a.measure == "prevention_fte") fte[a.year] = a.value;
-  }
-  ASSERT_EQ(cost.size(), 5u);
-  EXPECT_LT(cost[4], 0.6 * cost[2]);  // half the demand, about half the cost
-  for (int year = 1; year <= 3; ++year) EXPECT_NEAR(fte[year], 1.0, 1e-9) << year;
-  for (int year = 4; year <= 5; ++year) {
-    const double bought = 0.5 * std::max(0.0, cost[2] - cost[year - 1]) / 50000.0;
-    EXPECT_GT(bought, 5.0);
-    EXPECT_NEAR(fte[year], 1.0 + bought, 1e-6 * bought) << year;
-  }
-}
-
 // Caseload feeds turnover: a team whose cases need more worker-days than its 173 staff in post (180 a day of
 // work arriving) loses staff faster with turnover_pressure, and so falls further behind; a team with room to
 // spare (100 a day) keeps the same staff either way.
