@@ -48,9 +48,10 @@ TEST(Drift, FadesExponentiallyWithItsHalfLife) {
 // sets something else: the drift keeps fading from year 4, it does not start again.
 Scenario shocked(const std::string& year6) {
   return load_scenario(source_path("scenarios/england_baseline.toml"),
-                       {{"change", "[{from_year = 4, set = {\"need.threshold_shift\" = -0.3, \"need.notice_boost\" = "
-                                   "0.2, \"need.drift_half_life_days\" = 730}}, {from_year = 6, set = {" +
-                                       year6 + "}}]"}});
+                       {{"change",
+                         "[{from_year = 4, set = {\"need.threshold_shift\" = -0.3, \"need.notice_boost\" = "
+                         "0.2, \"need.drift_half_life_days\" = 730}}, {from_year = 6, set = {" +
+                             year6 + "}}]"}});
 }
 
 TEST(Drift, FadesFromTheChangeThatSetItLast) {

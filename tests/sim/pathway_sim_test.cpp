@@ -327,19 +327,27 @@ TEST(FrontDoorSim, ChangesTakeEffectFromTheirYear) {
   EXPECT_DOUBLE_EQ(staff_year3, 25.0);
 }
 
-// The shipped child-death shock on the reference model: more police and school contacts and thresholds drifting
-// down in year 4, decaying by year 6. Section 47 enquiries and care starts rise above the baseline (same seeds),
-// and the gap closes again (the children the shock pulled in early leave fewer to come later).
-TEST(FrontDoorSim, ShockRaisesSection47AndCareStartsThenDecays) {
-  const auto base = run(load_scenario(source_path("scenarios/england_baseline.toml")), 3, 11);
-  const auto shock = run(load_scenario(source_path("scenarios/policies/child_death_shock.toml")), 3, 11);
-  const auto mean_over = annual_mean;
-  const double s47_gap_peak = mean_over(shock, "section47", 4, 4) - mean_over(base, "section47", 4, 4);
-  const double s47_gap_late = mean_over(shock, "section47", 9, 10) - mean_over(base, "section47", 9, 10);
-  EXPECT_GT(s47_gap_peak, 20.0);  // per 10,000 children a year; the baseline is about 200
-  EXPECT_LT(std::abs(s47_gap_late), 0.5 * s47_gap_peak);
-  EXPECT_GT(mean_over(shock, "looked_after_starts", 4, 4), mean_over(base, "looked_after_starts", 4, 4) + 5.0);
-  EXPECT_NEAR(mean_over(shock, "referrals", 1, 3), mean_over(base, "referrals", 1, 3), 1e-9);  // before the shock
+// A high-profile case in year 4 (policies/child_death_shock.toml) against the baseline on the same seeds (common
+// random numbers): a drift that fades over years, not within one, so that care entries are still raised two years
+// after the shock starts (year 6), the paired difference's 95% interval above zero. The rise is moderate (the first
+// year's care entries up by well under half), and nothing differs before the shock.
+TEST(FrontDoorSim, ShockRaisesCareEntriesForYears) {
+  const std::vector<Override> six_years{{"simulation.years", "6"}};
+  const auto base = run(load_scenario(source_path("scenarios/england_baseline.toml"), six_years), 4, 11);
+  const auto shock = run(load_scenario(source_path("scenarios/policies/child_death_shock.toml"), six_years), 4, 11);
+  auto paired = [&](const std::string& measure, int year) {
+    std::vector<double> differences;
+    for (std::size_t r = 0; r < base.size(); ++r) {
+      differences.push_back(annual_mean({shock[r]}, measure, year, year) - annual_mean({base[r]}, measure, year, year));
+    }
+    return mean_ci95(differences);
+  };
+  const MeanInterval two_years_on = paired("looked_after_starts", 6);
+  EXPECT_GT(two_years_on.low, 0.0) << "care starts in year 6: " << two_years_on.mean << " per 10,000 more";
+  EXPECT_GT(paired("section47", 4).low, 0.0);
+  EXPECT_GT(paired("cp_plan_starts", 5).low, 0.0);
+  EXPECT_LT(paired("looked_after_starts", 4).mean, 0.5 * annual_mean(base, "looked_after_starts", 4, 4));
+  EXPECT_NEAR(annual_mean(shock, "referrals", 1, 3), annual_mean(base, "referrals", 1, 3), 1e-9);  // before it
 }
 
 // A cut in FTE part-way through slows the cases already open, not only the new ones.

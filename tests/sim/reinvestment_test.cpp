@@ -49,7 +49,8 @@ struct TwoTeams {
         "work = { distribution = \"fixed\", mean_days = 1 }\nduration = { distribution = \"exponential\", "
         "mean_days = 30 }\ncost = { per_week_open = 1000 }\n"
         "[service.prevention]\nkind = \"caseload_team\"\nteam = { fte = 1 }\n"
-        "work = { distribution = \"fixed\", mean_days = 0.1 }\nduration = { distribution = \"fixed\", mean_days = 10 }\n"
+        "work = { distribution = \"fixed\", mean_days = 0.1 }\nduration = { distribution = \"fixed\", mean_days = 10 "
+        "}\n"
         "cost = { per_fte_year = 50000 }\n"
         "[service.done]\nkind = \"exit\"\n"
         "[route.on]\nfrom = \"late\"\nto = \"prevention\"\n[route.out]\nfrom = \"prevention\"\nto = \"done\"\n"
@@ -141,7 +142,7 @@ TEST(Reinvestment, EssexReinvestsItsSavingsInEarlyHelp) {
       if (m < 12) {
         EXPECT_EQ(more[m], less[m]) << "month " << m;  // nothing bought in year 1
       }
-      EXPECT_GE(more[m], less[m]) << "month " << m;              // an overspend takes nothing away
+      EXPECT_GE(more[m], less[m]) << "month " << m;  // an overspend takes nothing away
       if (m >= 12) extra += (more[m] - less[m]) / 60.0;
     }
     EXPECT_GT(extra, 3.0) << "replication " << r;  // FTE bought, on average over years 2 to 6
