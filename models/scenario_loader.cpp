@@ -4,9 +4,10 @@
 #include "models/scenario_loader.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
-#include <optional>
 #include <sstream>
 #include <utility>
 
@@ -47,15 +48,13 @@ std::string flatten_counterfactual(const std::string& path, const std::vector<Ov
 
 // A reinvestment rule's counterfactual, embedded in the document as [reinvestment] counterfactual: the file that
 // `against` names (relative to the file that names it; for a --set, to the scenario), run for this document's
-// [simulation], flattened. Nothing to do without a rule (share 0), or where the text is there already (a run's
-// copy); a missing `against` is the section reader's to report.
+// [simulation], flattened. A scenario that names a counterfactual carries it, whatever its share (a sweep may vary
+// the share of a run's copy); nothing to do where `against` is empty or the text is there already (a run's copy).
 void embed_counterfactual(toml::table& root, loader::LoadContext& ctx) {
   toml::table* rule = root.get_as<toml::table>("reinvestment");
   if (rule == nullptr || rule->contains("counterfactual")) return;
-  const toml::node* share = rule->get("share");
-  const std::optional<double> share_value = share != nullptr ? share->value<double>() : std::nullopt;
   const toml::node* against = rule->get("against");
-  if (!share_value || *share_value <= 0.0 || against == nullptr || !against->is_string()) return;
+  if (against == nullptr || !against->is_string() || against->as_string()->get().empty()) return;
   const std::string name = against->as_string()->get();
   std::string naming = ctx.file;
   if (const auto& in = against->source().path;
@@ -88,14 +87,19 @@ void attach_counterfactual(Scenario& scenario) {
   const std::string at = rule.where + ": reinvestment.counterfactual: ";
   std::vector<std::string> problems;
   try {
-    auto counterfactual = std::make_shared<Scenario>(load_scenario_text(
-        rule.counterfactual_toml, (rule.against.empty() ? std::string("the") : rule.against) + " counterfactual"));
-    const SimCalendar mine = scenario.make_calendar();
-    const SimCalendar theirs = counterfactual->make_calendar();
-    if (mine.horizon_days() != theirs.horizon_days() ||
-        scenario.simulation.start_date != counterfactual->simulation.start_date) {
-      problems.push_back(at + "the counterfactual must run the same years from the same day as the scenario");
-    }
+    // For this scenario's [simulation] as it stands (a sweep's row may have changed it since the text was made).
+    const SimulationSpec& sim = scenario.simulation;
+    char date[32];
+    std::snprintf(date, sizeof date, "\"%04d-%02u-%02u\"", static_cast<int>(sim.start_date.year()),
+                  static_cast<unsigned>(sim.start_date.month()), static_cast<unsigned>(sim.start_date.day()));
+    char warmup[32];
+    *std::to_chars(warmup, warmup + sizeof warmup - 1, sim.warmup_days).ptr = '\0';
+    const std::vector<Override> simulation{{"simulation.years", std::to_string(sim.years)},
+                                           {"simulation.start_date", date},
+                                           {"simulation.warmup_days", warmup}};
+    auto counterfactual = std::make_shared<Scenario>(
+        load_scenario_text(rule.counterfactual_toml,
+                           (rule.against.empty() ? std::string("the") : rule.against) + " counterfactual", simulation));
     rule.counterfactual_watch.clear();
     for (int s : rule.watch) {
       const std::string& id = scenario.pathway.services()[s].id;

@@ -132,6 +132,7 @@ ReplicationResult run_engine(const Scenario& scenario, int replication, std::uin
   auto ctx = std::make_unique<Context>(scenario, seed);
   start(*ctx, sg4::create_full_zone("council"), reinvestment);
   engine.run();
+  if (reinvestment != nullptr && !reinvestment->error.empty()) throw SimulationError(reinvestment->error);
   if (deadlocked) {
     throw SimulationError("the simulation deadlocked at day " + std::to_string(sg4::Engine::get_clock()) +
                           ": every actor is waiting for another");

@@ -66,6 +66,7 @@ struct ReinvestmentLink {
   int from_year = 0;            ///< the first year whose cost counts (1 = the first year of the run)
   /// The paired run: why the counterfactual's figures stopped coming (waits for its process).
   std::function<std::string()> failure;
+  std::string error;  ///< set when the pairing broke: the actor stopped the run
 };
 /// The rule's yearly actor, at either end of `link`.
 void run_reinvestment(Context& ctx, ReinvestmentLink& link);

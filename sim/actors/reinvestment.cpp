@@ -9,7 +9,6 @@
 #include <cerrno>
 
 #include "sim/actors/actors.hpp"
-#include "sim/pathway_sim.hpp"
 
 namespace frontdoor::engine {
 
@@ -46,16 +45,22 @@ void run_reinvestment(Context& ctx, ReinvestmentLink& link) {
     ++ctx.events;
     const double t = ctx.now();
     const double cost = ctx.recorder.cost_so_far(link.watch, year - 1, t);
+    // A broken pairing ends the run here (an exception would not leave an actor in one piece): the error is
+    // kept for simulate() to throw once the engine has stopped.
     if (link.counterfactual) {
       if (!write_all(link.fd, reinterpret_cast<const char*>(&cost), sizeof cost)) {
-        throw SimulationError("the counterfactual could not hand its costs back: the paired run is gone");
+        link.error = "the counterfactual could not hand its costs back: the paired run is gone";
+        sg4::Actor::kill_all();
+        return;
       }
       continue;
     }
     double theirs = 0.0;
     if (!read_all(link.fd, reinterpret_cast<char*>(&theirs), sizeof theirs)) {
-      throw SimulationError("the reinvestment rule's counterfactual run failed before the end of year " +
-                            std::to_string(year) + ": " + (link.failure ? link.failure() : std::string("gone")));
+      link.error = "the reinvestment rule's counterfactual run failed before the end of year " + std::to_string(year) +
+                   ": " + (link.failure ? link.failure() : std::string("it is gone"));
+      sg4::Actor::kill_all();
+      return;
     }
     const ReinvestmentSpec& rule = ctx.scenario.reinvestment;
     ServiceState& into = *ctx.services[rule.into];

@@ -112,6 +112,7 @@ TEST(Reinvestment, EssexRuleOnTheUnchangedBaselineReinvestsNothing) {
   std::vector<Override> with_rule = short_run;
   with_rule.push_back({"reinvestment.share", "0.33"});
   with_rule.push_back({"reinvestment.from_year", "1"});
+  with_rule.push_back({"reinvestment.against", "england_baseline.toml"});  // itself, relative to itself
   const auto rule = run(load_scenario(source_path("scenarios/england_baseline.toml"), with_rule), 3, 21);
   const auto plain = run(load_scenario(source_path("scenarios/england_baseline.toml"), short_run), 3, 21);
   for (std::size_t r = 0; r < rule.size(); ++r) {
