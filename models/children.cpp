@@ -8,15 +8,16 @@ namespace frontdoor {
 namespace {
 constexpr double never = std::numeric_limits<double>::infinity();
 
-// Per child-year, for a child in the pool: onset, crisis and a contact from any source.
-double pool_rate_per_child(const Scenario& sc) {
+// Per child-year, for a child in the pool on day `day`: onset, crisis and a contact from any source.
+double pool_rate_per_child(const Scenario& sc, double day) {
   double rate = sc.need.up_per_year[0] + sc.need.crisis_per_year[0];
-  for (const auto& source : sc.sources) rate += source.notice_per_year[0];
+  const double noticing = sc.need.notice_factor_at(day);
+  for (const auto& source : sc.sources) rate += source.notice_per_year[0] * noticing;
   return rate;
 }
 }  // namespace
 
-ChildRates child_rates(const Child& child, const Scenario& in_force, const HelpNow& help) {
+ChildRates child_rates(const Child& child, const Scenario& in_force, const HelpNow& help, double day) {
   const NeedSpec& need = in_force.need;
   ChildRates r;
   const int k = child.need;
@@ -26,9 +27,10 @@ ChildRates child_rates(const Child& child, const Scenario& in_force, const HelpN
   r.harm = need.harm_per_year[k] * (1.0 - help.protection * help.quality) / 365.25;
   r.total = r.up + r.down + r.crisis + r.harm;
   // Agencies go on noticing a child in the pathway (waiting or helped): their contacts go to the team that holds it.
+  const double noticing = need.notice_factor_at(day);
   for (const auto& source : in_force.sources) {
-    r.notice[static_cast<int>(source.kind)] = source.notice_per_year[k] / 365.25;
-    r.total += source.notice_per_year[k] / 365.25;
+    r.notice[static_cast<int>(source.kind)] = source.notice_per_year[k] * noticing / 365.25;
+    r.total += source.notice_per_year[k] * noticing / 365.25;
   }
   return r;
 }
@@ -51,7 +53,8 @@ NeedRates starting_need(const Scenario& scenario) {
       if (!std::isnan(threshold)) lowest = std::min(lowest, threshold);
     }
     for (double threshold : entry.need_rule.thresholds) {
-      if (!std::isnan(threshold) && threshold > lowest) bar = std::min(bar, threshold + scenario.need.threshold_shift);
+      if (!std::isnan(threshold) && threshold > lowest)
+        bar = std::min(bar, threshold + scenario.need.threshold_shift_at(0.0));
     }
   }
   for (const auto& source : scenario.sources) {
@@ -61,7 +64,8 @@ NeedRates starting_need(const Scenario& scenario) {
       const double passes = bar == never ? 1.0
                             : sd > 0.0   ? 0.5 * std::erfc((bar - k) / (sd * std::sqrt(2.0)))
                                          : (k >= bar ? 1.0 : 0.0);
-      removal[k] += source.notice_per_year[k] * passes * scenario.need.start_removal;
+      removal[k] +=
+          source.notice_per_year[k] * scenario.need.notice_factor_at(0.0) * passes * scenario.need.start_removal;
     }
   }
   return community_equilibrium(scenario.need, scenario.children, removal);
@@ -166,28 +170,29 @@ ChildOutcome ChildPopulation::child_event(int c, double t, const ChildRates& r, 
   return outcome;
 }
 
-double ChildPopulation::pool_rate(const Scenario& in_force) const {
-  return std::max(0.0, static_cast<double>(children_in_area_ - known_)) * pool_rate_per_child(in_force) / 365.25;
+double ChildPopulation::pool_rate(const Scenario& in_force, double day) const {
+  return std::max(0.0, static_cast<double>(children_in_area_ - known_)) * pool_rate_per_child(in_force, day) / 365.25;
 }
 
 double ChildPopulation::draw_pool_event(double t, const Scenario& in_force) {
-  const double rate = pool_rate(in_force);
+  const double rate = pool_rate(in_force, t);
   return rate > 0.0 ? t + pool_rng_.exponential(1.0 / rate) : never;
 }
 
 PoolOutcome ChildPopulation::pool_event(double t, const Scenario& in_force, const SimCalendar& calendar) {
   const NeedSpec& need = in_force.need;
-  double u = pool_rng_.uniform01() * pool_rate_per_child(in_force);
+  double u = pool_rng_.uniform01() * pool_rate_per_child(in_force, t);
   if (u < need.up_per_year[0]) return {PoolOutcome::Kind::onset, add(1)};
   u -= need.up_per_year[0];
   if (u < need.crisis_per_year[0]) return {PoolOutcome::Kind::crisis, add(need_levels - 1)};
   u -= need.crisis_per_year[0];
+  const double noticing = need.notice_factor_at(t);
   for (const auto& source : in_force.sources) {
-    if (u < source.notice_per_year[0]) {
+    if (u < source.notice_per_year[0] * noticing) {
       if (noticed_today(source, t, calendar, pool_rng_)) return {PoolOutcome::Kind::contact, add(0), source.kind};
       return {};
     }
-    u -= source.notice_per_year[0];
+    u -= source.notice_per_year[0] * noticing;
   }
   return {};
 }

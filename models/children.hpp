@@ -78,8 +78,9 @@ struct ChildRates {
   std::array<double, all_sources.size()> notice{};
   double total = 0.0;
 };
-/// Child `child`'s rates under scenario `in_force` (the one in force now) with `help`.
-ChildRates child_rates(const Child& child, const Scenario& in_force, const HelpNow& help);
+/// Child `child`'s rates on day `day` under scenario `in_force` (the one in force then) with `help`; agencies'
+/// noticing is scaled by the notice boost in force that day (NeedSpec::notice_factor_at).
+ChildRates child_rates(const Child& child, const Scenario& in_force, const HelpNow& help, double day);
 
 /// Whether a contact drawn at day `t` goes ahead: a school-calendar source's contact in a holiday goes ahead with
 /// the holiday factor. The uniform is drawn whatever the day, so that the stream stays in step across scenarios
@@ -146,8 +147,8 @@ class ChildPopulation {
   /// Child `c`'s event at day `t`, with its rates `r` now: draws what happens and changes its need.
   ChildOutcome child_event(int c, double t, const ChildRates& r, const Scenario& in_force, const SimCalendar& calendar);
 
-  /// Events a day in the pool under scenario `in_force`: onsets, crises and level-0 contacts.
-  double pool_rate(const Scenario& in_force) const;
+  /// Events a day in the pool on day `day` under scenario `in_force`: onsets, crises and level-0 contacts.
+  double pool_rate(const Scenario& in_force, double day) const;
   /// Day of the pool's next event after `t` (infinity: none).
   double draw_pool_event(double t, const Scenario& in_force);
   /// The pool's event at day `t`.

@@ -27,7 +27,7 @@ double contact_observation_sd(const ServiceSpec& spec, const NeedSpec& need, con
 }
 
 int decide(const ServiceSpec& spec, const NeedSpec& need, const std::optional<ChildInView>& child, RandomStream& rng,
-           DecisionNotes* notes) {
+           double day, DecisionNotes* notes) {
   if (notes != nullptr) *notes = DecisionNotes{};
   const auto& decisions = spec.decisions;
   if (decisions.empty()) return -1;
@@ -46,7 +46,7 @@ int decide(const ServiceSpec& spec, const NeedSpec& need, const std::optional<Ch
   if (decision < 0) {
     if (on_need) {
       const double observed = child->need + child->observation_sd * rng.standard_normal();
-      decision = decide_on_need(spec.need_rule, observed, need.threshold_shift);
+      decision = decide_on_need(spec.need_rule, observed, need.threshold_shift_at(day));
       if (notes != nullptr) notes->observed = observed;
     } else {
       decision = static_cast<int>(decisions.size()) - 1;

@@ -36,13 +36,14 @@ double observation_sd(const ServiceSpec& spec, const NeedSpec& need, double qual
 double contact_observation_sd(const ServiceSpec& spec, const NeedSpec& need, const std::vector<SourceSpec>& sources,
                               SourceKind source);
 
-/// The service's decision, an index into spec.decisions, or -1 where it makes none. `child` is set for a case about
-/// a child (reference model); `need` is the [need] table in force. Every draw comes from `rng` in a fixed order:
+/// The service's decision on day `day`, an index into spec.decisions, or -1 where it makes none. `child` is set for
+/// a case about a child (reference model); `need` is the [need] table in force, whose threshold shift is taken as
+/// it stands on `day` (a drift fades). Every draw comes from `rng` in a fixed order:
 /// the chance outcome, then the observation noise (only when a threshold decides), then the conference (only
 /// when the decision is the one a conference can change, and conferences are offered). `notes`, when given,
 /// receives the need observed (when a threshold decides) and whether a family group conference was held (a share
 /// `coverage` of the decisions it can change; a share `diverted` of those turn into the conference's decision).
 int decide(const ServiceSpec& spec, const NeedSpec& need, const std::optional<ChildInView>& child, RandomStream& rng,
-           DecisionNotes* notes = nullptr);
+           double day, DecisionNotes* notes = nullptr);
 
 }  // namespace frontdoor

@@ -56,7 +56,17 @@ struct NeedSpec {
   NeedRates crisis_per_year{};      ///< rate of a sudden jump to level 4 (an acute crisis), per child-year
   NeedRates harm_per_year{};        ///< harm events per child-year at each level, without protection
   double co_location_factor = 0.5;  ///< a co-located source's noise is multiplied by this, [0, 1]
-  double threshold_shift = 0.0;     ///< added to every threshold (negative: risk-averse drift), levels
+  /// Added to every threshold (negative: risk-averse drift), levels: its value on the day it was set. With
+  /// drift_half_life_days it fades towards 0 from then on (threshold_shift_at).
+  double threshold_shift = 0.0;
+  /// Every agency notices children (1 + notice_boost) times as often, at every level: its value on the day it was
+  /// set, fading towards 0 with the same half-life (notice_factor_at). [-0.9, 10]
+  double notice_boost = 0.0;
+  /// Half-life of the drift, days: threshold_shift and notice_boost fall by half every this many days after the
+  /// day they were set. 0: they hold until a [[change]] sets them again. [0, 36525]
+  double drift_half_life_days = 0.0;
+  double shift_set_day = 0.0;       ///< the day threshold_shift was set: 0, or the start of the change that set it last
+  double boost_set_day = 0.0;       ///< the day notice_boost was set: 0, or the start of the change that set it last
   double quality_elasticity = 1.0;  ///< quality = pace ^ elasticity (pace: share of the time a case needs)
   double quality_noise = 1.0;       ///< decision noise is multiplied by 1 + quality_noise x (1 - quality)
   /// How a caseload team's pace falls with its load u = work asked for / FTE: pace = (1 + u^k)^(-1/k). 0: the hard
@@ -73,6 +83,25 @@ struct NeedSpec {
   std::string plan_service;      ///< id of the child protection plan service (for repeat plans)
   int referral = -1;             ///< resolved index of referral_service
   int plan = -1;                 ///< resolved index of plan_service
+
+  /// The threshold shift in force on day `day` (on or after shift_set_day).
+  double threshold_shift_at(double day) const {
+    return threshold_shift * drift_remaining(day - shift_set_day, drift_half_life_days);
+  }
+  /// How many times as often agencies notice children on day `day`: 1 + the boost in force.
+  double notice_factor_at(double day) const {
+    return 1.0 + notice_boost * drift_remaining(day - boost_set_day, drift_half_life_days);
+  }
+  /// Whether the notice rates change between changes (a boost that fades), so that children's next events must
+  /// be drawn again from time to time.
+  bool notice_fading() const { return notice_boost != 0.0 && drift_half_life_days > 0.0; }
+
+  /// The share of a drift left `elapsed_days` after it was set: 2^(-elapsed / half-life), exponential decay
+  /// towards 0; 1 when half_life_days is 0 (no decay) or nothing has elapsed.
+  static double drift_remaining(double elapsed_days, double half_life_days) {
+    if (half_life_days <= 0.0 || elapsed_days <= 0.0) return 1.0;
+    return std::exp2(-elapsed_days / half_life_days);
+  }
 };
 
 /// The stationary distribution of need without any help: the birth-death chain's product form,

@@ -1,6 +1,20 @@
 #include "models/scenario.hpp"
 
+#include <algorithm>
+
 namespace frontdoor {
+
+std::vector<double> Scenario::rate_change_days(const SimCalendar& calendar) const {
+  std::vector<double> days;
+  for (const auto& change : changes) days.push_back(change.from_day);
+  for (int m = 1; m < calendar.month_count(); ++m) {
+    const double day = calendar.month_start(m);
+    if (at(day).need.notice_fading()) days.push_back(day);
+  }
+  std::sort(days.begin(), days.end());
+  days.erase(std::unique(days.begin(), days.end()), days.end());
+  return days;
+}
 
 const char* source_name(SourceKind kind) {
   switch (kind) {

@@ -35,18 +35,27 @@ struct ParameterRecord {
   std::string origin;  ///< "file:line", "--set ..." or "default"
 };
 
-/// A reinvestment rule ([reinvestment]): each year from `from_year`, a share of what the late-intervention
-/// services cost less than in the year before the rule began is spent on more staff for a prevention team in
-/// the following year.
+struct Scenario;
+
+/// A reinvestment rule ([reinvestment]): at the end of each year from `from_year`, a share of what the
+/// late-intervention services cost less than in a counterfactual run (the scenario `against`, run on the same seed:
+/// common random numbers) is spent on more staff for a prevention team in the following year. A scenario run
+/// against itself saves exactly nothing.
 struct ReinvestmentSpec {
   double share = 0.0;      ///< of each pound saved, [0, 1]; 0: no rule
   std::vector<int> watch;  ///< late-intervention services whose cost is watched
   int into = -1;           ///< the prevention caseload team that gets the money
-  int from_year = 0;       ///< first year whose savings count (against year from_year - 1), [2, years]
+  int from_year = 0;       ///< first year whose savings count, [1, years]
   std::string where;       ///< "file:line"
+  std::string against;     ///< the counterfactual's file as written (relative to the file that names it)
+  /// The counterfactual as one flattened TOML text (its base and includes merged, its own [reinvestment] left out,
+  /// this scenario's [simulation] applied); a run's scenario.toml carries it as `counterfactual`.
+  std::string counterfactual_toml;
+  /// With share > 0: the counterfactual, loaded from counterfactual_toml, and the watched services' indices in its
+  /// pathway (the same services by id).
+  std::shared_ptr<const Scenario> counterfactual;
+  std::vector<int> counterfactual_watch;
 };
-
-struct Scenario;
 
 /// A change of policy or demand from a given day: the scenario as it stands from then on (cumulative with the
 /// earlier changes). Declared as [[change]] tables; only rates, staffing, caseload caps, durations, decision
@@ -90,6 +99,12 @@ struct Scenario {
   }
 
   SimCalendar make_calendar() const { return SimCalendar(simulation.start_date, simulation.years, school_holidays); }
+
+  /// The days on which children's rates change other than through their own path: each change's first day, and,
+  /// while a notice boost fades (NeedSpec::notice_fading), the first day of every month, on which the fading rates
+  /// are taken afresh (they are held for the month: a month of a drift with a half-life of a year or more moves
+  /// them by at most 6%). In increasing order, after day 0 and before the horizon.
+  std::vector<double> rate_change_days(const SimCalendar& calendar) const;
 };
 
 /// FNV-1a 64-bit hash of a byte string, continuing from `hash`.

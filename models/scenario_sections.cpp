@@ -1,5 +1,6 @@
 #include "models/scenario_sections.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "models/calendar.hpp"
@@ -61,6 +62,8 @@ NeedSpec read_need(TableReader t) {
   }
   need.co_location_factor = t.number("co_location_factor");
   need.threshold_shift = t.number("threshold_shift");
+  need.notice_boost = t.number("notice_boost");
+  need.drift_half_life_days = t.number("drift_half_life_days");
   need.quality_elasticity = t.number("quality_elasticity");
   need.quality_noise = t.number("quality_noise");
   need.pace_curve = t.number("pace_curve");
@@ -153,6 +156,26 @@ ReinvestmentSpec read_reinvestment(TableReader t, const Scenario& scenario) {
     }
   }
   t.consume("watch");
+  // The counterfactual: the file named by `against`, which the document's composition embeds as `counterfactual`
+  // (scenario_document: embed_counterfactual); a run's copy carries it so.
+  r.against = t.text("against");
+  if (const toml::node* embedded = t.node()->get("counterfactual")) {
+    t.consume("counterfactual");
+    if (const auto* text = embedded->as_string()) {
+      r.counterfactual_toml = text->get();
+      const auto lines = std::count(r.counterfactual_toml.begin(), r.counterfactual_toml.end(), '\n');
+      t.record_external(t.prefix() + ".counterfactual",
+                        "the flattened counterfactual, " + std::to_string(lines) + " lines", "", "",
+                        ctx.where(embedded, t.prefix() + ".counterfactual"));
+    } else {
+      ctx.problem(embedded, t.prefix() + ".counterfactual", "expected text, got " + describe_node(*embedded));
+    }
+  }
+  if (r.share > 0.0 && r.counterfactual_toml.empty() && r.against.empty()) {
+    ctx.problem(t.node(), t.prefix() + ".against",
+                "is required with a share above 0: name the scenario whose late-intervention costs the savings are "
+                "measured against (run on the same seeds, so that an unchanged scenario saves nothing)");
+  }
   t.finish();
   return r;
 }

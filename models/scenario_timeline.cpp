@@ -104,15 +104,23 @@ Scenario read_scenario_with_changes(const toml::table& root, LoadContext& ctx) {
   if (!ctx.problems.empty()) return scenario;
   toml::table current = root;
   current.erase("change");
+  // A drift (need.threshold_shift, need.notice_boost) fades from the day it was set: the start of the change that
+  // set it last, or day 0; a change that sets something else leaves it fading from where it was.
+  double shift_set_day = 0.0;
+  double boost_set_day = 0.0;
   for (const DeclaredChange& change : changes) {
     for (const auto& [key, value] : change.sets) {
       const std::string error = set_dotted(current, key, *value);
       if (!error.empty()) ctx.problems.push_back(change.where + ": set: " + error);
+      if (key == "need.threshold_shift") shift_set_day = change.from_day;
+      if (key == "need.notice_boost") boost_set_day = change.from_day;
     }
     LoadContext change_ctx;
     change_ctx.file = ctx.file;
     change_ctx.order_like = &scenario.pathway;
     auto changed = std::make_shared<Scenario>(read_scenario(current, change_ctx));
+    changed->need.shift_set_day = shift_set_day;
+    changed->need.boost_set_day = boost_set_day;
     const std::string prefix =
         change.where + ": in the change from day " + std::to_string(static_cast<int>(change.from_day)) + ": ";
     for (const auto& problem : change_ctx.problems) ctx.problems.push_back(prefix + problem);

@@ -111,13 +111,20 @@ void write_table(std::ostream& out, const toml::table& table, const std::string&
     std::stable_sort(keys.begin(), keys.end(),
                      [&](const auto& a, const auto& b) { return rank(a.second) < rank(b.second); });
   }
-  // Plain keys first (they belong to this table's header), then sub-tables and arrays of tables.
-  for (const auto& [at, key] : keys) {
-    const toml::node& node = *table.get(key);
-    if (is_section(node) || is_array_of_sections(node)) continue;
-    out << toml_key(key) << " = ";
-    write_value(out, node);
-    out << '\n';
+  // Plain keys first (they belong to this table's header), a text of many lines after them (it would hide those
+  // that follow: a reinvestment rule's counterfactual), then sub-tables and arrays of tables.
+  auto is_long_text = [](const toml::node& node) {
+    const auto* text = node.as_string();
+    return text != nullptr && text->get().find('\n') != std::string::npos;
+  };
+  for (bool long_texts : {false, true}) {
+    for (const auto& [at, key] : keys) {
+      const toml::node& node = *table.get(key);
+      if (is_section(node) || is_array_of_sections(node) || is_long_text(node) != long_texts) continue;
+      out << toml_key(key) << " = ";
+      write_value(out, node);
+      out << '\n';
+    }
   }
   for (const auto& [at, key] : keys) {
     const toml::node& node = *table.get(key);

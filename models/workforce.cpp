@@ -15,7 +15,7 @@ double initial_permanent_staff(const TeamSpec& team) {
 }
 
 WorkforceProcess::WorkforceProcess(const TeamSpec& team, std::vector<StaffChange> establishment_changes)
-    : team_(team),
+    : team_(&team),
       changes_(std::move(establishment_changes)),
       establishment_(team.fte),
       permanent_(initial_permanent_staff(team)) {}
@@ -24,13 +24,13 @@ WorkforceProcess::Step WorkforceProcess::next(double t, double overload, RandomS
   constexpr double never = std::numeric_limits<double>::infinity();
   Step step;
   const double vacant = std::max(0.0, establishment_ - permanent_);
-  step.leave_rate = permanent_ * team_.turnover_per_year * (1.0 + team_.turnover_pressure * overload) / 365.25;
-  const double hire_rate = vacant > 0.0 ? std::max(1.0, vacant) / team_.recruitment_days : 0.0;
+  step.leave_rate = permanent_ * team_->turnover_per_year * (1.0 + team_->turnover_pressure * overload) / 365.25;
+  const double hire_rate = vacant > 0.0 ? std::max(1.0, vacant) / team_->recruitment_days : 0.0;
   step.total_rate = step.leave_rate + hire_rate;
   const double next_turnover = step.total_rate > 0.0 ? t + rng.exponential(1.0 / step.total_rate) : never;
   const double next_schedule = next_change_ < changes_.size() ? changes_[next_change_].from_day : never;
   if (next_turnover == never && next_schedule == never) return step;
-  if (team_.turnover_pressure > 0.0 && std::min(next_turnover, next_schedule) > t + recheck_days) {
+  if (team_->turnover_pressure > 0.0 && std::min(next_turnover, next_schedule) > t + recheck_days) {
     step.kind = Step::Kind::recheck;
     step.at = t + recheck_days;
   } else if (next_schedule <= next_turnover) {
@@ -48,7 +48,7 @@ double WorkforceProcess::apply(const Step& step, RandomStream& rng) {
   if (step.kind == Step::Kind::schedule) {
     establishment_ = changes_[next_change_++].fte;
     // A cut removes posts at once; without turnover every post is filled.
-    permanent_ = team_.turnover_per_year > 0.0 ? std::min(permanent_, establishment_) : establishment_;
+    permanent_ = team_->turnover_per_year > 0.0 ? std::min(permanent_, establishment_) : establishment_;
   } else if (step.kind == Step::Kind::turnover) {
     const double vacant = std::max(0.0, establishment_ - permanent_);
     if (rng.uniform01() * step.total_rate < step.leave_rate) {

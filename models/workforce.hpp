@@ -42,8 +42,13 @@ class WorkforceProcess {
     double total_rate = 0.0;  ///< leavers and hires per day, when the step was drawn
   };
 
-  /// `establishment_changes`: the establishment's changes after day 0 in increasing days.
+  /// `establishment_changes`: the establishment's changes after day 0 in increasing days (each [[change]]'s first
+  /// day among them, so that a step falls on it).
   WorkforceProcess(const TeamSpec& team, std::vector<StaffChange> establishment_changes);
+
+  /// From now on, leavers, hires and the caseload's pressure follow `in_force` (the team as a [[change]] has it:
+  /// turnover_per_year, turnover_pressure, recruitment_days); it must outlive the process's use of it.
+  void follow(const TeamSpec& in_force) { team_ = &in_force; }
 
   /// The next step after day `t`, for a team whose allocated work exceeds its staff by `overload` (demand / FTE - 1,
   /// at least 0). Draws the time of the next leaver or hire from `rng`.
@@ -56,7 +61,7 @@ class WorkforceProcess {
   double establishment() const { return establishment_; }
 
  private:
-  const TeamSpec& team_;
+  const TeamSpec* team_;
   std::vector<StaffChange> changes_;
   std::size_t next_change_ = 0;
   double establishment_;

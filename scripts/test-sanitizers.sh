@@ -14,10 +14,10 @@ cmake --build build/sanitize -j"$(nproc)" --target frontdoor models_tests analys
 # The tests that need no long simulation (under the sanitizers, with a thread per actor, a year of the England
 # baseline takes minutes): the domain, the statistics, the output files, the runner, the abuse of the program, and
 # two short simulations, so that the engine itself runs under the sanitizers too.
-fast='^(ScreeningQueue|DecisionRule|Routing|CaseloadClock|Workforce|Children|ScenarioLoader|ScenarioFlatten|Reporting|Measures|Pathway|Arrivals|Calendar|Distribution|RandomStream)\.'
+fast='^(ScreeningQueue|DecisionRule|Routing|CaseloadClock|Workforce|Children|Drift|ScenarioLoader|ScenarioFlatten|Reporting|Measures|Pathway|Arrivals|Calendar|Distribution|RandomStream)\.'
 fast+='|^(SweepDesign|Sensitivity|Statistics|Calibration|OutputFiles|ErlangC|Runner|TimeWeightedLevel|PathwayRecorder|FullDisk)\.'
 fast+='|^Hardening\.(TextThat|Seeds|Overrides|StopSignals|KilledRun|TheWorking)'
-fast+='|^FrontDoorSim\.(ScreenerSchedule|CommonRandomNumbersKeep)|^Cli\.(BadInput|RunWrites|EngineOptions|SyntaxError|Validate|Version)'
+fast+='|^FrontDoorSim\.(ScreenerSchedule|CommonRandomNumbersKeep)|^Reinvestment\.(AScenario|Moves)|^Cli\.(BadInput|RunWrites|EngineOptions|SyntaxError|Validate|Version)'
 ctest --test-dir build/sanitize --output-on-failure -j"$(nproc)" -R "$fast"
 status=0
 bash tests/fuzz/run.sh "$fuzz_seconds" || status=$?

@@ -16,7 +16,7 @@ namespace {
 int decide_for(Context& ctx, ServiceState& st, const ServiceSpec& spec, Case& item, double t) {
   if (spec.decisions.empty()) return -1;
   const Scenario& in_force = ctx.scenario.at(t);
-  if (!item.child) return decide(spec, in_force.need, std::nullopt, st.decision_rng);
+  if (!item.child) return decide(spec, in_force.need, std::nullopt, st.decision_rng, t);
   Child& child = ctx.children[*item.child];
   std::optional<ChildInView> view;
   view.emplace();
@@ -26,7 +26,7 @@ int decide_for(Context& ctx, ServiceState& st, const ServiceSpec& spec, Case& it
     view->observation_sd = observation_sd(spec, in_force.need, quality, in_force.sources, item.source);
   }
   DecisionNotes notes;
-  const int decision = decide(spec, in_force.need, view, child.luck, &notes);
+  const int decision = decide(spec, in_force.need, view, child.luck, t, &notes);
   item.observed_need = notes.observed;
   if (notes.conference_held) ctx.recorder.fgc_held(t, st.index);  // priced in the service's activity cost
   return decision;

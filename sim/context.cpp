@@ -67,7 +67,7 @@ HelpNow Context::help_for(const Child& child, double t) const {
 
 void Context::reschedule(int c, double t) {
   const Child& child = children[c];
-  const double at = children.reschedule(c, t, child_rates(child, scenario.at(t), help_for(child, t)).total);
+  const double at = children.reschedule(c, t, child_rates(child, scenario.at(t), help_for(child, t), t).total);
   if (at < population_wake_at) population.signal();
 }
 

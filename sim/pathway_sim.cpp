@@ -1,11 +1,22 @@
 #include "sim/pathway_sim.hpp"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 #include <simgrid/s4u.hpp>
 
 #include "models/workforce.hpp"
 #include "sim/actors/actors.hpp"
 #include "sim/context.hpp"
+#include "sim/runner.hpp"
+#include "sim/stop.hpp"
 
 XBT_LOG_NEW_DEFAULT_CATEGORY(frontdoor_sim, "frontdoor: the pathway simulation");
 
@@ -20,7 +31,7 @@ using namespace engine;
 // Maps the pathway onto long-lived actors (sim/actors/actors.hpp lists them): one per referral source or one for
 // the children, the actors of each service's kind, a staffing actor per team whose staff change, the reinvestment
 // rule's actor, and a horizon actor (the only non-daemon) that ends the run.
-void start(Context& ctx, sg4::NetZone* zone) {
+void start(Context& ctx, sg4::NetZone* zone, ReinvestmentLink* reinvestment) {
   ctx.host = zone->create_host("council", 1.0);
   zone->seal();
   const Scenario& scenario = ctx.scenario;
@@ -97,10 +108,141 @@ void start(Context& ctx, sg4::NetZone* zone) {
     }
     if (scenario.need.enabled && st.spec.initial_cases > 0) seed_initial_cases(ctx, st);
   }
-  if (scenario.reinvestment.share > 0.0) {
-    sg4::Actor::create("reinvestment", ctx.host, [&ctx] { run_reinvestment(ctx); })->daemonize();
+  if (reinvestment != nullptr) {
+    sg4::Actor::create("reinvestment", ctx.host, [&ctx, reinvestment] {
+      run_reinvestment(ctx, *reinvestment);
+    })->daemonize();
   }
 }
+
+// One replication on an engine of this process's own (the first and only one it makes), with a reinvestment rule's
+// end of the pairing if it has one.
+ReplicationResult run_engine(const Scenario& scenario, int replication, std::uint64_t seed,
+                             const std::vector<std::string>& engine_args, ReinvestmentLink* reinvestment) {
+  std::vector<std::string> args{"frontdoor"};
+  for (const auto& a : default_engine_args()) args.push_back(a);
+  for (const auto& a : engine_args) args.push_back(a);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int argc = static_cast<int>(args.size());
+
+  sg4::Engine engine(&argc, argv.data());
+  bool deadlocked = false;
+  sg4::Engine::on_deadlock_cb([&deadlocked] { deadlocked = true; });
+  auto ctx = std::make_unique<Context>(scenario, seed);
+  start(*ctx, sg4::create_full_zone("council"), reinvestment);
+  engine.run();
+  if (reinvestment != nullptr && !reinvestment->error.empty()) throw SimulationError(reinvestment->error);
+  if (deadlocked) {
+    throw SimulationError("the simulation deadlocked at day " + std::to_string(sg4::Engine::get_clock()) +
+                          ": every actor is waiting for another");
+  }
+  ReplicationResult result = ctx->recorder.finish(ctx->calendar.horizon_days());
+  result.seed = seed;
+  result.engine_events = ctx->events;
+  result.replication = replication;
+  XBT_DEBUG("replication %d done: %llu events", replication, static_cast<unsigned long long>(result.engine_events));
+  return result;
+}
+
+// A reinvestment rule's counterfactual: the scenario it names, run on the same seed in a child process forked
+// before this one makes its engine (one engine per process), side by side with it. It writes its watched costs,
+// year by year, into a pipe that the paired run's rule reads; it dies with this process (PR_SET_PDEATHSIG), and
+// what it says when it fails comes back through a second pipe.
+class CounterfactualProcess {
+ public:
+  CounterfactualProcess(const Scenario& scenario, std::uint64_t seed, const std::vector<std::string>& engine_args) {
+    const ReinvestmentSpec& rule = scenario.reinvestment;
+    int costs[2];
+    int message[2];
+    if (::pipe2(costs, O_CLOEXEC) != 0) fail_to_start();
+    if (::pipe2(message, O_CLOEXEC) != 0) {
+      ::close(costs[0]);
+      ::close(costs[1]);
+      fail_to_start();
+    }
+    const pid_t parent = ::getpid();
+    std::fflush(nullptr);  // nothing buffered may be written twice
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      become_child_of(parent);
+      ::close(costs[0]);
+      ::close(message[0]);
+      std::string error;
+      try {
+        ReinvestmentLink link;
+        link.counterfactual = true;
+        link.fd = costs[1];
+        link.watch = rule.counterfactual_watch;
+        link.from_year = rule.from_year;
+        run_engine(*rule.counterfactual, 0, seed, engine_args, &link);
+      } catch (const std::exception& e) {
+        error = e.what();
+      } catch (...) {
+        error = "an unknown error";
+      }
+      if (!error.empty()) {
+        error.resize(std::min<std::size_t>(error.size(), 4000));
+        [[maybe_unused]] const ssize_t n = ::write(message[1], error.data(), error.size());
+      }
+      std::fflush(nullptr);
+      ::_exit(error.empty() ? 0 : 3);
+    }
+    ::close(costs[1]);
+    ::close(message[1]);
+    if (pid_ < 0) {
+      ::close(costs[0]);
+      ::close(message[0]);
+      fail_to_start();
+    }
+    costs_ = costs[0];
+    message_ = message[0];
+  }
+  CounterfactualProcess(const CounterfactualProcess&) = delete;
+  CounterfactualProcess& operator=(const CounterfactualProcess&) = delete;
+  ~CounterfactualProcess() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      wait();
+    }
+    ::close(costs_);
+    ::close(message_);
+  }
+
+  int costs() const { return costs_; }
+
+  /// Waits for the process to end; "" when it succeeded, else what went wrong.
+  std::string outcome() {
+    if (pid_ <= 0) return failure_;
+    const int status = wait();
+    std::string said;
+    char buffer[1024];
+    for (ssize_t n; (n = ::read(message_, buffer, sizeof buffer)) > 0;)
+      said.append(buffer, static_cast<std::size_t>(n));
+    const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    failure_ = ok ? "" : !said.empty() ? said : describe_exit(status);
+    return failure_;
+  }
+
+ private:
+  [[noreturn]] static void fail_to_start() {
+    throw SimulationError(std::string("cannot start the reinvestment rule's counterfactual run: ") +
+                          std::strerror(errno));
+  }
+  int wait() {
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+    return status;
+  }
+
+  pid_t pid_ = -1;
+  int costs_ = -1;
+  int message_ = -1;
+  std::string failure_;
+};
 
 }  // namespace
 
@@ -124,30 +266,21 @@ std::vector<std::string> default_engine_args() {
 
 ReplicationResult simulate(const Scenario& scenario, int replication, std::uint64_t seed,
                            const std::vector<std::string>& engine_args) {
-  std::vector<std::string> args{"frontdoor"};
-  for (const auto& a : default_engine_args()) args.push_back(a);
-  for (const auto& a : engine_args) args.push_back(a);
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  int argc = static_cast<int>(args.size());
-
-  sg4::Engine engine(&argc, argv.data());
-  bool deadlocked = false;
-  sg4::Engine::on_deadlock_cb([&deadlocked] { deadlocked = true; });
-  auto ctx = std::make_unique<Context>(scenario, seed);
-  start(*ctx, sg4::create_full_zone("council"));
-  engine.run();
-  if (deadlocked) {
-    throw SimulationError("the simulation deadlocked at day " + std::to_string(sg4::Engine::get_clock()) +
-                          ": every actor is waiting for another");
+  const ReinvestmentSpec& rule = scenario.reinvestment;
+  if (rule.share <= 0.0 || rule.from_year >= scenario.simulation.years) {
+    return run_engine(scenario, replication, seed, engine_args, nullptr);  // no rule, or no year it could act on
   }
-  ReplicationResult result = ctx->recorder.finish(ctx->calendar.horizon_days());
-  result.seed = seed;
-  result.engine_events = ctx->events;
-  result.replication = replication;
-  XBT_DEBUG("replication %d done: %llu events", replication, static_cast<unsigned long long>(result.engine_events));
-  return result;
+  if (rule.counterfactual == nullptr) {
+    throw SimulationError("the reinvestment rule has no counterfactual to measure its savings against");
+  }
+  CounterfactualProcess counterfactual(scenario, seed, engine_args);
+  ReinvestmentLink link;
+  link.fd = counterfactual.costs();
+  link.watch = rule.watch;
+  link.from_year = rule.from_year;
+  link.failure = [&counterfactual] { return counterfactual.outcome(); };
+  // Once this run is over, every figure it needed has come; the counterfactual is stopped where it is.
+  return run_engine(scenario, replication, seed, engine_args, &link);
 }
 
 }  // namespace frontdoor

@@ -23,7 +23,9 @@ class SimulationError : public std::runtime_error {
 std::vector<std::string> default_engine_args();
 
 /// Simulates replication `replication` with seed `seed`. `engine_args` are passed to the sg4::Engine after
-/// default_engine_args() (only --cfg=... and --log=... are meaningful). Throws SimulationError.
+/// default_engine_args() (only --cfg=... and --log=... are meaningful). A scenario with a reinvestment rule first
+/// forks a child process that runs the rule's counterfactual on the same seed beside it (and is stopped when this
+/// run ends): the caller's process must be able to fork. Throws SimulationError.
 ReplicationResult simulate(const Scenario& scenario, int replication, std::uint64_t seed,
                            const std::vector<std::string>& engine_args);
 

@@ -8,8 +8,10 @@
 // - caseload_team.cpp: one actor per caseload team, on the team's caseload clock (models/caseload_clock).
 // - decision_timer.cpp: one actor per decision point with a delay.
 // - staffing.cpp: one actor per team with a schedule or turnover (models/workforce), and set_staff().
-// - reinvestment.cpp: the reinvestment rule's yearly actor.
+// - reinvestment.cpp: the reinvestment rule's yearly actor, in the paired run and in its counterfactual.
 // The horizon actor, the only one that is not a daemon, is made in pathway_sim.cpp.
+#include <functional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -53,6 +55,20 @@ void run_staffing(Context& ctx, ServiceState& st);
 void set_staff(Context& ctx, ServiceState& st, double permanent, double establishment);
 
 // reinvestment.cpp
-void run_reinvestment(Context& ctx);
+/// The two ends of a reinvestment rule's pairing (sim/pathway_sim.cpp): the counterfactual's process writes its
+/// watched services' cost at the end of each year from the rule's first, and the paired run reads it at the same
+/// moment of its own run. Both compute the cost the same way at the same simulated time, so that a scenario run
+/// against itself finds exactly the same figures and saves nothing.
+struct ReinvestmentLink {
+  bool counterfactual = false;  ///< true: this run is the counterfactual, and writes; false: the paired run, reads
+  int fd = -1;                  ///< the pipe's end
+  std::vector<int> watch;       ///< the watched services, as this run's pathway numbers them
+  int from_year = 0;            ///< the first year whose cost counts (1 = the first year of the run)
+  /// The paired run: why the counterfactual's figures stopped coming (waits for its process).
+  std::function<std::string()> failure;
+  std::string error;  ///< set when the pairing broke: the actor stopped the run
+};
+/// The rule's yearly actor, at either end of `link`.
+void run_reinvestment(Context& ctx, ReinvestmentLink& link);
 
 }  // namespace frontdoor::engine

@@ -29,7 +29,7 @@ void contact_about_open_case(Context& ctx, int c, SourceKind source, double t) {
     st.team->unallocated.insert(std::move(node));
     const NeedRule& rule = spec.need_rule;
     if (rule.escalate_at >= 0 && rule.escalate_decision >= 0 &&
-        observed >= rule.escalate_at + in_force.need.threshold_shift) {
+        observed >= rule.escalate_at + in_force.need.threshold_shift_at(t)) {
       st.team->waiting_exits.push_back({c, rule.escalate_decision});
       st.waker().signal();
     }
@@ -75,7 +75,7 @@ void pool_event(Context& ctx, double t) {
 void child_event(Context& ctx, int c, double t) {
   ++ctx.events;
   const Child& child = ctx.children[c];
-  const ChildRates rates = child_rates(child, ctx.scenario.at(t), ctx.help_for(child, t));
+  const ChildRates rates = child_rates(child, ctx.scenario.at(t), ctx.help_for(child, t), t);
   const ChildOutcome outcome = ctx.children.child_event(c, t, rates, ctx.scenario.at(t), ctx.calendar);
   switch (outcome.kind) {
     case ChildOutcome::Kind::rose:
@@ -124,10 +124,10 @@ void run_population(Context& ctx) {
     for (long i = 0; i < count; ++i) ctx.reschedule(ctx.children.add(k), 0.0);
   }
   double next_pool = ctx.children.draw_pool_event(0.0, ctx.scenario.at(0.0));
-  // A [[change]] may change need or notice rates: every pending draw is made afresh from its day (the exponential
-  // clocks restart at the new rates, which is exact for a Markov chain).
-  std::vector<double> change_days;
-  for (const auto& change : ctx.scenario.changes) change_days.push_back(change.from_day);
+  // A [[change]] may change need or notice rates, and a fading notice boost changes them month by month: every
+  // pending draw is made afresh from its day (the exponential clocks restart at the new rates, which is exact for a
+  // Markov chain).
+  const std::vector<double> change_days = ctx.scenario.rate_change_days(ctx.calendar);
   std::size_t next_change = 0;
   for (;;) {
     const double t = ctx.now();

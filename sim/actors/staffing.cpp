@@ -11,6 +11,7 @@ void run_staffing(Context& ctx, ServiceState& st) {
   WorkforceProcess workforce(st.spec.team, st.establishment_changes);
   for (;;) {
     const double t = ctx.now();
+    workforce.follow(st.at(t).spec->team);  // a [[change]] may change turnover, pressure and recruitment
     double overload = 0.0;
     if (st.team && st.team->clock.fte() > 0.0)
       overload = std::max(0.0, st.team->clock.demand() / st.team->clock.fte() - 1.0);
@@ -29,7 +30,7 @@ void set_staff(Context& ctx, ServiceState& st, double permanent, double establis
   const double t = ctx.now();
   st.permanent = permanent;
   st.establishment_now = establishment;
-  const StaffInPost staff = staff_in_post(st.spec.team, permanent, establishment, st.bought_fte);
+  const StaffInPost staff = staff_in_post(st.at(t).spec->team, permanent, establishment, st.bought_fte);
   ctx.recorder.staff_changed(t, st.index, staff.fte, staff.agency_fte, std::max(0.0, establishment - permanent));
   if (st.screening) {
     set_screeners_on_duty(

@@ -62,6 +62,68 @@ TEST(RunScenario, ARunFromItsCopyReproducesTheRun) {
   }
 }
 
+// A reinvestment rule's counterfactual travels in the copy: the run's scenario.toml holds it flattened (so the
+// copy runs where the counterfactual's file is not, and its hash covers it), and a run of the copy elsewhere gives
+// the same results, reinvested pounds included. Here the rule on the baseline is measured against the same council
+// paying its looked-after team more (dearer.toml, named relative to rule.toml), so that it has savings to move.
+TEST(RunScenario, AReinvestmentRuleCarriesItsCounterfactual) {
+  TempDir dir;
+  const fs::path scenario = dir.path() / "rule.toml";
+  const std::string baseline = "base = \"" + source_path("scenarios/england_baseline.toml") + "\"\n";
+  write_file(dir.path() / "dearer.toml", "name = \"dearer\"\nversion = \"1\"\ndescription = \"dearer care\"\n" +
+                                             baseline + "[service.looked_after]\ncost = { per_fte_year = 80000 }\n");
+  write_file(scenario, "name = \"rule\"\nversion = \"1\"\ndescription = \"a rule against a dearer council\"\n" +
+                           baseline + "[reinvestment]\nshare = 0.5\nfrom_year = 1\nagainst = \"dearer.toml\"\n");
+  const fs::path first = dir.path() / "first", again = dir.path() / "again";
+  const std::string options = " -q -y 2 -r 1 --seed 3 --set simulation.warmup_days=0 --out ";
+  ASSERT_EQ(frontdoor_cli("run " + scenario.string() + options + first.string(), dir).code, 0);
+  const std::string copy = read_file(first / "scenario.toml");
+  EXPECT_NE(copy.find("counterfactual = '''name = 'dearer'"), std::string::npos) << copy;
+  EXPECT_EQ(copy.find("base ="), std::string::npos) << copy;
+  EXPECT_EQ(json_of(first / "manifest.json").at("scenario").at("copy_hash"), content_hash(copy));
+  fs::remove(dir.path() / "dearer.toml");  // the copy needs nothing but itself
+  const fs::path moved = dir.path() / "elsewhere" / "scenario.toml";
+  fs::create_directories(moved.parent_path());
+  fs::copy_file(first / "scenario.toml", moved);
+  const Outcome rerun = frontdoor_cli("run " + moved.string() + options + again.string(), dir);
+  ASSERT_EQ(rerun.code, 0) << rerun.err;
+  double pounds = 0.0;  // month 13, the first of year 2, holds what year 1 saved
+  std::istringstream rows(read_file(first / "timeseries.csv"));
+  for (std::string row; std::getline(rows, row);) {
+    if (row.find(",reinvested_gbp,") != std::string::npos) pounds += std::stod(row.substr(row.rfind(',') + 1));
+  }
+  EXPECT_GT(pounds, 0.0);
+  for (const char* f : {"annual.csv", "timeseries.csv"}) EXPECT_EQ(read_file(first / f), read_file(again / f)) << f;
+}
+
+// A counterfactual that cannot be read is bad input: exit 2, the file, line and key named, nothing written.
+TEST(RunScenario, AMissingCounterfactualIsRefusedWithItsLine) {
+  TempDir dir;
+  const fs::path scenario = dir.path() / "rule.toml";
+  write_file(scenario,
+             "name = \"rule\"\nversion = \"1\"\ndescription = \"a rule against nothing\"\n"
+             "base = \"" +
+                 source_path("scenarios/england_baseline.toml") +
+                 "\"\n"
+                 "[reinvestment]\nshare = 0.33\nagainst = \"missing.toml\"\n");
+  const Outcome o = frontdoor_cli("run " + scenario.string() + " -q -y 2 --out " + (dir.path() / "run").string(), dir);
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find(scenario.string() + ":7: reinvestment.against: the counterfactual \"missing.toml\""),
+            std::string::npos)
+      << o.err;
+  EXPECT_FALSE(fs::exists(dir.path() / "run"));
+  const Outcome none = frontdoor_cli(
+      "run scenarios/england_baseline.toml -q -y 2 --set reinvestment.share=0.33 --set "
+      "reinvestment.against=nowhere.toml "
+      "--out " +
+          (dir.path() / "run").string(),
+      dir);
+  EXPECT_EQ(none.code, 2);
+  EXPECT_NE(none.err.find("--set reinvestment.against=nowhere.toml: reinvestment.against:"), std::string::npos)
+      << none.err;
+  EXPECT_FALSE(fs::exists(dir.path() / "run"));
+}
+
 // graph --run and check-calibration read the run's copy: a source file changed since the run does not matter (it
 // used to be refused), and a copy altered since is refused, exit 2, naming the file.
 TEST(RunScenario, LaterCommandsReadTheCopyAndRefuseAnAlteredOne) {

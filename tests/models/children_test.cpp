@@ -15,9 +15,9 @@ const Scenario& england() { return test_support::england_baseline(); }
 TEST(Children, HelpSlowsRisesAndHarmAndSpeedsRecoveryByItsQuality) {
   Child child;
   child.need = 2;
-  const ChildRates none = child_rates(child, england(), HelpNow{});
-  const ChildRates helped = child_rates(child, england(), HelpNow{1.0, 0.5, 1.0});
-  const ChildRates diluted = child_rates(child, england(), HelpNow{1.0, 0.5, 0.5});
+  const ChildRates none = child_rates(child, england(), HelpNow{}, 0.0);
+  const ChildRates helped = child_rates(child, england(), HelpNow{1.0, 0.5, 1.0}, 0.0);
+  const ChildRates diluted = child_rates(child, england(), HelpNow{1.0, 0.5, 0.5}, 0.0);
   EXPECT_DOUBLE_EQ(helped.up, 0.5 * none.up);
   EXPECT_DOUBLE_EQ(helped.harm, 0.5 * none.harm);
   EXPECT_DOUBLE_EQ(helped.down, 2.0 * none.down);
@@ -26,7 +26,7 @@ TEST(Children, HelpSlowsRisesAndHarmAndSpeedsRecoveryByItsQuality) {
   // Agencies go on noticing a child in the pathway (waiting or helped): its contacts go to the team that holds it.
   EXPECT_GT(none.total, none.up + none.down + none.crisis + none.harm);
   child.in_pathway = true;
-  const ChildRates inside = child_rates(child, england(), HelpNow{});
+  const ChildRates inside = child_rates(child, england(), HelpNow{}, 0.0);
   EXPECT_DOUBLE_EQ(inside.total, none.total);
   EXPECT_EQ(inside.notice, none.notice);
 }
@@ -107,9 +107,9 @@ TEST(Children, SchoolHolidaysThinSchoolContactsByTheHolidayFactor) {
 TEST(Children, ThePoolMakesChildrenAtTheOnsetAndCrisisRatesAndShrinksAsRecordsAreMade) {
   const Scenario& scenario = england();
   ChildPopulation population(scenario.children, 9);
-  const double full = population.pool_rate(scenario);
+  const double full = population.pool_rate(scenario, 0.0);
   population.add(2);
-  EXPECT_NEAR(population.pool_rate(scenario), full * (scenario.children - 1.0) / scenario.children, 1e-12 * full);
+  EXPECT_NEAR(population.pool_rate(scenario, 0.0), full * (scenario.children - 1.0) / scenario.children, 1e-12 * full);
   // Onsets against everything the pool can do: onset, crisis or a level-0 contact.
   double per_child = scenario.need.up_per_year[0] + scenario.need.crisis_per_year[0];
   for (const auto& source : scenario.sources) per_child += source.notice_per_year[0];

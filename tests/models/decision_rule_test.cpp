@@ -27,7 +27,7 @@ double share_of(int decision, const ServiceSpec& spec, const NeedSpec& need, con
                 std::uint64_t seed = 5) {
   RandomStream rng(seed);
   int hits = 0;
-  for (int i = 0; i < draws; ++i) hits += decide(spec, need, child, rng) == decision ? 1 : 0;
+  for (int i = 0; i < draws; ++i) hits += decide(spec, need, child, rng, 0.0) == decision ? 1 : 0;
   return static_cast<double>(hits) / draws;
 }
 
@@ -42,7 +42,7 @@ TEST(DecisionRule, FixedSharesAreDrawnInProportion) {
 TEST(DecisionRule, AServiceWithoutDecisionsTakesNoneAndDrawsNothing) {
   const ServiceSpec spec = service_with({});
   RandomStream used(9), fresh(9);
-  EXPECT_EQ(decide(spec, NeedSpec{}, ChildInView{3, 1.0}, used), -1);
+  EXPECT_EQ(decide(spec, NeedSpec{}, ChildInView{3, 1.0}, used, 0.0), -1);
   EXPECT_EQ(used.next_u64(), fresh.next_u64());
 }
 
@@ -106,23 +106,23 @@ TEST(DecisionRule, AConferenceIsHeldForTheCoveredShareWhetherOrNotItDiverts) {
   for (int i = 0; i < draws; ++i) {
     DecisionNotes notes;
     notes.conference_held = true;
-    const int d = decide(spec, need, ChildInView{4, 0.0}, rng, &notes);
+    const int d = decide(spec, need, ChildInView{4, 0.0}, rng, 0.0, &notes);
     const bool conference = notes.conference_held;
     held += conference ? 1 : 0;
     diverted += d == 1 ? 1 : 0;
     diverted_when_held += conference && d == 1 ? 1 : 0;
     // Asking whether a conference was held changes no draw.
-    EXPECT_EQ(decide(spec, need, ChildInView{4, 0.0}, same), d);
+    EXPECT_EQ(decide(spec, need, ChildInView{4, 0.0}, same, 0.0), d);
   }
   EXPECT_NEAR(static_cast<double>(held) / draws, 0.5, tolerance(0.5));
   EXPECT_EQ(diverted_when_held, diverted);  // every diverted child had a conference
   DecisionNotes notes;
   notes.conference_held = true;
-  decide(spec, need, std::nullopt, rng, &notes);
+  decide(spec, need, std::nullopt, rng, 0.0, &notes);
   EXPECT_FALSE(notes.conference_held);  // no child, no conference
   need.fgc.coverage = 0.0;
   notes.conference_held = true;
-  decide(spec, need, ChildInView{4, 0.0}, rng, &notes);
+  decide(spec, need, ChildInView{4, 0.0}, rng, 0.0, &notes);
   EXPECT_FALSE(notes.conference_held);
 }
 
@@ -164,7 +164,7 @@ TEST(DecisionRule, AThresholdDecisionReportsTheNeedItObserved) {
   int by_threshold = 0;
   for (int i = 0; i < 50; ++i) {
     DecisionNotes notes;
-    if (decide(spec, need, ChildInView{3, 0.0}, rng, &notes) == 0) {
+    if (decide(spec, need, ChildInView{3, 0.0}, rng, 0.0, &notes) == 0) {
       EXPECT_TRUE(std::isnan(notes.observed));  // the chance outcome observes nothing
     } else {
       EXPECT_DOUBLE_EQ(notes.observed, 3.0);

@@ -327,19 +327,27 @@ TEST(FrontDoorSim, ChangesTakeEffectFromTheirYear) {
   EXPECT_DOUBLE_EQ(staff_year3, 25.0);
 }
 
-// The shipped child-death shock on the reference model: more police and school contacts and thresholds drifting
-// down in year 4, decaying by year 6. Section 47 enquiries and care starts rise above the baseline (same seeds),
-// and the gap closes again (the children the shock pulled in early leave fewer to come later).
-TEST(FrontDoorSim, ShockRaisesSection47AndCareStartsThenDecays) {
-  const auto base = run(load_scenario(source_path("scenarios/england_baseline.toml")), 3, 11);
-  const auto shock = run(load_scenario(source_path("scenarios/policies/child_death_shock.toml")), 3, 11);
-  const auto mean_over = annual_mean;
-  const double s47_gap_peak = mean_over(shock, "section47", 4, 4) - mean_over(base, "section47", 4, 4);
-  const double s47_gap_late = mean_over(shock, "section47", 9, 10) - mean_over(base, "section47", 9, 10);
-  EXPECT_GT(s47_gap_peak, 20.0);  // per 10,000 children a year; the baseline is about 200
-  EXPECT_LT(std::abs(s47_gap_late), 0.5 * s47_gap_peak);
-  EXPECT_GT(mean_over(shock, "looked_after_starts", 4, 4), mean_over(base, "looked_after_starts", 4, 4) + 5.0);
-  EXPECT_NEAR(mean_over(shock, "referrals", 1, 3), mean_over(base, "referrals", 1, 3), 1e-9);  // before the shock
+// A high-profile case in year 4 (policies/child_death_shock.toml) against the baseline on the same seeds (common
+// random numbers): a drift that fades over years, not within one, so that care entries are still raised two years
+// after the shock starts (year 6), the paired difference's 95% interval above zero. The rise is moderate (the first
+// year's care entries up by well under half), and nothing differs before the shock.
+TEST(FrontDoorSim, ShockRaisesCareEntriesForYears) {
+  const std::vector<Override> six_years{{"simulation.years", "6"}};
+  const auto base = run(load_scenario(source_path("scenarios/england_baseline.toml"), six_years), 4, 11);
+  const auto shock = run(load_scenario(source_path("scenarios/policies/child_death_shock.toml"), six_years), 4, 11);
+  auto paired = [&](const std::string& measure, int year) {
+    std::vector<double> differences;
+    for (std::size_t r = 0; r < base.size(); ++r) {
+      differences.push_back(annual_mean({shock[r]}, measure, year, year) - annual_mean({base[r]}, measure, year, year));
+    }
+    return mean_ci95(differences);
+  };
+  const MeanInterval two_years_on = paired("looked_after_starts", 6);
+  EXPECT_GT(two_years_on.low, 0.0) << "care starts in year 6: " << two_years_on.mean << " per 10,000 more";
+  EXPECT_GT(paired("section47", 4).low, 0.0);
+  EXPECT_GT(paired("cp_plan_starts", 5).low, 0.0);
+  EXPECT_LT(paired("looked_after_starts", 4).mean, 0.5 * annual_mean(base, "looked_after_starts", 4, 4));
+  EXPECT_NEAR(annual_mean(shock, "referrals", 1, 3), annual_mean(base, "referrals", 1, 3), 1e-9);  // before it
 }
 
 // A cut in FTE part-way through slows the cases already open, not only the new ones.
@@ -413,41 +421,6 @@ TEST(Runner, FailedReplicationIsReportedNotHidden) {
   options.replications = 2;
   options.engine_args = {"--cfg=no/such:option"};
   EXPECT_THROW(run_replications(s, options, scratch.path()), RunError);
-}
-
-// The reinvestment rule: late-intervention demand halves from year 3; at the end of each year from 3 on, half of
-// what the late team cost less than in year 2 buys prevention staff for the next year, at 50,000 pounds an FTE.
-// The staff bought follow from the yearly costs the run itself reports.
-TEST(FrontDoorSim, ReinvestmentMovesAShareOfTheSavingsIntoPrevention) {
-  const std::string text =
-      "name = \"reinvest\"\nversion = \"1\"\ndescription = \"reinvestment\"\n"
-      "[population]\nchildren = 10000\n[simulation]\nyears = 5\nwarmup_days = 0\n"  // per 10,000 = a count
-      "[sources.other]\ncontacts_per_day = 2.0\narrivals = \"deterministic\"\n"
-      "[service.late]\nkind = \"caseload_team\"\nentry = true\nteam = { fte = 10 }\n"
-      "work = { distribution = \"fixed\", mean_days = 1 }\nduration = { distribution = \"fixed\", mean_days = 30 }\n"
-      "cost = { per_week_open = 1000 }\n"
-      "[service.prevention]\nkind = \"caseload_team\"\nteam = { fte = 1 }\n"
-      "work = { distribution = \"fixed\", mean_days = 0.1 }\nduration = { distribution = \"fixed\", mean_days = 10 }\n"
-      "cost = { per_fte_year = 50000 }\n"
-      "[service.done]\nkind = \"exit\"\n"
-      "[route.on]\nfrom = \"late\"\nto = \"prevention\"\n[route.out]\nfrom = \"prevention\"\nto = \"done\"\n"
-      "[reinvestment]\nshare = 0.5\nwatch = [\"late\"]\ninto = \"prevention\"\nfrom_year = 3\n"
-      "[reporting]\nlate_cost = \"cost:late\"\nprevention_fte = \"fte:prevention\"\n"
-      "[[change]]\nfrom_year = 3\nset = { \"sources.other.contacts_per_day\" = 1.0 }\n";
-  const ReplicationResult r = run(load_scenario_text(text, "reinvest.toml"), 1).at(0);
-  std::map<int, double> cost, fte;
-  for (const auto& a : r.annual) {
-    if (a.measure == "late_cost") cost[a.year] = a.value;
-    if (a.measure == "prevention_fte") fte[a.year] = a.value;
-  }
-  ASSERT_EQ(cost.size(), 5u);
-  EXPECT_LT(cost[4], 0.6 * cost[2]);  // half the demand, about half the cost
-  for (int year = 1; year <= 3; ++year) EXPECT_NEAR(fte[year], 1.0, 1e-9) << year;
-  for (int year = 4; year <= 5; ++year) {
-    const double bought = 0.5 * std::max(0.0, cost[2] - cost[year - 1]) / 50000.0;
-    EXPECT_GT(bought, 5.0);
-    EXPECT_NEAR(fte[year], 1.0 + bought, 1e-6 * bought) << year;
-  }
 }
 
 // Caseload feeds turnover: a team whose cases need more worker-days than its 173 staff in post (180 a day of
