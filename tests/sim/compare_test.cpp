@@ -38,7 +38,10 @@ TEST(Compare, CommonRandomNumbersLowerTheVarianceOfThePairedDifference) {
   const AnnualTable other_seeds = table_of(strict, 9001, dir.path() / "independent");
   const Comparison crn = compare_tables("crn", b, same_seeds, 1);
   const Comparison independent = compare_tables("independent", b, other_seeds, 1);
-  for (const char* measure : {"contacts", "referrals", "harm_events"}) {
+  // Referrals are left out of the variance check since waiting children stay visible: a child that waits for
+  // early help in one scenario and not in the other reads its agencies' contacts with its own decision stream, so
+  // the two runs' later decisions about it part; the difference itself is still clear (below).
+  for (const char* measure : {"contacts", "harm_events"}) {
     const DifferenceRow& paired = over_years(crn, measure);
     const DifferenceRow& apart = over_years(independent, measure);
     EXPECT_EQ(paired.pairs, 12u);
