@@ -132,7 +132,11 @@ std::optional<int> ChildPopulation::pop_due(double t) {
   return std::nullopt;
 }
 
-double ChildPopulation::next_event_day() const { return events_.empty() ? never : events_.top().at; }
+double ChildPopulation::next_event_day() {
+  // Superseded draws stay in the heap until they reach its top: dropping them here spares a wake-up for nothing.
+  while (!events_.empty() && children_[events_.top().child].version != events_.top().version) events_.pop();
+  return events_.empty() ? never : events_.top().at;
+}
 
 ChildOutcome ChildPopulation::child_event(int c, double t, const ChildRates& r, const Scenario& in_force,
                                           const SimCalendar& calendar) {

@@ -142,8 +142,8 @@ class ChildPopulation {
   double reschedule(int c, double t, double total_rate);
   /// The next child whose event falls by day `t`, skipping superseded ones.
   std::optional<int> pop_due(double t);
-  /// Day of the next child event in the heap (infinity: none).
-  double next_event_day() const;
+  /// Day of the next child event in the heap (infinity: none), dropping superseded draws from its top.
+  double next_event_day();
   /// Child `c`'s event at day `t`, with its rates `r` now: draws what happens and changes its need.
   ChildOutcome child_event(int c, double t, const ChildRates& r, const Scenario& in_force, const SimCalendar& calendar);
 

@@ -47,6 +47,17 @@ TEST(Children, TheSameChildHasTheSameStreamsInEveryPopulationOnTheSameSeed) {
   EXPECT_EQ(c[reused].cases.next_u64(), d[d.add(1)].cases.next_u64());
 }
 
+TEST(Children, TheNextEventDaySkipsSupersededDraws) {
+  ChildPopulation population(1000, 3);
+  const int c = population.add(2);
+  const double first = population.reschedule(c, 0.0, 1.0);
+  const double later = population.reschedule(c, 0.0, 0.5);  // the same hazard at half the rate: due twice as late
+  ASSERT_GT(later, first);
+  EXPECT_DOUBLE_EQ(population.next_event_day(), later);  // the first draw is gone: no wake-up for nothing
+  population.release(c);
+  EXPECT_EQ(population.next_event_day(), std::numeric_limits<double>::infinity());
+}
+
 TEST(Children, AChangeOfRatesRescalesTheHazardLeftRatherThanDrawingAfresh) {
   ChildPopulation population(1000, 3);
   const int c = population.add(2);
