@@ -75,6 +75,14 @@ void wait_unallocated(Context& ctx, ServiceState& st, const Case& item) {
   st.team->unallocated.emplace(key, item);
   if (item.child) ctx.children[*item.child].waiting = Child::Waiting{st.index, key};
 }
+
+// The case at `at` leaves the team's waiting list (allocated, escalated or withdrawn).
+Case take_from_waiting(Context& ctx, ServiceState& st, std::map<TriageKey, Case>::iterator at) {
+  const Case item = at->second;
+  st.team->unallocated.erase(at);
+  if (item.child) ctx.children[*item.child].waiting.reset();
+  return item;
+}
 }  // namespace
 
 void run_caseload_team(Context& ctx, ServiceState& st) {
@@ -103,10 +111,7 @@ void run_caseload_team(Context& ctx, ServiceState& st) {
     for (const CaseloadTeam::WaitingExit& exit : team.waiting_exits) {
       Child& child = ctx.children[exit.child];
       if (!child.waiting || child.waiting->service != st.index) continue;  // allocated or gone meanwhile
-      const auto node = team.unallocated.find(child.waiting->key);
-      const Case item = node->second;
-      team.unallocated.erase(node);
-      child.waiting.reset();
+      const Case item = take_from_waiting(ctx, st, team.unallocated.find(child.waiting->key));
       ctx.recorder.started(t, st.index, item.arrival_day);
       move_on(ctx, st, item, t, exit.decision);
     }
@@ -124,9 +129,7 @@ void run_caseload_team(Context& ctx, ServiceState& st) {
     }
     team.inbox.clear();
     while (!team.unallocated.empty() && (team.clock.has_room() || spec.team.always_allocate)) {
-      const Case item = team.unallocated.begin()->second;
-      team.unallocated.erase(team.unallocated.begin());
-      if (item.child) ctx.children[*item.child].waiting.reset();
+      const Case item = take_from_waiting(ctx, st, team.unallocated.begin());
       allocate(ctx, st, spec, item, t);
     }
     if (!team.inbox.empty() || !team.escalations.empty() || !team.waiting_exits.empty()) continue;  // routed back

@@ -10,9 +10,15 @@ namespace frontdoor::engine {
 
 namespace {
 
+// Child `c` leaves the waiting list of team `st` with `decision`: the team's actor takes it off and routes it.
+void leave_waiting_list(ServiceState& st, int c, int decision) {
+  st.team->waiting_exits.push_back({c, decision});
+  st.waker().signal();
+}
+
 // An agency makes a contact about a child already in the pathway: the front door passes it to the team that holds
-// the child. A team reads it for a child on its waiting list: the child moves up the list if it looks worse, and
-// escalates at once if its observed need crosses the team's escalation line.
+// the child. A team reads it for a child on its waiting list: the child's place follows the latest need seen (up
+// the list if it looks worse), and it escalates at once if its observed need crosses the team's escalation line.
 void contact_about_open_case(Context& ctx, int c, SourceKind source, double t) {
   ctx.recorder.child_event(t, ChildCount::open_case_contacts);
   Child& child = ctx.children[c];
@@ -30,8 +36,7 @@ void contact_about_open_case(Context& ctx, int c, SourceKind source, double t) {
     const NeedRule& rule = spec.need_rule;
     if (rule.escalate_at >= 0 && rule.escalate_decision >= 0 &&
         observed >= rule.escalate_at + in_force.need.threshold_shift_at(t)) {
-      st.team->waiting_exits.push_back({c, rule.escalate_decision});
-      st.waker().signal();
+      leave_waiting_list(st, c, rule.escalate_decision);
     }
   }
   ctx.reschedule(c, t);
@@ -104,8 +109,7 @@ void child_event(Context& ctx, int c, double t) {
         ServiceState& st = *ctx.services[child.waiting->service];
         const NeedRule& rule = st.at(t).spec->need_rule;
         if (rule.withdraw_below >= 0 && child.need < rule.withdraw_below && rule.declined_decision >= 0) {
-          st.team->waiting_exits.push_back({c, rule.declined_decision});
-          st.waker().signal();
+          leave_waiting_list(st, c, rule.declined_decision);
         }
       }
       break;
