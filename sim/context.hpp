@@ -14,6 +14,7 @@
 
 #include "models/calendar.hpp"
 #include "models/case.hpp"
+#include "models/child_records.hpp"
 #include "models/caseload_clock.hpp"
 #include "models/children.hpp"
 #include "models/routing.hpp"
@@ -155,6 +156,8 @@ struct Context {
   ChildPopulation children;
   Waker population;
   double population_wake_at = never;
+  /// What each child goes through, when the statutory returns are asked for (else null).
+  ChildRecords* records = nullptr;
 };
 
 }  // namespace frontdoor::engine

@@ -118,7 +118,8 @@ void start(Context& ctx, sg4::NetZone* zone, ReinvestmentLink* reinvestment) {
 // One replication on an engine of this process's own (the first and only one it makes), with a reinvestment rule's
 // end of the pairing if it has one.
 ReplicationResult run_engine(const Scenario& scenario, int replication, std::uint64_t seed,
-                             const std::vector<std::string>& engine_args, ReinvestmentLink* reinvestment) {
+                             const std::vector<std::string>& engine_args, ReinvestmentLink* reinvestment,
+                             ChildRecords* records = nullptr) {
   std::vector<std::string> args{"frontdoor"};
   for (const auto& a : default_engine_args()) args.push_back(a);
   for (const auto& a : engine_args) args.push_back(a);
@@ -131,6 +132,7 @@ ReplicationResult run_engine(const Scenario& scenario, int replication, std::uin
   bool deadlocked = false;
   sg4::Engine::on_deadlock_cb([&deadlocked] { deadlocked = true; });
   auto ctx = std::make_unique<Context>(scenario, seed);
+  ctx->records = records;
   start(*ctx, sg4::create_full_zone("council"), reinvestment);
   engine.run();
   if (reinvestment != nullptr && !reinvestment->error.empty()) throw SimulationError(reinvestment->error);
@@ -265,10 +267,10 @@ std::vector<std::string> default_engine_args() {
 }
 
 ReplicationResult simulate(const Scenario& scenario, int replication, std::uint64_t seed,
-                           const std::vector<std::string>& engine_args) {
+                           const std::vector<std::string>& engine_args, ChildRecords* records) {
   const ReinvestmentSpec& rule = scenario.reinvestment;
   if (rule.share <= 0.0 || rule.from_year >= scenario.simulation.years) {
-    return run_engine(scenario, replication, seed, engine_args, nullptr);  // no rule, or no year it could act on
+    return run_engine(scenario, replication, seed, engine_args, nullptr, records);  // no rule, or no year it could act on
   }
   if (rule.counterfactual == nullptr) {
     throw SimulationError("the reinvestment rule has no counterfactual to measure its savings against");
@@ -280,7 +282,7 @@ ReplicationResult simulate(const Scenario& scenario, int replication, std::uint6
   link.from_year = rule.from_year;
   link.failure = [&counterfactual] { return counterfactual.outcome(); };
   // Once this run is over, every figure it needed has come; the counterfactual is stopped where it is.
-  return run_engine(scenario, replication, seed, engine_args, &link);
+  return run_engine(scenario, replication, seed, engine_args, &link, records);
 }
 
 }  // namespace frontdoor

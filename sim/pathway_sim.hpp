@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "models/child_records.hpp"
 #include "models/scenario.hpp"
 #include "sim/replication_result.hpp"
 
@@ -25,8 +26,10 @@ std::vector<std::string> default_engine_args();
 /// Simulates replication `replication` with seed `seed`. `engine_args` are passed to the sg4::Engine after
 /// default_engine_args() (only --cfg=... and --log=... are meaningful). A scenario with a reinvestment rule first
 /// forks a child process that runs the rule's counterfactual on the same seed beside it (and is stopped when this
-/// run ends): the caller's process must be able to fork. Throws SimulationError.
+/// run ends): the caller's process must be able to fork. `records`, when given, receives what every child known
+/// to the services went through (for the statutory returns); recording draws no random numbers, so the run is the
+/// same with or without it. Throws SimulationError.
 ReplicationResult simulate(const Scenario& scenario, int replication, std::uint64_t seed,
-                           const std::vector<std::string>& engine_args);
+                           const std::vector<std::string>& engine_args, ChildRecords* records = nullptr);
 
 }  // namespace frontdoor
