@@ -74,6 +74,9 @@ HelpNow Context::help_for(const Child& child, double t) const {
 
 void Context::reschedule(int c, double t) {
   const Child& child = children[c];
+  // Waking another actor is a simcall: it may run first and see the child leave (turn 18 in care, say). A child
+  // whose record is gone has no next event; only this actor makes records, so the slot is not yet reused.
+  if (!child.alive) return;
   const double at = children.reschedule(c, t, child_rates(child, scenario.at(t), help_for(child, t), t).total);
   if (at < population_wake_at) population.signal();
 }

@@ -141,7 +141,8 @@ struct Context {
   double quality_of(const ServiceState& st) const;
   /// The help child `child` gets at day `t`.
   HelpNow help_for(const Child& child, double t) const;
-  /// Draws child `c`'s next event afresh (its status or rates changed), waking the population actor if need be.
+  /// Draws child `c`'s next event afresh (its status or rates changed), waking the population actor if need be;
+  /// nothing for a child whose record is gone.
   void reschedule(int c, double t);
 
   const Scenario& scenario;

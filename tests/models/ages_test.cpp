@@ -1,11 +1,12 @@
 // Ages, chronic families, a history at the start and care careers: the plain-C++ parts (models/ages,
 // models/care_career, models/children).
+#include "models/ages.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
 #include <cmath>
 
-#include "models/ages.hpp"
 #include "models/care_career.hpp"
 #include "models/children.hpp"
 

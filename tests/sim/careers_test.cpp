@@ -28,8 +28,8 @@ struct Counts {
 Counts careers_of_one_replication() {
   test_support::TempDir dir;
   const std::string out = (dir.path() / "counts.txt").string();
-  const Scenario scenario = load_scenario(test_support::source_path("scenarios/england_baseline.toml"),
-                                          {{"simulation.years", "8"}});
+  const Scenario scenario =
+      load_scenario(test_support::source_path("scenarios/england_baseline.toml"), {{"simulation.years", "8"}});
   std::string failure;
   run_in_processes(
       1, 1,
