@@ -32,6 +32,8 @@ struct Case {
   /// The need observed at the decision that sent the case on (or by the last contact about it while it waits),
   /// levels; NaN where no threshold decided (fixed shares). A team's waiting list is triaged on it.
   double observed_need = std::nan("");
+  /// The decision its caseload team has already drawn for the case's end (a care career's exit); -1: none.
+  int planned_decision = -1;
 
   EventKey key() const { return EventKey{arrival_day, priority, id}; }
 };

@@ -8,9 +8,11 @@ namespace frontdoor {
 namespace {
 constexpr double never = std::numeric_limits<double>::infinity();
 
-// Per child-year, for a child in the pool on day `day`: onset, crisis and a contact from any source.
-double pool_rate_per_child(const Scenario& sc, double day) {
-  double rate = sc.need.up_per_year[0] + sc.need.crisis_per_year[0];
+// Per child-year, for a child in the pool on day `day` (its family chronic or not): onset, crisis and a contact
+// from any source. The age factors average 1 over the pool (they are normalised over the population).
+double pool_rate_per_child(const Scenario& sc, double day, bool chronic) {
+  const double family = chronic ? sc.need.chronic.up : 1.0;
+  double rate = (sc.need.up_per_year[0] + sc.need.crisis_per_year[0]) * family;
   const double noticing = sc.need.notice_factor_at(day);
   for (const auto& source : sc.sources) rate += source.notice_per_year[0] * noticing;
   return rate;
@@ -21,16 +23,23 @@ ChildRates child_rates(const Child& child, const Scenario& in_force, const HelpN
   const NeedSpec& need = in_force.need;
   ChildRates r;
   const int k = child.need;
-  r.up = need.up_per_year[k] * (1.0 - help.protection * help.quality) / 365.25;
-  r.down = need.down_per_year[k] * (1.0 + help.effect * help.quality) / 365.25;
-  r.crisis = need.crisis_per_year[k] * (1.0 - help.protection * help.quality) / 365.25;
-  r.harm = need.harm_per_year[k] * (1.0 - help.protection * help.quality) / 365.25;
-  r.total = r.up + r.down + r.crisis + r.harm;
+  const int b = child.band;
+  const double family_up = child.chronic ? need.chronic.up : 1.0;
+  const double family_down = child.chronic ? need.chronic.down : 1.0;
+  const double age_up = k == 0 ? need.onset_age[b] : need.up_age[b];
+  r.up = need.up_per_year[k] * age_up * family_up * (1.0 - help.protection * help.quality) / 365.25;
+  r.down = need.down_per_year[k] * family_down * (1.0 + help.effect * help.quality) / 365.25;
+  r.crisis =
+      need.crisis_per_year[k] * need.crisis_age[b] * family_up * (1.0 - help.protection * help.quality) / 365.25;
+  r.harm = need.harm_per_year[k] * need.harm_age[b] * (1.0 - help.protection * help.quality) / 365.25;
+  r.move = help.moves_per_year / 365.25;
+  r.total = r.up + r.down + r.crisis + r.harm + r.move;
   // Agencies go on noticing a child in the pathway (waiting or helped): their contacts go to the team that holds it.
   const double noticing = need.notice_factor_at(day);
   for (const auto& source : in_force.sources) {
-    r.notice[static_cast<int>(source.kind)] = source.notice_per_year[k] * noticing / 365.25;
-    r.total += source.notice_per_year[k] * noticing / 365.25;
+    const double rate = source.notice_per_year[k] * source.notice_age[b] * noticing / 365.25;
+    r.notice[static_cast<int>(source.kind)] = rate;
+    r.total += rate;
   }
   return r;
 }
@@ -71,13 +80,34 @@ NeedRates starting_need(const Scenario& scenario) {
   return community_equilibrium(scenario.need, scenario.children, removal);
 }
 
+double chronic_probability(const NeedSpec& need, int level) {
+  const double share = need.chronic.share;
+  if (share <= 0.0) return 0.0;
+  if (share >= 1.0) return 1.0;
+  const double ratio = need.chronic.down > 0.0 ? need.chronic.up / need.chronic.down : 1.0;
+  const double odds = share / (1.0 - share) * std::pow(ratio, level);
+  return odds / (1.0 + odds);
+}
+
 ChildPopulation::ChildPopulation(long children, std::uint64_t seed)
     : children_in_area_(children),
       seed_(seed),
       pool_rng_(seed, fnv1a64("children:need")),
       child_streams_(fnv1a64("children:child")) {}
 
-int ChildPopulation::add(int need) {
+void ChildPopulation::set_population(const AgeBands& age_shares, double chronic_share, const HistorySpec& history) {
+  age_shares_ = age_shares;
+  chronic_share_ = chronic_share;
+  history_ = history;
+}
+
+double ChildPopulation::pool_children(bool chronic) const {
+  const double in_group = static_cast<double>(children_in_area_) * (chronic ? chronic_share_ : 1.0 - chronic_share_);
+  const double known = static_cast<double>(chronic ? known_chronic_ : known_ - known_chronic_);
+  return std::max(0.0, in_group - known);
+}
+
+int ChildPopulation::add(int need, double t, const AgeBands& age_weights, double chronic_probability) {
   int c;
   if (!free_.empty()) {
     c = free_.back();
@@ -93,9 +123,34 @@ int ChildPopulation::add(int need) {
   children_[c].rng = RandomStream(seed_, child_streams_ + 3 * serial);
   children_[c].luck = RandomStream(seed_, child_streams_ + 3 * serial + 1);
   children_[c].cases = RandomStream(seed_, child_streams_ + 3 * serial + 2);
-  children_[c].alive = true;
-  children_[c].need = need;
+  Child& child = children_[c];
+  child.alive = true;
+  child.need = need;
+  child.serial = static_cast<std::int64_t>(serial);
+  child.family = child.serial;
+  // Age and family from the child's own stream, so that the same child is the same age in every scenario.
+  const double age = draw_age_years(age_shares_, age_weights, child.rng);
+  child.birth_day = t - age * days_per_year;
+  child.band = age_band_of(age);
+  child.chronic = child.rng.uniform01() < chronic_probability;
+  child.sex = child.rng.uniform01() < 0.512 ? 'M' : 'F';  // ONS: 51.2% of children aged 0-17 are boys
+  // Its history before the run: for events at a steady rate, the time back from day 0 to the last one is
+  // exponential; an event happened if that time is within the years the child had lived by then.
+  const double lived_days = std::max(0.0, -child.birth_day);
+  const auto back = [&](double per_year) {
+    const double e = child.rng.exponential(1.0);  // drawn whatever the rate, so that the stream stays in step
+    return per_year > 0.0 ? e / per_year * days_per_year : never;
+  };
+  const double referral_back =
+      back(child.chronic ? history_.referrals_per_year_chronic : history_.referrals_per_year);
+  const double plan_back = back(child.chronic ? history_.plans_per_year_chronic : history_.plans_per_year);
+  const double care_back = back(child.chronic ? history_.care_per_year_chronic : history_.care_per_year);
+  if (referral_back <= lived_days) child.last_referral = -referral_back;
+  child.prior_plans = plan_back <= lived_days ? 1 : 0;
+  child.plans = child.prior_plans;
+  child.prior_care = care_back <= lived_days ? 1 : 0;
   ++known_;
+  if (child.chronic) ++known_chronic_;
   return c;
 }
 
@@ -105,6 +160,7 @@ void ChildPopulation::release(int c) {
   ++child.version;
   free_.push_back(c);
   --known_;
+  if (child.chronic) --known_chronic_;
 }
 
 double ChildPopulation::reschedule(int c, double t, double total_rate) {
@@ -117,9 +173,13 @@ double ChildPopulation::reschedule(int c, double t, double total_rate) {
   }
   child.clock_from = t;
   child.clock_rate = total_rate;
-  if (total_rate <= 0.0) return never;
-  const double at = t + *child.residual / total_rate;
-  events_.push({at, next_event_++, c, child.version});
+  // The next birthday that changes the child's band (or makes it 18) comes first if it is sooner: the hazard left
+  // carries over to the new band's rates.
+  const double birthday = child.adult ? never : child.birth_day + age_band_upper_years[child.band] * days_per_year;
+  double at = total_rate > 0.0 ? t + *child.residual / total_rate : never;
+  child.birthday_next = birthday <= at && birthday < never;
+  if (child.birthday_next) at = std::max(t, birthday);
+  if (at < never) events_.push({at, next_event_++, c, child.version});
   return at;
 }
 
@@ -141,8 +201,21 @@ double ChildPopulation::next_event_day() {
 ChildOutcome ChildPopulation::child_event(int c, double t, const ChildRates& r, const Scenario& in_force,
                                           const SimCalendar& calendar) {
   Child& child = children_[c];
-  child.residual.reset();  // spent: the next event gets a fresh draw
   ChildOutcome outcome;
+  if (child.birthday_next) {
+    // A birthday: the hazard drawn is not spent (the next draw rescales what is left at the new rates).
+    child.birthday_next = false;
+    if (child.band + 1 >= age_bands) {
+      child.adult = true;
+      outcome.kind = ChildOutcome::Kind::turned_18;
+      if (!child.in_pathway) release(c);
+    } else {
+      ++child.band;
+      outcome.kind = ChildOutcome::Kind::aged;
+    }
+    return outcome;
+  }
+  child.residual.reset();  // spent: the next event gets a fresh draw
   double u = child.rng.uniform01() * r.total;
   if (u < r.up + r.crisis) {
     child.need = u < r.up ? child.need + 1 : need_levels - 1;
@@ -157,8 +230,10 @@ ChildOutcome ChildPopulation::child_event(int c, double t, const ChildRates& r, 
   } else if ((u -= r.down) < r.harm) {
     outcome.kind = ChildOutcome::Kind::harmed;
     outcome.within_year_of_exit = !child.in_pathway && t - child.last_exit <= 365.0;
+  } else if ((u -= r.harm) < r.move) {
+    outcome.kind = ChildOutcome::Kind::moved;
   } else {
-    u -= r.harm;
+    u -= r.move;
     for (const auto& source : in_force.sources) {
       const double rate = r.notice[static_cast<int>(source.kind)];
       if (u < rate) {
@@ -175,7 +250,9 @@ ChildOutcome ChildPopulation::child_event(int c, double t, const ChildRates& r, 
 }
 
 double ChildPopulation::pool_rate(const Scenario& in_force, double day) const {
-  return std::max(0.0, static_cast<double>(children_in_area_ - known_)) * pool_rate_per_child(in_force, day) / 365.25;
+  return (pool_children(false) * pool_rate_per_child(in_force, day, false) +
+          pool_children(true) * pool_rate_per_child(in_force, day, true)) /
+         365.25;
 }
 
 double ChildPopulation::draw_pool_event(double t, const Scenario& in_force) {
@@ -185,15 +262,25 @@ double ChildPopulation::draw_pool_event(double t, const Scenario& in_force) {
 
 PoolOutcome ChildPopulation::pool_event(double t, const Scenario& in_force, const SimCalendar& calendar) {
   const NeedSpec& need = in_force.need;
-  double u = pool_rng_.uniform01() * pool_rate_per_child(in_force, t);
-  if (u < need.up_per_year[0]) return {PoolOutcome::Kind::onset, add(1)};
-  u -= need.up_per_year[0];
-  if (u < need.crisis_per_year[0]) return {PoolOutcome::Kind::crisis, add(need_levels - 1)};
-  u -= need.crisis_per_year[0];
+  const double ordinary = pool_children(false) * pool_rate_per_child(in_force, t, false);
+  const double chronic = pool_children(true) * pool_rate_per_child(in_force, t, true);
+  double u = pool_rng_.uniform01() * (ordinary + chronic);
+  // Which family group the event falls in, then what it is, per child of that group.
+  const bool in_chronic = u >= ordinary;
+  u = in_chronic ? (u - ordinary) / std::max(pool_children(true), 1e-300)
+                 : u / std::max(pool_children(false), 1e-300);
+  const double family = in_chronic ? need.chronic.up : 1.0;
+  const double chronic_probability = in_chronic ? 1.0 : 0.0;
+  if (u < need.up_per_year[0] * family) return {PoolOutcome::Kind::onset, add(1, t, need.onset_age, chronic_probability)};
+  u -= need.up_per_year[0] * family;
+  if (u < need.crisis_per_year[0] * family)
+    return {PoolOutcome::Kind::crisis, add(need_levels - 1, t, need.crisis_age, chronic_probability)};
+  u -= need.crisis_per_year[0] * family;
   const double noticing = need.notice_factor_at(t);
   for (const auto& source : in_force.sources) {
     if (u < source.notice_per_year[0] * noticing) {
-      if (noticed_today(source, t, calendar, pool_rng_)) return {PoolOutcome::Kind::contact, add(0), source.kind};
+      if (noticed_today(source, t, calendar, pool_rng_))
+        return {PoolOutcome::Kind::contact, add(0, t, source.notice_age, chronic_probability), source.kind};
       return {};
     }
     u -= source.notice_per_year[0] * noticing;

@@ -25,6 +25,22 @@ namespace frontdoor {
 /// A child with a record: need, where it is in the pathway, and its history.
 struct Child {
   int need = 0;
+  double birth_day = 0.0;      ///< simulated day of birth (negative: before the run)
+  int band = 0;                ///< DfE age band now (models/ages.hpp)
+  bool birthday_next = false;  ///< the child's next event in the heap is a birthday that changes its band
+  bool adult = false;          ///< turned 18 while in the pathway: it leaves when its case ends
+  bool chronic = false;        ///< its family has a persistent risk (NeedSpec::chronic)
+  std::int64_t serial = 0;     ///< unique within the replication, in the order children were known
+  std::int64_t family = 0;     ///< its household (siblings share it)
+  int prior_plans = 0;         ///< child protection plans before the run (its starting history)
+  int prior_care = 0;          ///< episodes of care before the run
+  int placements_year = -1;    ///< the year (0-based) its placements are counted for
+  int placements_in_year = 0;  ///< placements it had in that year (DfE's placement stability measure)
+  int unstable_year = -1;      ///< the year in which it was counted with 3 or more placements (-1: none)
+  char sex = 'M';              ///< 'M' or 'F'
+  int at_service = -1;         ///< the service whose stock by age counts it now (-1: none)
+  int open_spell = -1;         ///< its open spell in the run's child records (statutory returns), or -1
+  bool recorded = false;       ///< its row is in the run's child records
   int need_at_start = 0;  ///< when the current episode began
   bool alive = false;
   bool in_pathway = false;
@@ -69,12 +85,13 @@ struct HelpNow {
   double effect = 0.0;
   double protection = 0.0;
   double quality = 1.0;
+  double moves_per_year = 0.0;  ///< placement moves, when the team has placed the child
 };
 
 /// Rates per day of each thing that can happen next to a child: need up, a crisis, need down, harm, and a contact
 /// from each source (at term-time rate; the school calendar thins them).
 struct ChildRates {
-  double up = 0.0, down = 0.0, crisis = 0.0, harm = 0.0;
+  double up = 0.0, down = 0.0, crisis = 0.0, harm = 0.0, move = 0.0;
   std::array<double, all_sources.size()> notice{};
   double total = 0.0;
 };
@@ -93,6 +110,11 @@ bool noticed_today(const SourceSpec& source, double t, const SimCalendar& calend
 /// their own balance).
 NeedRates starting_need(const Scenario& scenario);
 
+/// The chance that a child at need level `level` on the first day is in a chronic family: the population's share,
+/// with the odds raised by (chronic.up / chronic.down) for each level (the balance of a chain whose rises and falls
+/// are that many times as fast). A starting approximation; the warm-up settles the rest.
+double chronic_probability(const NeedSpec& need, int level);
+
 /// What a child's event turned out to be.
 struct ChildOutcome {
   enum class Kind {
@@ -102,6 +124,9 @@ struct ChildOutcome {
     harmed,     ///< a harm event
     contact,    ///< an agency makes a contact about the child (`source`)
     unnoticed,  ///< a contact that a school holiday took away
+    moved,      ///< a looked-after child's placement ended and another began
+    aged,       ///< a birthday moved the child into the next age band
+    turned_18,  ///< the child turned 18 (outside the pathway its record is gone)
   };
   Kind kind = Kind::unnoticed;
   SourceKind source = SourceKind::other;
@@ -125,10 +150,16 @@ class ChildPopulation {
  public:
   /// `children`: the children in the council's area; `seed`: the replication's seed.
   ChildPopulation(long children, std::uint64_t seed);
+  /// The council's children by age band, its share of chronic families and their history before the run (from
+  /// the scenario).
+  void set_population(const AgeBands& age_shares, double chronic_share, const HistorySpec& history = {});
 
-  /// A new record for a child at `need`, with its own streams: children are numbered in the order they appear,
-  /// which scenarios on the same seeds share.
-  int add(int need);
+  /// A new record for a child at `need` on day `t`, with its own streams: children are numbered in the order they
+  /// appear, which scenarios on the same seeds share. Its age is drawn from the population weighted by
+  /// `age_weights` (the age factors of the event that brought it to notice), and its family is chronic with
+  /// probability `chronic_probability`, both from its own stream.
+  int add(int need, double t = 0.0, const AgeBands& age_weights = AgeBands{1.0, 1.0, 1.0, 1.0, 1.0},
+          double chronic_probability = 0.0);
   /// The child's record is gone (need back to 0 outside the pathway, or it left the population).
   void release(int c);
   Child& operator[](int c) { return children_[c]; }
@@ -163,8 +194,15 @@ class ChildPopulation {
     bool operator>(const Event& other) const { return at != other.at ? at > other.at : sequence > other.sequence; }
   };
 
+  /// Children with no record in each family group: ordinary and chronic.
+  double pool_children(bool chronic) const;
+
   long children_in_area_;
   std::uint64_t seed_;
+  AgeBands age_shares_ = england_age_shares;
+  double chronic_share_ = 0.0;
+  HistorySpec history_;
+  long known_chronic_ = 0;
   std::vector<Child> children_;
   std::vector<int> free_;
   long known_ = 0;

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "models/ages.hpp"
+
 namespace frontdoor {
 
 inline constexpr int need_levels = 5;  ///< 0 none, 1 emerging, 2 moderate, 3 complex, 4 significant harm
@@ -49,6 +51,26 @@ struct FgcSpec {
   double cost = 0.0;      ///< pounds per conference held, [0, 1e6]
 };
 
+/// Families with a persistent risk (chronicity): their children's need rises faster and falls more slowly, so that
+/// help that closes a case leaves them likelier to come back (repeat referrals and second plans emerge).
+struct ChronicSpec {
+  double share = 0.0;  ///< share of children in such families, [0, 1]
+  double up = 1.0;     ///< their rises in need (onset included) and crises are this many times as frequent, [0, 100]
+  double down = 1.0;   ///< their falls in need are this many times as frequent (below 1: slower), [0, 100]
+};
+
+/// The starting population's history before day 0 (docs/MODEL.md, "A history at the start"): events per child-year
+/// lived before the run, by family (ordinary or chronic), so that measures that look back (second or later plans,
+/// re-referrals) are right from the first year. Set from the model's own long-run rates (tests/sim check them).
+struct HistorySpec {
+  double plans_per_year = 0.0;          ///< child protection plans started, ordinary families
+  double plans_per_year_chronic = 0.0;  ///< the same, chronic families
+  double referrals_per_year = 0.0;      ///< referrals, ordinary families
+  double referrals_per_year_chronic = 0.0;
+  double care_per_year = 0.0;  ///< episodes of care started, ordinary families
+  double care_per_year_chronic = 0.0;
+};
+
 struct NeedSpec {
   bool enabled = false;
   NeedRates up_per_year{};          ///< rate at which need rises one level, without help, per child-year ([0]: onset)
@@ -79,6 +101,19 @@ struct NeedSpec {
   /// the warm-up settles what this approximation leaves. [0, 1]
   double start_removal = 1.0;
   FgcSpec fgc;
+  /// Ages: relative factors by DfE age band (as written; models/ages.hpp), for the onset of need, its rises,
+  /// crises and harm. The rates a child meets use them normalised over the population (the `*_age` below), so
+  /// that they shape which children a rate falls on, not its total.
+  AgeBands onset_by_age{1.0, 1.0, 1.0, 1.0, 1.0};
+  AgeBands up_by_age{1.0, 1.0, 1.0, 1.0, 1.0};
+  AgeBands crisis_by_age{1.0, 1.0, 1.0, 1.0, 1.0};
+  AgeBands harm_by_age{1.0, 1.0, 1.0, 1.0, 1.0};
+  AgeBands onset_age{1.0, 1.0, 1.0, 1.0, 1.0};  ///< normalised (prepare_ages)
+  AgeBands up_age{1.0, 1.0, 1.0, 1.0, 1.0};
+  AgeBands crisis_age{1.0, 1.0, 1.0, 1.0, 1.0};
+  AgeBands harm_age{1.0, 1.0, 1.0, 1.0, 1.0};
+  ChronicSpec chronic;
+  HistorySpec history;
   std::string referral_service;  ///< id of the service whose entries are referrals (for re-referrals)
   std::string plan_service;      ///< id of the child protection plan service (for repeat plans)
   int referral = -1;             ///< resolved index of referral_service

@@ -23,6 +23,7 @@ enum class ParameterType {
   boolean,
   text,            ///< a string; `choices` lists the allowed ones when it is not empty
   per_need_level,  ///< an array of 5 numbers, one per need level 0 to 4, each in the range
+  per_age_band,    ///< an array of 5 numbers, one per DfE age band (under 1, 1-4, 5-9, 10-15, 16-17), each in the range
   list,            ///< an array read by the section's own code (its shape is in the description)
   table,           ///< a table of further keys (listed as their own rows)
   selector,        ///< a reporting selector string or a table (see the README's yearly table)

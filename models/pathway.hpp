@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "models/ages.hpp"
 #include "models/distribution.hpp"
 #include "models/need.hpp"
 #include "models/sources.hpp"
@@ -89,6 +90,19 @@ struct PlacementSpec {
   std::string name;
   double share = 0.0;     ///< of the cases allocated, (0, 1]; the shares sum to 1
   double per_week = 0.0;  ///< pounds a week while the case is allocated
+  /// Reference model: the share by the child's DfE age band instead (each band's shares sum to 1), when given.
+  std::optional<AgeBands> by_age;
+  double moves_per_year = 0.0;  ///< a child in this placement moves to another at this rate, [0, 50]
+};
+
+/// One way out of care (reference model): a hazard by the child's age band, zero before `not_before_days` in
+/// care (an adoption order takes time), and `first_year_factor` times as high in the first year (most children who
+/// go home go early). A child's career in care is drawn from these competing hazards as it ages.
+struct CareExitSpec {
+  int decision = -1;  ///< the service's decision this exit takes
+  AgeBands per_year{};
+  double not_before_days = 0.0;
+  double first_year_factor = 1.0;
 };
 
 struct ServiceSpec {
@@ -113,6 +127,13 @@ struct ServiceSpec {
   int initial_cases = 0;
   int initial_need = 0;
   std::vector<PlacementSpec> placements;  ///< caseload teams: placement types (empty: none)
+  /// Caseload teams (reference model): how children leave, when given (else `duration` and the decisions' shares).
+  std::vector<CareExitSpec> care_exits;
+  /// Caseload teams (reference model): the decision taken at once when a child allocated here turns 18 (-1: none;
+  /// the child stays to the end of its case and then leaves).
+  int leave_at_18 = -1;
+  /// The starting caseload's ages by DfE band (none: the population's).
+  std::optional<AgeBands> initial_by_age;
   std::string where;                      ///< "file:line" of its declaration
 
   /// True when a case can pass through in zero time (for the zero-time-cycle check).

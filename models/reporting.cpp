@@ -140,6 +140,16 @@ std::string parse_selector(const std::string& text, const Pathway& pathway, Sele
       return names;
     });
   }
+  if (kind == "ages" || kind == "age_entries") {
+    out.kind = kind == "ages" ? Selector::Kind::ages : Selector::Kind::age_entries;
+    if (out.source) return kind + " selectors take no @source";
+    const auto dot = targets.rfind('.');
+    if (dot == std::string::npos) return "expected " + kind + ":service.band";
+    return member_of_service(targets, dot, pathway, out.service, out.band,
+                             "DfE age band (under_1, 1_4, 5_9, 10_15 or 16_17)", [](const ServiceSpec&) {
+                               return std::vector<std::string>(age_band_names.begin(), age_band_names.end());
+                             });
+  }
   if (kind == "flow") {
     out.kind = Selector::Kind::flow;
     for (const auto& id : split(targets, ',')) {
@@ -158,7 +168,8 @@ std::string parse_selector(const std::string& text, const Pathway& pathway, Sele
       {"fte", Selector::Kind::fte},           {"wait", Selector::Kind::wait},
       {"cost", Selector::Kind::cost},         {"fgc", Selector::Kind::fgc},
       {"turnover", Selector::Kind::turnover}, {"vacancy", Selector::Kind::vacancy},
-      {"agency", Selector::Kind::agency},     {"caseload", Selector::Kind::caseload}};
+      {"agency", Selector::Kind::agency},     {"caseload", Selector::Kind::caseload},
+      {"stability", Selector::Kind::stability}};
   bool known = false;
   for (const auto& [name, k] : kinds) {
     if (kind == name) {
@@ -169,7 +180,7 @@ std::string parse_selector(const std::string& text, const Pathway& pathway, Sele
   if (!known)
     return "unknown selector kind " + quoted(kind) +
            ": use contacts, entries, finished, decision, flow, open, unallocated, fte, wait, cost, children, "
-           "placement, fgc, turnover, vacancy, agency or caseload";
+           "placement, fgc, turnover, vacancy, agency, caseload, ages, age_entries or stability";
   const bool workforce = out.kind == Selector::Kind::turnover || out.kind == Selector::Kind::vacancy ||
                          out.kind == Selector::Kind::agency || out.kind == Selector::Kind::caseload;
   for (const auto& id : split(targets, ',')) {

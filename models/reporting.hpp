@@ -30,6 +30,11 @@ namespace frontdoor {
 ///   agency:svc[,svc...]                     mean agency FTE / mean FTE in post (DfE agency rate)
 ///   caseload:svc[,svc...]                   mean allocated cases / mean case-holding FTE (the team's FTE x its
 ///                                           case_holding_share; DfE caseload per case-holding social worker)
+///   ages:svc.band                           children at the service at the year's end in a DfE age band (under_1,
+///                                           1_4, 5_9, 10_15, 16_17; reference model)
+///   age_entries:svc.band                    children of that age band arriving at the service in the year
+///   stability:svc[,svc...]                  children at the services at the year's end who had 3 or more
+///                                           placements in the year (DfE's placement stability measure)
 ///   children:count                          what happened to children in the year (with a [need] table): one of
 ///                                           child_count_names (harm, rereferrals, sustained, ...)
 struct Selector {
@@ -50,7 +55,10 @@ struct Selector {
     turnover,
     vacancy,
     agency,
-    caseload
+    caseload,
+    ages,
+    age_entries,
+    stability
   };
   /// The part of a cost selector: everything, or one of its parts (docs/MODEL.md, "Costs").
   enum class CostPart { all, staff, cover, activity, placements };
@@ -64,11 +72,13 @@ struct Selector {
   std::vector<int> routes;             ///< flow
   std::optional<SourceKind> source;    ///< contacts, decision
   int child_count = -1;                ///< children: index into child_count_names
+  int band = -1;                       ///< ages, age_entries (with `service`): the DfE age band
   std::string text;                    ///< as written
 
   /// True for stocks at the year's end (open, unallocated, fte), false for flows over the year.
   bool is_stock() const {
-    return kind == Kind::open || kind == Kind::unallocated || kind == Kind::fte || kind == Kind::placement;
+    return kind == Kind::open || kind == Kind::unallocated || kind == Kind::fte || kind == Kind::placement ||
+           kind == Kind::ages || kind == Kind::stability;
   }
   /// True for the kinds a [reporting] measure writes as they are (pounds, days, the workforce's shares and
   /// caseload) rather than per 10,000 children.

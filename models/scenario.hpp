@@ -74,6 +74,7 @@ struct Scenario {
   std::uint64_t file_hash = 0;        ///< FNV-1a 64 of the file's bytes and of every included file's
   std::vector<std::string> includes;  ///< included files, in the order they were merged
   int children = 100000;              ///< children aged 0-17 in the council area, range [1000, 20000000]
+  AgeBands age_shares = england_age_shares;  ///< its children by DfE age band (population.age_shares)
   SimulationSpec simulation;
   std::vector<HolidayRange> school_holidays;
   std::vector<SourceSpec> sources;  ///< only sources declared, in all_sources order

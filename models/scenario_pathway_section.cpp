@@ -175,7 +175,7 @@ std::vector<DecisionShare> read_decisions(TableReader& service, bool need_enable
 // The reference model's per-service settings: escalation, consent, help and family group conferences.
 void read_need_settings(TableReader& t, ServiceSpec& s, bool need_enabled) {
   LoadContext& ctx = t.context();
-  const std::vector<std::string> keys{"escalate", "consent", "help", "fgc", "initial"};
+  const std::vector<std::string> keys{"escalate", "consent", "help", "fgc", "initial", "exits", "leave_at_18"};
   for (const auto& key : keys) {
     if (t.has(key) && !need_enabled) {
       ctx.problem(t.node()->get(key), t.prefix() + "." + key, "needs a [need] table (children and their need)");
@@ -214,12 +214,39 @@ void read_need_settings(TableReader& t, ServiceSpec& s, bool need_enabled) {
       ctx.problem(i.node(), i.prefix(), "only a caseload team starts with cases");
     s.initial_cases = i.integer("cases");
     s.initial_need = i.integer("need");
+    if (i.has("by_age")) {
+      s.initial_by_age = i.age_bands_array("by_age");
+      const AgeBands& b = *s.initial_by_age;
+      if (std::abs(b[0] + b[1] + b[2] + b[3] + b[4] - 1.0) > 1e-6)
+        ctx.problem(i.node()->get("by_age"), i.prefix() + ".by_age", "shares must sum to 1");
+    }
     i.finish();
   }
   if (TableReader f = t.table("fgc"); f.present()) {
     s.fgc_from = decision(f, "instead_of");
     s.fgc_to = decision(f, "decide");
     f.finish();
+  }
+  if (t.has("leave_at_18")) {
+    if (s.kind != ServiceKind::caseload_team)
+      ctx.problem(t.node()->get("leave_at_18"), t.prefix() + ".leave_at_18", "only a caseload team holds children");
+    s.leave_at_18 = decision(t, "leave_at_18");
+  }
+  if (TableReader x = t.table("exits"); x.present()) {
+    if (s.kind != ServiceKind::caseload_team)
+      ctx.problem(x.node(), x.prefix(), "only a caseload team's cases leave by hazards");
+    for (const auto& name : x.keys()) {
+      TableReader one = x.table(name);
+      CareExitSpec exit;
+      exit.decision = decision_index(s.decisions, name);
+      if (exit.decision < 0) ctx.problem(one.node(), one.prefix(), "\"" + name + "\" is not a decision of " + s.id);
+      exit.per_year = one.age_bands_array("per_year");
+      exit.not_before_days = one.number("not_before_days");
+      exit.first_year_factor = one.number("first_year_factor");
+      one.finish();
+      s.care_exits.push_back(exit);
+    }
+    x.finish();
   }
 }
 
@@ -271,7 +298,15 @@ ServiceSpec read_service(TableReader t, const std::string& id, double horizon_da
     double total = 0.0;
     for (const auto& name : p.keys()) {
       TableReader one = p.table(name);
-      PlacementSpec placement{name, one.number("share"), one.number("per_week")};
+      PlacementSpec placement;
+      placement.name = name;
+      placement.share = one.number("share");
+      placement.per_week = one.number("per_week");
+      if (one.has("by_age")) {
+        if (!need_enabled) ctx.problem(one.node()->get("by_age"), one.prefix() + ".by_age", "needs a [need] table");
+        placement.by_age = one.age_bands_array("by_age");
+      }
+      placement.moves_per_year = one.number("moves_per_year");
       if (!valid_id(name))
         ctx.problem(one.node(), one.prefix(), "placement names are lower-case letters, digits and _");
       one.finish();
@@ -280,6 +315,22 @@ ServiceSpec read_service(TableReader t, const std::string& id, double horizon_da
     }
     if (std::abs(total - 1.0) > 1e-9)
       ctx.problem(p.node(), p.prefix(), "shares must sum to 1, but sum to " + format_number(total));
+    // Shares by age: all types or none, and each band's shares sum to 1.
+    int with_age = 0;
+    for (const auto& placement : s.placements) with_age += placement.by_age ? 1 : 0;
+    if (with_age > 0 && with_age < static_cast<int>(s.placements.size())) {
+      ctx.problem(p.node(), p.prefix(), "by_age is given for some placement types but not all");
+    } else if (with_age > 0) {
+      for (int b = 0; b < age_bands; ++b) {
+        double band_total = 0.0;
+        for (const auto& placement : s.placements) band_total += (*placement.by_age)[b];
+        if (std::abs(band_total - 1.0) > 1e-6) {
+          ctx.problem(p.node(), p.prefix(),
+                      "by_age shares must sum to 1 in every band, but sum to " + format_number(band_total) +
+                          " in band " + std::string(age_band_names[b]));
+        }
+      }
+    }
     p.finish();
   }
   if (s.kind != ServiceKind::exit) {

@@ -1,6 +1,7 @@
 #include "models/scenario_sections.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "models/calendar.hpp"
@@ -76,6 +77,23 @@ NeedSpec read_need(TableReader t) {
   need.fgc.diverted = fgc.number("diverted");
   need.fgc.cost = fgc.number("cost");
   fgc.finish();
+  need.onset_by_age = t.age_bands_array("onset_by_age");
+  need.up_by_age = t.age_bands_array("up_by_age");
+  need.crisis_by_age = t.age_bands_array("crisis_by_age");
+  need.harm_by_age = t.age_bands_array("harm_by_age");
+  TableReader chronic = t.table("chronic");
+  need.chronic.share = chronic.number("share");
+  need.chronic.up = chronic.number("up");
+  need.chronic.down = chronic.number("down");
+  chronic.finish();
+  TableReader history = t.table("history");
+  need.history.plans_per_year = history.number("plans_per_year");
+  need.history.plans_per_year_chronic = history.number("plans_per_year_chronic");
+  need.history.referrals_per_year = history.number("referrals_per_year");
+  need.history.referrals_per_year_chronic = history.number("referrals_per_year_chronic");
+  need.history.care_per_year = history.number("care_per_year");
+  need.history.care_per_year_chronic = history.number("care_per_year_chronic");
+  history.finish();
   t.finish();
   return need;
 }
@@ -101,6 +119,7 @@ void read_sources(TableReader sources, Scenario& scenario) {
       spec.notice_per_year = t.need_levels_array("notice_per_year");
       spec.accuracy_sd = t.number("accuracy_sd");
       spec.co_located = t.boolean("co_located");
+      spec.notice_by_age = t.age_bands_array("notice_by_age");
       if (t.has("contacts_per_day")) {
         ctx.problem(t.node()->get("contacts_per_day"), t.prefix() + ".contacts_per_day",
                     "with a [need] table, contacts come from children: use notice_per_year");
@@ -180,6 +199,17 @@ ReinvestmentSpec read_reinvestment(TableReader t, const Scenario& scenario) {
   return r;
 }
 
+// The age factors as the model uses them: normalised over the council's children (models/ages.hpp).
+void prepare_ages(Scenario& scenario) {
+  NeedSpec& need = scenario.need;
+  need.onset_age = normalised_by_population(need.onset_by_age, scenario.age_shares);
+  need.up_age = normalised_by_population(need.up_by_age, scenario.age_shares);
+  need.crisis_age = normalised_by_population(need.crisis_by_age, scenario.age_shares);
+  need.harm_age = normalised_by_population(need.harm_by_age, scenario.age_shares);
+  for (SourceSpec& source : scenario.sources)
+    source.notice_age = normalised_by_population(source.notice_by_age, scenario.age_shares);
+}
+
 Scenario read_scenario(const toml::table& root, LoadContext& ctx) {
   Scenario scenario;
   TableReader top(ctx, &root, "");
@@ -192,6 +222,13 @@ Scenario read_scenario(const toml::table& root, LoadContext& ctx) {
 
   TableReader population = top.table("population");
   scenario.children = population.integer("children");
+  scenario.age_shares = population.age_bands_array("age_shares", {}, england_age_shares);
+  if (double sum = scenario.age_shares[0] + scenario.age_shares[1] + scenario.age_shares[2] +
+                   scenario.age_shares[3] + scenario.age_shares[4];
+      std::abs(sum - 1.0) > 1e-6) {
+    ctx.problem(population.node() ? population.node()->get("age_shares") : nullptr, "population.age_shares",
+                "shares must sum to 1, but sum to " + format_number(sum));
+  }
   population.finish();
 
   TableReader calendar = top.table("calendar");
@@ -233,6 +270,7 @@ Scenario read_scenario(const toml::table& root, LoadContext& ctx) {
   else
     top.consume("reporting");
   top.finish();
+  prepare_ages(scenario);
   if (ctx.problems.empty()) {
     // The structure is checked once every value is known to be well-formed.
     for (auto& problem : scenario.pathway.validate()) ctx.problems.push_back(problem);

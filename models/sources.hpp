@@ -37,6 +37,10 @@ struct SourceSpec {
   std::array<double, 5> notice_per_year{};  ///< contacts per child-year by need level 0..4
   double accuracy_sd = 0.0;                 ///< levels, [0, 5]
   bool co_located = false;
+  /// Relative noticing by DfE age band (health sees babies, schools the school-aged, police adolescents), as
+  /// written, and normalised over the population (`notice_age`, used by the model).
+  std::array<double, 5> notice_by_age{1.0, 1.0, 1.0, 1.0, 1.0};
+  std::array<double, 5> notice_age{1.0, 1.0, 1.0, 1.0, 1.0};
 };
 
 }  // namespace frontdoor

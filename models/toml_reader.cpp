@@ -273,23 +273,36 @@ double TableReader::record_default(const std::string& key, const std::string& va
 }
 
 std::array<double, need_levels> TableReader::need_levels_array(std::string_view key, const ReadOptions& options) {
-  const ParameterSpec& p = spec(key, options, ParameterType::per_need_level);
+  return five_numbers(key, options, ParameterType::per_need_level, {}, "need levels 0 to 4");
+}
+
+AgeBands TableReader::age_bands_array(std::string_view key, const ReadOptions& options,
+                                      std::optional<AgeBands> fallback) {
+  const ParameterSpec& p = spec(key, options, ParameterType::per_age_band);
+  const AgeBands absent = fallback.value_or(AgeBands{p.fallback, p.fallback, p.fallback, p.fallback, p.fallback});
+  return five_numbers(key, options, ParameterType::per_age_band, absent,
+                      "age bands under 1, 1-4, 5-9, 10-15 and 16-17");
+}
+
+std::array<double, 5> TableReader::five_numbers(std::string_view key, const ReadOptions& options, ParameterType type,
+                                                const std::array<double, 5>& absent, const char* what) {
+  const ParameterSpec& p = spec(key, options, type);
   const double lo = p.lo;
   const double hi = options.hi.value_or(p.hi);
   const std::string unit(p.unit);
   const bool required = p.required;
-  std::array<double, need_levels> out{};
+  std::array<double, 5> out = absent;
   const std::string full = join_key(prefix_, key);
   const toml::array* list = array(key);
   if (list == nullptr) {
-    if (required && present()) ctx_.problem(table_, full, "is required but missing: one number per need level 0 to 4");
+    if (required && present()) ctx_.problem(table_, full, std::string("is required but missing: one number per ") + what);
     return out;
   }
-  if (list->size() != static_cast<std::size_t>(need_levels)) {
-    ctx_.problem(list, full, "expected 5 numbers (need levels 0 to 4), got " + std::to_string(list->size()));
+  if (list->size() != 5) {
+    ctx_.problem(list, full, std::string("expected 5 numbers (") + what + "), got " + std::to_string(list->size()));
     return out;
   }
-  for (int k = 0; k < need_levels; ++k) {
+  for (int k = 0; k < 5; ++k) {
     const toml::node* node = list->get(static_cast<std::size_t>(k));
     const std::string item = full + "[" + std::to_string(k) + "]";
     std::optional<double> value;

@@ -85,6 +85,9 @@ class TableReader {
   std::string text(std::string_view key, const ReadOptions& options = {});
   /// An array of one number per need level (0 to 4), each in the row's range; zeros when absent.
   std::array<double, need_levels> need_levels_array(std::string_view key, const ReadOptions& options = {});
+  /// An array of 5 numbers, one per DfE age band; absent: the schema's default in every band (or `fallback`).
+  AgeBands age_bands_array(std::string_view key, const ReadOptions& options = {},
+                           std::optional<AgeBands> fallback = std::nullopt);
   /// A sub-table (a reader of nothing if absent). Anything else under that key is a type error.
   TableReader table(std::string_view key);
   /// A reader of `element`, the index-th element of this table's array `key` (its prefix "key[index]").
@@ -110,6 +113,8 @@ class TableReader {
 
  private:
   const toml::node* take(std::string_view key);
+  std::array<double, 5> five_numbers(std::string_view key, const ReadOptions& options, ParameterType type,
+                                     const std::array<double, 5>& absent, const char* what);
   const ParameterSpec& spec(std::string_view key, const ReadOptions& options, ParameterType type) const;
   void record(const std::string& key, const std::string& value, const std::string& unit, const std::string& range,
               const std::string& origin) {

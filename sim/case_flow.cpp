@@ -38,7 +38,7 @@ void carry_on(Context& ctx, Case item, int s, double t) {
   for (int hops = 0; hops < 1000000; ++hops) {
     ServiceState& st = *ctx.services[s];
     ctx.recorder.entered(t, s, item.id);
-    if (item.child) child_entered(ctx, *item.child, s, t);
+    if (item.child) child_entered(ctx, *item.child, s, t, item.source);
     item.arrival_day = t;
     switch (st.spec.kind) {
       case ServiceKind::exit:
@@ -70,10 +70,11 @@ void move_on(Context& ctx, ServiceState& st, Case item, double t, std::optional<
 int choose_route(Context& ctx, ServiceState& st, Case& item, double t, std::optional<int> forced) {
   const ServicePeriod& period = st.at(t);
   const int decision = forced ? *forced : decide_for(ctx, st, *period.spec, item, t);
+  item.planned_decision = -1;  // a team's drawn ending is its own, never the next service's
   const int route = pick_route(period.routing.options(decision, item.source), st.decision_rng);
   ctx.recorder.finished(t, st.index, decision, item.arrival_day, item.source, item.id);
   ctx.recorder.routed(t, route);
-  if (item.child) child_finished(ctx, *item.child, st, t);
+  if (item.child) child_finished(ctx, *item.child, st, t, decision);
   return ctx.pathway.route_target(route);
 }
 

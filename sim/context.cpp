@@ -40,7 +40,9 @@ Context::Context(const Scenario& scenario_in, std::uint64_t seed_in)
       calendar(scenario_in.make_calendar()),
       recorder(scenario_in, calendar),
       seed(seed_in),
-      children(scenario_in.children, seed_in) {}
+      children(scenario_in.children, seed_in) {
+  children.set_population(scenario_in.age_shares, scenario_in.need.chronic.share, scenario_in.need.history);
+}
 
 void Context::sleep_until_due_or_signalled(Waker& w, double wake_at) {
   w.sleeping = true;
@@ -61,8 +63,13 @@ double Context::quality_of(const ServiceState& st) const {
 HelpNow Context::help_for(const Child& child, double t) const {
   if (!child.allocated) return {};
   const ServiceState& st = *services[child.allocated->service];
-  const HelpSpec& help = st.at(t).spec->help;
-  return {help.effect, help.protection, quality_of(st)};
+  const ServiceSpec& spec = *st.at(t).spec;
+  const HelpSpec& help = spec.help;
+  const std::optional<int>& placement = child.allocated->placement;
+  const double moves = placement && *placement < static_cast<int>(spec.placements.size())
+                           ? spec.placements[*placement].moves_per_year
+                           : 0.0;
+  return {help.effect, help.protection, quality_of(st), moves};
 }
 
 void Context::reschedule(int c, double t) {

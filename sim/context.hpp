@@ -77,6 +77,7 @@ struct CaseloadTeam {
   std::vector<Case> inbox;
   std::vector<int> escalations;  // children whose need rose past the escalation level while allocated here
   std::vector<WaitingExit> waiting_exits;
+  std::vector<int> turned_18;  // children allocated here who turned 18 (the team's leave_at_18 decision)
   CaseloadClock clock;
   std::map<TriageKey, Case> unallocated;
 };

@@ -82,6 +82,11 @@ PathwayRecorder::PathwayRecorder(const Scenario& scenario, const SimCalendar& ca
         spec.decisions.size(), std::vector<std::vector<double>>(all_sources.size(), std::vector<double>(years_, 0.0)));
   }
   for (const auto& spec : pathway_.services()) yearly_.placed_at_end.push_back(grid(spec.placements.size()));
+  yearly_.age_at_end.assign(n, grid(age_bands));
+  yearly_.age_entries.assign(n, grid(age_bands));
+  yearly_.stable_at_end = grid(n);
+  age_level_.assign(n, std::array<double, age_bands>{});
+  unstable_level_.assign(n, 0.0);
   yearly_.flows = grid(pathway_.routes().size());
   yearly_.contacts = grid(all_sources.size());
   yearly_.durations_wd.assign(n, std::vector<std::vector<double>>(years_));
@@ -143,7 +148,25 @@ void PathwayRecorder::snapshot_year_end(int year) {
     for (std::size_t p = 0; p < services_[s].placements.size(); ++p) {
       yearly_.placed_at_end[s][p][year] = services_[s].placements[p].level();
     }
+    for (int b = 0; b < age_bands; ++b) yearly_.age_at_end[s][b][year] = age_level_[s][b];
+    yearly_.stable_at_end[s][year] = unstable_level_[s];
+    unstable_level_[s] = 0.0;  // a new year: every child's placements are counted afresh
   }
+}
+
+void PathwayRecorder::child_at_service(double t, int service, int band, double delta) {
+  month_of(t);  // a year's end passed first takes its snapshot before the change
+  age_level_[service][band] += delta;
+}
+
+void PathwayRecorder::child_arrived_aged(double t, int service, int band) {
+  const int m = month_of(t);
+  if (scenario_ != nullptr) yearly_.age_entries[service][band][m / 12] += 1.0;
+}
+
+void PathwayRecorder::placement_stability(double t, int service, double delta) {
+  month_of(t);
+  unstable_level_[service] += delta;
 }
 
 void PathwayRecorder::contact_arrived(double t, SourceKind source, int need) {
@@ -400,6 +423,15 @@ double PathwayRecorder::evaluate(const Selector& sel, int y) const {
     }
     case Selector::Kind::placement:
       total = yearly_.placed_at_end[sel.service][sel.placement][y];
+      break;
+    case Selector::Kind::ages:
+      total = yearly_.age_at_end[sel.service][sel.band][y];
+      break;
+    case Selector::Kind::age_entries:
+      total = yearly_.age_entries[sel.service][sel.band][y];
+      break;
+    case Selector::Kind::stability:
+      for (int s : sel.services) total += yearly_.stable_at_end[s][y];
       break;
     case Selector::Kind::unallocated:
       for (int s : sel.services) total += yearly_.waiting_at_end[s][y];

@@ -81,6 +81,15 @@ class PathwayRecorder {
   /// A reinvestment rule moved `pounds` into prevention for the year starting at `t`.
   void reinvested(double t, double pounds);
 
+  /// A child of DfE age band `band` is now at (delta +1) or no longer at (delta -1) service `service`: the stock
+  /// of children there by age at each year's end (selector ages:).
+  void child_at_service(double t, int service, int band, double delta);
+  /// A child of age band `band` arrived at service `service` (selector age_entries:).
+  void child_arrived_aged(double t, int service, int band);
+  /// A child at service `service` now has had 3 or more placements this year (+1), or has left it (-1): the stock
+  /// at the year's end is DfE's placement stability measure (selector stability:). Every year starts from none.
+  void placement_stability(double t, int service, double delta);
+
   /// Closes every open interval at the horizon and returns the series, the summary and the balance.
   ReplicationResult finish(double horizon_days);
 
@@ -123,6 +132,8 @@ class PathwayRecorder {
     std::vector<std::vector<std::vector<double>>> placed_at_end;           // [service][placement][year]
     std::vector<std::vector<std::vector<std::vector<double>>>> decisions;  // [service][decision][source][year]
     std::vector<std::vector<double>> leavers, fgc;                         // [service][year]
+    std::vector<std::vector<std::vector<double>>> age_at_end, age_entries;  // [service][band][year]
+    std::vector<std::vector<double>> stable_at_end;                        // [service][year]: 3+ placements
     std::vector<std::vector<double>> flows;                                // [route][year]
     std::vector<std::vector<double>> contacts;                             // [source][year]
     std::vector<std::vector<std::vector<double>>> durations_wd;            // [service][year][case]
@@ -134,6 +145,8 @@ class PathwayRecorder {
     std::vector<std::vector<int>> within_starting_at;  // [service]: within_wd measures measured from there
   };
   const Scenario* scenario_ = nullptr;
+  std::vector<std::array<double, age_bands>> age_level_;  // [service][band]: children there now
+  std::vector<double> unstable_level_;                    // [service]: children there with 3+ placements this year
   std::unique_ptr<WorkingDays> working_days_;
   int years_ = 0;
   bool final_snapshot_taken_ = false;

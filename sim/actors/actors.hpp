@@ -25,13 +25,19 @@ void run_arrivals(Context& ctx, const std::vector<std::pair<double, SourceSpec>>
 
 // population.cpp
 void run_population(Context& ctx);
-/// A child's case reached service `s`: re-referrals, repeat plans, and leaving the pathway.
-void child_entered(Context& ctx, int c, int s, double t);
+/// A child's case, begun by a contact from `source`, reached service `s`: re-referrals, repeat plans, the stock
+/// by age, the child's records, and leaving the pathway.
+void child_entered(Context& ctx, int c, int s, double t, SourceKind source = SourceKind::other);
+/// A child of the starting caseload is at service `s` on the first day (its stock by age and its records).
+void child_seeded(Context& ctx, int c, int s);
 /// A child's case was allocated to caseload team `st`.
 void child_allocated(Context& ctx, const Case& item, const ServiceState& st, std::uint64_t sequence, double demand,
                      std::optional<int> placement, double t);
-/// Service `st` finished with a child's case: help from it ends.
-void child_finished(Context& ctx, int c, const ServiceState& st, double t);
+/// Service `st` finished with a child's case with `decision` (-1: none): help from it ends.
+void child_finished(Context& ctx, int c, const ServiceState& st, double t, int decision = -1);
+/// Child `c` (allocated to `st`) is placed in placement type `placement` at `t`: its first placement in this
+/// spell, or a move (DfE's placement stability counts placements in the year).
+void child_placed(Context& ctx, int c, const ServiceState& st, int placement, bool move, double t);
 
 // screening.cpp
 void run_screener(Context& ctx, ServiceState& st, int i);

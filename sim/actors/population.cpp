@@ -2,6 +2,7 @@
 // of next events (models/children), and the bookkeeping of a child's path through the services.
 #include <cmath>
 
+#include "models/care_career.hpp"
 #include "models/decision_rule.hpp"
 #include "sim/actors/actors.hpp"
 #include "sim/case_flow.hpp"
@@ -9,6 +10,28 @@
 namespace frontdoor::engine {
 
 namespace {
+
+int year_of(const Context& ctx, double t) { return ctx.calendar.month_containing(t) / 12; }
+
+// Child `child` is now at service `s` (-1: none): the stock by age, and DfE's placement stability, follow it.
+void place_at(Context& ctx, Child& child, int s, double t) {
+  if (child.at_service >= 0) {
+    ctx.recorder.child_at_service(t, child.at_service, child.band, -1.0);
+    if (child.unstable_year >= 0 && child.unstable_year == year_of(ctx, t))
+      ctx.recorder.placement_stability(t, child.at_service, -1.0);
+    child.unstable_year = -1;
+  }
+  child.at_service = s;
+  if (s >= 0) ctx.recorder.child_at_service(t, s, child.band, +1.0);
+}
+
+// The child's row in the run's records, the first time it is known to the services.
+void record_child(Context& ctx, Child& child) {
+  if (ctx.records == nullptr || child.recorded) return;
+  child.recorded = true;
+  ctx.records->children.push_back(
+      {child.serial, child.sex, child.birth_day, child.family, child.prior_plans, child.prior_care});
+}
 
 // Child `c` leaves the waiting list of team `st` with `decision`: the team's actor takes it off and routes it.
 void leave_waiting_list(ServiceState& st, int c, int decision) {
@@ -113,6 +136,36 @@ void child_event(Context& ctx, int c, double t) {
         }
       }
       break;
+    case ChildOutcome::Kind::moved:
+      if (child.allocated && child.allocated->placement) {
+        // A placement move: the next placement is drawn for the child's age now.
+        ServiceState& st = *ctx.services[child.allocated->service];
+        const ServiceSpec& spec = *st.at(t).spec;
+        Child& moving = ctx.children[c];
+        const int from = *moving.allocated->placement;
+        const int to = draw_placement_type(spec.placements, moving.band, moving.cases);
+        ctx.recorder.placement_changed(t, st.index, from, -1.0);
+        ctx.recorder.placement_changed(t, st.index, to, +1.0);
+        moving.allocated->placement = to;
+        child_placed(ctx, c, st, to, true, t);
+      }
+      break;
+    case ChildOutcome::Kind::aged:
+      if (child.at_service >= 0) {
+        ctx.recorder.child_at_service(t, child.at_service, child.band - 1, -1.0);
+        ctx.recorder.child_at_service(t, child.at_service, child.band, +1.0);
+      }
+      break;
+    case ChildOutcome::Kind::turned_18:
+      if (!child.alive) return;  // outside the pathway: it has left the council's children
+      if (child.allocated) {
+        ServiceState& st = *ctx.services[child.allocated->service];
+        if (st.at(t).spec->leave_at_18 >= 0) {
+          st.team->turned_18.push_back(c);
+          st.waker().signal();
+        }
+      }
+      break;
     case ChildOutcome::Kind::unnoticed:
       break;
   }
@@ -125,7 +178,8 @@ void run_population(Context& ctx) {
   const NeedRates start = starting_need(ctx.scenario);
   for (int k = 1; k < need_levels; ++k) {
     const long count = std::lround(start[k]);
-    for (long i = 0; i < count; ++i) ctx.reschedule(ctx.children.add(k), 0.0);
+    const double chronic = chronic_probability(ctx.scenario.need, k);
+    for (long i = 0; i < count; ++i) ctx.reschedule(ctx.children.add(k, 0.0, ctx.scenario.need.onset_age, chronic), 0.0);
   }
   double next_pool = ctx.children.draw_pool_event(0.0, ctx.scenario.at(0.0));
   // A [[change]] may change need or notice rates, and a fading notice boost changes them month by month: every
@@ -155,9 +209,55 @@ void run_population(Context& ctx) {
   }
 }
 
-void child_entered(Context& ctx, int c, int s, double t) {
+void child_seeded(Context& ctx, int c, int s) {
+  Child& child = ctx.children[c];
+  place_at(ctx, child, s, 0.0);
+  if (ctx.records == nullptr) return;
+  record_child(ctx, child);
+  ChildRecords::Spell spell;
+  spell.child = child.serial;
+  spell.service = ctx.pathway.services()[s].id;
+  spell.initial = true;
+  child.open_spell = static_cast<int>(ctx.records->spells.size());
+  ctx.records->spells.push_back(spell);
+}
+
+void child_placed(Context& ctx, int c, const ServiceState& st, int placement, bool move, double t) {
+  Child& child = ctx.children[c];
+  const int y = year_of(ctx, t);
+  if (child.placements_year != y) {
+    // A new year: a move counts the placement the child was already in as the year's first.
+    child.placements_year = y;
+    child.placements_in_year = move ? 1 : 0;
+  }
+  ++child.placements_in_year;
+  if (child.placements_in_year >= 3 && child.unstable_year != y && child.at_service == st.index) {
+    ctx.recorder.placement_stability(t, st.index, +1.0);
+    child.unstable_year = y;
+  }
+  if (ctx.records != nullptr) {
+    ctx.records->placements.push_back({child.serial, t, st.spec.placements[placement].name, move});
+  }
+}
+
+void child_entered(Context& ctx, int c, int s, double t, SourceKind source) {
   Child& child = ctx.children[c];
   const NeedSpec& need = ctx.scenario.need;
+  const ServiceKind kind = ctx.pathway.services()[s].kind;
+  ctx.recorder.child_arrived_aged(t, s, child.band);
+  place_at(ctx, child, kind == ServiceKind::exit ? -1 : s, t);
+  if (ctx.records != nullptr) {
+    record_child(ctx, child);
+    if (kind != ServiceKind::exit) {
+      ChildRecords::Spell spell;
+      spell.child = child.serial;
+      spell.service = ctx.pathway.services()[s].id;
+      spell.start_day = t;
+      spell.source = source;
+      child.open_spell = static_cast<int>(ctx.records->spells.size());
+      ctx.records->spells.push_back(spell);
+    }
+  }
   if (s == need.referral) {
     if (t - child.last_referral <= 365.0) ctx.recorder.child_event(t, ChildCount::rereferrals);
     if (t - child.pending_closure <= 365.0) {
@@ -181,7 +281,7 @@ void child_entered(Context& ctx, int c, int s, double t) {
       child.pending_closure = t;
     }
   }
-  if (spec.child_leaves || child.need == 0) {
+  if (spec.child_leaves || child.need == 0 || child.adult) {
     ctx.children.release(c);
   } else {
     ctx.reschedule(c, t);
@@ -193,11 +293,19 @@ void child_allocated(Context& ctx, const Case& item, const ServiceState& st, std
   Child& child = ctx.children[*item.child];
   child.allocated = Child::Allocation{st.index, sequence, demand, placement, item};
   child.helped = true;
+  if (ctx.records != nullptr && child.open_spell >= 0) ctx.records->spells[child.open_spell].allocated_day = t;
   ctx.reschedule(*item.child, t);
 }
 
-void child_finished(Context& ctx, int c, const ServiceState& st, double t) {
+void child_finished(Context& ctx, int c, const ServiceState& st, double t, int decision) {
   Child& child = ctx.children[c];
+  if (ctx.records != nullptr && child.open_spell >= 0) {
+    ChildRecords::Spell& spell = ctx.records->spells[child.open_spell];
+    spell.end_day = t;
+    if (decision >= 0) spell.decision = st.at(t).spec->decisions[decision].name;
+    if (st.index == ctx.pathway.entry()) ctx.records->contacts.push_back({child.serial, spell.start_day, spell.source, spell.decision});
+    child.open_spell = -1;
+  }
   if (!child.allocated || child.allocated->service != st.index) return;
   child.allocated.reset();
   ctx.reschedule(c, t);
