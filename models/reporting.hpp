@@ -107,6 +107,7 @@ inline constexpr const char* cost_part_names[] = {"staff", "cover", "activity", 
 ///   closures              episodes closed after help (counted in the year of closure, if 12 months remain in the run)
 ///   closures_improved     of those, closed with need lower than when the episode began
 ///   repeat_contacts       contacts about a child who was the subject of a contact in the previous 12 months
+///   chronic_plans         child protection plans started for a child in a family with a persistent risk
 ///   sustained             of closures_improved, not re-referred within 12 months (sustained improvement)
 enum class ChildCount {
   rereferrals,
@@ -119,12 +120,13 @@ enum class ChildCount {
   closures_improved,
   repeat_contacts,
   open_case_contacts,  ///< contacts about a child already in the pathway (waiting or allocated), passed to its team
+  chronic_plans,       ///< child protection plans started for a child in a chronic family
   closures_improved_rereferred
 };
-inline constexpr int child_count_kinds = 11;  // the last name, "sustained", is computed (improved - rereferred)
+inline constexpr int child_count_kinds = 12;  // the last name, "sustained", is computed (improved - rereferred)
 inline constexpr const char* child_count_names[] = {
     "rereferrals", "repeat_plans",      "plans_ended",     "plans_ended_after_2y", "harm",     "harm_after_exit",
-    "closures",    "closures_improved", "repeat_contacts", "open_case_contacts",   "sustained"};
+    "closures",    "closures_improved", "repeat_contacts", "open_case_contacts",   "chronic_plans", "sustained"};
 
 /// Parses a selector against a pathway; returns an error message, or an empty string when it parsed.
 std::string parse_selector(const std::string& text, const Pathway& pathway, Selector& out);

@@ -295,7 +295,11 @@ std::array<double, 5> TableReader::five_numbers(std::string_view key, const Read
   const std::string full = join_key(prefix_, key);
   const toml::array* list = array(key);
   if (list == nullptr) {
-    if (required && present()) ctx_.problem(table_, full, std::string("is required but missing: one number per ") + what);
+    if (required && present()) {
+      ctx_.problem(table_, full,
+                   std::string("is required but missing: one number per ") +
+                       (type == ParameterType::per_need_level ? "need level 0 to 4" : "age band"));
+    }
     return out;
   }
   if (list->size() != 5) {

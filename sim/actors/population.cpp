@@ -268,6 +268,7 @@ void child_entered(Context& ctx, int c, int s, double t, SourceKind source) {
   }
   if (s == need.plan) {
     if (child.plans > 0) ctx.recorder.child_event(t, ChildCount::repeat_plans);
+    if (child.chronic) ctx.recorder.child_event(t, ChildCount::chronic_plans);
     ++child.plans;
   }
   const ServiceSpec& spec = ctx.pathway.services()[s];

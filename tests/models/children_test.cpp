@@ -69,8 +69,11 @@ TEST(Children, AChangeOfRatesRescalesTheHazardLeftRatherThanDrawingAfresh) {
   EXPECT_FALSE(population.pop_due(0.0));
   ASSERT_EQ(population.pop_due(second), c);
   EXPECT_FALSE(population.pop_due(1e9));
-  // No rates, no event.
-  EXPECT_EQ(population.reschedule(c, second, 0.0), std::numeric_limits<double>::infinity());
+  // No rates: no event but the birthday that moves the child into its next age band.
+  const Child& child = population[c];
+  EXPECT_DOUBLE_EQ(population.reschedule(c, second, 0.0),
+                   child.birth_day + age_band_upper_years[child.band] * days_per_year);
+  EXPECT_TRUE(child.birthday_next);
 }
 
 TEST(Children, NeedFallingToZeroOutsideThePathwayEndsTheRecord) {

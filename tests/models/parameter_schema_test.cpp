@@ -20,7 +20,8 @@ namespace {
 std::vector<std::string> shipped_scenarios() { return test_support::shipped_scenarios(); }
 
 bool is_number(ParameterType t) {
-  return t == ParameterType::number || t == ParameterType::whole_number || t == ParameterType::per_need_level;
+  return t == ParameterType::number || t == ParameterType::whole_number || t == ParameterType::per_need_level ||
+         t == ParameterType::per_age_band;
 }
 
 }  // namespace
@@ -93,7 +94,7 @@ TEST(ParameterSchema, EveryRecordedParameterOfEveryShippedScenarioIsInTheSchema)
         if (is_number(p.type) && p.hi_text.empty()) {
           // A reader may close the lower bound (a fixed distribution's mean may be 0), never move it.
           std::string range = range_text(p.lo, p.hi, p.lo_open);
-          if (p.type == ParameterType::per_need_level) range += " each";
+          if (p.type == ParameterType::per_need_level || p.type == ParameterType::per_age_band) range += " each";
           if (range != record.range && !(p.lo_open && range_text(p.lo, p.hi, false) == record.range)) continue;
         }
         found = true;
