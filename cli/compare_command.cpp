@@ -171,7 +171,8 @@ int command_compare(const CompareOptions& options) {
       std::cout << "frontdoor compare: " << scenarios.size() - 1 << " alternative(s) against " << dirs[0] << ", "
                 << options.replications << " replications each, base seed " << options.seed << "\n"
                 << text << "\nResults in " << output.target().string()
-                << "/ (compare.csv, compare.json, runs/<scenario>/ with each run's files)\n";
+                << "/ (compare.csv, compare.json, runs/<scenario>/ with each run's files"
+                << (options.returns_replication > 0 ? ", returns/<scenario>/ with its statutory returns" : "") << ")\n";
     }
   } catch (const OutputError& e) {
     std::cerr << "frontdoor: error: " << e.what() << "\n";
