@@ -29,8 +29,7 @@ ChildRates child_rates(const Child& child, const Scenario& in_force, const HelpN
   const double age_up = k == 0 ? need.onset_age[b] : need.up_age[b];
   r.up = need.up_per_year[k] * age_up * family_up * (1.0 - help.protection * help.quality) / 365.25;
   r.down = need.down_per_year[k] * family_down * (1.0 + help.effect * help.quality) / 365.25;
-  r.crisis =
-      need.crisis_per_year[k] * need.crisis_age[b] * family_up * (1.0 - help.protection * help.quality) / 365.25;
+  r.crisis = need.crisis_per_year[k] * need.crisis_age[b] * family_up * (1.0 - help.protection * help.quality) / 365.25;
   r.harm = need.harm_per_year[k] * need.harm_age[b] * (1.0 - help.protection * help.quality) / 365.25;
   r.move = help.moves_per_year / 365.25;
   r.total = r.up + r.down + r.crisis + r.harm + r.move;
@@ -107,7 +106,7 @@ double ChildPopulation::pool_children(bool chronic) const {
   return std::max(0.0, in_group - known);
 }
 
-int ChildPopulation::add(int need, double t, const AgeBands& age_weights, double chronic_probability) {
+int ChildPopulation::add(int need, double t, const AgeBands& age_weights, double chronic_probability, double at_birth) {
   int c;
   if (!free_.empty()) {
     c = free_.back();
@@ -129,7 +128,8 @@ int ChildPopulation::add(int need, double t, const AgeBands& age_weights, double
   child.serial = static_cast<std::int64_t>(serial);
   child.family = child.serial;
   // Age and family from the child's own stream, so that the same child is the same age in every scenario.
-  const double age = draw_age_years(age_shares_, age_weights, child.rng);
+  double age = draw_age_years(age_shares_, age_weights, child.rng);
+  if (child.rng.uniform01() < at_birth && age < age_band_upper_years[0]) age = 0.0;
   child.birth_day = t - age * days_per_year;
   child.band = age_band_of(age);
   child.chronic = child.rng.uniform01() < chronic_probability;
@@ -141,8 +141,7 @@ int ChildPopulation::add(int need, double t, const AgeBands& age_weights, double
     const double e = child.rng.exponential(1.0);  // drawn whatever the rate, so that the stream stays in step
     return per_year > 0.0 ? e / per_year * days_per_year : never;
   };
-  const double referral_back =
-      back(child.chronic ? history_.referrals_per_year_chronic : history_.referrals_per_year);
+  const double referral_back = back(child.chronic ? history_.referrals_per_year_chronic : history_.referrals_per_year);
   const double plan_back = back(child.chronic ? history_.plans_per_year_chronic : history_.plans_per_year);
   const double care_back = back(child.chronic ? history_.care_per_year_chronic : history_.care_per_year);
   if (referral_back <= lived_days) child.last_referral = -referral_back;
@@ -267,14 +266,15 @@ PoolOutcome ChildPopulation::pool_event(double t, const Scenario& in_force, cons
   double u = pool_rng_.uniform01() * (ordinary + chronic);
   // Which family group the event falls in, then what it is, per child of that group.
   const bool in_chronic = u >= ordinary;
-  u = in_chronic ? (u - ordinary) / std::max(pool_children(true), 1e-300)
-                 : u / std::max(pool_children(false), 1e-300);
+  u = in_chronic ? (u - ordinary) / std::max(pool_children(true), 1e-300) : u / std::max(pool_children(false), 1e-300);
   const double family = in_chronic ? need.chronic.up : 1.0;
   const double chronic_probability = in_chronic ? 1.0 : 0.0;
-  if (u < need.up_per_year[0] * family) return {PoolOutcome::Kind::onset, add(1, t, need.onset_age, chronic_probability)};
+  if (u < need.up_per_year[0] * family)
+    return {PoolOutcome::Kind::onset, add(1, t, need.onset_age, chronic_probability)};
   u -= need.up_per_year[0] * family;
   if (u < need.crisis_per_year[0] * family)
-    return {PoolOutcome::Kind::crisis, add(need_levels - 1, t, need.crisis_age, chronic_probability)};
+    return {PoolOutcome::Kind::crisis,
+            add(need_levels - 1, t, need.crisis_age, chronic_probability, need.crisis_at_birth)};
   u -= need.crisis_per_year[0] * family;
   const double noticing = need.notice_factor_at(t);
   for (const auto& source : in_force.sources) {

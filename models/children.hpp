@@ -41,7 +41,7 @@ struct Child {
   int at_service = -1;         ///< the service whose stock by age counts it now (-1: none)
   int open_spell = -1;         ///< its open spell in the run's child records (statutory returns), or -1
   bool recorded = false;       ///< its row is in the run's child records
-  int need_at_start = 0;  ///< when the current episode began
+  int need_at_start = 0;       ///< when the current episode began
   bool alive = false;
   bool in_pathway = false;
   bool helped = false;  ///< allocated to a caseload team during the current episode
@@ -158,8 +158,9 @@ class ChildPopulation {
   /// appear, which scenarios on the same seeds share. Its age is drawn from the population weighted by
   /// `age_weights` (the age factors of the event that brought it to notice), and its family is chronic with
   /// probability `chronic_probability`, both from its own stream.
+  /// A child drawn under 1 is a newborn (age 0) with probability `at_birth` (a need known before birth).
   int add(int need, double t = 0.0, const AgeBands& age_weights = AgeBands{1.0, 1.0, 1.0, 1.0, 1.0},
-          double chronic_probability = 0.0);
+          double chronic_probability = 0.0, double at_birth = 0.0);
   /// The child's record is gone (need back to 0 outside the pathway, or it left the population).
   void release(int c);
   Child& operator[](int c) { return children_[c]; }

@@ -37,7 +37,9 @@ int decide(const ServiceSpec& spec, const NeedSpec& need, const std::optional<Ch
   const bool on_need = spec.need_rule.active && child.has_value();
   for (int d = 0; d < static_cast<int>(decisions.size()); ++d) {
     if (on_need && !std::isnan(spec.need_rule.thresholds[d])) continue;  // a threshold decides this one
-    cumulative += decisions[d].share;
+    const auto& by_age = spec.need_rule.share_by_age;
+    const bool aged = on_need && child->band >= 0 && d < static_cast<int>(by_age.size()) && by_age[d].has_value();
+    cumulative += aged ? (*by_age[d])[child->band] : decisions[d].share;
     if (u < cumulative) {
       decision = d;
       break;

@@ -17,6 +17,7 @@ namespace frontdoor {
 struct ChildInView {
   int need = 0;
   double observation_sd = 0.0;  ///< standard deviation of the noise on the need the service observes, levels
+  int band = -1;                ///< its DfE age band (-1: not known), for chance shares by age
 };
 
 /// What a decision saw and did besides its outcome.

@@ -7,6 +7,7 @@
 // rises with need and falls with effective protection. Plain C++ (no SimGrid), so it is unit-testable.
 #include <array>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,9 @@ struct NeedRule {
   /// Share of families who accept the service; the others decline on arrival, with decision `declined_decision`.
   double consent = 1.0;
   int declined_decision = -1;
+  /// Per decision (same order): a chance decision's share by the child's DfE age band instead of its share, when
+  /// given (a section 47 on a baby ends in care at once far more often). Empty: none.
+  std::vector<std::optional<AgeBands>> share_by_age;
   /// A family waiting unallocated whose need falls below this level withdraws, with `declined_decision` (its
   /// difficulties have eased and it no longer takes up the offer). -1: never.
   int withdraw_below = -1;
@@ -112,6 +116,9 @@ struct NeedSpec {
   AgeBands up_age{1.0, 1.0, 1.0, 1.0, 1.0};
   AgeBands crisis_age{1.0, 1.0, 1.0, 1.0, 1.0};
   AgeBands harm_age{1.0, 1.0, 1.0, 1.0, 1.0};
+  /// Of the crises that fall on babies (under 1) in the pool, the share present at birth: a need known before
+  /// birth (a pre-birth assessment), so the child is a newborn. [0, 1]
+  double crisis_at_birth = 0.0;
   ChronicSpec chronic;
   HistorySpec history;
   std::string referral_service;  ///< id of the service whose entries are referrals (for re-referrals)

@@ -134,7 +134,7 @@ struct ServiceSpec {
   int leave_at_18 = -1;
   /// The starting caseload's ages by DfE band (none: the population's).
   std::optional<AgeBands> initial_by_age;
-  std::string where;                      ///< "file:line" of its declaration
+  std::string where;  ///< "file:line" of its declaration
 
   /// True when a case can pass through in zero time (for the zero-time-cycle check).
   bool can_take_zero_time() const;

@@ -145,10 +145,9 @@ std::string parse_selector(const std::string& text, const Pathway& pathway, Sele
     if (out.source) return kind + " selectors take no @source";
     const auto dot = targets.rfind('.');
     if (dot == std::string::npos) return "expected " + kind + ":service.band";
-    return member_of_service(targets, dot, pathway, out.service, out.band,
-                             "DfE age band (under_1, 1_4, 5_9, 10_15 or 16_17)", [](const ServiceSpec&) {
-                               return std::vector<std::string>(age_band_names.begin(), age_band_names.end());
-                             });
+    return member_of_service(
+        targets, dot, pathway, out.service, out.band, "DfE age band (under_1, 1_4, 5_9, 10_15 or 16_17)",
+        [](const ServiceSpec&) { return std::vector<std::string>(age_band_names.begin(), age_band_names.end()); });
   }
   if (kind == "flow") {
     out.kind = Selector::Kind::flow;
@@ -162,14 +161,19 @@ std::string parse_selector(const std::string& text, const Pathway& pathway, Sele
     }
     return "";
   }
-  const std::vector<std::pair<const char*, Selector::Kind>> kinds{
-      {"entries", Selector::Kind::entries},   {"finished", Selector::Kind::finished},
-      {"open", Selector::Kind::open},         {"unallocated", Selector::Kind::unallocated},
-      {"fte", Selector::Kind::fte},           {"wait", Selector::Kind::wait},
-      {"cost", Selector::Kind::cost},         {"fgc", Selector::Kind::fgc},
-      {"turnover", Selector::Kind::turnover}, {"vacancy", Selector::Kind::vacancy},
-      {"agency", Selector::Kind::agency},     {"caseload", Selector::Kind::caseload},
-      {"stability", Selector::Kind::stability}};
+  const std::vector<std::pair<const char*, Selector::Kind>> kinds{{"entries", Selector::Kind::entries},
+                                                                  {"finished", Selector::Kind::finished},
+                                                                  {"open", Selector::Kind::open},
+                                                                  {"unallocated", Selector::Kind::unallocated},
+                                                                  {"fte", Selector::Kind::fte},
+                                                                  {"wait", Selector::Kind::wait},
+                                                                  {"cost", Selector::Kind::cost},
+                                                                  {"fgc", Selector::Kind::fgc},
+                                                                  {"turnover", Selector::Kind::turnover},
+                                                                  {"vacancy", Selector::Kind::vacancy},
+                                                                  {"agency", Selector::Kind::agency},
+                                                                  {"caseload", Selector::Kind::caseload},
+                                                                  {"stability", Selector::Kind::stability}};
   bool known = false;
   for (const auto& [name, k] : kinds) {
     if (kind == name) {

@@ -125,7 +125,7 @@ enum class ChildCount {
 };
 inline constexpr int child_count_kinds = 12;  // the last name, "sustained", is computed (improved - rereferred)
 inline constexpr const char* child_count_names[] = {
-    "rereferrals", "repeat_plans",      "plans_ended",     "plans_ended_after_2y", "harm",     "harm_after_exit",
+    "rereferrals", "repeat_plans",      "plans_ended",     "plans_ended_after_2y", "harm",          "harm_after_exit",
     "closures",    "closures_improved", "repeat_contacts", "open_case_contacts",   "chronic_plans", "sustained"};
 
 /// Parses a selector against a pathway; returns an error message, or an empty string when it parsed.

@@ -70,10 +70,10 @@ struct Scenario {
   std::string name;
   std::string version;
   std::string description;
-  std::string file;                   ///< path as given
-  std::uint64_t file_hash = 0;        ///< FNV-1a 64 of the file's bytes and of every included file's
-  std::vector<std::string> includes;  ///< included files, in the order they were merged
-  int children = 100000;              ///< children aged 0-17 in the council area, range [1000, 20000000]
+  std::string file;                          ///< path as given
+  std::uint64_t file_hash = 0;               ///< FNV-1a 64 of the file's bytes and of every included file's
+  std::vector<std::string> includes;         ///< included files, in the order they were merged
+  int children = 100000;                     ///< children aged 0-17 in the council area, range [1000, 20000000]
   AgeBands age_shares = england_age_shares;  ///< its children by DfE age band (population.age_shares)
   SimulationSpec simulation;
   std::vector<HolidayRange> school_holidays;

@@ -140,6 +140,32 @@ std::vector<DecisionShare> read_decisions(TableReader& service, bool need_enable
     rule.thresholds.push_back(threshold);
   }
   th.finish();
+  // Chance shares by age: each names a chance decision; in every band they leave room for the decisions on need.
+  if (TableReader a = service.table("share_by_age"); a.present()) {
+    rule.share_by_age.assign(decisions.size(), std::nullopt);
+    for (const auto& name : a.keys()) {
+      const int d = decision_index(decisions, name);
+      const AgeBands shares = a.age_bands_array(name);
+      if (d < 0 || !std::isnan(rule.thresholds[d])) {
+        ctx.problem(a.node()->get(name), a.prefix() + "." + name, "is not a chance decision (a share) of this service");
+        continue;
+      }
+      rule.share_by_age[d] = shares;
+    }
+    a.finish();
+    for (int b = 0; b < age_bands; ++b) {
+      double band_total = 0.0;
+      for (int d = 0; d < static_cast<int>(decisions.size()); ++d) {
+        if (!std::isnan(rule.thresholds[d])) continue;
+        band_total += rule.share_by_age[d] ? (*rule.share_by_age[d])[b] : decisions[d].share;
+      }
+      if (band_total >= 1.0 - 1e-9) {
+        ctx.problem(a.node(), a.prefix(),
+                    "chance shares must leave room for the decisions on need in every band: they sum to " +
+                        format_number(band_total) + " in band " + std::string(age_band_names[b]));
+      }
+    }
+  }
   // A --set may move a threshold, not reorder them: the early-help line above the referral line, say, would send
   // the neediest children to early help.
   if (auto ladder = ctx.threshold_ladders.find(th.prefix()); ladder != ctx.threshold_ladders.end()) {

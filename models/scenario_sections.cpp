@@ -81,6 +81,7 @@ NeedSpec read_need(TableReader t) {
   need.up_by_age = t.age_bands_array("up_by_age");
   need.crisis_by_age = t.age_bands_array("crisis_by_age");
   need.harm_by_age = t.age_bands_array("harm_by_age");
+  need.crisis_at_birth = t.number("crisis_at_birth");
   TableReader chronic = t.table("chronic");
   need.chronic.share = chronic.number("share");
   need.chronic.up = chronic.number("up");
@@ -223,8 +224,8 @@ Scenario read_scenario(const toml::table& root, LoadContext& ctx) {
   TableReader population = top.table("population");
   scenario.children = population.integer("children");
   scenario.age_shares = population.age_bands_array("age_shares", {}, england_age_shares);
-  if (double sum = scenario.age_shares[0] + scenario.age_shares[1] + scenario.age_shares[2] +
-                   scenario.age_shares[3] + scenario.age_shares[4];
+  if (double sum = scenario.age_shares[0] + scenario.age_shares[1] + scenario.age_shares[2] + scenario.age_shares[3] +
+                   scenario.age_shares[4];
       std::abs(sum - 1.0) > 1e-6) {
     ctx.problem(population.node() ? population.node()->get("age_shares") : nullptr, "population.age_shares",
                 "shares must sum to 1, but sum to " + format_number(sum));

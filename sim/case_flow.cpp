@@ -21,6 +21,7 @@ int decide_for(Context& ctx, ServiceState& st, const ServiceSpec& spec, Case& it
   std::optional<ChildInView> view;
   view.emplace();
   view->need = child.need;
+  view->band = child.band;
   if (spec.need_rule.active) {
     const double quality = spec.kind == ServiceKind::caseload_team ? ctx.quality_of(st) : 1.0;
     view->observation_sd = observation_sd(spec, in_force.need, quality, in_force.sources, item.source);

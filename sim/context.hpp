@@ -14,8 +14,8 @@
 
 #include "models/calendar.hpp"
 #include "models/case.hpp"
-#include "models/child_records.hpp"
 #include "models/caseload_clock.hpp"
+#include "models/child_records.hpp"
 #include "models/children.hpp"
 #include "models/routing.hpp"
 #include "models/scenario.hpp"

@@ -129,16 +129,16 @@ class PathwayRecorder {
   // Per year (index 0 = year 1), for the [reporting] measures and costs.
   struct Yearly {
     std::vector<std::vector<double>> entries, finished, started, open_at_end, waiting_at_end;  // [service][year]
-    std::vector<std::vector<std::vector<double>>> placed_at_end;           // [service][placement][year]
-    std::vector<std::vector<std::vector<std::vector<double>>>> decisions;  // [service][decision][source][year]
-    std::vector<std::vector<double>> leavers, fgc;                         // [service][year]
+    std::vector<std::vector<std::vector<double>>> placed_at_end;            // [service][placement][year]
+    std::vector<std::vector<std::vector<std::vector<double>>>> decisions;   // [service][decision][source][year]
+    std::vector<std::vector<double>> leavers, fgc;                          // [service][year]
     std::vector<std::vector<std::vector<double>>> age_at_end, age_entries;  // [service][band][year]
-    std::vector<std::vector<double>> stable_at_end;                        // [service][year]: 3+ placements
-    std::vector<std::vector<double>> flows;                                // [route][year]
-    std::vector<std::vector<double>> contacts;                             // [source][year]
-    std::vector<std::vector<std::vector<double>>> durations_wd;            // [service][year][case]
-    std::vector<std::vector<double>> within, within_of;                    // [measure][year]: cases within, cases
-    std::vector<std::unordered_map<std::uint64_t, double>> from_entries;   // [measure]: case -> entered `from`
+    std::vector<std::vector<double>> stable_at_end;                         // [service][year]: 3+ placements
+    std::vector<std::vector<double>> flows;                                 // [route][year]
+    std::vector<std::vector<double>> contacts;                              // [source][year]
+    std::vector<std::vector<std::vector<double>>> durations_wd;             // [service][year][case]
+    std::vector<std::vector<double>> within, within_of;                     // [measure][year]: cases within, cases
+    std::vector<std::unordered_map<std::uint64_t, double>> from_entries;    // [measure]: case -> entered `from`
     // Precomputed per service, so that an event touches only the measures that need it.
     std::vector<char> keeps_durations;                 // [service]: a median_wd measure reads its durations
     std::vector<std::vector<int>> within_ending_at;    // [service]: within_wd measures whose work ends there

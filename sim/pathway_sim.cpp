@@ -270,7 +270,8 @@ ReplicationResult simulate(const Scenario& scenario, int replication, std::uint6
                            const std::vector<std::string>& engine_args, ChildRecords* records) {
   const ReinvestmentSpec& rule = scenario.reinvestment;
   if (rule.share <= 0.0 || rule.from_year >= scenario.simulation.years) {
-    return run_engine(scenario, replication, seed, engine_args, nullptr, records);  // no rule, or no year it could act on
+    return run_engine(scenario, replication, seed, engine_args, nullptr,
+                      records);  // no rule, or no year it could act on
   }
   if (rule.counterfactual == nullptr) {
     throw SimulationError("the reinvestment rule has no counterfactual to measure its savings against");

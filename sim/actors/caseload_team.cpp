@@ -104,9 +104,9 @@ void run_caseload_team(Context& ctx, ServiceState& st) {
     team.clock.advance(t);
     while (const std::optional<AllocatedCase> due = team.clock.pop_due()) {
       // A child's placement may have moved since it was allocated: the one it is in now ends.
-      const std::optional<int> placement =
-          due->item.child && ctx.children[*due->item.child].allocated ? ctx.children[*due->item.child].allocated->placement
-                                                                       : due->placement;
+      const std::optional<int> placement = due->item.child && ctx.children[*due->item.child].allocated
+                                               ? ctx.children[*due->item.child].allocated->placement
+                                               : due->placement;
       end_case(ctx, st, due->demand, placement, t);
       Case item = due->item;
       std::optional<int> planned;

@@ -179,7 +179,8 @@ void run_population(Context& ctx) {
   for (int k = 1; k < need_levels; ++k) {
     const long count = std::lround(start[k]);
     const double chronic = chronic_probability(ctx.scenario.need, k);
-    for (long i = 0; i < count; ++i) ctx.reschedule(ctx.children.add(k, 0.0, ctx.scenario.need.onset_age, chronic), 0.0);
+    for (long i = 0; i < count; ++i)
+      ctx.reschedule(ctx.children.add(k, 0.0, ctx.scenario.need.onset_age, chronic), 0.0);
   }
   double next_pool = ctx.children.draw_pool_event(0.0, ctx.scenario.at(0.0));
   // A [[change]] may change need or notice rates, and a fading notice boost changes them month by month: every
@@ -304,7 +305,8 @@ void child_finished(Context& ctx, int c, const ServiceState& st, double t, int d
     ChildRecords::Spell& spell = ctx.records->spells[child.open_spell];
     spell.end_day = t;
     if (decision >= 0) spell.decision = st.at(t).spec->decisions[decision].name;
-    if (st.index == ctx.pathway.entry()) ctx.records->contacts.push_back({child.serial, spell.start_day, spell.source, spell.decision});
+    if (st.index == ctx.pathway.entry())
+      ctx.records->contacts.push_back({child.serial, spell.start_day, spell.source, spell.decision});
     child.open_spell = -1;
   }
   if (!child.allocated || child.allocated->service != st.index) return;

