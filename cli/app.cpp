@@ -129,6 +129,13 @@ int frontdoor_main(int argc, char** argv) {
   run->add_option("--years,-y", years, "Simulated years (overrides simulation.years)")->check(CLI::Range(1, 100));
   run->add_option("--set", run_args.sets, "Override a scenario value: --set section.key=value (repeatable)");
   run->add_flag("--force", force, "Replace an existing, non-empty output directory");
+  std::string run_returns;
+  auto* run_returns_option =
+      run->add_option("--returns", run_returns,
+                      "Also write replication N's statutory returns (SSDA903, CIN census, Annex A) in returns/; "
+                      "N defaults to 1 (write --returns=N before a scenario file)")
+          ->expected(0, 1)
+          ->type_name("[N]");
   auto* q = run->add_flag("--quiet,-q", quiet, "Print nothing but errors");
   run->add_flag("--verbose,-v", verbose, "Report each replication on stderr")->excludes(q);
   run->allow_extras();
@@ -201,6 +208,14 @@ int frontdoor_main(int argc, char** argv) {
   compare->add_option("--years,-y", compare_options.years, "Simulated years of every scenario")
       ->check(CLI::Range(1, 100));
   compare->add_flag("--force", compare_options.force, "Replace an existing, non-empty output directory");
+  std::string compare_returns;
+  auto* compare_returns_option =
+      compare
+          ->add_option("--returns", compare_returns,
+                       "Also write replication N's statutory returns of each scenario in returns/<scenario>/; N "
+                       "defaults to 1 (write --returns=N before the scenario files)")
+          ->expected(0, 1)
+          ->type_name("[N]");
   compare->add_flag("--quiet,-q", compare_options.quiet, "Print nothing but errors");
   compare->allow_extras();
   compare->footer(
@@ -358,10 +373,20 @@ int frontdoor_main(int argc, char** argv) {
   if (!serve->parsed() && !replicate->parsed()) install_stop_handlers();
   try {
     if (run->parsed()) {
+      int returns_replication = 0;
+      if (run_returns_option->count() > 0) {
+        const std::string problem = check_returns_flag(run_returns, replications, returns_replication);
+        if (!problem.empty()) return bad_input(problem);
+      }
       return command_run(run_args, out, seed, replications, jobs, years, force, quiet, verbose, engine_args,
-                         command_line);
+                         command_line, returns_replication);
     }
     if (compare->parsed()) {
+      if (compare_returns_option->count() > 0) {
+        const std::string problem =
+            check_returns_flag(compare_returns, compare_options.replications, compare_options.returns_replication);
+        if (!problem.empty()) return bad_input(problem);
+      }
       compare_options.command_line = command_line;
       return command_compare(compare_options);
     }

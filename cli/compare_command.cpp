@@ -118,6 +118,10 @@ int command_compare(const CompareOptions& options) {
         ForkExecutor executor(options.jobs, options.engine_args);
         results = execute(run_plan(carried[i], options.seed, options.replications), executor, dir / ".replications",
                           on_progress, &cache);
+        if (options.returns_replication > 0) {
+          write_statutory_returns(output.staging() / "returns" / dirs[i], scenarios[i], options.seed,
+                                  options.returns_replication, options.engine_args, dir / ".replications");
+        }
       } catch (const RunError& e) {
         std::cerr << "frontdoor: error: the simulation of " << options.scenarios[i] << " failed; nothing was written:\n"
                   << e.what() << "\n";
@@ -141,6 +145,9 @@ int command_compare(const CompareOptions& options) {
     manifest["base_seed"] = options.seed;
     manifest["replications"] = options.replications;
     manifest["years_compared_from"] = from_year;
+    if (options.returns_replication > 0) {
+      manifest["returns"] = {{"replication", options.returns_replication}, {"dir", "returns/<scenario>"}};
+    }
     manifest["alternatives"] = nlohmann::ordered_json::array();
     std::string text;
     for (std::size_t i = 1; i < scenarios.size(); ++i) {
@@ -164,7 +171,8 @@ int command_compare(const CompareOptions& options) {
       std::cout << "frontdoor compare: " << scenarios.size() - 1 << " alternative(s) against " << dirs[0] << ", "
                 << options.replications << " replications each, base seed " << options.seed << "\n"
                 << text << "\nResults in " << output.target().string()
-                << "/ (compare.csv, compare.json, runs/<scenario>/ with each run's files)\n";
+                << "/ (compare.csv, compare.json, runs/<scenario>/ with each run's files"
+                << (options.returns_replication > 0 ? ", returns/<scenario>/ with its statutory returns" : "") << ")\n";
     }
   } catch (const OutputError& e) {
     std::cerr << "frontdoor: error: " << e.what() << "\n";

@@ -16,6 +16,7 @@ struct CompareOptions {
   int years = 0;  ///< 0: each scenario's own
   bool force = false;
   bool quiet = false;
+  int returns_replication = 0;  ///< 1-based: that replication's statutory returns in returns/<scenario>/; 0: none
   std::vector<std::string> engine_args;
   std::vector<std::string> command_line;
 };

@@ -45,7 +45,7 @@ std::vector<Override> overrides_of(const CommonScenarioArgs& args, const std::ve
 
 int command_run(const CommonScenarioArgs& scenario_args, const std::string& out, std::uint64_t seed, int replications,
                 int jobs, int years, bool force, bool quiet, bool verbose, const std::vector<std::string>& engine_args,
-                const std::vector<std::string>& command_line) {
+                const std::vector<std::string>& command_line, int returns_replication) {
   std::vector<Override> extra;
   if (years > 0) extra.push_back({"simulation.years", std::to_string(years)});
   CarriedScenario carried;
@@ -73,13 +73,19 @@ int command_run(const CommonScenarioArgs& scenario_args, const std::string& out,
     try {
       ForkExecutor executor(jobs, engine_args);
       results = execute(run_plan(carried, seed, replications), executor, scratch, on_progress);
+      if (returns_replication > 0) {
+        if (verbose) std::fprintf(stderr, "frontdoor: recording replication %d for the returns\n", returns_replication);
+        write_statutory_returns(output.staging() / "returns", scenario, seed, returns_replication, engine_args,
+                                scratch);
+      }
     } catch (const RunError& e) {
       std::cerr << "frontdoor: error: the simulation failed; nothing was written:\n" << e.what() << "\n";
       return exit_run_failed;
     }
     fs::remove_all(scratch);
-    const std::vector<SummaryRow> summary = write_run_files(
-        output.staging(), scenario, RunFacts{seed, jobs, engine_args, command_line, carried.toml}, results);
+    const std::vector<SummaryRow> summary =
+        write_run_files(output.staging(), scenario,
+                        RunFacts{seed, jobs, engine_args, command_line, carried.toml, returns_replication}, results);
     throw_if_stopped();
     output.commit();
     if (!quiet) std::cout << summary_table(scenario, seed, results, summary, output.target().string());

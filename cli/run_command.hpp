@@ -14,9 +14,11 @@ struct CommonScenarioArgs {
 
 /// Runs the scenario (`years` > 0 overrides simulation.years) and writes its files into `out`. Returns the exit
 /// code: 0, 1 (a replication failed) or 2 (bad input: nothing is written).
+/// `frontdoor run`. `returns_replication` (1-based, checked by the caller): the replication whose statutory returns
+/// go in returns/; 0: none.
 int command_run(const CommonScenarioArgs& scenario_args, const std::string& out, std::uint64_t seed, int replications,
                 int jobs, int years, bool force, bool quiet, bool verbose, const std::vector<std::string>& engine_args,
-                const std::vector<std::string>& command_line);
+                const std::vector<std::string>& command_line, int returns_replication = 0);
 
 /// Checks the scenario and prints what it describes. Returns 0 or 2.
 int command_validate(const CommonScenarioArgs& scenario_args);

@@ -345,6 +345,13 @@ std::string manifest_json(const Scenario& scenario, const RunFacts& facts,
       {"timeseries.csv", "replication,seed,month,measure,value: monthly measures, month 1 first"},
       {"summary.csv", "measure,mean,ci95_low,ci95_high,replications: after the warm-up, Student-t 95% CI"},
       {"annual.csv", "replication,seed,year,measure,unit,value: the scenario's [reporting] measures by year"}};
+  if (facts.returns_replication > 0) {
+    j["files"]["returns/"] =
+        "replication " + std::to_string(facts.returns_replication) +
+        "'s statutory returns for each collection year after the warm-up: ssda903/<year>/header.csv and "
+        "episodes.csv, cin_census/<year>/cin_census.csv, annex_a/<year>/list_NN_<name>.csv (README.md, "
+        "\"Statutory returns\")";
+  }
   if (!facts.scenario_toml.empty()) {
     j["files"]["scenario.toml"] = "the scenario as it ran: one file, its base, includes and overrides merged in";
   }

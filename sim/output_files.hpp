@@ -91,6 +91,8 @@ struct RunFacts {
   /// The scenario as it ran, flattened (sim/run_plan.hpp): written as scenario.toml, its hash in the manifest.
   /// Empty: no copy (a test's run, say).
   std::string scenario_toml;
+  /// The replication (1-based) whose statutory returns the run wrote in returns/ (`--returns`); 0: none.
+  int returns_replication = 0;
 };
 std::string manifest_json(const Scenario& scenario, const RunFacts& facts,
                           const std::vector<ReplicationResult>& results);
