@@ -7,6 +7,8 @@
 
 #include <cmath>
 #include <fstream>
+#include <iostream>
+#include <map>
 #include <string>
 
 #include "models/ages.hpp"
@@ -82,6 +84,24 @@ TEST(Careers, AdoptionAndGuardianshipAreMostlyUnder5AndResidentialMostlyOver10) 
             << c.residential << " residential placements over 10\n";
   EXPECT_GT(lower_95(c.permanence_under_5, c.permanence), 0.5);
   EXPECT_GT(lower_95(c.residential_over_10, c.residential), 0.5);
+}
+
+// The starting history is the model's own: the plans a child had before day 0 come at the rates at which the
+// baseline starts plans in each family group (years 4 to 10), within 15%.
+TEST(Careers, TheStartingHistoryOfPlansIsTheModelsOwnRate) {
+  const Scenario scenario = load_scenario(test_support::source_path("scenarios/england_baseline.toml"));
+  const auto runs = test_support::run(scenario, 4, 5);
+  const double all = test_support::annual_mean(runs, "cp_plan_starts_count", 4, 10);
+  const double chronic = test_support::annual_mean(runs, "cp_plan_starts_chronic_families_count", 4, 10);
+  const double children = scenario.children;
+  const double share = scenario.need.chronic.share;
+  const double chronic_rate = chronic / (children * share);
+  const double ordinary_rate = (all - chronic) / (children * (1.0 - share));
+  std::cout << "history: plan starts per child-year, ordinary " << ordinary_rate << " (scenario "
+            << scenario.need.history.plans_per_year << "), chronic " << chronic_rate << " (scenario "
+            << scenario.need.history.plans_per_year_chronic << ")\n";
+  EXPECT_NEAR(scenario.need.history.plans_per_year / ordinary_rate, 1.0, 0.15);
+  EXPECT_NEAR(scenario.need.history.plans_per_year_chronic / chronic_rate, 1.0, 0.15);
 }
 
 }  // namespace

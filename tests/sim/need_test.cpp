@@ -14,10 +14,10 @@ namespace {
 using test_support::annual_mean;
 using test_support::source_path;
 
-std::vector<ReplicationResult> reference_run(std::vector<Override> levers) {
+std::vector<ReplicationResult> reference_run(std::vector<Override> levers, int replications = 3) {
   levers.push_back({"simulation.years", "6"});
   levers.push_back({"simulation.warmup_days", "1095"});
-  return test_support::run(load_scenario(source_path("scenarios/england_baseline.toml"), levers), 3, 11);
+  return test_support::run(load_scenario(source_path("scenarios/england_baseline.toml"), levers), replications, 11);
 }
 
 double late(const std::vector<ReplicationResult>& runs, const std::string& measure) {
@@ -82,9 +82,11 @@ TEST(Need, NoisierDecisionsRaiseWrongfulNoFurtherActionAndUnneededAssessments) {
 }
 
 TEST(Need, MoreEarlyHelpLowersLaterStatutoryDemand) {
-  const auto base = reference_run({});
+  // Care starts move by about 1% here: 3 replications of 3 measured years cannot tell that from noise (since
+  // issue 17's ages and care careers), 8 can.
+  const auto base = reference_run({}, 8);
   const auto more =
-      reference_run({{"service.front_door.thresholds.early_help", "2.2"}, {"service.early_help.team.fte", "180"}});
+      reference_run({{"service.front_door.thresholds.early_help", "2.2"}, {"service.early_help.team.fte", "180"}}, 8);
   // Written against: section 47s 1,831 -> 1,796 a year in years 4 to 6 (the paired, interval-tested version is
   // Response.EarlyHelpMoneyAloneLowersEscalationsAndCareEntries).
   EXPECT_GT(late(more, "early_help_assessments_count"), 1.2 * late(base, "early_help_assessments_count"));

