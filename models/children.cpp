@@ -153,6 +153,21 @@ int ChildPopulation::add(int need, double t, const AgeBands& age_weights, double
   return c;
 }
 
+int ChildPopulation::add_sibling(int of, double t, double age_gap_years) {
+  const int need = children_[of].need;
+  const double chronic = children_[of].chronic ? 1.0 : 0.0;
+  const int c = add(need, t, AgeBands{1.0, 1.0, 1.0, 1.0, 1.0}, chronic);  // may move children_: index again
+  Child& sibling = children_[c];
+  const Child& child = children_[of];
+  const double child_age = (t - child.birth_day) / days_per_year;
+  const double age =
+      std::clamp(child_age + age_gap_years * (2.0 * sibling.rng.uniform01() - 1.0), 0.0, adult_age_years - 1e-3);
+  sibling.birth_day = t - age * days_per_year;
+  sibling.band = age_band_of(age);
+  sibling.family = child.family;
+  return c;
+}
+
 void ChildPopulation::release(int c) {
   Child& child = children_[c];
   child.alive = false;

@@ -161,6 +161,9 @@ class ChildPopulation {
   /// A child drawn under 1 is a newborn (age 0) with probability `at_birth` (a need known before birth).
   int add(int need, double t = 0.0, const AgeBands& age_weights = AgeBands{1.0, 1.0, 1.0, 1.0, 1.0},
           double chronic_probability = 0.0, double at_birth = 0.0);
+  /// A new record for a brother or sister of child `of` on day `t`: the same family (and chronic risk) and need,
+  /// aged within `age_gap_years` of it (from 0 to just under 18), its own streams and history.
+  int add_sibling(int of, double t, double age_gap_years);
   /// The child's record is gone (need back to 0 outside the pathway, or it left the population).
   void release(int c);
   Child& operator[](int c) { return children_[c]; }

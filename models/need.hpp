@@ -75,6 +75,16 @@ struct HistorySpec {
   double care_per_year_chronic = 0.0;
 };
 
+/// Brothers and sisters who come into a service together (sibling groups into care): when a child arrives at
+/// `service`, a sibling comes with it with probability `share`, and another with the same probability again (a
+/// geometric number), each of the same family, with the same need, aged within `age_gap_years` of it.
+struct SiblingSpec {
+  double share = 0.0;          ///< [0, 0.9]
+  double age_gap_years = 3.0;  ///< [0, 17]
+  std::string service;         ///< the service's id (empty: none)
+  int index = -1;              ///< resolved
+};
+
 struct NeedSpec {
   bool enabled = false;
   NeedRates up_per_year{};          ///< rate at which need rises one level, without help, per child-year ([0]: onset)
@@ -121,6 +131,7 @@ struct NeedSpec {
   double crisis_at_birth = 0.0;
   ChronicSpec chronic;
   HistorySpec history;
+  SiblingSpec siblings;
   std::string referral_service;  ///< id of the service whose entries are referrals (for re-referrals)
   std::string plan_service;      ///< id of the child protection plan service (for repeat plans)
   int referral = -1;             ///< resolved index of referral_service

@@ -87,6 +87,11 @@ NeedSpec read_need(TableReader t) {
   need.chronic.up = chronic.number("up");
   need.chronic.down = chronic.number("down");
   chronic.finish();
+  TableReader siblings = t.table("siblings");
+  need.siblings.share = siblings.number("share");
+  need.siblings.age_gap_years = siblings.number("age_gap_years");
+  need.siblings.service = siblings.text("service");
+  siblings.finish();
   TableReader history = t.table("history");
   need.history.plans_per_year = history.number("plans_per_year");
   need.history.plans_per_year_chronic = history.number("plans_per_year_chronic");
@@ -257,6 +262,13 @@ Scenario read_scenario(const toml::table& root, LoadContext& ctx) {
     if (scenario.need.referral < 0)
       ctx.problem(root.get("need"), "need.referral_service",
                   "\"" + scenario.need.referral_service + "\" is not a service");
+    if (!scenario.need.siblings.service.empty()) {
+      scenario.need.siblings.index = scenario.pathway.find(scenario.need.siblings.service);
+      if (scenario.need.siblings.index < 0 ||
+          scenario.pathway.services()[scenario.need.siblings.index].kind != ServiceKind::caseload_team)
+        ctx.problem(root.get("need"), "need.siblings.service",
+                    "\"" + scenario.need.siblings.service + "\" is not a caseload team");
+    }
     if (scenario.need.plan < 0)
       ctx.problem(root.get("need"), "need.plan_service", "\"" + scenario.need.plan_service + "\" is not a service");
   }

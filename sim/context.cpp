@@ -75,7 +75,8 @@ HelpNow Context::help_for(const Child& child, double t) const {
 void Context::reschedule(int c, double t) {
   const Child& child = children[c];
   // Waking another actor is a simcall: it may run first and see the child leave (turn 18 in care, say). A child
-  // whose record is gone has no next event; only this actor makes records, so the slot is not yet reused.
+  // whose record is gone has no next event. (Should its slot have been taken meanwhile by a sibling coming into care,
+  // the new child's next event is only drawn again from the hazard it has left, which changes nothing.)
   if (!child.alive) return;
   const double at = children.reschedule(c, t, child_rates(child, scenario.at(t), help_for(child, t), t).total);
   if (at < population_wake_at) population.signal();

@@ -158,6 +158,7 @@ struct Context {
   ChildPopulation children;
   Waker population;
   double population_wake_at = never;
+  bool bringing_siblings = false;  ///< a child's brothers and sisters are arriving with it (they bring no more)
   /// What each child goes through, when the statutory returns are asked for (else null).
   ChildRecords* records = nullptr;
 };

@@ -210,6 +210,28 @@ void run_population(Context& ctx) {
   }
 }
 
+namespace {
+// Child `c` arrives at service `s` (care): its brothers and sisters may come with it, each a case of its own
+// arriving there at once (sibling groups). A geometric number: one with probability `share`, another with the same
+// probability again, at most four; the draws are the child's own luck.
+void bring_siblings(Context& ctx, int c, int s, double t, SourceKind source) {
+  const SiblingSpec& siblings = ctx.scenario.need.siblings;
+  ctx.bringing_siblings = true;
+  for (int n = 0; n < 4 && ctx.children[c].luck.uniform01() < siblings.share; ++n) {
+    const int b = ctx.children.add_sibling(c, t, siblings.age_gap_years);
+    Child& sibling = ctx.children[b];
+    sibling.in_pathway = true;
+    sibling.need_at_start = sibling.need;
+    ctx.reschedule(b, t);
+    Case item{ctx.next_case_id++, t, source, 0};
+    item.child = b;
+    item.observed_need = ctx.children[c].need;
+    carry_on(ctx, item, s, t);
+  }
+  ctx.bringing_siblings = false;
+}
+}  // namespace
+
 void child_seeded(Context& ctx, int c, int s) {
   Child& child = ctx.children[c];
   place_at(ctx, child, s, 0.0);
@@ -273,7 +295,10 @@ void child_entered(Context& ctx, int c, int s, double t, SourceKind source) {
     ++child.plans;
   }
   const ServiceSpec& spec = ctx.pathway.services()[s];
-  if (spec.kind != ServiceKind::exit) return;
+  if (spec.kind != ServiceKind::exit) {
+    if (s == need.siblings.index && !ctx.bringing_siblings) bring_siblings(ctx, c, s, t, source);
+    return;
+  }
   child.in_pathway = false;
   child.last_exit = t;
   if (child.helped) {
