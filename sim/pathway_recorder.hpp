@@ -81,6 +81,9 @@ class PathwayRecorder {
   /// A reinvestment rule moved `pounds` into prevention for the year starting at `t`.
   void reinvested(double t, double pounds);
 
+  /// A case began without a contact (a sibling coming into care with a brother or sister): it counts in the
+  /// balance of cases as one that arrived.
+  void case_arrived_without_contact() { ++balance_.arrived; }
   /// A child of DfE age band `band` is now at (delta +1) or no longer at (delta -1) service `service`: the stock
   /// of children there by age at each year's end (selector ages:).
   void child_at_service(double t, int service, int band, double delta);

@@ -226,6 +226,8 @@ void bring_siblings(Context& ctx, int c, int s, double t, SourceKind source) {
     Case item{ctx.next_case_id++, t, source, 0};
     item.child = b;
     item.observed_need = ctx.children[c].need;
+    ctx.recorder.case_arrived_without_contact();
+    ctx.recorder.child_event(t, ChildCount::siblings);
     carry_on(ctx, item, s, t);
   }
   ctx.bringing_siblings = false;
