@@ -13,7 +13,6 @@ namespace {
 
 using Role = ReturnRoles::Role;
 using Spell = ChildRecords::Spell;
-constexpr double same_time = 1e-6;
 
 enum Column {
   LAchildID,
