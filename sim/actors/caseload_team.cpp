@@ -88,6 +88,14 @@ void wait_unallocated(Context& ctx, ServiceState& st, const Case& item) {
   if (item.child) ctx.children[*item.child].waiting = Child::Waiting{st.index, key};
 }
 
+// The child's allocated case ends before its time (its need escalated, or it turned 18) with `decision` (a copy:
+// moving the case on resets the child's allocation).
+void end_early(Context& ctx, ServiceState& st, const Child::Allocation allocation, int decision, double t) {
+  st.team->clock.cancel(allocation.sequence);
+  end_case(ctx, st, allocation.demand, allocation.placement, t);
+  move_on(ctx, st, allocation.item, t, decision);
+}
+
 // The case at `at` leaves the team's waiting list (allocated, escalated or withdrawn).
 Case take_from_waiting(Context& ctx, ServiceState& st, std::map<TriageKey, Case>::iterator at) {
   const Case item = at->second;
@@ -108,11 +116,9 @@ void run_caseload_team(Context& ctx, ServiceState& st) {
                                                ? ctx.children[*due->item.child].allocated->placement
                                                : due->placement;
       end_case(ctx, st, due->demand, placement, t);
-      Case item = due->item;
-      std::optional<int> planned;
-      if (item.planned_decision >= 0) planned = item.planned_decision;
-      item.planned_decision = -1;
-      move_on(ctx, st, item, t, planned);
+      std::optional<int> planned;  // a career's drawn ending (choose_route clears it from the case)
+      if (due->item.planned_decision >= 0) planned = due->item.planned_decision;
+      move_on(ctx, st, due->item, t, planned);
     }
     // Children whose need rose past the escalation level while allocated here leave at once.
     for (const int c : team.escalations) {
@@ -121,10 +127,7 @@ void run_caseload_team(Context& ctx, ServiceState& st) {
           child.need < st.at(t).spec->need_rule.escalate_at) {
         continue;
       }
-      const Child::Allocation allocation = *child.allocated;
-      team.clock.cancel(allocation.sequence);
-      end_case(ctx, st, allocation.demand, allocation.placement, t);
-      move_on(ctx, st, allocation.item, t, st.at(t).spec->need_rule.escalate_decision);
+      end_early(ctx, st, *child.allocated, st.at(t).spec->need_rule.escalate_decision, t);
     }
     team.escalations.clear();
     // Children who turned 18 while allocated here leave with the team's decision for that.
@@ -132,12 +135,7 @@ void run_caseload_team(Context& ctx, ServiceState& st) {
       const Child& child = ctx.children[c];
       const int decision = st.at(t).spec->leave_at_18;
       if (!child.alive || !child.allocated || child.allocated->service != st.index || decision < 0) continue;
-      const Child::Allocation allocation = *child.allocated;
-      team.clock.cancel(allocation.sequence);
-      end_case(ctx, st, allocation.demand, allocation.placement, t);
-      Case item = allocation.item;
-      item.planned_decision = -1;
-      move_on(ctx, st, item, t, decision);
+      end_early(ctx, st, *child.allocated, decision, t);
     }
     team.turned_18.clear();
     // Waiting children who escalate (a contact showed need past the line) or whose family withdraws.

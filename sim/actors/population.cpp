@@ -33,6 +33,18 @@ void record_child(Context& ctx, Child& child) {
       {child.serial, child.sex, child.birth_day, child.family, child.prior_plans, child.prior_care});
 }
 
+// Opens the child's spell at service `s` in the run's records (the statutory returns).
+void open_spell(Context& ctx, Child& child, int s, double t, SourceKind source, bool initial) {
+  ChildRecords::Spell spell;
+  spell.child = child.serial;
+  spell.service = ctx.pathway.services()[s].id;
+  spell.start_day = t;
+  spell.source = source;
+  spell.initial = initial;
+  child.open_spell = static_cast<int>(ctx.records->spells.size());
+  ctx.records->spells.push_back(spell);
+}
+
 // Child `c` leaves the waiting list of team `st` with `decision`: the team's actor takes it off and routes it.
 void leave_waiting_list(ServiceState& st, int c, int decision) {
   st.team->waiting_exits.push_back({c, decision});
@@ -239,12 +251,7 @@ void child_seeded(Context& ctx, int c, int s) {
   place_at(ctx, child, s, 0.0);
   if (ctx.records == nullptr) return;
   record_child(ctx, child);
-  ChildRecords::Spell spell;
-  spell.child = child.serial;
-  spell.service = ctx.pathway.services()[s].id;
-  spell.initial = true;
-  child.open_spell = static_cast<int>(ctx.records->spells.size());
-  ctx.records->spells.push_back(spell);
+  open_spell(ctx, child, s, 0.0, SourceKind::other, /*initial=*/true);
 }
 
 void child_placed(Context& ctx, int c, const ServiceState& st, int placement, bool move, double t) {
@@ -273,15 +280,7 @@ void child_entered(Context& ctx, int c, int s, double t, SourceKind source) {
   place_at(ctx, child, kind == ServiceKind::exit ? -1 : s, t);
   if (ctx.records != nullptr) {
     record_child(ctx, child);
-    if (kind != ServiceKind::exit) {
-      ChildRecords::Spell spell;
-      spell.child = child.serial;
-      spell.service = ctx.pathway.services()[s].id;
-      spell.start_day = t;
-      spell.source = source;
-      child.open_spell = static_cast<int>(ctx.records->spells.size());
-      ctx.records->spells.push_back(spell);
-    }
+    if (kind != ServiceKind::exit) open_spell(ctx, child, s, t, source, /*initial=*/false);
   }
   if (s == need.referral) {
     if (t - child.last_referral <= 365.0) ctx.recorder.child_event(t, ChildCount::rereferrals);
