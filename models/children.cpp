@@ -115,9 +115,7 @@ int ChildPopulation::add(int need, double t, const AgeBands& age_weights, double
     c = static_cast<int>(children_.size());
     children_.emplace_back();
   }
-  const std::uint32_t version = children_[c].version + 1;
   children_[c] = Child{};
-  children_[c].version = version;
   const std::uint64_t serial = next_serial_++;
   children_[c].rng = RandomStream(seed_, child_streams_ + 3 * serial);
   children_[c].luck = RandomStream(seed_, child_streams_ + 3 * serial + 1);
@@ -171,7 +169,7 @@ int ChildPopulation::add_sibling(int of, double t, double age_gap_years) {
 void ChildPopulation::release(int c) {
   Child& child = children_[c];
   child.alive = false;
-  ++child.version;
+  events_.erase(c);
   free_.push_back(c);
   --known_;
   if (child.chronic) --known_chronic_;
@@ -179,7 +177,6 @@ void ChildPopulation::release(int c) {
 
 double ChildPopulation::reschedule(int c, double t, double total_rate) {
   Child& child = children_[c];
-  ++child.version;
   if (!child.residual) {
     child.residual = child.rng.exponential(1.0);
   } else {
@@ -193,24 +190,22 @@ double ChildPopulation::reschedule(int c, double t, double total_rate) {
   double at = total_rate > 0.0 ? t + *child.residual / total_rate : never;
   child.birthday_next = birthday <= at && birthday < never;
   if (child.birthday_next) at = std::max(t, birthday);
-  if (at < never) events_.push({at, next_event_++, c, child.version});
+  if (at < never) {
+    events_.set(c, at, next_event_++);
+  } else {
+    events_.erase(c);
+  }
   return at;
 }
 
 std::optional<int> ChildPopulation::pop_due(double t) {
-  while (!events_.empty() && events_.top().at <= t) {
-    const Event e = events_.top();
-    events_.pop();
-    if (children_[e.child].version == e.version) return e.child;  // else superseded
-  }
-  return std::nullopt;
+  if (events_.empty() || events_.top().at > t) return std::nullopt;
+  const int c = events_.top().child;
+  events_.pop();
+  return c;
 }
 
-double ChildPopulation::next_event_day() {
-  // Superseded draws stay in the heap until they reach its top: dropping them here spares a wake-up for nothing.
-  while (!events_.empty() && children_[events_.top().child].version != events_.top().version) events_.pop();
-  return events_.empty() ? never : events_.top().at;
-}
+double ChildPopulation::next_event_day() const { return events_.empty() ? never : events_.top().at; }
 
 ChildOutcome ChildPopulation::child_event(int c, double t, const ChildRates& r, const Scenario& in_force,
                                           const SimCalendar& calendar) {

@@ -5,17 +5,17 @@
 // Children are simulated lazily: those with no need who are not in the pathway are a count (the pool), not
 // records. A child gets a record when need first appears (onset) or when an agency makes a contact about it, and
 // loses it when need is back to 0 outside the pathway or when it leaves the population. Every child's next event
-// sits in one heap; a status change (a contact, an allocation, an end of help) bumps the child's version and draws
-// a fresh next event, so that stale ones are skipped.
+// sits in one heap (models/event_heap), one entry a child; a status change (a contact, an allocation, an end of
+// help) draws a fresh next event, which moves the child's entry.
 #include <array>
 #include <cstdint>
 #include <limits>
 #include <optional>
-#include <queue>
 #include <vector>
 
 #include "models/calendar.hpp"
 #include "models/case.hpp"
+#include "models/event_heap.hpp"
 #include "models/need.hpp"
 #include "models/random.hpp"
 #include "models/scenario.hpp"
@@ -60,7 +60,6 @@ struct Child {
     TriageKey key;
   };
   std::optional<Waiting> waiting;
-  std::uint32_t version = 0;
   int plans = 0;
   double last_referral = -std::numeric_limits<double>::infinity();
   double last_contact = -std::numeric_limits<double>::infinity();
@@ -175,10 +174,10 @@ class ChildPopulation {
   /// Draws child `c`'s next event afresh at day `t` now that its rates total `total_rate` a day: the hazard left
   /// over from its last draw is rescaled, not redrawn. Returns the day of the event (infinity: none).
   double reschedule(int c, double t, double total_rate);
-  /// The next child whose event falls by day `t`, skipping superseded ones.
+  /// The next child whose event falls by day `t`.
   std::optional<int> pop_due(double t);
-  /// Day of the next child event in the heap (infinity: none), dropping superseded draws from its top.
-  double next_event_day();
+  /// Day of the next child event (infinity: none).
+  double next_event_day() const;
   /// Child `c`'s event at day `t`, with its rates `r` now: draws what happens and changes its need.
   ChildOutcome child_event(int c, double t, const ChildRates& r, const Scenario& in_force, const SimCalendar& calendar);
 
@@ -190,14 +189,6 @@ class ChildPopulation {
   PoolOutcome pool_event(double t, const Scenario& in_force, const SimCalendar& calendar);
 
  private:
-  struct Event {
-    double at;
-    std::uint64_t sequence;
-    int child;
-    std::uint32_t version;
-    bool operator>(const Event& other) const { return at != other.at ? at > other.at : sequence > other.sequence; }
-  };
-
   /// Children with no record in each family group: ordinary and chronic.
   double pool_children(bool chronic) const;
 
@@ -210,7 +201,7 @@ class ChildPopulation {
   std::vector<Child> children_;
   std::vector<int> free_;
   long known_ = 0;
-  std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
+  ChildEventHeap events_;
   std::uint64_t next_event_ = 0;
   RandomStream pool_rng_;  // the pool: onset, crises, level-0 contacts
   std::uint64_t child_streams_;

@@ -1,6 +1,9 @@
 #include "sim/context.hpp"
 
 #include <algorithm>
+#include <simgrid/simix.hpp>
+
+#include "sim/actors/actors.hpp"
 
 namespace frontdoor::engine {
 
@@ -79,7 +82,21 @@ void Context::reschedule(int c, double t) {
   // the new child's next event is only drawn again from the hazard it has left, which changes nothing.)
   if (!child.alive) return;
   const double at = children.reschedule(c, t, child_rates(child, scenario.at(t), help_for(child, t), t).total);
-  if (at < population_wake_at) population.signal();
+  if (!population.running) arm_population(at);
+}
+
+void Context::arm_population(double at) {
+  if (at >= population.armed_at || at >= calendar.horizon_days()) return;
+  population.armed_at = at;
+  // The engine's timers are its kernel's state: an actor changes them through a simcall (maestro runs it at once).
+  simgrid::kernel::actor::simcall_answered([this, at] {
+    if (population.pending != nullptr) population.pending->remove();
+    population.pending = simgrid::kernel::timer::Timer::set(std::max(at, now()), [this] {
+      population.pending = nullptr;
+      population.armed_at = never;
+      population_step(*this);
+    });
+  });
 }
 
 }  // namespace frontdoor::engine

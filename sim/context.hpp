@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <queue>
+#include <simgrid/kernel/Timer.hpp>
 #include <simgrid/s4u.hpp>
 #include <vector>
 
@@ -40,6 +41,18 @@ struct Waker {
       wake->release();
     }
   }
+};
+
+/// The children's events run in the engine's own timers (in SimGrid's maestro), not in an actor: most of a run's
+/// events are children's, and a timer costs a heap entry where an actor's wait costs two context switches and a
+/// timed action in SimGrid's solver. One timer is pending at a time, at the population's next due day.
+struct PopulationTimer {
+  simgrid::kernel::timer::Timer* pending = nullptr;
+  double armed_at = never;          ///< day of the pending timer (infinity: none)
+  bool running = false;             ///< its events are being handled now (the timer is set again when they are done)
+  double next_pool = never;         ///< day of the pool's next event
+  std::vector<double> change_days;  ///< days on which rates change (Scenario::rate_change_days)
+  std::size_t next_change = 0;
 };
 
 /// The service as one [[change]] leaves it, from `from_day` on.
@@ -141,9 +154,12 @@ struct Context {
   double quality_of(const ServiceState& st) const;
   /// The help child `child` gets at day `t`.
   HelpNow help_for(const Child& child, double t) const;
-  /// Draws child `c`'s next event afresh (its status or rates changed), waking the population actor if need be;
-  /// nothing for a child whose record is gone.
+  /// Draws child `c`'s next event afresh (its status or rates changed), bringing the population's timer forward if
+  /// need be; nothing for a child whose record is gone.
   void reschedule(int c, double t);
+  /// The population's timer goes off at day `at` if that is sooner than the one pending (none at or after the
+  /// horizon: the run ends there).
+  void arm_population(double at);
 
   const Scenario& scenario;
   const Pathway& pathway;
@@ -156,8 +172,7 @@ struct Context {
   std::uint64_t events = 0;
   // Reference model (a [need] table).
   ChildPopulation children;
-  Waker population;
-  double population_wake_at = never;
+  PopulationTimer population;
   bool bringing_siblings = false;  ///< a child's brothers and sisters are arriving with it (they bring no more)
   /// What each child goes through, when the statutory returns are asked for (else null).
   ChildRecords* records = nullptr;

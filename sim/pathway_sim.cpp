@@ -28,9 +28,9 @@ namespace {
 
 using namespace engine;
 
-// Maps the pathway onto long-lived actors (sim/actors/actors.hpp lists them): one per referral source or one for
-// the children, the actors of each service's kind, a staffing actor per team whose staff change, the reinvestment
-// rule's actor, and a horizon actor (the only non-daemon) that ends the run.
+// Maps the pathway onto long-lived actors (sim/actors/actors.hpp lists them): one per referral source (or, with a
+// [need] table, the children's events in the engine's timers), the actors of each service's kind, a staffing actor per
+// team whose staff change, the reinvestment rule's actor, and a horizon actor (the only non-daemon) that ends the run.
 void start(Context& ctx, sg4::NetZone* zone, ReinvestmentLink* reinvestment) {
   ctx.host = zone->create_host("council", 1.0);
   zone->seal();
@@ -41,10 +41,7 @@ void start(Context& ctx, sg4::NetZone* zone, ReinvestmentLink* reinvestment) {
 
   const double horizon = ctx.calendar.horizon_days();
   sg4::Actor::create("horizon", ctx.host, [horizon] { sg4::this_actor::sleep_until(horizon); });
-  if (scenario.need.enabled) {
-    ctx.population.wake = sg4::Semaphore::create(0);
-    sg4::Actor::create("children", ctx.host, [&ctx] { run_population(ctx); })->daemonize();
-  } else {
+  if (!scenario.need.enabled) {
     for (SourceKind kind : all_sources) {
       // The source's rate in the scenario and in each change (0 where it is not declared).
       std::vector<std::pair<double, SourceSpec>> segments;
@@ -108,6 +105,8 @@ void start(Context& ctx, sg4::NetZone* zone, ReinvestmentLink* reinvestment) {
     }
     if (scenario.need.enabled && st.spec.initial_cases > 0) seed_initial_cases(ctx, st);
   }
+  // The children's events run in the engine's timers, after the starting caseload's children are known.
+  if (scenario.need.enabled) start_population(ctx);
   if (reinvestment != nullptr) {
     sg4::Actor::create("reinvestment", ctx.host, [&ctx, reinvestment] {
       run_reinvestment(ctx, *reinvestment);

@@ -2,8 +2,9 @@
 // The engine's actors, one kind per file. Every service with a team is one or more long-lived actors, and cases
 // are data handed between them; no actor is ever created per case.
 // - arrivals.cpp: one actor per referral source (without a [need] table), drawing contacts from its process.
-// - population.cpp: one actor running every child's need, contacts and harm (with a [need] table), and the
-//   bookkeeping of a child's path (contacts, re-referrals, plans, closures).
+// - population.cpp: every child's need, contacts and harm (with a [need] table), run in the engine's timers rather
+//   than an actor (Context::PopulationTimer), and the bookkeeping of a child's path (contacts, re-referrals, plans,
+//   closures).
 // - screening.cpp: one actor per screener of a screening queue.
 // - caseload_team.cpp: one actor per caseload team, on the team's caseload clock (models/caseload_clock).
 // - decision_timer.cpp: one actor per decision point with a delay.
@@ -24,7 +25,10 @@ namespace frontdoor::engine {
 void run_arrivals(Context& ctx, const std::vector<std::pair<double, SourceSpec>>& segments);
 
 // population.cpp
-void run_population(Context& ctx);
+/// The children on the first day, and the population's first timer.
+void start_population(Context& ctx);
+/// The population's timer went off: every child and pool event due now, then the timer for the next.
+void population_step(Context& ctx);
 /// A child's case, begun by a contact from `source`, reached service `s`: re-referrals, repeat plans, the stock
 /// by age, the child's records, and leaving the pathway.
 void child_entered(Context& ctx, int c, int s, double t, SourceKind source = SourceKind::other);

@@ -1,5 +1,5 @@
-// The children's actor (reference model, with a [need] table): every child's need, contacts and harm from one heap
-// of next events (models/children), and the bookkeeping of a child's path through the services.
+// The children (reference model, with a [need] table): every child's need, contacts and harm from one heap of next
+// events (models/children), run in the engine's timers, and the bookkeeping of a child's path through the services.
 #include <cmath>
 
 #include "models/care_career.hpp"
@@ -186,7 +186,9 @@ void child_event(Context& ctx, int c, double t) {
 
 }  // namespace
 
-void run_population(Context& ctx) {
+void start_population(Context& ctx) {
+  PopulationTimer& timer = ctx.population;
+  timer.running = true;
   const NeedRates start = starting_need(ctx.scenario);
   for (int k = 1; k < need_levels; ++k) {
     const long count = std::lround(start[k]);
@@ -194,32 +196,38 @@ void run_population(Context& ctx) {
     for (long i = 0; i < count; ++i)
       ctx.reschedule(ctx.children.add(k, 0.0, ctx.scenario.need.onset_age, chronic), 0.0);
   }
-  double next_pool = ctx.children.draw_pool_event(0.0, ctx.scenario.at(0.0));
+  timer.next_pool = ctx.children.draw_pool_event(0.0, ctx.scenario.at(0.0));
   // A [[change]] may change need or notice rates, and a fading notice boost changes them month by month: every
   // pending draw is made afresh from its day (the exponential clocks restart at the new rates, which is exact for a
   // Markov chain).
-  const std::vector<double> change_days = ctx.scenario.rate_change_days(ctx.calendar);
-  std::size_t next_change = 0;
-  for (;;) {
-    const double t = ctx.now();
-    if (next_change < change_days.size() && change_days[next_change] <= t) {
-      while (next_change < change_days.size() && change_days[next_change] <= t) ++next_change;
-      for (int c = 0; c < ctx.children.slots(); ++c) {
-        if (ctx.children[c].alive) ctx.reschedule(c, t);
-      }
-      next_pool = ctx.children.draw_pool_event(t, ctx.scenario.at(t));
+  timer.change_days = ctx.scenario.rate_change_days(ctx.calendar);
+  timer.running = false;
+  ctx.arm_population(std::min(timer.next_pool, ctx.children.next_event_day()));
+  if (!timer.change_days.empty()) ctx.arm_population(timer.change_days.front());
+}
+
+void population_step(Context& ctx) {
+  PopulationTimer& timer = ctx.population;
+  timer.running = true;
+  ++ctx.events;
+  const double t = ctx.now();
+  if (timer.next_change < timer.change_days.size() && timer.change_days[timer.next_change] <= t) {
+    while (timer.next_change < timer.change_days.size() && timer.change_days[timer.next_change] <= t)
+      ++timer.next_change;
+    for (int c = 0; c < ctx.children.slots(); ++c) {
+      if (ctx.children[c].alive) ctx.reschedule(c, t);
     }
-    while (next_pool <= t) {
-      pool_event(ctx, t);
-      next_pool = ctx.children.draw_pool_event(t, ctx.scenario.at(t));
-    }
-    while (const std::optional<int> c = ctx.children.pop_due(t)) child_event(ctx, *c, t);
-    ctx.population_wake_at = std::min(next_pool, ctx.children.next_event_day());
-    if (next_change < change_days.size())
-      ctx.population_wake_at = std::min(ctx.population_wake_at, change_days[next_change]);
-    ctx.sleep_until_due_or_signalled(ctx.population, ctx.population_wake_at);
-    ctx.population_wake_at = never;
+    timer.next_pool = ctx.children.draw_pool_event(t, ctx.scenario.at(t));
   }
+  while (timer.next_pool <= t) {
+    pool_event(ctx, t);
+    timer.next_pool = ctx.children.draw_pool_event(t, ctx.scenario.at(t));
+  }
+  while (const std::optional<int> c = ctx.children.pop_due(t)) child_event(ctx, *c, t);
+  double wake_at = std::min(timer.next_pool, ctx.children.next_event_day());
+  if (timer.next_change < timer.change_days.size()) wake_at = std::min(wake_at, timer.change_days[timer.next_change]);
+  timer.running = false;
+  ctx.arm_population(wake_at);
 }
 
 namespace {
