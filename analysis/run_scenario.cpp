@@ -36,7 +36,13 @@ Scenario scenario_of_run(const std::filesystem::path& run_dir) {
   }
   // A run from before runs carried their scenario: its source file, with its overrides, unchanged since.
   std::vector<Override> overrides;
-  for (const auto& o : manifest.at("overrides")) overrides.push_back({o.at("key"), o.at("value")});
+  for (const auto& o : manifest.at("overrides")) {
+    const std::string edit = o.value("edit", "set");
+    overrides.push_back({o.at("key"), o.at("value"),
+                         edit == "multiply" ? Edit::multiply
+                         : edit == "add"    ? Edit::add
+                                            : Edit::set});
+  }
   const std::string path = recorded.value("path_absolute", recorded.at("file").get<std::string>());
   Scenario scenario = load_scenario(path, overrides);
   char hash[32];

@@ -217,7 +217,11 @@ int command_sweep_plan(const SweepPlanOptions& options) {
   meta["scenario_copy"] = scenario_copy_name;
   meta["scenario_hash"] = carried.hash;
   meta["set"] = json::array();
-  for (const auto& o : fixed) meta["set"].push_back({{"key", o.key}, {"value", o.value}});
+  for (const auto& o : fixed) {
+    json entry = {{"key", o.key}, {"value", o.value}};
+    if (o.edit != Edit::set) entry["edit"] = o.edit == Edit::multiply ? "multiply" : "add";
+    meta["set"].push_back(entry);
+  }
   meta["keys"] = keys;
   meta["design"] = options.grid_file.empty() ? options.design : "file";
   if (!options.grid_file.empty()) meta["grid_file"] = options.grid_file;

@@ -177,7 +177,7 @@ std::string describe_scenario(const Scenario& s) {
   }
   if (!s.overrides.empty()) {
     out << "\nOverrides:\n";
-    for (const auto& o : s.overrides) out << "  --set " << o.key << "=" << o.value << "\n";
+    for (const auto& o : s.overrides) out << "  --set " << o.text() << "\n";
   }
   out << "\nParameters (key, value, unit, valid range, origin):\n";
   for (const auto& prm : s.parameters) {

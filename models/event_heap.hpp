@@ -29,9 +29,7 @@ class ChildEventHeap {
   void pop() { erase(entries_.front().child); }
 
  private:
-  static bool before(const Entry& a, const Entry& b) {
-    return a.at != b.at ? a.at < b.at : a.sequence < b.sequence;
-  }
+  static bool before(const Entry& a, const Entry& b) { return a.at != b.at ? a.at < b.at : a.sequence < b.sequence; }
   /// Puts `entry` at slot `i` and records where its child is.
   void put(std::size_t i, const Entry& entry) {
     entries_[i] = entry;

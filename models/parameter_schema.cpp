@@ -999,8 +999,14 @@ const std::vector<ParameterSpec> schema_rows{
     {.key = "change.label", .type = T::text, .description = "what the change is, for people"},
     {.key = "change.set",
      .type = T::table,
-     .required = true,
-     .description = "{ \"dotted.key\" = value, ... }: keys that may change over time"},
+     .description =
+         "{ \"dotted.key\" = value, ... }: keys that may change over time (a change needs set, multiply or add)"},
+    {.key = "change.multiply",
+     .type = T::table,
+     .description = "{ \"dotted.key\" = factor, ... }: multiplies the values in force (a number, or each of a list's)"},
+    {.key = "change.add",
+     .type = T::table,
+     .description = "{ \"dotted.key\" = amount, ... }: adds to the values in force (a number, or each of a list's)"},
 };
 
 const std::vector<CrossKeyRule> rules{

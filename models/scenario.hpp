@@ -20,10 +20,16 @@ struct SimulationSpec {
   std::chrono::year_month_day start_date;  ///< day 0; day of month 1..28
 };
 
-/// A `--set KEY=VALUE` override, as the user typed it.
+/// How an override or a [[change]] entry changes a value: sets it, multiplies it or adds to it.
+enum class Edit { set, multiply, add };
+
+/// A `--set KEY=VALUE` override (or `KEY*=FACTOR`, `KEY+=AMOUNT`), as the user typed it.
 struct Override {
   std::string key;
   std::string value;
+  Edit edit = Edit::set;
+  /// As typed after --set: "key=value", "key*=value" or "key+=value".
+  std::string text() const { return key + (edit == Edit::multiply ? "*=" : edit == Edit::add ? "+=" : "=") + value; }
 };
 
 /// One parameter as loaded, for `frontdoor validate` and the documentation.

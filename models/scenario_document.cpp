@@ -2,23 +2,34 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 #include <utility>
 
+#include "models/parameter_schema.hpp"
 #include "models/scenario_loader.hpp"
 #include "models/utf8.hpp"
 
 namespace frontdoor {
 
-std::string set_text(const Override& o) { return "--set " + o.key + "=" + o.value; }
+std::string set_text(const Override& o) { return "--set " + o.text(); }
 
 Override parse_override(const std::string& text) {
   const auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0) {
-    throw ScenarioError({"--set " + text + ": expected KEY=VALUE, for example --set service.front_door.team.fte=10"});
+    throw ScenarioError({"--set " + text +
+                         ": expected KEY=VALUE, KEY*=FACTOR or KEY+=AMOUNT, for example --set "
+                         "service.front_door.team.fte=10 or --set sources.police.notice_per_year*=1.1"});
   }
   Override o{text.substr(0, eq), text.substr(eq + 1)};
+  if (o.key.back() == '*' || o.key.back() == '+') {
+    o.edit = o.key.back() == '*' ? Edit::multiply : Edit::add;
+    o.key.pop_back();
+    if (o.key.empty()) throw ScenarioError({"--set " + text + ": the key is empty"});
+  }
   bool ok = o.key.front() != '.' && o.key.back() != '.' && o.key.find("..") == std::string::npos;
   for (char c : o.key) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.');
   if (!ok)
@@ -69,7 +80,9 @@ void apply_override(toml::table& root, const Override& o, LoadContext& ctx) {
     parsed = toml::table{};
     parsed.insert("v", o.value);
   }
-  const std::string error = set_dotted(root, o.key, *parsed.get("v"));
+  const std::string error = o.edit == Edit::set
+                                ? set_dotted(root, o.key, *parsed.get("v"))
+                                : edit_dotted(root, o.key, o.edit, *parsed.get("v"), parsed.get("v")->source());
   if (!error.empty()) ctx.problems.push_back(set_text(o) + ": " + error);
 }
 
@@ -180,6 +193,105 @@ std::string set_dotted(toml::table& root, const std::string& key, const toml::no
   }
   value.visit([&](auto&& v) { table->insert_or_assign(parts.back(), v); });
   return "";
+}
+
+namespace {
+
+// The numbers of a number or a list of numbers (none: it is neither).
+std::optional<std::vector<double>> numbers_of(const toml::node& node) {
+  if (auto v = node.value<double>(); v && (node.is_integer() || node.is_floating_point())) {
+    return std::vector<double>{*v};
+  }
+  const toml::array* list = node.as_array();
+  if (list == nullptr || list->empty()) return std::nullopt;
+  std::vector<double> out;
+  for (const auto& element : *list) {
+    if (!element.is_integer() && !element.is_floating_point()) return std::nullopt;
+    out.push_back(*element.value<double>());
+  }
+  return out;
+}
+
+// The schema's row for `key` in the document `root`: a service's key by the service's kind where that matters.
+const ParameterSpec* schema_row(const toml::table& root, const std::string& key) {
+  if (key.rfind("service.", 0) == 0) {
+    const std::string::size_type dot = key.find('.', 8);
+    if (dot != std::string::npos) {
+      if (auto kind = root.at_path(key.substr(0, dot) + ".kind").value<std::string>()) {
+        if (const ParameterSpec* row = find_parameter(key, *kind)) return row;
+      }
+    }
+  }
+  if (const ParameterSpec* row = find_parameter(key, "")) return row;
+  for (const ParameterSpec& row : parameter_schema()) {
+    if (find_parameter(key, row.applies_to) == &row) return &row;
+  }
+  return nullptr;
+}
+
+// The schema's default for `row` as numbers (none: it has no plain numeric default).
+std::optional<std::vector<double>> schema_default(const ParameterSpec& row) {
+  if (row.required || !row.default_note.empty()) return std::nullopt;
+  switch (row.type) {
+    case ParameterType::number:
+    case ParameterType::whole_number:
+      return std::vector<double>{row.fallback};
+    case ParameterType::per_need_level:
+    case ParameterType::per_age_band:
+      return std::vector<double>(5, row.fallback);
+    default:
+      return std::nullopt;
+  }
+}
+
+std::string number_text(double v, bool whole) {
+  if (whole) return std::to_string(std::llround(v));
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%.17g", v);
+  std::string text = buffer;
+  if (text.find_first_of(".eEn") == std::string::npos) text += ".0";  // a float in TOML ("inf" and "nan" refused)
+  return text;
+}
+
+}  // namespace
+
+std::string edit_dotted(toml::table& root, const std::string& key, Edit edit, const toml::node& amount,
+                        const toml::source_region& source) {
+  const char* verb = edit == Edit::multiply ? "multiply" : "add to";
+  const std::optional<std::vector<double>> by = numbers_of(amount);
+  if (!by) return std::string("expected a number, or a list of numbers, to ") + verb + " the value by";
+  const toml::node* current = root.at_path(key).node();
+  const ParameterSpec* row = schema_row(root, key);
+  std::optional<std::vector<double>> values;
+  if (current != nullptr) {
+    values = numbers_of(*current);
+    if (!values) {
+      return std::string("cannot ") + verb + " " + describe_node(*current) + ": only a number or a list of numbers";
+    }
+  } else {
+    if (row == nullptr) return "not a key a scenario may hold (frontdoor validate --schema lists them)";
+    values = schema_default(*row);
+    if (!values) return "not in the scenario, and it has no numeric default to change: set it with " + key + "=VALUE";
+  }
+  if (by->size() != 1 && by->size() != values->size()) {
+    return "the value has " + std::to_string(values->size()) + " numbers, and " + std::to_string(by->size()) +
+           " were given to " + verb + " it by (give one, or as many)";
+  }
+  const bool whole = row != nullptr && row->type == ParameterType::whole_number;
+  const bool list = current != nullptr ? current->is_array() : values->size() > 1;
+  std::string text;
+  for (std::size_t i = 0; i < values->size(); ++i) {
+    const double b = (*by)[by->size() == 1 ? 0 : i];
+    const double v = edit == Edit::multiply ? (*values)[i] * b : (*values)[i] + b;
+    if (!std::isfinite(v)) return "the result is not a finite number";
+    text += (i > 0 ? ", " : "") + number_text(v, whole);
+  }
+  if (list) text = "[" + text + "]";
+  // Read on the amount's own line of its own file, so that messages about the new value point there.
+  const std::string path = source.path ? *source.path : std::string("--set");
+  const std::size_t line = source.begin.line > 0 ? source.begin.line : 1;
+  toml::table parsed = toml::parse(std::string(line - 1, '\n') + "v = " + text, path);
+  return set_dotted(root, key, *parsed.get("v"));
 }
 
 // Moves every key of `from` into `into`; tables present in both are merged key by key, and for anything else

@@ -32,6 +32,14 @@ ScenarioDocument compose_scenario(const std::string& text, const std::string& di
 /// string, or why it cannot.
 std::string set_dotted(toml::table& root, const std::string& key, const toml::node& value);
 
+/// Multiplies (`edit` multiply) or adds to (`edit` add) the number, or each number of the list, at the dotted `key`
+/// by `amount` (a number, or a list of as many numbers, element by element); a key the document does not hold
+/// starts from its schema default. A whole-number key is rounded to the nearest. The new value is read as if
+/// written where `amount` was (a --set's text, or a file's line), so that messages about it point there. Returns
+/// an empty string, or why it cannot.
+std::string edit_dotted(toml::table& root, const std::string& key, Edit edit, const toml::node& amount,
+                        const toml::source_region& source);
+
 /// Moves every key of `from` into `into`; tables present in both are merged key by key, and for anything else
 /// `from` wins. Moving keeps each node's source file and line.
 void merge_into(toml::table& into, toml::table& from);

@@ -20,7 +20,12 @@ struct DeclaredChange {
   double from_day = 0.0;
   std::string label;
   std::string where;
-  std::vector<std::pair<std::string, const toml::node*>> sets;
+  struct Entry {
+    std::string key;
+    const toml::node* value;
+    Edit edit;
+  };
+  std::vector<Entry> sets;  ///< in the order set, multiply, add
 };
 
 std::vector<DeclaredChange> read_changes(const toml::table& root, LoadContext& ctx, const Scenario& base) {
@@ -55,21 +60,30 @@ std::vector<DeclaredChange> read_changes(const toml::table& root, LoadContext& c
     if (!changes.empty() && change.from_day <= changes.back().from_day) {
       ctx.problem(&entry, key, "changes must start on increasing days");
     }
-    const toml::node* set = entry.as_table()->get("set");
-    t.consume("set");
-    if (set == nullptr || !set->is_table() || set->as_table()->empty()) {
-      ctx.problem(&entry, key + ".set", "expected a table of \"dotted.key\" = value");
-    } else {
-      for (const auto& [k, v] : *set->as_table()) {
+    // `set` gives values; `multiply` and `add` change the values in force (the scenario's, or an earlier change's).
+    bool any = false;
+    for (const auto& [name, edit] :
+         {std::pair{"set", Edit::set}, std::pair{"multiply", Edit::multiply}, std::pair{"add", Edit::add}}) {
+      const toml::node* table = entry.as_table()->get(name);
+      t.consume(name);
+      if (table == nullptr) continue;
+      if (!table->is_table() || table->as_table()->empty()) {
+        ctx.problem(table, key + "." + name, "expected a table of \"dotted.key\" = value");
+        any = true;  // reported
+        continue;
+      }
+      any = true;
+      for (const auto& [k, v] : *table->as_table()) {
         const std::string dotted(k.str());
         if (!may_change_over_time(dotted)) {  // the schema says
-          ctx.problem(&v, key + ".set." + dotted,
+          ctx.problem(&v, key + "." + name + "." + dotted,
                       "cannot change over time: only sources, need, a service's team, work, duration, delay, "
                       "decisions, thresholds, noise_sd, help, consent, escalate and fgc, and route probabilities can");
         }
-        change.sets.emplace_back(dotted, &v);
+        change.sets.push_back({dotted, &v, edit});
       }
     }
+    if (!any) ctx.problem(&entry, key, "needs a set, multiply or add table of \"dotted.key\" = value");
     t.finish();
     changes.push_back(change);
   }
@@ -109,9 +123,17 @@ Scenario read_scenario_with_changes(const toml::table& root, LoadContext& ctx) {
   double shift_set_day = 0.0;
   double boost_set_day = 0.0;
   for (const DeclaredChange& change : changes) {
-    for (const auto& [key, value] : change.sets) {
-      const std::string error = set_dotted(current, key, *value);
-      if (!error.empty()) ctx.problems.push_back(change.where + ": set: " + error);
+    for (const auto& [key, value, edit] : change.sets) {
+      if (edit == Edit::set) {
+        const std::string error = set_dotted(current, key, *value);
+        if (!error.empty()) ctx.problems.push_back(change.where + ": set: " + error);
+      } else {
+        const std::string error = edit_dotted(current, key, edit, *value, value->source());
+        if (!error.empty()) {
+          ctx.problems.push_back(change.where + ": " + (edit == Edit::multiply ? "multiply: " : "add: ") + key + ": " +
+                                 error);
+        }
+      }
       if (key == "need.threshold_shift") shift_set_day = change.from_day;
       if (key == "need.notice_boost") boost_set_day = change.from_day;
     }

@@ -318,7 +318,11 @@ std::string manifest_json(const Scenario& scenario, const RunFacts& facts,
     j["scenario"]["copy_hash"] = content_hash(facts.scenario_toml);
   }
   nlohmann::ordered_json overrides = nlohmann::ordered_json::array();
-  for (const auto& o : scenario.overrides) overrides.push_back({{"key", o.key}, {"value", o.value}});
+  for (const auto& o : scenario.overrides) {
+    nlohmann::ordered_json entry = {{"key", o.key}, {"value", o.value}};
+    if (o.edit != Edit::set) entry["edit"] = o.edit == Edit::multiply ? "multiply" : "add";
+    overrides.push_back(entry);
+  }
   j["overrides"] = overrides;
   j["simulation"] = {{"years", scenario.simulation.years},
                      {"start_date", format_date(scenario.simulation.start_date)},

@@ -7,7 +7,7 @@ namespace frontdoor {
 std::string replication_key(const ReplicationTask& task) {
   if (task.scenario_toml == nullptr) return "";
   std::string key = content_hash(*task.scenario_toml) + "-" + std::to_string(task.scenario_toml->size());
-  for (const auto& o : task.overrides) key += "\n" + o.key + "=" + o.value;
+  for (const auto& o : task.overrides) key += "\n" + o.text();
   key += "\nseed " + std::to_string(task.seed) + " replication " + std::to_string(task.replication);
   if (!task.keep_monthly) key += " without monthly series";
   return key;

@@ -73,7 +73,7 @@ void SpawnExecutor::run(const std::vector<ReplicationTask>& tasks,
                                     std::to_string(task.replication),
                                     "--out",
                                     task.out.string()};
-      for (const auto& o : task.overrides) args.push_back("--set=" + o.key + "=" + o.value);
+      for (const auto& o : task.overrides) args.push_back("--set=" + o.text());
       if (task.run_id) args.push_back("--run-id=" + std::to_string(*task.run_id));
       if (!task.keep_monthly) args.push_back("--no-monthly");
       for (const auto& e : options_.engine_args) args.push_back(e);

@@ -297,6 +297,97 @@ TEST(ScenarioLoader, MalformedOverrideText) {
   EXPECT_EQ(o.value, "12");
 }
 
+TEST(ScenarioLoader, RelativeOverridesMultiplyOrAddToTheValueInTheFile) {
+  const Override times = parse_override("sources.police.contacts_per_day*=1.5");
+  EXPECT_EQ(times.key, "sources.police.contacts_per_day");
+  EXPECT_EQ(times.edit, Edit::multiply);
+  EXPECT_EQ(times.text(), "sources.police.contacts_per_day*=1.5");
+  EXPECT_EQ(parse_override("service.team.team.fte+=-1").edit, Edit::add);
+  EXPECT_THROW(parse_override("*=2"), ScenarioError);
+
+  const Scenario s = load_scenario_text(
+      valid, "good.toml",
+      {times, parse_override("sources.schools.contacts_per_day+=0.5"), parse_override("service.team.team.fte*=1.1"),
+       parse_override("service.front_door.team.fte*=1.4"), parse_override("service.front_door.work.mean_days*=2")});
+  EXPECT_DOUBLE_EQ(s.sources[0].contacts_per_day, 7.5);  // 5 x 1.5
+  EXPECT_DOUBLE_EQ(s.sources[1].contacts_per_day, 4.5);  // 4 + 0.5
+  EXPECT_DOUBLE_EQ(s.pathway.services()[1].team.fte, 5.5);
+  // Screeners are whole: 3 x 1.4 = 4.2 is rounded to 4.
+  EXPECT_EQ(s.pathway.services()[0].team.fte, 4.0);
+  EXPECT_DOUBLE_EQ(s.pathway.services()[0].work.mean(), 0.4);
+  // Edits apply in order, each to the value the one before left.
+  const Scenario twice =
+      load_scenario_text(valid, "good.toml", {parse_override("sources.police.contacts_per_day+=1"), times});
+  EXPECT_DOUBLE_EQ(twice.sources[0].contacts_per_day, 9.0);  // (5 + 1) x 1.5
+  // A key the file leaves at its default starts from the default (holiday_factor of police: 1).
+  const Scenario from_default =
+      load_scenario_text(valid, "good.toml", {parse_override("sources.police.holiday_factor*=0.5")});
+  EXPECT_DOUBLE_EQ(from_default.sources[0].holiday_factor, 0.5);
+}
+
+TEST(ScenarioLoader, RelativeOverridesOfListsAndTheirErrors) {
+  const std::string baseline = test_support::source_path("scenarios/england_baseline.toml");
+  auto with = [&](const std::string& set) { return load_scenario(baseline, {parse_override(set)}); };
+  const NeedRates file = test_support::england_baseline().need.up_per_year;
+  auto up = [](const Scenario& s) { return s.need.up_per_year; };
+  // A list changes element by element: by one number, or by as many.
+  const NeedRates scaled = up(with("need.up_per_year*=2"));
+  const NeedRates each = up(with("need.up_per_year+=[0, 0.1, 0, 0, 0]"));
+  for (int k = 0; k < need_levels; ++k) {
+    EXPECT_DOUBLE_EQ(scaled[k], 2 * file[k]);
+    EXPECT_DOUBLE_EQ(each[k], file[k] + (k == 1 ? 0.1 : 0.0));
+  }
+
+  auto error = [&](const std::string& set) {
+    try {
+      with(set);
+    } catch (const ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(error("need.up_per_year*=[1, 2]").find("--set need.up_per_year*=[1, 2]: the value has 5 numbers, and 2"),
+            std::string::npos);
+  EXPECT_NE(error("service.front_door.kind*=2").find("cannot multiply the text"), std::string::npos);
+  EXPECT_NE(error("service.front_door.team.fte*=many").find("expected a number"), std::string::npos);
+  EXPECT_NE(error("service.front_door.thresholds*=2").find("cannot multiply a table"), std::string::npos)
+      << error("service.front_door.thresholds*=2");
+  EXPECT_NE(error("need.up_per_yeer*=2").find("not a key a scenario may hold"), std::string::npos);
+  // The result is checked like any value, and blamed on the override.
+  EXPECT_NE(error("service.assessment.team.fte*=-1")
+                .find("--set service.assessment.team.fte*=-1: service.assessment.team.fte: "),
+            std::string::npos)
+      << error("service.assessment.team.fte*=-1");
+}
+
+TEST(ScenarioLoader, ChangesMayMultiplyOrAddToTheValuesInForce) {
+  std::string text = valid;
+  text += R"(
+[[change]]
+from_year = 2
+multiply = { "sources.police.contacts_per_day" = 2.0 }
+
+[[change]]
+from_day = 500
+multiply = { "sources.police.contacts_per_day" = 1.5 }
+add = { "service.team.team.fte" = 2 }
+)";
+  const Scenario s = load_scenario_text(text, "changes.toml");
+  ASSERT_EQ(s.changes.size(), 2u);
+  EXPECT_DOUBLE_EQ(s.changes[0].scenario->sources[0].contacts_per_day, 10.0);
+  EXPECT_DOUBLE_EQ(s.changes[1].scenario->sources[0].contacts_per_day, 15.0);  // on the change before
+  EXPECT_DOUBLE_EQ(s.changes[1].scenario->pathway.services()[1].team.fte, 7.0);
+  const std::string e =
+      error_of(std::string(valid) + "\n[[change]]\nfrom_year = 2\nadd = { \"service.front_door.label\" = 1 }\n");
+  EXPECT_NE(e.find("cannot change over time"), std::string::npos) << e;
+  const std::string none = error_of(std::string(valid) + "\n[[change]]\nfrom_year = 2\nlabel = \"nothing\"\n");
+  EXPECT_NE(none.find("needs a set, multiply or add table"), std::string::npos) << none;
+  // A bad amount is blamed on its own line of the file.
+  const std::string amount = error_of(
+      std::string(valid) + "\n[[change]]\nfrom_year = 2\nmultiply = { \"sources.police.contacts_per_day\" = -1.0 }\n");
+  EXPECT_NE(amount.find("out of range"), std::string::npos) << amount;
+}
+
 TEST(ScenarioLoader, DeterministicArrivalsCannotFollowTheSchoolCalendar) {
   const std::string e =
       error_of(valid, {{"sources.schools.arrivals", "deterministic"}});  // schools follow the calendar
