@@ -99,6 +99,13 @@ int command_validate(const CommonScenarioArgs& scenario_args) {
   try {
     const Scenario scenario = load_scenario(scenario_args.scenario, overrides_of(scenario_args, {}));
     std::cout << describe_scenario(scenario);
+    std::vector<CalibrationTarget> targets;
+    try {
+      targets = read_targets(std::string(FRONTDOOR_SOURCE_ROOT) + "/calibration/england_targets.csv");
+    } catch (const RunReadError&) {
+      // An installed binary without its source tree: the figures are printed without England's range.
+    }
+    std::cout << per_child_check(scenario, targets);
   } catch (const ScenarioError& e) {
     return bad_input(std::string("the scenario is not valid:\n") + e.what());
   }

@@ -187,4 +187,51 @@ std::string describe_scenario(const Scenario& s) {
   return out.str();
 }
 
+std::string per_child_check(const Scenario& s, const std::vector<CalibrationTarget>& targets) {
+  std::ostringstream out;
+  const double per_10k = 10000.0 / s.children;
+  auto fixed = [](double v, int decimals) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
+    return std::string(buffer);
+  };
+  out << "\nStaff and spend per 10,000 children (" << human_number(s.children) << " children):\n";
+  // Social workers: the services the scenario's own social_worker_fte measure counts.
+  for (const ReportMeasure& m : s.reporting) {
+    if (m.name != "social_worker_fte" || m.numerator.kind != Selector::Kind::fte) continue;
+    double fte = 0.0;
+    for (int i : m.numerator.services) fte += s.pathway.services()[i].team.fte;
+    const double rate = fte * per_10k;
+    out << "  social workers' establishment   " << pad(fixed(rate, 1), 9, true) << " FTE";
+    for (const CalibrationTarget& t : targets) {
+      if (t.measure != "social_worker_fte" || t.unit != "per_10k") continue;
+      const bool inside = rate >= t.low && rate <= t.high;
+      out << "    England " << fixed(t.value, 0) << " (" << fixed(t.low, 0) << " to " << fixed(t.high, 0)
+          << " in post; " << t.source << ")"
+          << (inside ? "" : "\n  WARNING: outside England's range: check the establishments (or population.children)");
+    }
+    out << "\n";
+  }
+  double staff = 0.0;
+  double budgets = 0.0;
+  for (const ServiceSpec& sv : s.pathway.services()) {
+    if (sv.team.budget_gbp > 0.0) {
+      budgets += sv.team.budget_gbp;
+    } else {
+      staff += sv.team.fte * sv.cost.per_fte_year;
+    }
+  }
+  out << "  staff establishments            " << pad("£" + fixed(staff * per_10k / 1e6, 2) + "m", 10, true)
+      << " a year (permanent staff at cost.per_fte_year)\n"
+      << "  teams bought by budget_gbp      " << pad("£" + fixed(budgets * per_10k / 1e6, 2) + "m", 10, true)
+      << " a year\n"
+      << "  (no published range for spend on this scope: placements and activity costs come from the run)\n";
+  if (!s.scaled.empty()) {
+    out << "\nScaled to " << human_number(s.children) << " children (population.scale = \"per_child\"; from "
+        << human_number(s.scaled_from) << " where first written), " << s.scaled.size() << " values:\n";
+    for (const auto& line : s.scaled) out << "  " << line << "\n";
+  }
+  return out.str();
+}
+
 }  // namespace frontdoor

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/calibration.hpp"
 #include "analysis/summary.hpp"
 #include "models/scenario.hpp"
 #include "sim/replication_result.hpp"
@@ -16,5 +17,10 @@ std::string summary_table(const Scenario& scenario, std::uint64_t seed, const st
                           const std::vector<SummaryRow>& summary, const std::string& out_dir);
 
 std::string describe_scenario(const Scenario& scenario);
+
+/// Staff and planned spend per 10,000 children, beside England's published range where there is one
+/// (`targets`: calibration/england_targets.csv), with a warning outside it; and the per-child values the scenario
+/// scaled to its number of children (population.scale).
+std::string per_child_check(const Scenario& scenario, const std::vector<CalibrationTarget>& targets);
 
 }  // namespace frontdoor

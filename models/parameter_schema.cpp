@@ -55,6 +55,12 @@ const std::vector<ParameterSpec> schema_rows{
      .hi = 20000000,
      .fallback = 100000,
      .description = "children in the council area"},
+    {.key = "population.scale",
+     .type = T::text,
+     .fallback_text = "per_child",
+     .choices = "per_child, absolute",
+     .description = "per_child: values written for another number of children (a base's) are scaled to this one "
+                    "(establishments, budgets, starting caseloads, contact rates); absolute: held as written"},
     {.key = "population.age_shares",
      .type = T::per_age_band,
      .unit = "share of the children",

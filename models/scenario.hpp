@@ -95,6 +95,10 @@ struct Scenario {
   std::vector<ReportMeasure> reporting;  ///< the yearly measures of annual.csv, in declaration order
   std::vector<Override> overrides;
   std::vector<ParameterRecord> parameters;
+  /// Per-child values scaled from the children they were written for to `children` (population.scale), as
+  /// "key: from -> to (file:line)"; `scaled_from` the children of the first (0: none scaled).
+  std::vector<std::string> scaled;
+  int scaled_from = 0;
   std::vector<ScenarioChange> changes;  ///< in increasing from_day
 
   /// The scenario in force at time `day`: this one, or the last change that has started.

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <utility>
@@ -88,10 +89,20 @@ void apply_override(toml::table& root, const Override& o, LoadContext& ctx) {
 
 // Resolves `include = "file"` or `include = ["a", "b"]`: each file (relative to the including file) is merged in
 // order, and the including file is merged over them.
+// The number of children a composed document is written for (population.children, or its default).
+double children_of(const toml::table& root) {
+  if (auto n = root.at_path("population.children").value<double>()) return *n;
+  const ParameterSpec* row = find_parameter("population.children");
+  return row != nullptr ? row->fallback : 100000.0;
+}
+
 toml::table resolve_includes(toml::table root, const std::string& display_name, std::vector<std::string>& includes,
-                             std::uint64_t& hash) {
+                             std::uint64_t& hash, std::map<std::string, double>& written_for) {
   const toml::node* include = root.get("include");
-  if (include == nullptr) return root;
+  if (include == nullptr) {
+    written_for[display_name] = children_of(root);
+    return root;
+  }
   const std::string at =
       (include->source().begin.line > 0 ? display_name + ":" + std::to_string(include->source().begin.line)
                                         : display_name);
@@ -123,6 +134,9 @@ toml::table resolve_includes(toml::table root, const std::string& display_name, 
   if (!problems.empty()) throw ScenarioError(problems);
   root.erase("include");
   merge_into(merged, root);
+  // Each included file is written for the children of the scenario that includes it.
+  for (const auto& name : names) written_for[(base / name).lexically_normal().string()] = children_of(merged);
+  written_for[display_name] = children_of(merged);
   return merged;
 }
 
@@ -150,9 +164,9 @@ void check_keys_in_base(const toml::table& derived, const toml::table& base, con
 // Resolves `base = "file"`: the base scenario (with its own base and includes, recursively) is loaded, and this
 // file's keys, which must all exist in it, are merged over it.
 toml::table resolve_base(toml::table root, const std::string& display_name, std::vector<std::string>& includes,
-                         std::uint64_t& hash, int depth = 0) {
+                         std::uint64_t& hash, std::map<std::string, double>& written_for, int depth = 0) {
   const toml::node* base = root.get("base");
-  if (base == nullptr) return resolve_includes(std::move(root), display_name, includes, hash);
+  if (base == nullptr) return resolve_includes(std::move(root), display_name, includes, hash, written_for);
   const std::string at = display_name + ":" + std::to_string(base->source().begin.line);
   const auto* name = base->as_string();
   if (name == nullptr) throw ScenarioError({at + ": base: expected the file name of the base scenario"});
@@ -164,19 +178,22 @@ toml::table resolve_base(toml::table root, const std::string& display_name, std:
       (std::filesystem::path(display_name).parent_path() / name->get()).lexically_normal().string();
   const std::string text = read_whole_file(path, "base scenario (named at " + at + ")");
   hash = fnv1a64(text, hash);
-  toml::table merged = resolve_base(parse_toml(text, path), path, includes, hash, depth + 1);
+  toml::table merged = resolve_base(parse_toml(text, path), path, includes, hash, written_for, depth + 1);
   includes.push_back(path);
   root.erase("base");
   std::vector<std::string> problems;
   check_keys_in_base(root, merged, "", display_name, path, problems);
   if (!problems.empty()) throw ScenarioError(problems);
   merge_into(merged, root);
+  written_for[display_name] = children_of(merged);
   return merged;
 }
 
 }  // namespace
 
-std::string set_dotted(toml::table& root, const std::string& key, const toml::node& value) {
+namespace {
+// The table that holds the dotted `key`'s last part, made along the path as needed (null: `error` says why).
+toml::table* table_for(toml::table& root, const std::string& key, std::string& last, std::string& error) {
   std::vector<std::string> parts;
   std::stringstream in(key);
   for (std::string part; std::getline(in, part, '.');) parts.push_back(part);
@@ -187,11 +204,33 @@ std::string set_dotted(toml::table& root, const std::string& key, const toml::no
       table->insert(parts[i], toml::table{});
       next = table->get(parts[i]);
     }
-    if (!next->is_table())
-      return key + ": cannot be set, because " + parts[i] + " is " + describe_node(*next) + ", not a table";
+    if (!next->is_table()) {
+      error = key + ": cannot be set, because " + parts[i] + " is " + describe_node(*next) + ", not a table";
+      return nullptr;
+    }
     table = next->as_table();
   }
-  value.visit([&](auto&& v) { table->insert_or_assign(parts.back(), v); });
+  last = parts.back();
+  return table;
+}
+
+// Sets the dotted `key` to `value`, moved in so that it keeps its file and line.
+std::string move_dotted(toml::table& root, const std::string& key, toml::node&& value) {
+  std::string last;
+  std::string error;
+  toml::table* table = table_for(root, key, last, error);
+  if (table == nullptr) return error;
+  std::move(value).visit([&](auto&& v) { table->insert_or_assign(last, std::move(v)); });
+  return "";
+}
+}  // namespace
+
+std::string set_dotted(toml::table& root, const std::string& key, const toml::node& value) {
+  std::string last;
+  std::string error;
+  toml::table* table = table_for(root, key, last, error);
+  if (table == nullptr) return error;
+  value.visit([&](auto&& v) { table->insert_or_assign(last, v); });
   return "";
 }
 
@@ -244,6 +283,13 @@ std::optional<std::vector<double>> schema_default(const ParameterSpec& row) {
   }
 }
 
+// A value's TOML text read as if written at `source` (its file and line), so that messages about it point there.
+toml::table read_at(const std::string& text, const toml::source_region& source) {
+  const std::string path = source.path ? *source.path : std::string("--set");
+  const std::size_t line = source.begin.line > 0 ? source.begin.line : 1;
+  return toml::parse(std::string(line - 1, '\n') + "v = " + text, path);
+}
+
 std::string number_text(double v, bool whole) {
   if (whole) return std::to_string(std::llround(v));
   char buffer[40];
@@ -287,11 +333,8 @@ std::string edit_dotted(toml::table& root, const std::string& key, Edit edit, co
     text += (i > 0 ? ", " : "") + number_text(v, whole);
   }
   if (list) text = "[" + text + "]";
-  // Read on the amount's own line of its own file, so that messages about the new value point there.
-  const std::string path = source.path ? *source.path : std::string("--set");
-  const std::size_t line = source.begin.line > 0 ? source.begin.line : 1;
-  toml::table parsed = toml::parse(std::string(line - 1, '\n') + "v = " + text, path);
-  return set_dotted(root, key, *parsed.get("v"));
+  toml::table parsed = read_at(text, source);
+  return move_dotted(root, key, std::move(*parsed.get("v")));
 }
 
 // Moves every key of `from` into `into`; tables present in both are merged key by key, and for anything else
@@ -307,16 +350,137 @@ void merge_into(toml::table& into, toml::table& from) {
   }
 }
 
+namespace {
+
+// Whether `key` (dotted, of a service or a source) holds a value per child of the council: an establishment, a
+// budget, a starting caseload, a fixed-share source's contacts.
+bool per_child_key(const std::vector<std::string>& parts) {
+  const std::size_t n = parts.size();
+  if (n == 3 && parts[0] == "sources") return parts[2] == "contacts_per_day";
+  if (parts.empty() || parts[0] != "service") return false;
+  if (n == 4 && parts[2] == "team") return parts[3] == "fte" || parts[3] == "budget_gbp";
+  if (n == 4 && parts[2] == "initial") return parts[3] == "cases";
+  return n == 5 && parts[2] == "team" && parts[3] == "schedule" && parts[4] == "fte";
+}
+
+std::vector<std::string> split_key(const std::string& key) {
+  std::vector<std::string> parts;
+  std::stringstream in(key);
+  for (std::string part; std::getline(in, part, '.');) parts.push_back(part);
+  return parts;
+}
+
+struct Scaling {
+  const toml::table& root;
+  const std::map<std::string, double>& written_for;
+  double children;
+  LoadContext& ctx;
+
+  // Scales the number `node`, held at `key` under `parent`, by the children it was written for: its file's.
+  void scale(toml::table& parent, const std::string& name, const std::string& key) {
+    const toml::node* node = parent.get(name);
+    if (node == nullptr || !(node->is_integer() || node->is_floating_point()) || !node->source().path) return;
+    const auto from = written_for.find(*node->source().path);
+    if (from == written_for.end() || from->second == children || from->second <= 0.0) return;
+    const double value = *node->value<double>();
+    const std::vector<std::string> parts = split_key(key);
+    const ParameterSpec* row =
+        schema_row(root, parts.size() == 5 ? key.substr(0, key.rfind(".schedule")) + ".fte" : key);
+    const bool whole = row != nullptr && row->type == ParameterType::whole_number;
+    double scaled = value * children / from->second;
+    if (whole) scaled = std::max(value > 0.0 ? 1.0 : 0.0, std::round(scaled));
+    if (scaled == value) return;
+    toml::table parsed = read_at(number_text(scaled, whole), node->source());
+    const std::string where = *node->source().path + ":" + std::to_string(node->source().begin.line);
+    ctx.scaled.push_back(key + ": " + format_number(value) + " -> " + format_number(scaled) + " (" + where + ")");
+    if (ctx.scaled_from == 0) ctx.scaled_from = static_cast<int>(from->second);
+    std::move(*parsed.get("v")).visit([&](auto&& v) { parent.insert_or_assign(name, std::move(v)); });
+  }
+};
+
+// Scales every per-child value written for another number of children than the scenario's (population.scale):
+// each value by the children of the file it was written in, so that a council's own figures on a base stay as
+// they are, and the base's are scaled to the council. --set values are the user's own, for this council.
+void scale_per_child(toml::table& root, const std::map<std::string, double>& written_for,
+                     const std::vector<Override>& overrides, LoadContext& ctx) {
+  // The number of children and the switch as the overrides leave them.
+  toml::table probe;
+  if (const toml::table* population = root.get_as<toml::table>("population")) probe.insert("population", *population);
+  for (const auto& o : overrides) {
+    if (o.key.rfind("population.", 0) != 0) continue;
+    toml::table parsed;
+    try {
+      parsed = toml::parse("v = " + o.value);
+    } catch (const toml::parse_error&) {
+      parsed.insert("v", o.value);
+    }
+    if (o.edit == Edit::set) {
+      set_dotted(probe, o.key, *parsed.get("v"));
+    } else {
+      edit_dotted(probe, o.key, o.edit, *parsed.get("v"), parsed.get("v")->source());
+    }
+  }
+  if (probe.at_path("population.scale").value_or(std::string("per_child")) != "per_child") return;
+  const double children = children_of(probe);
+  Scaling scaling{root, written_for, children, ctx};
+  if (toml::table* sources = root.get_as<toml::table>("sources")) {
+    for (auto&& [name, source] : *sources) {
+      if (toml::table* t = source.as_table()) {
+        scaling.scale(*t, "contacts_per_day", "sources." + std::string(name.str()) + ".contacts_per_day");
+      }
+    }
+  }
+  if (toml::table* services = root.get_as<toml::table>("service")) {
+    for (auto&& [id, service] : *services) {
+      toml::table* s = service.as_table();
+      if (s == nullptr) continue;
+      const std::string prefix = "service." + std::string(id.str());
+      if (toml::table* team = s->get_as<toml::table>("team")) {
+        scaling.scale(*team, "fte", prefix + ".team.fte");
+        scaling.scale(*team, "budget_gbp", prefix + ".team.budget_gbp");
+        if (toml::array* schedule = team->get_as<toml::array>("schedule")) {
+          for (auto& step : *schedule) {
+            if (toml::table* t = step.as_table()) scaling.scale(*t, "fte", prefix + ".team.schedule.fte");
+          }
+        }
+      }
+      if (toml::table* initial = s->get_as<toml::table>("initial")) {
+        scaling.scale(*initial, "cases", prefix + ".initial.cases");
+      }
+    }
+  }
+  // A [[change]] that sets or adds to such a value, from a file written for other children.
+  if (toml::array* changes = root.get_as<toml::array>("change")) {
+    for (auto& change : *changes) {
+      toml::table* c = change.as_table();
+      if (c == nullptr) continue;
+      for (const char* edit : {"set", "add"}) {
+        toml::table* entries = c->get_as<toml::table>(edit);
+        if (entries == nullptr) continue;
+        std::vector<std::string> keys;
+        for (auto&& [k, v] : *entries) keys.emplace_back(k.str());
+        for (const auto& k : keys) {
+          if (per_child_key(split_key(k))) scaling.scale(*entries, k, k);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
 ScenarioDocument compose_scenario(const std::string& text, const std::string& display_name,
                                   const std::vector<Override>& overrides, LoadContext& ctx) {
   ctx.file = display_name;
   ctx.overrides = overrides;
   ScenarioDocument doc;
   doc.hash = fnv1a64(text);
-  doc.root = resolve_base(parse_toml(text, display_name), display_name, doc.includes, doc.hash);
+  std::map<std::string, double> written_for;
+  doc.root = resolve_base(parse_toml(text, display_name), display_name, doc.includes, doc.hash, written_for);
   ctx.file_order = doc.includes;
   ctx.file_order.push_back(display_name);
   record_threshold_ladders(doc.root, "", ctx);
+  scale_per_child(doc.root, written_for, overrides, ctx);
   for (const auto& o : overrides) apply_override(doc.root, o, ctx);
   return doc;
 }

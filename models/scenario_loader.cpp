@@ -135,6 +135,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
   scenario.includes = std::move(doc.includes);
   scenario.overrides = overrides;
   scenario.parameters = std::move(ctx.parameters);
+  scenario.scaled = std::move(ctx.scaled);
+  scenario.scaled_from = ctx.scaled_from;
   return scenario;
 }
 

@@ -228,6 +228,7 @@ Scenario read_scenario(const toml::table& root, LoadContext& ctx) {
 
   TableReader population = top.table("population");
   scenario.children = population.integer("children");
+  population.text("scale");  // applied to the document before it is read (models/scenario_document.cpp)
   scenario.age_shares = population.age_bands_array("age_shares", {}, england_age_shares);
   if (double sum = scenario.age_shares[0] + scenario.age_shares[1] + scenario.age_shares[2] + scenario.age_shares[3] +
                    scenario.age_shares[4];

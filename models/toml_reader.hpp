@@ -42,6 +42,9 @@ struct LoadContext {
   /// Each `thresholds` table's decisions from the lowest threshold to the highest, as the scenario's files set
   /// them (before any --set): overrides must keep that order.
   std::map<std::string, std::vector<std::string>> threshold_ladders;
+  /// Per-child values scaled to the scenario's number of children (population.scale), as "key: from -> to".
+  std::vector<std::string> scaled;
+  int scaled_from = 0;  ///< the number of children the scaled values were written for (0: none scaled)
 
   /// The override that set `key` or one of its parents/children, if any.
   const Override* override_for(const std::string& key) const;

@@ -218,6 +218,34 @@ TEST(Cli, InvalidPathwayListsEveryProblemAndWritesNothing) {
 // The bands are the published ones (calibration/england_targets.csv); with 4 replications of 4 measured years
 // the standard error of every rate is well under a tenth of its band's half-width, so a calibrated baseline
 // passes and a mechanism off by more than the band fails.
+// A strategist's first step: the baseline set to their council's children. Every per-child value written for the
+// baseline's 100,000 children (establishments, budgets, starting caseloads) is scaled, so the council's rates
+// per 10,000 children, caseloads and social workers per 10,000 stay inside England's bands; held as written
+// (population.scale = "absolute"), a council of 60,000 has 50 social workers per 10,000 and validate warns.
+TEST(Cli, AScaledCouncilPassesTheCalibrationCheck) {
+  TempDir dir;
+  const fs::path out = dir.path() / "run";
+  ASSERT_EQ(
+      frontdoor_cli("run -q --replications 4 --jobs 2 --set population.children=60000 --out " + out.string(), dir).code,
+      0);
+  const Outcome o = frontdoor_cli("check-calibration " + out.string(), dir);
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  EXPECT_NE(o.out.find("32 of 32 targets inside their band"), std::string::npos) << o.out;
+
+  const Outcome scaled = frontdoor_cli("validate scenarios/england_baseline.toml --set population.children=60000", dir);
+  EXPECT_EQ(scaled.code, 0) << scaled.err;
+  EXPECT_NE(scaled.out.find("social workers' establishment        30.0 FTE"), std::string::npos) << scaled.out;
+  EXPECT_NE(scaled.out.find("service.assessment.team.fte: 60 -> 36 (scenarios/pathways/england_need.toml:52)"),
+            std::string::npos)
+      << scaled.out;
+  EXPECT_EQ(scaled.out.find("WARNING: outside England's range"), std::string::npos) << scaled.out;
+  const Outcome held = frontdoor_cli(
+      "validate scenarios/england_baseline.toml --set population.children=60000 --set population.scale=absolute", dir);
+  EXPECT_EQ(held.code, 0) << held.err;
+  EXPECT_NE(held.out.find("social workers' establishment        50.0 FTE"), std::string::npos) << held.out;
+  EXPECT_NE(held.out.find("WARNING: outside England's range"), std::string::npos) << held.out;
+}
+
 TEST(Cli, BaselinePassesTheCalibrationCheck) {
   TempDir dir;
   const fs::path out = dir.path() / "run";

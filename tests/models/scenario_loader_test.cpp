@@ -388,6 +388,65 @@ add = { "service.team.team.fte" = 2 }
   EXPECT_NE(amount.find("out of range"), std::string::npos) << amount;
 }
 
+// The team of service `id` in `s`.
+const ServiceSpec& service(const Scenario& s, const std::string& id) {
+  for (const auto& sv : s.pathway.services()) {
+    if (sv.id == id) return sv;
+  }
+  throw std::runtime_error("no service " + id);
+}
+
+TEST(ScenarioScaling, ASmallerCouncilScalesEveryPerChildValueWrittenForTheBase) {
+  const std::string baseline = test_support::source_path("scenarios/england_baseline.toml");
+  const Scenario& england = test_support::england_baseline();
+  const Scenario council = load_scenario(baseline, {parse_override("population.children=60000")});
+  EXPECT_EQ(council.children, 60000);
+  EXPECT_DOUBLE_EQ(service(council, "assessment").team.fte, 0.6 * service(england, "assessment").team.fte);
+  EXPECT_EQ(service(council, "assessment").initial_cases, 450);  // 750 x 0.6
+  EXPECT_DOUBLE_EQ(service(council, "early_help").team.budget_gbp,
+                   0.6 * service(england, "early_help").team.budget_gbp);
+  EXPECT_EQ(service(council, "front_door").team.fte, 12.0);  // whole screeners: 20 x 0.6
+  EXPECT_EQ(council.scaled_from, 100000);
+  EXPECT_EQ(council.scaled.size(), 12u);
+  // Rates per child are not scaled: they are per child already.
+  EXPECT_EQ(council.sources[0].notice_per_year, england.sources[0].notice_per_year);
+
+  // Held as written with population.scale = "absolute".
+  const Scenario held = load_scenario(
+      baseline, {parse_override("population.children=60000"), parse_override("population.scale=absolute")});
+  EXPECT_EQ(service(held, "assessment").team.fte, service(england, "assessment").team.fte);
+  EXPECT_TRUE(held.scaled.empty());
+  // A --set is the user's own figure for this council: not scaled.
+  const Scenario own = load_scenario(
+      baseline, {parse_override("population.children=60000"), parse_override("service.assessment.team.fte=40")});
+  EXPECT_EQ(service(own, "assessment").team.fte, 40.0);
+  // ... and a relative edit changes the scaled value.
+  const Scenario more = load_scenario(
+      baseline, {parse_override("population.children=60000"), parse_override("service.assessment.team.fte*=1.5")});
+  EXPECT_DOUBLE_EQ(service(more, "assessment").team.fte, 54.0);
+  EXPECT_THROW(load_scenario(baseline, {parse_override("population.scale=per_head")}), ScenarioError);
+}
+
+TEST(ScenarioScaling, ACouncilFileOnABaseKeepsItsOwnFiguresAndScalesTheBases) {
+  test_support::TempDir dir;
+  const std::string baseline = test_support::source_path("scenarios/england_baseline.toml");
+  const std::filesystem::path file = dir.path() / "council.toml";
+  test_support::write_file(file, "name = \"council\"\nversion = \"1\"\ndescription = \"a council\"\nbase = \"" +
+                                     baseline +
+                                     "\"\n\n[population]\nchildren = 50000\n\n"
+                                     "[service.assessment]\nteam = { fte = 33 }\n");
+  const Scenario council = load_scenario(file.string());
+  EXPECT_EQ(service(council, "assessment").team.fte, 33.0);      // the council's own establishment
+  EXPECT_DOUBLE_EQ(service(council, "cp_plan").team.fte, 17.5);  // the base's 35, for half the children
+  EXPECT_EQ(service(council, "cp_plan").initial_cases, 215);
+  // Flattened (as a run carries it) and read again, nothing is scaled twice.
+  const std::string flat = flatten_scenario(file.string(), {});
+  const Scenario again = load_scenario_text(flat, "flat.toml");
+  EXPECT_DOUBLE_EQ(service(again, "cp_plan").team.fte, 17.5);
+  EXPECT_EQ(service(again, "assessment").team.fte, 33.0);
+  EXPECT_TRUE(again.scaled.empty());
+}
+
 TEST(ScenarioLoader, DeterministicArrivalsCannotFollowTheSchoolCalendar) {
   const std::string e =
       error_of(valid, {{"sources.schools.arrivals", "deterministic"}});  // schools follow the calendar
