@@ -182,13 +182,26 @@ int frontdoor_main(int argc, char** argv) {
   int first_year = 0;
   CLI::App* calibrate = app.add_subcommand("check-calibration", "Compare a run's yearly table with published targets");
   calibrate->add_option("run", calibration_run, "A run directory")->required()->check(CLI::ExistingDirectory);
-  calibrate->add_option("--targets", targets_path, "Targets CSV: measure,unit,value,low,high,source")
-      ->check(CLI::ExistingFile);
+  auto* targets_option =
+      calibrate->add_option("--targets", targets_path, "Targets CSV: measure,unit,value,low,high,source")
+          ->check(CLI::ExistingFile);
   calibrate->add_option("--from-year", first_year, "First year compared (default: the first after the warm-up)")
       ->check(CLI::Range(1, 100));
+  std::string council_path;
+  int council_year = 0;
+  auto* council_option =
+      calibrate
+          ->add_option("--council", council_path,
+                       "A council's figures (calibration/council_template.csv): compare with one year of them")
+          ->check(CLI::ExistingFile);
+  calibrate->add_option("--year", council_year, "The council's year to compare with (default: its latest)")
+      ->check(CLI::Range(1990, 2100))
+      ->needs(council_option);
+  council_option->excludes(targets_option);
   calibrate->footer(
       "Exit code 1 when any target is outside its band or not reported.\nExample:\n"
-      "  frontdoor run --out out/baseline -r 20 -j 2 && frontdoor check-calibration out/baseline");
+      "  frontdoor run --out out/baseline -r 20 -j 2 && frontdoor check-calibration out/baseline\n"
+      "  frontdoor check-calibration out/council --council calibration/example_council_fictional.csv --year 2024");
 
   CompareOptions compare_options;
   CLI::App* compare =
@@ -412,7 +425,9 @@ int frontdoor_main(int argc, char** argv) {
       return bad_input("scenario is required\nRun 'frontdoor --help' for usage.");
     }
     if (validate->parsed()) return command_validate(validate_args);
-    if (calibrate->parsed()) return command_check_calibration(calibration_run, targets_path, first_year);
+    if (calibrate->parsed()) {
+      return command_check_calibration(calibration_run, targets_path, first_year, council_path, council_year);
+    }
     if (graph->parsed()) {
       if (graph_options.scenario.empty() == graph_options.run_dir.empty()) {
         return bad_input("graph needs either a SCENARIO or --run DIR (not both)");

@@ -2,12 +2,15 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "analysis/calibration.hpp"
+#include "analysis/council_figures.hpp"
 #include "analysis/run_reader.hpp"
 #include "analysis/run_scenario.hpp"
 #include "cli/progress.hpp"
@@ -112,23 +115,52 @@ int command_validate(const CommonScenarioArgs& scenario_args) {
   return exit_ok;
 }
 
-int command_check_calibration(const std::string& run_dir, const std::string& targets_path, int first_year) {
+int command_check_calibration(const std::string& run_dir, const std::string& targets_path, int first_year,
+                              const std::string& council_path, int council_year) {
   try {
+    std::vector<CalibrationTarget> targets = read_targets(targets_path);
+    std::string against = targets_path;
+    std::optional<long> council_children;
+    if (!council_path.empty()) {
+      const CouncilFigures council = read_council_figures(council_path, targets);
+      const std::vector<int> years = council.years();
+      if (council_year == 0) council_year = years.back();
+      if (!std::binary_search(years.begin(), years.end(), council_year)) {
+        return bad_input("--year " + std::to_string(council_year) + ": " + council_path +
+                         " has no figures for it (it has " + std::to_string(years.front()) + " to " +
+                         std::to_string(years.back()) + ")");
+      }
+      targets = council.targets(council_year);
+      against = council.council + " " + std::to_string(council_year) + " (" + council_path + ")";
+      if (const auto it = council.population.find(council_year); it != council.population.end()) {
+        council_children = it->second;
+      }
+    }
     const nlohmann::json manifest = read_manifest(run_dir);
     // The warm-up of the scenario the run carries (refused if its copy was altered); a run from before runs
     // carried their scenario has only its manifest.
     double warmup_days = manifest.at("simulation").at("warmup_days").get<double>();
     std::string name = manifest.at("scenario").at("name").get<std::string>();
+    std::optional<long> run_children;
     if (manifest.at("scenario").contains("copy_hash")) {
       const Scenario scenario = scenario_of_run(run_dir);
       warmup_days = scenario.simulation.warmup_days;
       name = scenario.name;
+      run_children = scenario.children;
     }
     if (first_year <= 0) first_year = first_year_after_warmup(warmup_days);
-    const auto rows = compare_with_targets(run_dir, read_targets(targets_path), first_year);
+    const auto rows = compare_with_targets(run_dir, targets, first_year);
     int outside = 0;
     std::printf("Calibration of %s (%s) against %s, years %d on, means over replications:\n\n", run_dir.c_str(),
-                name.c_str(), targets_path.c_str(), first_year);
+                name.c_str(), against.c_str(), first_year);
+    if (council_children && run_children &&
+        std::abs(static_cast<double>(*run_children - *council_children)) >
+            0.02 * static_cast<double>(*council_children)) {
+      std::printf(
+          "Note: the run is for %s children, the council had %s in %d: run it with --set population.children=%ld\n\n",
+          human_number(static_cast<double>(*run_children)).c_str(),
+          human_number(static_cast<double>(*council_children)).c_str(), council_year, *council_children);
+    }
     std::printf("%-46s %-22s %10s %21s %28s  %s\n", "measure", "unit", "target", "band", "simulated (95% CI)", "");
     for (const auto& row : rows) {
       const auto& t = row.target;

@@ -25,6 +25,9 @@ int command_validate(const CommonScenarioArgs& scenario_args);
 
 /// Lays a run's yearly table beside the targets in `targets_path`, from `first_year` (<= 0: the first year after
 /// the warm-up of the scenario the run carries). Returns 0 (every target inside its band), 1 or 2 (bad input).
-int command_check_calibration(const std::string& run_dir, const std::string& targets_path, int first_year);
+/// `council_path` (not empty): compare with that council's figures of `council_year` (0: its latest year) instead
+/// of `targets_path`, whose measures and units the council's are checked against.
+int command_check_calibration(const std::string& run_dir, const std::string& targets_path, int first_year,
+                              const std::string& council_path = "", int council_year = 0);
 
 }  // namespace frontdoor

@@ -246,6 +246,42 @@ TEST(Cli, AScaledCouncilPassesTheCalibrationCheck) {
   EXPECT_NE(held.out.find("WARNING: outside England's range"), std::string::npos) << held.out;
 }
 
+// check-calibration against a council's own figures: one year of them, the latest by default; a bad file or a year
+// it lacks is exit 2 with the row and column named.
+TEST(Cli, CheckCalibrationAgainstACouncilsFigures) {
+  TempDir dir;
+  const fs::path out = dir.path() / "run";
+  ASSERT_EQ(frontdoor_cli("run -q --years 4 --set population.children=30000 --out " + out.string(), dir).code, 0);
+  const std::string example = source_path("calibration/example_council_fictional.csv");
+  const Outcome o = frontdoor_cli("check-calibration " + out.string() + " --council " + example, dir);
+  EXPECT_EQ(o.code, 1) << o.out << o.err;  // the baseline is not Northbrook: looked after 68 against 91 per 10,000
+  EXPECT_NE(o.out.find("against Northbrook (fictional) 2024"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("run it with --set population.children=60400"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("looked_after_at_31_march"), std::string::npos) << o.out;
+  const Outcome year =
+      frontdoor_cli("check-calibration " + out.string() + " --council " + example + " --year 2021", dir);
+  EXPECT_NE(year.out.find("Northbrook (fictional) 2021"), std::string::npos) << year.out;
+
+  const Outcome missing =
+      frontdoor_cli("check-calibration " + out.string() + " --council " + example + " --year 2019", dir);
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.err.find("--year 2019: " + example + " has no figures for it (it has 2021 to 2024)"),
+            std::string::npos)
+      << missing.err;
+  const fs::path bad = dir.path() / "bad.csv";
+  frontdoor::test_support::write_file(bad,
+                                      "council,population_0_17,year,measure,unit,value,low,high,source\n"
+                                      "Ashby,60000,2024,refferals,per_10k_per_year,520,480,560,DfE\n");
+  const Outcome wrong = frontdoor_cli("check-calibration " + out.string() + " --council " + bad.string(), dir);
+  EXPECT_EQ(wrong.code, 2);
+  EXPECT_NE(wrong.err.find("bad.csv:2: measure: unknown measure \"refferals\" (did you mean \"referrals\"?)"),
+            std::string::npos)
+      << wrong.err;
+  EXPECT_EQ(
+      frontdoor_cli("check-calibration " + out.string() + " --council " + example + " --targets " + example, dir).code,
+      2);
+}
+
 TEST(Cli, BaselinePassesTheCalibrationCheck) {
   TempDir dir;
   const fs::path out = dir.path() / "run";
