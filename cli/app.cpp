@@ -24,6 +24,7 @@
 #include "cli/report_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/run_files.hpp"
+#include "cli/seek_command.hpp"
 #include "cli/serve/serve_command.hpp"
 #include "cli/sweep_command.hpp"
 #include "cli/text_format.hpp"
@@ -236,6 +237,32 @@ int frontdoor_main(int argc, char** argv) {
       "10 -j 2\n"
       "  frontdoor report out/policies --out policies.html");
 
+  SeekOptions seek_options;
+  CLI::App* seek = app.add_subcommand(
+      "seek", "Find the lever value that hits a target (common random numbers, with a 95% interval)");
+  seek->add_option("scenario", seek_options.scenario, "Scenario file (TOML)")->required()->check(CLI::ExistingFile);
+  seek->add_option("--lever", seek_options.lever, "KEY=LO:HI: the value to find, and the range to look in")->required();
+  seek->add_option("--target", seek_options.target,
+                   "MEASURE=VALUE (or MEASURE:UNIT=VALUE): a yearly measure's mean over --years, or a summary measure")
+      ->required();
+  seek->add_option("--years", seek_options.years, "A-B: the years whose mean counts (default: after the warm-up)");
+  seek->add_option("--set", seek_options.sets, "Override a scenario value at every lever value (repeatable)");
+  seek->add_option("--seed", seek_options.seed, "Base seed, the same at every lever value")->check(seed_check);
+  seek->add_option("--replications,-r", seek_options.replications, "Replications at each lever value")
+      ->check(CLI::Range(2, 100000));
+  seek->add_option("--jobs,-j", seek_options.jobs, "Replications run at once")->check(CLI::Range(1, 1024));
+  seek->add_option("--max-evaluations", seek_options.max_evaluations, "Lever values tried at most")
+      ->check(CLI::Range(2, 200));
+  seek->add_option("--tolerance", seek_options.tolerance,
+                   "Width of the final range in the lever's units (default: a 200th of the range; whole numbers: 1)")
+      ->check(CLI::PositiveNumber);
+  seek->add_flag("--quiet,-q", seek_options.quiet, "Print no progress lines");
+  seek->allow_extras();
+  seek->footer(
+      "Exit code 1 when the target is not reached in the range or the evaluations run out (the best point is "
+      "printed).\nExample:\n  frontdoor seek scenarios/england_baseline.toml --lever "
+      "service.early_help.team.budget_gbp=3000000:9000000 --target looked_after_starts=27 --years 4-10 -r 8 -j 2");
+
   ReportOptions report_options;
   report_options.targets = std::string(FRONTDOOR_SOURCE_ROOT) + "/calibration/england_targets.csv";
   CLI::App* report = app.add_subcommand("report", "Write one self-contained HTML report of a run or a comparison");
@@ -351,6 +378,7 @@ int frontdoor_main(int argc, char** argv) {
     app.parse(argc, argv);
     if (run->parsed()) engine_args = engine_args_from(run->remaining());
     if (compare->parsed()) compare_options.engine_args = engine_args_from(compare->remaining());
+    if (seek->parsed()) seek_options.engine_args = engine_args_from(seek->remaining());
     if (serve->parsed()) serve_options.engine_args = engine_args_from(serve->remaining());
     if (replicate->parsed()) replicate_options.engine_args = engine_args_from(replicate->remaining());
     if (exec->parsed()) {
@@ -394,6 +422,7 @@ int frontdoor_main(int argc, char** argv) {
       return command_run(run_args, out, seed, replications, jobs, years, force, quiet, verbose, engine_args,
                          command_line, returns_replication);
     }
+    if (seek->parsed()) return command_seek(seek_options);
     if (compare->parsed()) {
       if (compare_returns_option->count() > 0) {
         const std::string problem =
