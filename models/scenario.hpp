@@ -2,6 +2,7 @@
 // The typed, validated description of a scenario. It is built only by load_scenario() (scenario_loader.hpp),
 // which checks every value's type and range and the pathway's structure; code downstream may trust it.
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -87,7 +88,17 @@ struct Scenario {
   Pathway pathway;
   NeedSpec need;                ///< children and latent need ([need]); without it, decisions are fixed shares
   double agency_premium = 0.0;  ///< extra cost of an agency worker over a permanent one, as a share, [0, 5]
-  double hourly_rate = 0.0;     ///< pounds an hour of professional time from outside a team (activity costs)
+  /// Costs are written in the prices of `price_year`; each run year is priced by its own inflation index from there
+  /// ([costs.inflation]: pay for staff, cover and activities, placements for placements, prices to deflate).
+  struct Inflation {
+    int price_year = 0;                                ///< 0: the year of simulation.start_date
+    double pay = 0.0, placements = 0.0, prices = 0.0;  ///< a year
+    /// Factors of run year `year` (0 = the first), which starts in calendar year `start_year`.
+    double factor(double rate, int start_year, int year) const {
+      return std::pow(1.0 + rate, (start_year + year) - (price_year > 0 ? price_year : start_year));
+    }
+  } inflation;
+  double hourly_rate = 0.0;  ///< pounds an hour of professional time from outside a team (activity costs)
   /// Share of the work a caseload team's cases ask beyond its staff in post that is bought as overtime or agency
   /// cover, at the team's cost per FTE with the agency premium; a cost only (pace is not changed). [0, 1]
   double overload_cover = 0.0;

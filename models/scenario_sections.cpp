@@ -277,6 +277,13 @@ Scenario read_scenario(const toml::table& root, LoadContext& ctx) {
   scenario.agency_premium = costs.number("agency_premium");
   scenario.hourly_rate = costs.number("hourly_rate");
   scenario.overload_cover = costs.number("overload_cover");
+  scenario.inflation.price_year =
+      costs.integer("price_year", {.fallback = static_cast<int>(scenario.simulation.start_date.year())});
+  TableReader inflation = costs.table("inflation");
+  scenario.inflation.pay = inflation.number("pay");
+  scenario.inflation.placements = inflation.number("placements");
+  scenario.inflation.prices = inflation.number("prices");
+  inflation.finish();
   costs.finish();
   scenario.reinvestment = read_reinvestment(top.table("reinvestment"), scenario);
   if (ctx.problems.empty())

@@ -333,6 +333,10 @@ double PathwayRecorder::CostParts::part(Selector::CostPart p) const {
 // of the work beyond them that is bought as overtime or agency cover, at the agency rate; what its cases cost
 // besides staff (per case, per week open, professional time from outside the team, reviews, family group
 // conferences); and its placements by type. Nothing is counted twice: the team's own social-work time is in `staff`.
+double PathwayRecorder::price_factor(double rate, int y) const {
+  return scenario_->inflation.factor(rate, static_cast<int>(scenario_->simulation.start_date.year()), y);
+}
+
 PathwayRecorder::CostParts PathwayRecorder::service_cost(int s, int y) const {
   const ServiceSpec& spec = pathway_.services()[s];
   const CostSpec& cost = spec.cost;
@@ -353,6 +357,12 @@ PathwayRecorder::CostParts PathwayRecorder::service_cost(int s, int y) const {
   for (std::size_t p = 0; p < spec.placements.size(); ++p) {  // placement-weeks by type, at their weekly costs
     parts.placements += area_of_year(rec.placements[p], y) / 7.0 * spec.placements[p].per_week;
   }
+  // In cash: each part by its own inflation index, from the prices the costs are written in.
+  const double pay = price_factor(scenario_->inflation.pay, y);
+  parts.staff *= pay;
+  parts.cover *= pay;
+  parts.activity *= pay;
+  parts.placements *= price_factor(scenario_->inflation.placements, y);
   return parts;
 }
 
@@ -450,7 +460,8 @@ double PathwayRecorder::evaluate(const Selector& sel, int y) const {
     case Selector::Kind::cost:
       if (sel.placement >= 0) {  // one placement type
         total = area_of_year(services_[sel.service].placements[sel.placement], y) / 7.0 *
-                pathway_.services()[sel.service].placements[sel.placement].per_week;
+                pathway_.services()[sel.service].placements[sel.placement].per_week *
+                price_factor(scenario_->inflation.placements, y);
       } else if (sel.services.empty()) {
         for (int s = 0; s < static_cast<int>(services_.size()); ++s) total += service_cost(s, y).part(sel.cost_part);
       } else {
@@ -522,6 +533,10 @@ std::vector<AnnualValue> PathwayRecorder::annual_values() const {
           break;
       }
       if (std::isfinite(value)) rows.push_back({y + 1, m.name, m.unit, value});
+      // A cost in cash is also given in the prices of costs.price_year (deflated by the prices index).
+      if (std::isfinite(value) && m.unit == "gbp") {
+        rows.push_back({y + 1, m.name, "gbp_real", value / price_factor(scenario_->inflation.prices, y)});
+      }
     }
   }
   return rows;

@@ -125,6 +125,8 @@ class PathwayRecorder {
     double part(Selector::CostPart p) const;
   };
   CostParts service_cost(int service, int year) const;
+  /// How many times its price-year cost a cost inflating at `rate` a year has in run year `year` (0 = the first).
+  double price_factor(double rate, int year) const;
   /// Closes the open intervals of `service`'s levels at time `t` (so that a year's areas are complete to `t`).
   void close_levels(ServiceRecord& rec, double t);
   std::vector<AnnualValue> annual_values() const;

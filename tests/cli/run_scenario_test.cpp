@@ -3,15 +3,19 @@
 // copy altered since is refused.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "analysis/run_reader.hpp"
 #include "common/hash.hpp"
 #include "test_support.hpp"
 
+using frontdoor::AnnualTable;
 using frontdoor::content_hash;
+using frontdoor::read_annual_table;
 using frontdoor::test_support::frontdoor_cli;
 using frontdoor::test_support::Outcome;
 using frontdoor::test_support::read_file;
@@ -330,4 +334,40 @@ TEST(RunScenario, ASweepFinishedByAnOlderFrontdoorStillMerges) {
   ASSERT_EQ(frontdoor_cli("sweep merge -q " + sweep.string(), dir).code, 0);
   EXPECT_EQ(read_file(sweep / "results.csv"), results);
   EXPECT_EQ(read_file(sweep / "points.csv"), points);
+}
+
+// Costs with inflation: on the same seeds, a cost inflating at `placements` a year is (1 + rate)^(year - 1) times
+// its price-year cost (nothing else changes: prices do not change what happens), and every cost in cash has a
+// `gbp_real` row, deflated by the prices index.
+TEST(RunScenario, CostsInflateByTheirOwnIndexAndAreGivenInRealTermsToo) {
+  TempDir dir;
+  const fs::path flat = dir.path() / "flat";
+  const fs::path inflated = dir.path() / "inflated";
+  ASSERT_EQ(frontdoor_cli("run -q --years 4 --out " + flat.string(), dir).code, 0);
+  ASSERT_EQ(frontdoor_cli("run -q --years 4 --set costs.inflation.pay=0.033 --set costs.inflation.placements=0.056 "
+                          "--set costs.inflation.prices=0.02 --out " +
+                              inflated.string(),
+                          dir)
+                .code,
+            0);
+  const AnnualTable a = read_annual_table(flat);
+  const AnnualTable b = read_annual_table(inflated);
+  auto value = [](const AnnualTable& t, const std::string& measure, const std::string& unit, int year) {
+    return t.values.at({measure, unit}).at(year).at(1);
+  };
+  for (int year = 1; year <= 4; ++year) {
+    const double placements = std::pow(1.056, year - 1);
+    const double pay = std::pow(1.033, year - 1);
+    EXPECT_NEAR(value(b, "foster_care_cost_gbp", "gbp", year) / value(a, "foster_care_cost_gbp", "gbp", year),
+                placements, 1e-9);
+    EXPECT_NEAR(value(b, "front_door_cost_gbp", "gbp", year) / value(a, "front_door_cost_gbp", "gbp", year), pay, 1e-9);
+    // What happens is the same: contacts, care starts.
+    EXPECT_EQ(value(b, "looked_after_starts_count", "count", year),
+              value(a, "looked_after_starts_count", "count", year));
+    EXPECT_NEAR(value(b, "total_cost_gbp", "gbp_real", year),
+                value(b, "total_cost_gbp", "gbp", year) / std::pow(1.02, year - 1), 1e-6);
+    // Without inflation, real is cash.
+    EXPECT_EQ(value(a, "total_cost_gbp", "gbp_real", year), value(a, "total_cost_gbp", "gbp", year));
+  }
+  EXPECT_GT(value(b, "total_cost_gbp", "gbp_real", 4), value(a, "total_cost_gbp", "gbp", 4));  // dearer in real terms
 }

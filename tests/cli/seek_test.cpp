@@ -37,8 +37,10 @@ TEST(Seek, FindsTheFewestScreenersThatMeetAWaitAsErlangCSays) {
   const double w8 = erlang_c_wait(8, 70.0, 10.0);  // 0.0635 days
   const double w9 = erlang_c_wait(9, 70.0, 10.0);  // 0.0192 days
   const double target = std::sqrt(w8 * w9);
-  const Outcome o = frontdoor_cli("seek " + mmc + " --lever service.front_door.team.fte=6:16 --target "
-                                      "front_door_wait_days_mean=" + std::to_string(target) + quick,
+  const Outcome o = frontdoor_cli("seek " + mmc +
+                                      " --lever service.front_door.team.fte=6:16 --target "
+                                      "front_door_wait_days_mean=" +
+                                      std::to_string(target) + quick,
                                   dir);
   EXPECT_EQ(o.code, 0) << o.out << o.err;
   EXPECT_NE(o.out.find("service.front_door.team.fte = 9 is the first value from 6 that reaches the target"),
@@ -50,9 +52,10 @@ TEST(Seek, FindsTheFewestScreenersThatMeetAWaitAsErlangCSays) {
 // it, and is narrow.
 TEST(Seek, FindsTheScreeningTimeThatGivesErlangCsWaitWithAnInterval) {
   TempDir dir;
-  const Outcome o = frontdoor_cli("seek " + mmc + " --lever service.front_door.work.mean_days=0.08:0.12 --target "
-                                      "front_door_wait_days_mean=" + std::to_string(erlang_c_wait(8, 70.0, 10.0)) +
-                                      quick,
+  const Outcome o = frontdoor_cli("seek " + mmc +
+                                      " --lever service.front_door.work.mean_days=0.08:0.12 --target "
+                                      "front_door_wait_days_mean=" +
+                                      std::to_string(erlang_c_wait(8, 70.0, 10.0)) + quick,
                                   dir);
   EXPECT_EQ(o.code, 0) << o.out << o.err;
   std::smatch m;
@@ -80,16 +83,19 @@ TEST(Seek, BadInputIsExitTwoAndATargetOutOfReachIsExitOne) {
   const Outcome fraction = frontdoor_cli(base + " --lever service.front_door.team.fte=8.5:12", dir);
   EXPECT_EQ(fraction.code, 2);
   EXPECT_NE(fraction.err.find("--set service.front_door.team.fte=8.5"), std::string::npos) << fraction.err;
-  const Outcome measure = frontdoor_cli("seek " + mmc + " --lever service.front_door.team.fte=8:12 --target "
-                                        "front_door_waiting=0.03" + quick,
+  const Outcome measure = frontdoor_cli("seek " + mmc +
+                                            " --lever service.front_door.team.fte=8:12 --target "
+                                            "front_door_waiting=0.03" +
+                                            quick,
                                         dir);
   EXPECT_EQ(measure.code, 2);
   EXPECT_NE(measure.err.find("front_door_waiting is neither in"), std::string::npos) << measure.err;
   // A range that crosses another key's rule: the early-help threshold above the referral threshold.
-  const Outcome crossing = frontdoor_cli("seek scenarios/england_baseline.toml --lever "
-                                         "service.front_door.thresholds.early_help=1:3.5 --target "
-                                         "looked_after_starts=27 -r 2 -q",
-                                         dir);
+  const Outcome crossing = frontdoor_cli(
+      "seek scenarios/england_baseline.toml --lever "
+      "service.front_door.thresholds.early_help=1:3.5 --target "
+      "looked_after_starts=27 -r 2 -q",
+      dir);
   EXPECT_EQ(crossing.code, 2);
   EXPECT_NE(crossing.err.find("early_help (3.5) would be above referral"), std::string::npos) << crossing.err;
   // More screeners never make the wait longer than with 9: not reached, exit 1, and the response's range said.
@@ -97,8 +103,10 @@ TEST(Seek, BadInputIsExitTwoAndATargetOutOfReachIsExitOne) {
   EXPECT_EQ(unreachable.code, 1) << unreachable.out << unreachable.err;
   EXPECT_NE(unreachable.out.find("is not reached"), std::string::npos) << unreachable.out;
   // Out of evaluations: exit 1, with the best point and its miss.
-  const Outcome short_of = frontdoor_cli("seek " + mmc + " --lever service.front_door.work.mean_days=0.08:0.12 "
-                                         "--target front_door_wait_days_mean=0.0635 --max-evaluations 3" + quick,
+  const Outcome short_of = frontdoor_cli("seek " + mmc +
+                                             " --lever service.front_door.work.mean_days=0.08:0.12 "
+                                             "--target front_door_wait_days_mean=0.0635 --max-evaluations 3" +
+                                             quick,
                                          dir);
   EXPECT_EQ(short_of.code, 1) << short_of.out << short_of.err;
   EXPECT_NE(short_of.out.find("Not converged: 3 evaluations left the range"), std::string::npos) << short_of.out;
