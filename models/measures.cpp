@@ -16,7 +16,7 @@ struct UnitWord {
   std::string_view text;
 };
 // annual.csv has always written these words; a golden output would notice a change.
-constexpr std::array<UnitWord, 11> unit_words{{{Unit::count, "count"},
+constexpr std::array<UnitWord, 12> unit_words{{{Unit::count, "count"},
                                                {Unit::count_per_year, "count_per_year"},
                                                {Unit::cases, "cases"},
                                                {Unit::per_10k, "per_10k"},
@@ -26,7 +26,8 @@ constexpr std::array<UnitWord, 11> unit_words{{{Unit::count, "count"},
                                                {Unit::days, "days"},
                                                {Unit::working_days, "working_days"},
                                                {Unit::fte, "fte"},
-                                               {Unit::pounds, "gbp"}}};
+                                               {Unit::pounds, "gbp"},
+                                               {Unit::pounds_real, "gbp_real"}}};
 
 struct ChildSeries {
   ChildCount count;
@@ -106,6 +107,7 @@ std::string child_count_per_month(ChildCount count) { return std::string(child_c
 std::string child_count_per_year(ChildCount count) { return std::string(child_count_base_name(count)) + "_per_year"; }
 std::string reinvested() { return "reinvested_gbp"; }
 std::string reported_count(const std::string& rate) { return rate + "_count"; }
+std::string reported_real(const std::string& cost) { return cost + "_real"; }
 }  // namespace measure_name
 
 const std::vector<ChildCount>& reported_child_counts() {
@@ -222,6 +224,8 @@ MeasureCatalogue::MeasureCatalogue(const Scenario& scenario) {
   for (const ReportMeasure& r : scenario.reporting) {
     if (r.type == ReportMeasure::Type::rate) add(n::reported_count(r.name), a, K::reported_count, Unit::count, r.name);
     add(r.name, a, K::reported, reporting_unit(r), r.name);
+    if (r.unit == unit_text(Unit::pounds))
+      add(n::reported_real(r.name), a, K::reported_real, Unit::pounds_real, r.name);
   }
 }
 

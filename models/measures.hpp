@@ -29,7 +29,8 @@ enum class Unit {
   days,              ///< calendar days
   working_days,      ///< working days: weekends and English bank holidays excluded
   fte,               ///< full-time-equivalent staff
-  pounds,            ///< pounds sterling
+  pounds,            ///< pounds sterling, in cash (each year's own prices)
+  pounds_real,       ///< pounds sterling in the prices of costs.price_year (cash deflated by costs.inflation.prices)
 };
 
 /// The unit as written in annual.csv's unit column and in the documentation: "count", "per_10k_per_year",
@@ -66,6 +67,7 @@ enum class MeasureKind {
   reinvested,      ///< pounds moved into prevention
   reported,        ///< a [reporting] measure; subject: its name
   reported_count,  ///< the count beside a [reporting] rate; subject: the rate's name
+  reported_real,   ///< a [reporting] cost in real terms beside its cash figure; subject: the cost's name
 };
 
 /// One measure of one output file.
@@ -112,6 +114,7 @@ std::string child_count_per_month(ChildCount count);       ///< m: e.g. "harm_ev
 std::string child_count_per_year(ChildCount count);        ///< s: e.g. "harm_events_per_year"
 std::string reinvested();                                  ///< m: "reinvested_gbp"
 std::string reported_count(const std::string& rate);       ///< a: "<rate>_count", the count beside a rate
+std::string reported_real(const std::string& cost);        ///< a: "<cost>_real", a cost in price-year prices
 }  // namespace measure_name
 
 /// What the reference model's monthly and summary series count about children, in output order: harm,

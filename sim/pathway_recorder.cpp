@@ -534,8 +534,9 @@ std::vector<AnnualValue> PathwayRecorder::annual_values() const {
       }
       if (std::isfinite(value)) rows.push_back({y + 1, m.name, m.unit, value});
       // A cost in cash is also given in the prices of costs.price_year (deflated by the prices index).
-      if (std::isfinite(value) && m.unit == "gbp") {
-        rows.push_back({y + 1, m.name, "gbp_real", value / price_factor(scenario_->inflation.prices, y)});
+      if (std::isfinite(value) && m.unit == unit_text(Unit::pounds)) {
+        rows.push_back({y + 1, measure_name::reported_real(m.name), std::string(unit_text(Unit::pounds_real)),
+                        value / price_factor(scenario_->inflation.prices, y)});
       }
     }
   }

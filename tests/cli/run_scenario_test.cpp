@@ -338,7 +338,7 @@ TEST(RunScenario, ASweepFinishedByAnOlderFrontdoorStillMerges) {
 
 // Costs with inflation: on the same seeds, a cost inflating at `placements` a year is (1 + rate)^(year - 1) times
 // its price-year cost (nothing else changes: prices do not change what happens), and every cost in cash has a
-// `gbp_real` row, deflated by the prices index.
+// `<name>_real` twin in unit gbp_real, deflated by the prices index.
 TEST(RunScenario, CostsInflateByTheirOwnIndexAndAreGivenInRealTermsToo) {
   TempDir dir;
   const fs::path flat = dir.path() / "flat";
@@ -364,10 +364,11 @@ TEST(RunScenario, CostsInflateByTheirOwnIndexAndAreGivenInRealTermsToo) {
     // What happens is the same: contacts, care starts.
     EXPECT_EQ(value(b, "looked_after_starts_count", "count", year),
               value(a, "looked_after_starts_count", "count", year));
-    EXPECT_NEAR(value(b, "total_cost_gbp", "gbp_real", year),
+    EXPECT_NEAR(value(b, "total_cost_gbp_real", "gbp_real", year),
                 value(b, "total_cost_gbp", "gbp", year) / std::pow(1.02, year - 1), 1e-6);
     // Without inflation, real is cash.
-    EXPECT_EQ(value(a, "total_cost_gbp", "gbp_real", year), value(a, "total_cost_gbp", "gbp", year));
+    EXPECT_EQ(value(a, "total_cost_gbp_real", "gbp_real", year), value(a, "total_cost_gbp", "gbp", year));
   }
-  EXPECT_GT(value(b, "total_cost_gbp", "gbp_real", 4), value(a, "total_cost_gbp", "gbp", 4));  // dearer in real terms
+  EXPECT_GT(value(b, "total_cost_gbp_real", "gbp_real", 4),
+            value(a, "total_cost_gbp", "gbp", 4));  // dearer in real terms
 }
