@@ -99,8 +99,7 @@ CouncilFigures read_council_figures(const std::filesystem::path& path, const std
     } else if (figures.council.empty()) {
       figures.council = cells[0];
     } else if (cells[0] != figures.council) {
-      problems.push_back(at(0) + ": \"" + cells[0] + "\" is not \"" + figures.council +
-                         "\": a file holds one council");
+      problems.push_back(at(0) + ": \"" + cells[0] + "\" is not \"" + figures.council + "\": a file holds one council");
     }
     const std::optional<double> year = number(cells[2], at(2), problems);
     if (year && (*year != std::floor(*year) || *year < 1990 || *year > 2100)) {
@@ -116,8 +115,8 @@ CouncilFigures read_council_figures(const std::filesystem::path& path, const std
       } else if (figure.year > 0) {
         const auto [it, added] = figures.population.emplace(figure.year, static_cast<long>(*population));
         if (!added && it->second != static_cast<long>(*population)) {
-          problems.push_back(at(1) + ": " + cells[1] + " differs from " + std::to_string(it->second) +
-                             " given for " + std::to_string(figure.year) + " on an earlier row");
+          problems.push_back(at(1) + ": " + cells[1] + " differs from " + std::to_string(it->second) + " given for " +
+                             std::to_string(figure.year) + " on an earlier row");
         }
       }
     }
@@ -134,9 +133,9 @@ CouncilFigures read_council_figures(const std::filesystem::path& path, const std
           nearest = name;
         }
       }
-      problems.push_back(at(3) + ": unknown measure \"" + t.measure + "\"" +
-                         (nearest.empty() ? " (calibration/england_targets.csv lists them)"
-                                          : " (did you mean \"" + nearest + "\"?)"));
+      problems.push_back(
+          at(3) + ": unknown measure \"" + t.measure + "\"" +
+          (nearest.empty() ? " (calibration/england_targets.csv lists them)" : " (did you mean \"" + nearest + "\"?)"));
     } else if (t.unit != known_unit->second) {
       problems.push_back(at(4) + ": \"" + t.unit + "\" is not the unit of " + t.measure + " (" + known_unit->second +
                          ")");

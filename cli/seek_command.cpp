@@ -233,8 +233,8 @@ int command_seek(const SeekOptions& o) {
     if (target.value < below || target.value > above) {
       std::printf("%s = %s is not reached for %s from %s to %s: the response runs from %s to %s (%s).\n",
                   target.measure.c_str(), human_number(target.value).c_str(), key.c_str(), shown(*lo, whole).c_str(),
-                  shown(*hi, whole).c_str(), human_number(a.ci.mean).c_str(),
-                  human_number(b.ci.mean).c_str(), source_used.c_str());
+                  shown(*hi, whole).c_str(), human_number(a.ci.mean).c_str(), human_number(b.ci.mean).c_str(),
+                  source_used.c_str());
       return exit_not_found;
     }
     const bool rising = b.ci.mean > a.ci.mean;
@@ -257,14 +257,16 @@ int command_seek(const SeekOptions& o) {
     const double answer = whole ? b.x : a.x + (target.value - a.ci.mean) / slope;
     std::vector<double> at_answer;
     const double w = whole ? 1.0 : (answer - a.x) / (b.x - a.x);
-    for (std::size_t r = 0; r < a.values.size(); ++r) at_answer.push_back(a.values[r] + w * (b.values[r] - a.values[r]));
+    for (std::size_t r = 0; r < a.values.size(); ++r)
+      at_answer.push_back(a.values[r] + w * (b.values[r] - a.values[r]));
     const MeanInterval response = mean_ci95(at_answer);
     const double half = std::isfinite(response.high) ? (response.high - response.mean) / std::abs(slope) : NAN;
 
     std::printf("Seeking %s = %s (%s%s), on %d replications of %s on seeds from %llu, varying %s from %s to %s:\n\n",
-                target.measure.c_str(), human_number(target.value).c_str(), unit_used.empty() ? "" : (unit_used + ", ").c_str(),
-                source_used.c_str(), o.replications, scenario.name.c_str(), static_cast<unsigned long long>(o.seed),
-                key.c_str(), shown(*lo, whole).c_str(), shown(*hi, whole).c_str());
+                target.measure.c_str(), human_number(target.value).c_str(),
+                unit_used.empty() ? "" : (unit_used + ", ").c_str(), source_used.c_str(), o.replications,
+                scenario.name.c_str(), static_cast<unsigned long long>(o.seed), key.c_str(), shown(*lo, whole).c_str(),
+                shown(*hi, whole).c_str());
     std::printf("  %-16s %14s %28s\n", "lever", "response", "95% CI");
     std::vector<Evaluation> sorted = evaluations;
     std::sort(sorted.begin(), sorted.end(), [](const Evaluation& x, const Evaluation& y) { return x.x < y.x; });
@@ -273,11 +275,11 @@ int command_seek(const SeekOptions& o) {
                   (human_number(e.ci.low) + " to " + human_number(e.ci.high)).c_str());
     }
     if (!converged) {
-      std::printf("\nNot converged: %d evaluations left the range %s to %s; the best point is %s, missing by %s.\n",
-                  o.max_evaluations, shown(a.x, whole).c_str(), shown(b.x, whole).c_str(),
-                  shown(std::abs(a.ci.mean - target.value) < std::abs(b.ci.mean - target.value) ? a.x : b.x, whole)
-                      .c_str(),
-                  human_number(std::min(std::abs(a.ci.mean - target.value), std::abs(b.ci.mean - target.value))).c_str());
+      std::printf(
+          "\nNot converged: %d evaluations left the range %s to %s; the best point is %s, missing by %s.\n",
+          o.max_evaluations, shown(a.x, whole).c_str(), shown(b.x, whole).c_str(),
+          shown(std::abs(a.ci.mean - target.value) < std::abs(b.ci.mean - target.value) ? a.x : b.x, whole).c_str(),
+          human_number(std::min(std::abs(a.ci.mean - target.value), std::abs(b.ci.mean - target.value))).c_str());
       return exit_not_found;
     }
     if (whole) {
@@ -287,7 +289,8 @@ int command_seek(const SeekOptions& o) {
                   human_number(b.ci.mean).c_str());
     } else {
       std::printf("\n%s = %s (95%% CI %s to %s) gives %s = %s, from %d evaluations.\n", key.c_str(),
-                  shown(answer, false).c_str(), shown(answer - half, false).c_str(), shown(answer + half, false).c_str(), target.measure.c_str(), human_number(target.value).c_str(),
+                  shown(answer, false).c_str(), shown(answer - half, false).c_str(),
+                  shown(answer + half, false).c_str(), target.measure.c_str(), human_number(target.value).c_str(),
                   static_cast<int>(evaluations.size()));
     }
   } catch (const ScenarioError& e) {
