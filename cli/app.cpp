@@ -18,6 +18,7 @@
 #include "analysis/run_scenario.hpp"
 #include "build_info.hpp"
 #include "cli/compare_command.hpp"
+#include "cli/exit_codes.hpp"
 #include "cli/graph_command.hpp"
 #include "cli/progress.hpp"
 #include "cli/replicate_command.hpp"
@@ -40,9 +41,6 @@ namespace fs = std::filesystem;
 namespace frontdoor {
 
 namespace {
-
-constexpr int exit_run_failed = 1;
-constexpr int exit_bad_input = 2;
 
 std::string default_scenario_path() {
   if (const char* dir = std::getenv("FRONTDOOR_SCENARIOS")) return std::string(dir) + "/england_baseline.toml";
@@ -73,11 +71,6 @@ std::optional<std::string> non_utf8_argument(int argc, char** argv) {
     }
   }
   return std::nullopt;
-}
-
-int bad_input(const std::string& message) {
-  std::cerr << "frontdoor: error: " << message << "\n";
-  return exit_bad_input;
 }
 
 // Splits the arguments CLI11 did not recognise into SimGrid's --cfg=/--log= (passed to each engine) and the

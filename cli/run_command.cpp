@@ -13,6 +13,7 @@
 #include "analysis/council_figures.hpp"
 #include "analysis/run_reader.hpp"
 #include "analysis/run_scenario.hpp"
+#include "cli/exit_codes.hpp"
 #include "cli/progress.hpp"
 #include "cli/run_files.hpp"
 #include "cli/text_format.hpp"
@@ -27,15 +28,6 @@ namespace fs = std::filesystem;
 namespace frontdoor {
 
 namespace {
-
-constexpr int exit_ok = 0;
-constexpr int exit_run_failed = 1;
-constexpr int exit_bad_input = 2;
-
-int bad_input(const std::string& message) {
-  std::cerr << "frontdoor: error: " << message << "\n";
-  return exit_bad_input;
-}
 
 std::vector<Override> overrides_of(const CommonScenarioArgs& args, const std::vector<Override>& extra) {
   std::vector<Override> overrides;

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "analysis/calibration.hpp"
+#include "cli/exit_codes.hpp"
 #include "cli/text_format.hpp"
 #include "common/statistics.hpp"
 #include "models/parameter_schema.hpp"
@@ -26,14 +27,7 @@ namespace frontdoor {
 
 namespace {
 
-constexpr int exit_ok = 0;
-constexpr int exit_not_found = 1;
-constexpr int exit_bad_input = 2;
-
-int bad_input(const std::string& message) {
-  std::cerr << "frontdoor: error: " << message << "\n";
-  return exit_bad_input;
-}
+constexpr int exit_not_found = exit_run_failed;  // not found in the range, or out of evaluations
 
 std::optional<double> number(const std::string& text) {
   try {
