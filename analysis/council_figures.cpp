@@ -37,12 +37,7 @@ std::optional<double> number(const std::string& cell, const std::string& where, 
     problems.push_back(where + ": is empty: expected a number");
     return std::nullopt;
   }
-  try {
-    std::size_t used = 0;
-    const double v = std::stod(cell, &used);
-    if (used == cell.size() && std::isfinite(v)) return v;
-  } catch (const std::exception&) {
-  }
+  if (const std::optional<double> v = parse_number(cell); v && std::isfinite(*v)) return v;
   problems.push_back(where + ": \"" + cell + "\" is not a number");
   return std::nullopt;
 }

@@ -70,13 +70,18 @@ std::vector<std::string> split_csv_line(const std::string& line) {
   return cells;
 }
 
-double csv_number(const std::string& text, const std::string& where) {
+std::optional<double> parse_number(const std::string& text) {
   try {
     std::size_t used = 0;
     const double v = std::stod(text, &used);
     if (used == text.size()) return v;
   } catch (const std::exception&) {
   }
+  return std::nullopt;
+}
+
+double csv_number(const std::string& text, const std::string& where) {
+  if (const std::optional<double> v = parse_number(text)) return *v;
   throw RunReadError(where + ": \"" + text + "\" is not a number");
 }
 

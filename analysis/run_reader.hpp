@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -42,6 +43,8 @@ MonthlyTable read_monthly_table(const std::filesystem::path& run_dir);
 
 /// A comma-separated line's cells (no quoting: frontdoor's own files never need it).
 std::vector<std::string> split_csv_line(const std::string& line);
+/// `text`, the whole of it, as a number ("nan" and "inf" included), or nothing.
+std::optional<double> parse_number(const std::string& text);
 /// `text` as a number, or RunReadError naming `where`.
 double csv_number(const std::string& text, const std::string& where);
 

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "analysis/calibration.hpp"
+#include "analysis/run_reader.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/text_format.hpp"
 #include "common/statistics.hpp"
@@ -29,14 +30,10 @@ namespace {
 
 constexpr int exit_not_found = exit_run_failed;  // not found in the range, or out of evaluations
 
+// A finite number, the whole of `text`, or nothing.
 std::optional<double> number(const std::string& text) {
-  try {
-    std::size_t used = 0;
-    const double v = std::stod(text, &used);
-    if (used == text.size() && std::isfinite(v)) return v;
-  } catch (const std::exception&) {
-  }
-  return std::nullopt;
+  const std::optional<double> v = parse_number(text);
+  return v && std::isfinite(*v) ? v : std::nullopt;
 }
 
 // A scratch directory for the replications' results, removed with everything in it (also when a stop unwinds).
@@ -137,14 +134,10 @@ int command_seek(const SeekOptions& o) {
     at_lo = carried_at(*lo, false);
     const Scenario& s = at_lo.scenario;
     // The schema says whether the key is whole (a screening queue's screeners), by the service's kind.
-    const ParameterSpec* row = nullptr;
-    const std::string::size_type dot = key.find('.', 8);
-    if (key.rfind("service.", 0) == 0 && dot != std::string::npos) {
-      for (const auto& sv : s.pathway.services()) {
-        if ("service." + sv.id == key.substr(0, dot)) row = find_parameter(key, kind_name(sv.kind));
-      }
-    }
-    if (row == nullptr) row = find_parameter(key, "");
+    const ParameterSpec* row = find_parameter_of(key, [&](std::string_view id) {
+      const int i = s.pathway.find(std::string(id));
+      return i >= 0 ? std::string(kind_name(s.pathway.services()[i].kind)) : std::string();
+    });
     whole = row != nullptr && row->type == ParameterType::whole_number;
     if (whole && (*lo != std::floor(*lo) || *hi != std::floor(*hi))) {
       return bad_input("--lever " + o.lever + ": " + key + " is a whole number: give whole LO and HI");

@@ -1225,6 +1225,25 @@ const ParameterSpec* find_parameter(const std::vector<std::string>& parts, std::
   return nullptr;
 }
 
+const ParameterSpec* find_parameter_of(std::string_view key,
+                                       const std::function<std::string(std::string_view service_id)>& kind_of) {
+  constexpr std::string_view service = "service.";
+  if (key.substr(0, service.size()) == service) {
+    const std::string_view::size_type dot = key.find('.', service.size());
+    if (dot != std::string_view::npos) {
+      const std::string kind = kind_of(key.substr(service.size(), dot - service.size()));
+      if (!kind.empty()) {
+        if (const ParameterSpec* row = find_parameter(key, kind)) return row;
+      }
+    }
+  }
+  if (const ParameterSpec* row = find_parameter(key, "")) return row;
+  for (const ParameterSpec& row : schema_rows) {
+    if (find_parameter(key, row.applies_to) == &row) return &row;
+  }
+  return nullptr;
+}
+
 bool may_change_over_time(const std::string& key) {
   std::vector<std::string_view> parts = components(key);
   while (!parts.empty()) {

@@ -10,6 +10,7 @@
 // change[0].from_year). Where one key means different things for different services or settings, each meaning
 // has its own row, told apart by `applies_to` (e.g. team.fte of a screening_queue counts whole screeners, of a
 // caseload_team FTE).
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -62,6 +63,12 @@ const std::vector<ParameterSpec>& parameter_schema();
 const ParameterSpec* find_parameter(std::string_view key, std::string_view variant = "");
 /// Same, for a key given as its components (needed when a name holds a dot: `[service."a.b"]`).
 const ParameterSpec* find_parameter(const std::vector<std::string>& components, std::string_view variant = "");
+
+/// The row for the concrete dotted `key` of a scenario whose services' kinds `kind_of` gives (by service id; empty:
+/// no such service): a service's key by its service's kind where the rows differ, else the row without a variant,
+/// else the first row of any variant. nullptr if the schema has no row for the key.
+const ParameterSpec* find_parameter_of(std::string_view key,
+                                       const std::function<std::string(std::string_view service_id)>& kind_of);
 
 /// Whether a [[change]] may set `key` (a concrete dotted key, perhaps of a whole table such as
 /// "service.front_door.thresholds"): the row for the key decides or, for a key the schema does not have, the row

@@ -87,14 +87,15 @@ void apply_override(toml::table& root, const Override& o, LoadContext& ctx) {
   if (!error.empty()) ctx.problems.push_back(set_text(o) + ": " + error);
 }
 
-// Resolves `include = "file"` or `include = ["a", "b"]`: each file (relative to the including file) is merged in
-// order, and the including file is merged over them.
 // The number of children a composed document is written for (population.children, or its default).
 double children_of(const toml::table& root) {
   if (auto n = root.at_path("population.children").value<double>()) return *n;
   const ParameterSpec* row = find_parameter("population.children");
   return row != nullptr ? row->fallback : 100000.0;
 }
+
+// Resolves `include = "file"` or `include = ["a", "b"]`: each file (relative to the including file) is merged in
+// order, and the including file is merged over them.
 
 toml::table resolve_includes(toml::table root, const std::string& display_name, std::vector<std::string>& includes,
                              std::uint64_t& hash, std::map<std::string, double>& written_for) {
@@ -192,11 +193,17 @@ toml::table resolve_base(toml::table root, const std::string& display_name, std:
 }  // namespace
 
 namespace {
-// The table that holds the dotted `key`'s last part, made along the path as needed (null: `error` says why).
-toml::table* table_for(toml::table& root, const std::string& key, std::string& last, std::string& error) {
+// A dotted key's parts.
+std::vector<std::string> split_key(const std::string& key) {
   std::vector<std::string> parts;
   std::stringstream in(key);
   for (std::string part; std::getline(in, part, '.');) parts.push_back(part);
+  return parts;
+}
+
+// The table that holds the dotted `key`'s last part, made along the path as needed (null: `error` says why).
+toml::table* table_for(toml::table& root, const std::string& key, std::string& last, std::string& error) {
+  const std::vector<std::string> parts = split_key(key);
   toml::table* table = &root;
   for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
     toml::node* next = table->get(parts[i]);
@@ -253,19 +260,11 @@ std::optional<std::vector<double>> numbers_of(const toml::node& node) {
 
 // The schema's row for `key` in the document `root`: a service's key by the service's kind where that matters.
 const ParameterSpec* schema_row(const toml::table& root, const std::string& key) {
-  if (key.rfind("service.", 0) == 0) {
-    const std::string::size_type dot = key.find('.', 8);
-    if (dot != std::string::npos) {
-      if (auto kind = root.at_path(key.substr(0, dot) + ".kind").value<std::string>()) {
-        if (const ParameterSpec* row = find_parameter(key, *kind)) return row;
-      }
-    }
-  }
-  if (const ParameterSpec* row = find_parameter(key, "")) return row;
-  for (const ParameterSpec& row : parameter_schema()) {
-    if (find_parameter(key, row.applies_to) == &row) return &row;
-  }
-  return nullptr;
+  return find_parameter_of(key, [&](std::string_view id) {
+    const toml::table* services = root.get_as<toml::table>("service");
+    const toml::table* s = services != nullptr ? services->get_as<toml::table>(id) : nullptr;
+    return s != nullptr ? (*s)["kind"].value_or(std::string()) : std::string();
+  });
 }
 
 // The schema's default for `row` as numbers (none: it has no plain numeric default).
@@ -363,13 +362,6 @@ bool per_child_key(const std::vector<std::string>& parts) {
   return n == 5 && parts[2] == "team" && parts[3] == "schedule" && parts[4] == "fte";
 }
 
-std::vector<std::string> split_key(const std::string& key) {
-  std::vector<std::string> parts;
-  std::stringstream in(key);
-  for (std::string part; std::getline(in, part, '.');) parts.push_back(part);
-  return parts;
-}
-
 struct Scaling {
   const toml::table& root;
   const std::map<std::string, double>& written_for;
@@ -383,9 +375,7 @@ struct Scaling {
     const auto from = written_for.find(*node->source().path);
     if (from == written_for.end() || from->second == children || from->second <= 0.0) return;
     const double value = *node->value<double>();
-    const std::vector<std::string> parts = split_key(key);
-    const ParameterSpec* row =
-        schema_row(root, parts.size() == 5 ? key.substr(0, key.rfind(".schedule")) + ".fte" : key);
+    const ParameterSpec* row = schema_row(root, key);
     const bool whole = row != nullptr && row->type == ParameterType::whole_number;
     double scaled = value * children / from->second;
     if (whole) scaled = std::max(value > 0.0 ? 1.0 : 0.0, std::round(scaled));
@@ -406,19 +396,9 @@ void scale_per_child(toml::table& root, const std::map<std::string, double>& wri
   // The number of children and the switch as the overrides leave them.
   toml::table probe;
   if (const toml::table* population = root.get_as<toml::table>("population")) probe.insert("population", *population);
+  LoadContext ignored;  // their problems are reported when the overrides are applied to the document
   for (const auto& o : overrides) {
-    if (o.key.rfind("population.", 0) != 0) continue;
-    toml::table parsed;
-    try {
-      parsed = toml::parse("v = " + o.value);
-    } catch (const toml::parse_error&) {
-      parsed.insert("v", o.value);
-    }
-    if (o.edit == Edit::set) {
-      set_dotted(probe, o.key, *parsed.get("v"));
-    } else {
-      edit_dotted(probe, o.key, o.edit, *parsed.get("v"), parsed.get("v")->source());
-    }
+    if (o.key.rfind("population.", 0) == 0) apply_override(probe, o, ignored);
   }
   if (probe.at_path("population.scale").value_or(std::string("per_child")) != "per_child") return;
   const double children = children_of(probe);
