@@ -40,7 +40,8 @@ std::vector<CalibrationTarget> read_targets(const std::filesystem::path& path) {
 int first_year_after_warmup(double warmup_days) { return static_cast<int>(std::ceil(warmup_days / 365.25 - 1e-9)) + 1; }
 
 std::vector<CalibrationRow> compare_with_targets(const std::filesystem::path& run_dir,
-                                                 const std::vector<CalibrationTarget>& targets, int first_year) {
+                                                 const std::vector<CalibrationTarget>& targets, int first_year,
+                                                 int last_year) {
   const AnnualTable table = read_annual_table(run_dir);
   std::vector<CalibrationRow> rows;
   for (const auto& target : targets) {
@@ -50,7 +51,7 @@ std::vector<CalibrationRow> compare_with_targets(const std::filesystem::path& ru
     if (it != table.values.end()) {
       std::map<int, std::vector<double>> years_of;  // replication -> its values over the years kept
       for (const auto& [year, by_replication] : it->second) {
-        if (year < first_year) continue;
+        if (year < first_year || year > last_year) continue;
         for (const auto& [replication, value] : by_replication) years_of[replication].push_back(value);
       }
       std::vector<double> per_replication;

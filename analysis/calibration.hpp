@@ -3,6 +3,7 @@
 // target, the simulated mean over replications of each replication's mean over the years after the warm-up, with
 // its 95% interval, and whether it lies inside the target's low-high band.
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -30,9 +31,10 @@ struct CalibrationRow {
   bool inside = false;  ///< simulated and low <= mean <= high
 };
 
-/// Compares annual.csv of `run_dir` over years >= `first_year` with the targets.
+/// Compares annual.csv of `run_dir` over years `first_year` to `last_year` with the targets.
 std::vector<CalibrationRow> compare_with_targets(const std::filesystem::path& run_dir,
-                                                 const std::vector<CalibrationTarget>& targets, int first_year);
+                                                 const std::vector<CalibrationTarget>& targets, int first_year,
+                                                 int last_year = std::numeric_limits<int>::max());
 
 /// The first year after a warm-up of `warmup_days` (years of 365.25 days, counted from 1).
 int first_year_after_warmup(double warmup_days);

@@ -19,6 +19,7 @@
 #include "build_info.hpp"
 #include "cli/compare_command.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/fit_command.hpp"
 #include "cli/graph_command.hpp"
 #include "cli/progress.hpp"
 #include "cli/replicate_command.hpp"
@@ -256,6 +257,42 @@ int frontdoor_main(int argc, char** argv) {
       "printed).\nExample:\n  frontdoor seek scenarios/england_baseline.toml --lever "
       "service.early_help.team.budget_gbp=3000000:9000000 --target looked_after_starts=27 --years 4-10 -r 8 -j 2");
 
+  FitOptions fit_options;
+  fit_options.base = std::string(FRONTDOOR_SOURCE_ROOT) + "/scenarios/england_baseline.toml";
+  CLI::App* fit = app.add_subcommand(
+      "fit", "Fit a scenario to a council's published figures (NLopt's BOBYQA, common random numbers)");
+  fit->add_option("council", fit_options.council, "The council's figures (calibration/council_template.csv)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  fit->add_option("--out,-o", fit_options.out,
+                  "The fitted scenario (.toml); the report's figures go beside it as <name>_fit.csv")
+      ->required();
+  fit->add_option("--base", fit_options.base, "The scenario to fit on (default: the England baseline)")
+      ->check(CLI::ExistingFile);
+  fit->add_option("--until", fit_options.until,
+                  "YEAR: fit the years up to YEAR and forecast the years after (a back-test)");
+  fit->add_option("--parameters", fit_options.parameters, "The levers to fit, comma-separated (default: all)");
+  fit->add_option("--seed", fit_options.seed, "Base seed, the same at every evaluation")->check(seed_check);
+  fit->add_option("--replications,-r", fit_options.replications, "Replications at each evaluation")
+      ->check(CLI::Range(2, 1000));
+  fit->add_option("--check-replications", fit_options.check_replications,
+                  "Replications of the best point for the report")
+      ->check(CLI::Range(2, 100000));
+  fit->add_option("--jobs,-j", fit_options.jobs, "Replications run at once")->check(CLI::Range(1, 1024));
+  fit->add_option("--max-evaluations", fit_options.max_evaluations, "Evaluations the optimiser may make")
+      ->check(CLI::Range(5, 100000));
+  fit->add_option("--warmup-years", fit_options.warmup_years,
+                  "Years simulated before the council's first, to settle the model's start (default 10)")
+      ->check(CLI::Range(1, 50));
+  fit->add_option("--optimiser", fit_options.optimiser, "NLopt's derivative-free method (default bobyqa)")
+      ->check(CLI::IsMember({"bobyqa", "sbplx", "neldermead", "cobyla"}));
+  fit->add_flag("--force", fit_options.force, "Replace an existing --out and its report");
+  fit->add_flag("--quiet,-q", fit_options.quiet, "Print no progress lines");
+  fit->allow_extras();
+  fit->footer("The levers (each fitted in its range; see README \"Fitting a council\"):\n" + fit_lever_table() +
+              "Exit code 1 when the optimiser does not converge (the best point is written with its misfit).\n"
+              "Example:\n  frontdoor fit calibration/example_council_fictional.csv --out northbrook.toml -r 4 -j 2");
+
   ReportOptions report_options;
   report_options.targets = std::string(FRONTDOOR_SOURCE_ROOT) + "/calibration/england_targets.csv";
   CLI::App* report = app.add_subcommand("report", "Write one self-contained HTML report of a run or a comparison");
@@ -372,6 +409,7 @@ int frontdoor_main(int argc, char** argv) {
     if (run->parsed()) engine_args = engine_args_from(run->remaining());
     if (compare->parsed()) compare_options.engine_args = engine_args_from(compare->remaining());
     if (seek->parsed()) seek_options.engine_args = engine_args_from(seek->remaining());
+    if (fit->parsed()) fit_options.engine_args = engine_args_from(fit->remaining());
     if (serve->parsed()) serve_options.engine_args = engine_args_from(serve->remaining());
     if (replicate->parsed()) replicate_options.engine_args = engine_args_from(replicate->remaining());
     if (exec->parsed()) {
@@ -416,6 +454,7 @@ int frontdoor_main(int argc, char** argv) {
                          command_line, returns_replication);
     }
     if (seek->parsed()) return command_seek(seek_options);
+    if (fit->parsed()) return command_fit(fit_options);
     if (compare->parsed()) {
       if (compare_returns_option->count() > 0) {
         const std::string problem =

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <optional>
 
 #include "analysis/calibration.hpp"
@@ -134,17 +135,33 @@ int command_check_calibration(const std::string& run_dir, const std::string& tar
     double warmup_days = manifest.at("simulation").at("warmup_days").get<double>();
     std::string name = manifest.at("scenario").at("name").get<std::string>();
     std::optional<long> run_children;
+    std::optional<Scenario> run_scenario;
     if (manifest.at("scenario").contains("copy_hash")) {
-      const Scenario scenario = scenario_of_run(run_dir);
-      warmup_days = scenario.simulation.warmup_days;
-      name = scenario.name;
-      run_children = scenario.children;
+      run_scenario = scenario_of_run(run_dir);
+      warmup_days = run_scenario->simulation.warmup_days;
+      name = run_scenario->name;
+      run_children = run_scenario->children;
     }
-    if (first_year <= 0) first_year = first_year_after_warmup(warmup_days);
-    const auto rows = compare_with_targets(run_dir, targets, first_year);
+    const int after_warmup = first_year_after_warmup(warmup_days);
+    if (first_year <= 0) first_year = after_warmup;
+    int last_year = std::numeric_limits<int>::max();
+    std::string years_compared = "years " + std::to_string(first_year) + " on";
+    // A council's year is compared with the run's year of the same dates, when the run has it after its warm-up
+    // (a run of a scenario from `frontdoor fit`, whose years start on 1 April); otherwise with the years after it.
+    if (council_year != 0 && run_scenario) {
+      const auto start = run_scenario->simulation.start_date;
+      const int year = council_year - static_cast<int>(start.year());
+      if (static_cast<unsigned>(start.month()) == 4 && static_cast<unsigned>(start.day()) == 1 &&
+          year >= after_warmup && year <= run_scenario->simulation.years) {
+        first_year = last_year = year;
+        years_compared = "year " + std::to_string(year) + " (1 April " + std::to_string(council_year - 1) +
+                         " to 31 March " + std::to_string(council_year) + ")";
+      }
+    }
+    const auto rows = compare_with_targets(run_dir, targets, first_year, last_year);
     int outside = 0;
-    std::printf("Calibration of %s (%s) against %s, years %d on, means over replications:\n\n", run_dir.c_str(),
-                name.c_str(), against.c_str(), first_year);
+    std::printf("Calibration of %s (%s) against %s, %s, means over replications:\n\n", run_dir.c_str(), name.c_str(),
+                against.c_str(), years_compared.c_str());
     if (council_children && run_children &&
         std::abs(static_cast<double>(*run_children - *council_children)) >
             0.02 * static_cast<double>(*council_children)) {

@@ -1,7 +1,5 @@
 #include "cli/seek_command.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -14,6 +12,7 @@
 #include "analysis/calibration.hpp"
 #include "analysis/run_reader.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/scratch_dir.hpp"
 #include "cli/text_format.hpp"
 #include "common/statistics.hpp"
 #include "models/parameter_schema.hpp"
@@ -35,26 +34,6 @@ std::optional<double> number(const std::string& text) {
   const std::optional<double> v = parse_number(text);
   return v && std::isfinite(*v) ? v : std::nullopt;
 }
-
-// A scratch directory for the replications' results, removed with everything in it (also when a stop unwinds).
-class Scratch {
- public:
-  Scratch() {
-    std::string pattern = (fs::temp_directory_path() / "frontdoor-seek-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("cannot make a temporary directory");
-    path_ = pattern;
-  }
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 // The response at one lever value: each replication's value (the same seeds at every value).
 struct Evaluation {
@@ -163,7 +142,7 @@ int command_seek(const SeekOptions& o) {
     last = static_cast<int>(*b);
   }
 
-  Scratch scratch;
+  ScratchDir scratch("frontdoor-seek");
   ForkExecutor executor(o.jobs, o.engine_args);
   std::vector<Evaluation> evaluations;
   std::string unit_used;

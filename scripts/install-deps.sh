@@ -10,6 +10,7 @@ packages=(
   clang-format  # scripts/check-format.sh, run by CI
   chromium  # the browser tests of the HTML report and of the trainer page
   libcpp-httplib-dev  # the web server of frontdoor serve (trainer mode)
+  libnlopt-cxx-dev  # the optimiser of frontdoor fit
   slurm-wlm munge  # the test that runs a sweep through a real single-node Slurm
 )
 # The report's chart library comes from npm (report/package-lock.json); Debian's nodejs and npm provide it where

@@ -1,0 +1,777 @@
+#include "cli/fit_command.hpp"
+
+#include <nlopt.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "analysis/calibration.hpp"
+#include "analysis/council_figures.hpp"
+#include "analysis/run_reader.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/scratch_dir.hpp"
+#include "cli/text_format.hpp"
+#include "common/statistics.hpp"
+#include "models/scenario_loader.hpp"
+#include "sim/output_files.hpp"
+#include "sim/run_plan.hpp"
+#include "sim/runner.hpp"
+#include "sim/stop.hpp"
+
+namespace fs = std::filesystem;
+
+namespace frontdoor {
+
+namespace {
+
+// How a lever's number becomes the scenario's values.
+enum class Form {
+  value,   ///< the key's value
+  factor,  ///< the base's values (in force for the council's children) times the number
+  below,   ///< the key's value is the `below` lever's value minus the number
+  trend,   ///< noticing rises by the number a year over the figures' years ([[change]] tables)
+};
+
+struct Lever {
+  const char* name;
+  Form form;
+  std::vector<std::string> keys;  ///< dotted keys; one <name> segment matches every source, service or exit
+  double low;
+  double high;
+  const char* words;  ///< what it is
+  const char* moves;  ///< the figures it moves most
+  const char* below = nullptr;
+};
+
+// The documented set (README "Fitting a council"). Threshold ranges keep each decision's order: the front door's
+// early help below its referral, an assessment's child in need below its section 47.
+const std::vector<Lever>& levers() {
+  static const std::vector<Lever> all = {
+      {"noticing", Form::factor, {"sources.<source>.notice_per_year"}, 0.5, 2.0,
+       "how often agencies notice a child's need: every source's contacts per child-year, times", "contacts"},
+      {"noticing_trend", Form::trend, {"sources.<source>.notice_per_year"}, -0.10, 0.15,
+       "the yearly rise in noticing over the figures' years (0.05: 5% more each year)",
+       "the trend of contacts"},
+      {"need_trend", Form::trend, {"need.up_per_year"}, -0.10, 0.15,
+       "the yearly rise in the rate at which children's need rises, over the figures' years",
+       "the trend of referrals, enquiries, plans and care"},
+      {"referral_threshold", Form::value, {"service.front_door.thresholds.referral"}, 2.2, 3.2,
+       "the need at which the front door refers a contact to children's social care", "referrals"},
+      {"early_help_gap", Form::below, {"service.front_door.thresholds.early_help"}, 0.05, 1.0,
+       "how far below the referral threshold the front door offers early help", "early-help assessments",
+       "referral_threshold"},
+      {"assessment_threshold", Form::value, {"service.referral.thresholds.assessment"}, 1.0, 2.6,
+       "the need at which a referral goes on to an assessment", "referrals with no further action"},
+      {"child_in_need_threshold", Form::value, {"service.assessment.thresholds.child_in_need"}, 2.0, 3.05,
+       "the need at which an assessment finds a child in need", "children assessed not in need"},
+      {"section_47_threshold", Form::value, {"service.assessment.thresholds.section_47"}, 3.1, 4.0,
+       "the need at which an assessment leads to a strategy discussion and section 47 enquiry",
+       "section 47 enquiries"},
+      {"conference_threshold", Form::value, {"service.strategy_discussion.thresholds.conference"}, 3.4, 4.4,
+       "the need at which an enquiry leads to an initial child protection conference", "initial conferences"},
+      {"plan_threshold", Form::value, {"service.icpc.thresholds.plan"}, 3.0, 4.2,
+       "the need at which a conference makes a child protection plan", "child protection plans"},
+      {"conference_delay", Form::factor, {"service.icpc.delay.mean_days"}, 0.5, 3.0,
+       "the wait from the enquiry's end to the conference, times", "conferences within 15 working days"},
+      {"chronic_share", Form::value, {"need.chronic.share"}, 0.02, 0.2,
+       "the share of families whose need is persistent (comes back after help)", "second or later plans"},
+      {"care_threshold", Form::value, {"service.cp_plan.thresholds.care"}, 2.9, 4.5,
+       "the need at which a plan ends in care", "children starting to be looked after"},
+      {"plan_duration", Form::factor, {"service.cp_plan.duration.mean_days"}, 0.5, 2.0,
+       "the length of a child protection plan, times", "plans at 31 March and plans over two years"},
+      {"child_in_need_duration", Form::factor, {"service.child_in_need.duration.mean_days"}, 0.5, 2.0,
+       "the length of a child in need plan, times", "children in need at 31 March"},
+      {"assessment_duration", Form::factor, {"service.assessment.duration.mean_days"}, 0.6, 1.6,
+       "the length of an assessment, times", "assessments' duration"},
+      {"care_exits", Form::factor, {"service.looked_after.exits.<exit>.per_year"}, 0.5, 2.0,
+       "how fast children leave care (every exit's rate), times", "children looked after at 31 March"},
+      {"early_help_capacity", Form::factor, {"service.early_help.team.budget_gbp", "service.early_help.team.fte"},
+       0.3, 3.0, "early help's budget (or key workers), times", "early-help assessments and early help's wait"},
+  };
+  return all;
+}
+
+std::string number_text(double v) {
+  char buffer[48];
+  if (std::abs(v) >= 1000.0) {
+    std::snprintf(buffer, sizeof buffer, "%.0f", v);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%.6g", v);
+  }
+  return buffer;
+}
+
+// A value as loaded ("2.7", "[0.1, 0.2]") times `factor`, as TOML.
+std::string times(const std::string& loaded, double factor) {
+  const toml::table t = toml::parse("v = " + loaded);
+  if (const toml::array* a = t["v"].as_array()) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      out += (i ? ", " : "") + number_text(a->at(i).value<double>().value_or(0.0) * factor);
+    }
+    return out + "]";
+  }
+  return number_text(t["v"].value<double>().value_or(0.0) * factor);
+}
+
+// The section ("service.front_door") and the rest ("thresholds.referral") of a key.
+std::pair<std::string, std::string> split_section(const std::string& key) {
+  const auto first = key.find('.');
+  const auto second = key.find('.', first + 1);
+  return {key.substr(0, second), key.substr(second + 1)};
+}
+
+// Whether `key` matches `pattern`, whose one <name> segment matches any one segment.
+bool matches(const std::string& pattern, const std::string& key) {
+  const auto open = pattern.find('<');
+  if (open == std::string::npos) return key == pattern;
+  const auto close = pattern.find('>', open);
+  const std::string prefix = pattern.substr(0, open);
+  const std::string suffix = pattern.substr(close + 1);
+  if (key.size() <= prefix.size() + suffix.size() || key.compare(0, prefix.size(), prefix) != 0 ||
+      key.compare(key.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    return false;
+  }
+  return key.substr(prefix.size(), key.size() - prefix.size() - suffix.size()).find('.') == std::string::npos;
+}
+
+std::string slug(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (!out.empty() && out.back() != '_') {
+      out += '_';
+    }
+  }
+  while (!out.empty() && out.back() == '_') out.pop_back();
+  return out.empty() ? "council" : out;
+}
+
+// One figure of the council's, with the simulated value.
+struct Figure {
+  CouncilFigure figure;
+  bool fitted = true;  ///< false: forecast (after --until)
+  std::vector<double> per_replication;
+  MeanInterval ci;
+  double miss = 0.0;  ///< (simulated - value) over the band's half on that side
+};
+
+double scaled_miss(double simulated, const CalibrationTarget& t) {
+  const double half = simulated < t.value ? t.value - t.low : t.high - t.value;
+  const double floor = 1e-9 + 1e-6 * std::abs(t.value);
+  return (simulated - t.value) / std::max(half, floor);
+}
+
+// A lever the base has: its keys there and their values in force for the council's children.
+struct ActiveLever {
+  const Lever* lever;
+  std::vector<std::pair<std::string, std::string>> values;  ///< key, value as loaded
+  double start = 0.0;                                       ///< in the lever's units
+  int below_index = -1;                                     ///< Form::below: the active lever it stays below
+};
+
+class Fit {
+ public:
+  Fit(const FitOptions& o, CouncilFigures council, std::vector<ActiveLever> active, fs::path base, int warmup_years,
+      int first_year, int fit_last, long children)
+      : o_(o),
+        council_(std::move(council)),
+        active_(std::move(active)),
+        base_(std::move(base)),
+        warmup_years_(warmup_years),
+        first_year_(first_year),
+        fit_last_(fit_last),
+        children_(children),
+        scratch_("frontdoor-fit"),
+        executor_(o.jobs, o.engine_args) {}
+
+  // The lever's value at a point in [0, 1] of its range.
+  double value_at(std::size_t i, double unit) const {
+    const Lever& l = *active_[i].lever;
+    return l.low + unit * (l.high - l.low);
+  }
+  double unit_of(std::size_t i, double value) const {
+    const Lever& l = *active_[i].lever;
+    return std::clamp((value - l.low) / (l.high - l.low), 0.0, 1.0);
+  }
+
+  // The scenario at `x` (units), on the base at `base_text`, run for `years` simulated years.
+  std::string scenario_text(const std::vector<double>& x, const std::string& base_text, int years,
+                            const std::string& header) const {
+    std::ostringstream out;
+    out << header;
+    out << "name = \"" << slug(council_.council) << "\"\nversion = \"0.1.0\"\n";
+    out << "description = \"" << council_.council << ": fitted to its published figures for " << first_year_
+        << " to " << fit_last_ << "\"\n";
+    out << "base = \"" << base_text << "\"\n\n";
+    const int start = first_year_ - warmup_years_ - 1;
+    out << "[simulation]\nstart_date = \"" << start << "-04-01\"   # year " << warmup_years_ + 1
+        << ", the first after the warm-up, is the council's " << first_year_ << " (1 April " << first_year_ - 1
+        << " to 31 March " << first_year_ << ")\n";
+    out << "warmup_days = " << static_cast<int>(std::floor(warmup_years_ * 365.25))
+        << "   # the years before the council's first settle the model's start (fit --warmup-years)\n";
+    out << "years = " << years << "\n\n";
+    out << "[population]\nchildren = " << children_ << "   # the council's children aged 0-17 in " << fit_last_
+        << "\n";
+    // Each key's line, by section, in the order of the levers.
+    std::vector<std::string> sections;
+    std::map<std::string, std::vector<std::string>> lines;
+    auto line = [&](const std::string& key, const std::string& value, const std::string& comment) {
+      const auto [section, rest] = split_section(key);
+      if (!lines.count(section)) sections.push_back(section);
+      lines[section].push_back(rest + " = " + value + "   # " + comment);
+    };
+    std::vector<std::pair<const ActiveLever*, double>> trends;
+    for (std::size_t i = 0; i < active_.size(); ++i) {
+      const ActiveLever& a = active_[i];
+      const Lever& l = *a.lever;
+      const double v = value_at(i, x[i]);
+      const std::string range = " (fitted in " + number_text(l.low) + " to " + number_text(l.high) + ")";
+      switch (l.form) {
+        case Form::value:
+          for (const auto& [key, loaded] : a.values) line(key, number_text(v), "fitted: " + std::string(l.words) + range);
+          break;
+        case Form::below: {
+          const double above = value_at(static_cast<std::size_t>(a.below_index), x[a.below_index]);
+          for (const auto& [key, loaded] : a.values) {
+            line(key, number_text(above - v),
+                 "fitted: " + number_text(v) + " below the referral threshold (" + l.name + range + ")");
+          }
+          break;
+        }
+        case Form::factor:
+          for (const auto& [key, loaded] : a.values) {
+            line(key, times(loaded, v), "fitted: " + std::string(l.name) + " " + number_text(v) + ", times the base's " + loaded);
+          }
+          break;
+        case Form::trend:
+          trends.emplace_back(&a, v);
+          break;
+      }
+    }
+    for (const auto& [key, value] : establishment_) line(key, value.first, value.second);
+    for (const auto& section : sections) {
+      out << "\n[" << section << "]\n";
+      for (const auto& l : lines[section]) out << l << "\n";
+    }
+    // The trends: one change a year over the fitted years after the first, compounding; none after them.
+    if (!trends.empty() && fit_last_ > first_year_) {
+      for (int year = first_year_ + 1; year <= fit_last_; ++year) {
+        out << "\n[[change]]\nfrom_year = " << year - first_year_ + warmup_years_ + 1 << "\n";
+        out << "label = \"" << year << ": the fitted trends of " << first_year_ << " to " << fit_last_;
+        for (const auto& [a, g] : trends) out << ", " << a->lever->name << " " << number_text(g);
+        out << " a year (none after " << fit_last_ << ")\"\n";
+        out << "multiply = { ";
+        bool first = true;
+        for (const auto& [a, g] : trends) {
+          for (const auto& [key, loaded] : a->values) {
+            out << (first ? "" : ", ") << "\"" << key << "\" = " << number_text(1.0 + g);
+            first = false;
+          }
+        }
+        out << " }\n";
+      }
+    }
+    return out.str();
+  }
+
+  // Runs the scenario at `x` with `replications` for the years to `last` and fills each figure's value.
+  std::vector<Figure> simulate(const std::vector<double>& x, int replications, int last) {
+    throw_if_stopped();
+    const int years = last - first_year_ + warmup_years_ + 1;
+    const fs::path dir = scratch_.path() / std::to_string(runs_++);
+    fs::create_directory(dir);
+    const fs::path file = dir / "scenario.toml";
+    write_file_atomically(file, scenario_text(x, fs::absolute(base_).string(), years, ""));
+    const CarriedScenario carried = carry_scenario(file.string(), {});
+    const std::vector<ReplicationResult> results = execute(run_plan(carried, o_.seed, replications), executor_, dir, {});
+    std::vector<Figure> figures;
+    for (const CouncilFigure& f : council_.rows) {
+      if (f.year > last) continue;
+      Figure fig;
+      fig.figure = f;
+      fig.fitted = f.year <= fit_last_;
+      const int sim_year = f.year - first_year_ + warmup_years_ + 1;
+      for (const ReplicationResult& r : results) {
+        for (const AnnualValue& a : r.annual) {
+          if (a.year == sim_year && a.measure == f.target.measure && a.unit == f.target.unit) {
+            fig.per_replication.push_back(a.value);
+          }
+        }
+      }
+      if (fig.per_replication.size() != results.size()) {
+        throw ScenarioError({o_.council + ":" + std::to_string(f.line) + ": " + f.target.measure + " in " +
+                             f.target.unit + " is not reported by the scenario (annual.csv) in year " +
+                             std::to_string(sim_year)});
+      }
+      fig.ci = mean_ci95(fig.per_replication);
+      fig.miss = scaled_miss(fig.ci.mean, f.target);
+      figures.push_back(std::move(fig));
+    }
+    fs::remove_all(dir);
+    return figures;
+  }
+
+  static double misfit(const std::vector<Figure>& figures, bool squares_sum = false) {
+    double sum = 0.0;
+    int n = 0;
+    for (const Figure& f : figures) {
+      if (!f.fitted) continue;
+      sum += f.miss * f.miss;
+      ++n;
+    }
+    return squares_sum ? sum : sum / std::max(n, 1);
+  }
+  static int inside(const std::vector<Figure>& figures, bool fitted) {
+    int n = 0;
+    for (const Figure& f : figures) n += (f.fitted == fitted && std::abs(f.miss) <= 1.0) ? 1 : 0;
+    return n;
+  }
+
+  // Establishments from the workforce figure: every team counted by the social_worker_fte measure, times the
+  // council's social workers in post per 10,000 over the simulated ones at the start.
+  void set_establishments(const std::vector<Figure>& at_start, const Scenario& scenario) {
+    double council_fte = NAN;
+    double simulated = NAN;
+    for (const Figure& f : at_start) {
+      if (f.figure.target.measure == "social_worker_fte" && f.figure.target.unit == "per_10k" && f.fitted &&
+          f.figure.year == latest_with(f.figure.target.measure)) {
+        council_fte = f.figure.target.value;
+        simulated = f.ci.mean;
+      }
+    }
+    if (!std::isfinite(council_fte) || !(simulated > 0.0)) {
+      establishment_note_ = "The council's file has no social workers per 10,000 (social_worker_fte): the base's "
+                            "establishments are kept, scaled to its children.";
+      return;
+    }
+    const double factor = council_fte / simulated;
+    int teams = 0;
+    for (const ReportMeasure& m : scenario.reporting) {
+      if (m.name != "social_worker_fte" || m.numerator.kind != Selector::Kind::fte) continue;
+      for (int i : m.numerator.services) {
+        const ServiceSpec& s = scenario.pathway.services()[i];
+        if (s.team.budget_gbp > 0.0) continue;
+        const std::string key = "service." + s.id + ".team.fte";
+        char comment[200];
+        std::snprintf(comment, sizeof comment, "from the workforce: %.4g times the base's %.4g FTE", factor,
+                      s.team.fte);
+        establishment_[key] = {number_text(s.team.fte * factor), comment};
+        ++teams;
+      }
+    }
+    char note[400];
+    std::snprintf(note, sizeof note,
+                  "Establishments from the council's workforce: %.1f social workers in post per 10,000 in %d, "
+                  "where the base gave %.1f: the %d case-holding teams' FTE times %.3f.",
+                  council_fte, latest_with("social_worker_fte"), simulated, teams, factor);
+    establishment_note_ = note;
+  }
+  int latest_with(const std::string& measure) const {
+    int year = 0;
+    for (const CouncilFigure& f : council_.rows) {
+      if (f.target.measure == measure && f.year <= fit_last_) year = std::max(year, f.year);
+    }
+    return year;
+  }
+  const std::string& establishment_note() const { return establishment_note_; }
+  const std::vector<ActiveLever>& active() const { return active_; }
+
+ private:
+  const FitOptions& o_;
+  CouncilFigures council_;
+  std::vector<ActiveLever> active_;
+  fs::path base_;
+  int warmup_years_;
+  int first_year_;
+  int fit_last_;
+  long children_;
+  ScratchDir scratch_;
+  ForkExecutor executor_;
+  int runs_ = 0;
+  std::map<std::string, std::pair<std::string, std::string>> establishment_;  ///< key -> value, comment
+  std::string establishment_note_;
+};
+
+std::string fixed(double v, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
+  return buffer;
+}
+
+}  // namespace
+
+std::string fit_lever_table() {
+  std::ostringstream out;
+  for (const Lever& l : levers()) {
+    out << "  " << l.name << std::string(l.name[0] ? std::max<int>(1, 25 - static_cast<int>(std::string(l.name).size())) : 1, ' ')
+        << number_text(l.low) << " to " << number_text(l.high) << ": " << l.words << " (moves " << l.moves << ")\n";
+  }
+  return out.str();
+}
+
+int command_fit(const FitOptions& o) {
+  // Everything is checked before a replication runs: the figures, the base, the levers, the files to write.
+  const fs::path out = o.out;
+  if (out.extension() != ".toml") return bad_input("--out " + o.out + ": the fitted scenario is a .toml file");
+  const fs::path report = out.parent_path() / (out.stem().string() + "_fit.csv");
+  const fs::path out_dir = out.parent_path().empty() ? fs::path(".") : out.parent_path();
+  if (!fs::is_directory(out_dir)) return bad_input("--out " + o.out + ": the directory " + out_dir.string() + " does not exist");
+  if (!o.force) {
+    for (const fs::path& p : {out, report}) {
+      if (fs::exists(p)) return bad_input(p.string() + " exists: choose another --out, or add --force to replace it");
+    }
+  }
+  CouncilFigures council;
+  try {
+    const std::vector<CalibrationTarget> known =
+        read_targets(std::string(FRONTDOOR_SOURCE_ROOT) + "/calibration/england_targets.csv");
+    council = read_council_figures(o.council, known);
+  } catch (const RunReadError& e) {
+    return bad_input(e.what());
+  }
+  const std::vector<int> years = council.years();
+  const int first_year = years.front();
+  const int all_last = years.back();
+  int fit_last = all_last;
+  if (o.until != 0) {
+    if (o.until < first_year || o.until >= all_last) {
+      return bad_input("--until " + std::to_string(o.until) + ": " + o.council + " has figures for " +
+                       std::to_string(first_year) + " to " + std::to_string(all_last) +
+                       ": give a year from the first to the one before the last, so that some years are left to "
+                       "forecast");
+    }
+    fit_last = o.until;
+  }
+  long children = 0;
+  for (const auto& [year, n] : council.population) {
+    if (year <= fit_last) children = n;
+  }
+  // The levers asked for, by name.
+  std::set<std::string> wanted;
+  if (!o.parameters.empty()) {
+    std::stringstream list(o.parameters);
+    std::string name;
+    while (std::getline(list, name, ',')) {
+      const bool known = std::any_of(levers().begin(), levers().end(), [&](const Lever& l) { return name == l.name; });
+      if (!known) {
+        return bad_input("--parameters: no lever \"" + name + "\"; fit knows:\n" + fit_lever_table());
+      }
+      wanted.insert(name);
+    }
+  }
+  // The base for the council's children: its values in force, and its warm-up.
+  Scenario plain;
+  try {
+    plain = carry_scenario(o.base, {{"population.children", std::to_string(children)}}).scenario;
+  } catch (const ScenarioError& e) {
+    return bad_input(e.what());
+  }
+  const int warmup_years = o.warmup_years;
+  std::vector<ActiveLever> active;
+  std::vector<std::string> absent;
+  for (const Lever& l : levers()) {
+    if (!wanted.empty() && !wanted.count(l.name)) continue;
+    if (l.form == Form::trend && fit_last == first_year) continue;  // one year has no trend
+    ActiveLever a{&l, {}, 0.0, -1};
+    for (const std::string& pattern : l.keys) {
+      for (const ParameterRecord& p : plain.parameters) {
+        if (matches(pattern, p.key) && p.origin != "default") a.values.emplace_back(p.key, p.value);
+      }
+      if (!a.values.empty()) break;  // the first of the keys the base has (a budget, else an establishment)
+    }
+    if (a.values.empty()) {
+      absent.push_back(l.name);
+      continue;
+    }
+    if (l.form == Form::value) a.start = std::stod(a.values.front().second);
+    if (l.form == Form::factor) a.start = 1.0;
+    if (l.form == Form::below) {
+      const auto it = std::find_if(active.begin(), active.end(),
+                                   [&](const ActiveLever& b) { return std::string(b.lever->name) == l.below; });
+      if (it == active.end()) {
+        // Without its referral threshold, the early-help gap is the base's.
+        absent.push_back(l.name);
+        continue;
+      }
+      a.below_index = static_cast<int>(it - active.begin());
+      a.start = it->start - std::stod(a.values.front().second);
+    }
+    active.push_back(std::move(a));
+  }
+  if (active.empty()) return bad_input("--parameters: the base " + o.base + " has none of the levers asked for");
+  // The written scenario runs the base's years, or to the council's last year if that is later.
+  const int written_years = std::max(plain.simulation.years, all_last - first_year + warmup_years + 1);
+  std::vector<double> x0;
+  Fit fit(o, council, active, o.base, warmup_years, first_year, fit_last, children);
+  for (std::size_t i = 0; i < active.size(); ++i) x0.push_back(fit.unit_of(i, active[i].start));
+  // Both corners of the ranges must be valid scenarios: a range crossing another key's rule is refused here.
+  try {
+    for (double corner : {0.0, 1.0}) {
+      ScratchDir check("frontdoor-fit-check");
+      const fs::path file = check.path() / "scenario.toml";
+      write_file_atomically(file, fit.scenario_text(std::vector<double>(active.size(), corner),
+                                                    fs::absolute(o.base).string(), written_years, ""));
+      carry_scenario(file.string(), {});
+    }
+  } catch (const ScenarioError& e) {
+    return bad_input(std::string("the levers' ranges break a rule of the base ") + o.base + ":\n" + e.what());
+  }
+
+  if (!o.quiet) {
+    std::fprintf(stderr, "frontdoor: fit: %zu levers to %s's figures for %d to %d, %d replications an evaluation\n",
+                 active.size(), council.council.c_str(), first_year, fit_last, o.replications);
+  }
+  int evaluations = 0;
+  double best = INFINITY;
+  std::vector<double> best_x = x0;
+  std::exception_ptr failure;
+  bool converged = false;
+  std::string stopped_because;
+  std::vector<Figure> best_figures;
+  try {
+    // The start fixes the establishments from the workforce figure.
+    fit.set_establishments(fit.simulate(x0, o.replications, fit_last), plain);
+    auto objective = [&](const std::vector<double>& x) {
+      const std::vector<Figure> figures = fit.simulate(x, o.replications, fit_last);
+      const double f = Fit::misfit(figures);
+      ++evaluations;
+      if (f < best) {
+        best = f;
+        best_x = x;
+        best_figures = figures;
+      }
+      if (!o.quiet) {
+        std::fprintf(stderr, "frontdoor: fit: evaluation %d of at most %d: misfit %.3f (best %.3f, %d of %zu figures in band)\n",
+                     evaluations, o.max_evaluations, f, best, Fit::inside(best_figures, true),
+                     static_cast<std::size_t>(std::count_if(best_figures.begin(), best_figures.end(), [](const Figure& g) { return g.fitted; })));
+      }
+      return f;
+    };
+    const std::map<std::string, nlopt::algorithm> algorithms = {{"bobyqa", nlopt::LN_BOBYQA},
+                                                                 {"sbplx", nlopt::LN_SBPLX},
+                                                                 {"neldermead", nlopt::LN_NELDERMEAD},
+                                                                 {"cobyla", nlopt::LN_COBYLA}};
+    const nlopt::algorithm algorithm = algorithms.at(o.optimiser);
+    struct Data {
+      decltype(objective)* f;
+      std::exception_ptr* failure;
+    } data{&objective, &failure};
+    // BOBYQA, restarted from the best point with a fresh trust region until a round improves the misfit by less
+    // than 1%: on common random numbers the misfit is flat over small steps, so one round can stop on a plateau.
+    nlopt::result result = nlopt::FAILURE;
+    for (int round = 1;; ++round) {
+      const int left = o.max_evaluations - evaluations;
+      if (left < 2 * static_cast<int>(active.size()) + 2) {
+        result = nlopt::MAXEVAL_REACHED;
+        break;
+      }
+      nlopt::opt opt(algorithm, static_cast<unsigned>(active.size()));
+      opt.set_lower_bounds(std::vector<double>(active.size(), 0.0));
+      opt.set_upper_bounds(std::vector<double>(active.size(), 1.0));
+      opt.set_initial_step(round == 1 ? 0.1 : 0.05);
+      opt.set_xtol_abs(0.005);  // half a percent of each lever's range
+      opt.set_maxeval(left);
+      opt.set_min_objective(
+          [](const std::vector<double>& x, std::vector<double>&, void* d) -> double {
+            auto* call = static_cast<Data*>(d);
+            try {
+              return (*call->f)(x);
+            } catch (...) {
+              *call->failure = std::current_exception();
+              throw nlopt::forced_stop();
+            }
+          },
+          &data);
+      const double before = best;
+      std::vector<double> x = best_x;
+      double minimum = 0.0;
+      try {
+        result = opt.optimize(x, minimum);
+      } catch (const nlopt::forced_stop&) {
+        if (failure) std::rethrow_exception(failure);
+        throw;
+      } catch (const nlopt::roundoff_limited&) {
+        result = nlopt::ROUNDOFF_LIMITED;
+      }
+      if (failure) std::rethrow_exception(failure);
+      if (result == nlopt::MAXEVAL_REACHED || result < 0) break;
+      if (!(best < before * 0.99)) break;  // this round gained under 1%: converged
+      if (!o.quiet) std::fprintf(stderr, "frontdoor: fit: round %d ended at misfit %.3f; again from there\n", round, best);
+    }
+    converged = result == nlopt::FTOL_REACHED || result == nlopt::XTOL_REACHED || result == nlopt::ROUNDOFF_LIMITED ||
+                result == nlopt::SUCCESS || result == nlopt::STOPVAL_REACHED;
+    stopped_because = result == nlopt::MAXEVAL_REACHED ? "the evaluations ran out (--max-evaluations " +
+                                                             std::to_string(o.max_evaluations) + ")"
+                                                       : "the optimiser stopped (NLopt result " +
+                                                             std::to_string(static_cast<int>(result)) + ")";
+  } catch (const ScenarioError& e) {
+    return bad_input(e.what());
+  } catch (const RunError& e) {
+    std::cerr << "frontdoor: error: the simulation failed:\n" << e.what() << "\n";
+    return exit_run_failed;
+  }
+  // Which levers the figures pin down: a tenth of its range either way changes the sum of squared misses by 1 or
+  // more (a change of that size is what the figures' bands can tell apart).
+  std::vector<std::string> unpinned;
+  std::vector<double> rise(active.size(), 0.0);
+  try {
+    const double at_best = Fit::misfit(fit.simulate(best_x, o.replications, fit_last), true);
+    for (std::size_t i = 0; i < active.size(); ++i) {
+      double smallest = INFINITY;
+      for (double step : {-0.1, 0.1}) {
+        std::vector<double> x = best_x;
+        x[i] = std::clamp(x[i] + step, 0.0, 1.0);
+        if (x[i] == best_x[i]) continue;
+        smallest = std::min(smallest, std::abs(Fit::misfit(fit.simulate(x, o.replications, fit_last), true) - at_best));
+      }
+      rise[i] = smallest;
+      if (!(smallest >= 1.0)) unpinned.push_back(active[i].lever->name);
+      if (!o.quiet) std::fprintf(stderr, "frontdoor: fit: probing %s: the sum of squared misses changes by %.2f\n", active[i].lever->name, smallest);
+    }
+  } catch (const RunError& e) {
+    std::cerr << "frontdoor: error: the simulation failed:\n" << e.what() << "\n";
+    return exit_run_failed;
+  }
+  // The report: the best point on more replications, every figure to the last year (the forecast too).
+  std::vector<Figure> figures;
+  try {
+    figures = fit.simulate(best_x, o.check_replications, all_last);
+  } catch (const RunError& e) {
+    std::cerr << "frontdoor: error: the simulation failed:\n" << e.what() << "\n";
+    return exit_run_failed;
+  }
+  const double final_misfit = Fit::misfit(figures);
+  const int fitted_count = static_cast<int>(std::count_if(figures.begin(), figures.end(), [](const Figure& f) { return f.fitted; }));
+
+  std::ostringstream text;
+  text << (converged ? "Fitted " : "NOT CONVERGED: ") << council.council << " (" << o.council << ") on " << o.base
+       << ", the figures of " << first_year << " to " << fit_last << ": " << evaluations << " evaluations of "
+       << o.replications << " replications (seed " << o.seed << "), NLopt's " << o.optimiser << ".\n";
+  if (!converged) text << "The fit did not converge: " << stopped_because << ". The best point is written.\n";
+  text << "Misfit " << fixed(final_misfit, 3) << " on " << o.check_replications
+       << " replications (the mean squared miss, each miss scaled by its figure's band: 1 or less is inside on "
+          "average); "
+       << Fit::inside(figures, true) << " of " << fitted_count << " figures in band.\n\n";
+  text << "Levers (fitted value; its range; the change in the sum of squared misses a tenth of its range away (the smaller side)):\n";
+  for (std::size_t i = 0; i < active.size(); ++i) {
+    const Lever& l = *active[i].lever;
+    char row[400];
+    std::snprintf(row, sizeof row, "  %-24s %10s   %6s to %-6s %8s  %s%s\n", l.name,
+                  number_text(fit.value_at(i, best_x[i])).c_str(), number_text(l.low).c_str(),
+                  number_text(l.high).c_str(), std::isfinite(rise[i]) ? fixed(rise[i], 1).c_str() : "-", l.moves,
+                  std::find(unpinned.begin(), unpinned.end(), l.name) != unpinned.end() ? "  NOT PINNED DOWN" : "");
+    text << row;
+  }
+  if (!absent.empty()) {
+    text << "  (not fitted, the base has no such keys or the lever they follow: ";
+    for (std::size_t i = 0; i < absent.size(); ++i) text << (i ? ", " : "") << absent[i];
+    text << ")\n";
+  }
+  text << (unpinned.empty() ? "Every lever is pinned down by the figures.\n"
+                            : "The figures could not pin down: " + [&] {
+                                std::string s;
+                                for (std::size_t i = 0; i < unpinned.size(); ++i) s += (i ? ", " : "") + unpinned[i];
+                                return s;
+                              }() + " (their values are the fit's, not the figures').\n");
+  text << fit.establishment_note() << "\n\n";
+  char head[300];
+  std::snprintf(head, sizeof head, "%-5s %-44s %-22s %10s %21s %28s\n", "year", "measure", "unit", "figure", "band",
+                "simulated (95% CI)");
+  text << head;
+  for (const Figure& f : figures) {
+    if (!f.fitted) continue;
+    const CalibrationTarget& t = f.figure.target;
+    char row[400];
+    std::snprintf(row, sizeof row, "%-5d %-44s %-22s %10s %21s %28s  %s\n", f.figure.year, t.measure.c_str(),
+                  t.unit.c_str(), human_number(t.value).c_str(),
+                  (human_number(t.low) + " to " + human_number(t.high)).c_str(),
+                  (human_number(f.ci.mean) + " (" + human_number(f.ci.low) + "-" + human_number(f.ci.high) + ")").c_str(),
+                  std::abs(f.miss) <= 1.0 ? "in" : "OUT");
+    text << row;
+  }
+  if (fit_last < all_last) {
+    text << "\nBack-test: fitted on " << first_year << " to " << fit_last << ", forecast for " << fit_last + 1 << " to "
+         << all_last << " (noticing holds at " << fit_last << "'s level after it):\n";
+    std::snprintf(head, sizeof head, "%-44s %-22s %8s %16s %14s\n", "measure", "unit", "years", "mean abs. error",
+                  "inside band");
+    text << head;
+    std::map<std::pair<std::string, std::string>, std::vector<const Figure*>> by_measure;
+    std::vector<std::pair<std::string, std::string>> order;
+    for (const Figure& f : figures) {
+      if (f.fitted) continue;
+      const auto key = std::make_pair(f.figure.target.measure, f.figure.target.unit);
+      if (!by_measure.count(key)) order.push_back(key);
+      by_measure[key].push_back(&f);
+    }
+    for (const auto& key : order) {
+      double error = 0.0;
+      int in = 0;
+      for (const Figure* f : by_measure[key]) {
+        error += std::abs(f->ci.mean - f->figure.target.value) / std::max(std::abs(f->figure.target.value), 1e-12);
+        in += std::abs(f->miss) <= 1.0 ? 1 : 0;
+      }
+      const auto n = by_measure[key].size();
+      char row[300];
+      std::snprintf(row, sizeof row, "%-44s %-22s %8zu %15s%% %8d of %zu\n", key.first.c_str(), key.second.c_str(), n,
+                    fixed(100.0 * error / static_cast<double>(n), 1).c_str(), in, n);
+      text << row;
+    }
+    text << Fit::inside(figures, false) << " of " << figures.size() - static_cast<std::size_t>(fitted_count)
+         << " forecast figures inside their band.\n";
+  }
+
+  // The files: the scenario (each fitted value commented) and the report's figures.
+  // What reproduces it: every option that changes the answer (not --jobs, --quiet or --force).
+  std::string command = "frontdoor fit " + o.council + " --base " + o.base;
+  if (o.until) command += " --until " + std::to_string(o.until);
+  if (!o.parameters.empty()) command += " --parameters " + o.parameters;
+  command += " --warmup-years " + std::to_string(o.warmup_years) + " --optimiser " + o.optimiser +
+             " --max-evaluations " + std::to_string(o.max_evaluations) + " -r " + std::to_string(o.replications) +
+             " --check-replications " + std::to_string(o.check_replications) + " --seed " + std::to_string(o.seed);
+  std::string header = "# " + council.council + ", fitted to its figures of " + std::to_string(first_year) + " to " +
+                       std::to_string(fit_last) + " by\n#   " + command + "\n# " +
+                       (converged ? "Converged" : "NOT CONVERGED (" + stopped_because + ")") + ": misfit " +
+                       fixed(final_misfit, 3) + ", " + std::to_string(Fit::inside(figures, true)) + " of " +
+                       std::to_string(fitted_count) + " figures in band. The figures and the simulated values are in " +
+                       report.filename().string() + ".\n";
+  if (!unpinned.empty()) {
+    header += "# Not pinned down by the figures:";
+    for (const auto& u : unpinned) header += " " + u;
+    header += ".\n";
+  }
+  header += "\n";
+  const fs::path base_relative = fs::relative(fs::absolute(o.base), fs::absolute(out_dir));
+  const std::string scenario_toml =
+      fit.scenario_text(best_x, base_relative.generic_string(), written_years, header);
+  std::ostringstream csv;
+  csv << "year,measure,unit,value,low,high,simulated,ci95_low,ci95_high,inside,used\n";
+  for (const Figure& f : figures) {
+    const CalibrationTarget& t = f.figure.target;
+    csv << f.figure.year << "," << t.measure << "," << t.unit << "," << number_text(t.value) << ","
+        << number_text(t.low) << "," << number_text(t.high) << "," << number_text(f.ci.mean) << ","
+        << number_text(f.ci.low) << "," << number_text(f.ci.high) << "," << (std::abs(f.miss) <= 1.0 ? "yes" : "no")
+        << "," << (f.fitted ? "fit" : "forecast") << "\n";
+  }
+  try {
+    write_file_atomically(out, scenario_toml);
+    write_file_atomically(report, csv.str());
+  } catch (const OutputError& e) {
+    std::cerr << "frontdoor: error: " << e.what() << "\n";
+    return exit_run_failed;
+  }
+  std::cout << text.str() << "\nWrote " << out.string() << " and " << report.string() << ".\n";
+  return converged ? exit_ok : exit_run_failed;
+}
+
+}  // namespace frontdoor
