@@ -1,6 +1,6 @@
 #include "cli/fit_command.hpp"
 
-#include <nlopt.hpp>
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cmath>
@@ -9,10 +9,10 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <nlopt.hpp>
 #include <optional>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "analysis/calibration.hpp"
 #include "analysis/council_figures.hpp"
@@ -56,46 +56,133 @@ struct Lever {
 // early help below its referral, an assessment's child in need below its section 47.
 const std::vector<Lever>& levers() {
   static const std::vector<Lever> all = {
-      {"noticing", Form::factor, {"sources.<source>.notice_per_year"}, 0.5, 2.0,
-       "how often agencies notice a child's need: every source's contacts per child-year, times", "contacts"},
-      {"noticing_trend", Form::trend, {"sources.<source>.notice_per_year"}, -0.10, 0.15,
+      {"noticing",
+       Form::factor,
+       {"sources.<source>.notice_per_year"},
+       0.5,
+       2.0,
+       "how often agencies notice a child's need: every source's contacts per child-year, times",
+       "contacts"},
+      {"noticing_trend",
+       Form::trend,
+       {"sources.<source>.notice_per_year"},
+       -0.10,
+       0.15,
        "the yearly rise in noticing over the figures' years (0.05: 5% more each year)",
        "the trend of contacts"},
-      {"need_trend", Form::trend, {"need.up_per_year"}, -0.10, 0.15,
+      {"need_trend",
+       Form::trend,
+       {"need.up_per_year"},
+       -0.10,
+       0.15,
        "the yearly rise in the rate at which children's need rises, over the figures' years",
        "the trend of referrals, enquiries, plans and care"},
-      {"referral_threshold", Form::value, {"service.front_door.thresholds.referral"}, 2.2, 3.2,
-       "the need at which the front door refers a contact to children's social care", "referrals"},
-      {"early_help_gap", Form::below, {"service.front_door.thresholds.early_help"}, 0.05, 1.0,
-       "how far below the referral threshold the front door offers early help", "early-help assessments",
+      {"referral_threshold",
+       Form::value,
+       {"service.front_door.thresholds.referral"},
+       2.2,
+       3.2,
+       "the need at which the front door refers a contact to children's social care",
+       "referrals"},
+      {"early_help_gap",
+       Form::below,
+       {"service.front_door.thresholds.early_help"},
+       0.05,
+       1.0,
+       "how far below the referral threshold the front door offers early help",
+       "early-help assessments",
        "referral_threshold"},
-      {"assessment_threshold", Form::value, {"service.referral.thresholds.assessment"}, 1.0, 2.6,
-       "the need at which a referral goes on to an assessment", "referrals with no further action"},
-      {"child_in_need_threshold", Form::value, {"service.assessment.thresholds.child_in_need"}, 2.0, 3.05,
-       "the need at which an assessment finds a child in need", "children assessed not in need"},
-      {"section_47_threshold", Form::value, {"service.assessment.thresholds.section_47"}, 3.1, 4.0,
+      {"assessment_threshold",
+       Form::value,
+       {"service.referral.thresholds.assessment"},
+       1.0,
+       2.6,
+       "the need at which a referral goes on to an assessment",
+       "referrals with no further action"},
+      {"child_in_need_threshold",
+       Form::value,
+       {"service.assessment.thresholds.child_in_need"},
+       2.0,
+       3.05,
+       "the need at which an assessment finds a child in need",
+       "children assessed not in need"},
+      {"section_47_threshold",
+       Form::value,
+       {"service.assessment.thresholds.section_47"},
+       3.1,
+       4.0,
        "the need at which an assessment leads to a strategy discussion and section 47 enquiry",
        "section 47 enquiries"},
-      {"conference_threshold", Form::value, {"service.strategy_discussion.thresholds.conference"}, 3.4, 4.4,
-       "the need at which an enquiry leads to an initial child protection conference", "initial conferences"},
-      {"plan_threshold", Form::value, {"service.icpc.thresholds.plan"}, 3.0, 4.2,
-       "the need at which a conference makes a child protection plan", "child protection plans"},
-      {"conference_delay", Form::factor, {"service.icpc.delay.mean_days"}, 0.5, 3.0,
-       "the wait from the enquiry's end to the conference, times", "conferences within 15 working days"},
-      {"chronic_share", Form::value, {"need.chronic.share"}, 0.02, 0.2,
-       "the share of families whose need is persistent (comes back after help)", "second or later plans"},
-      {"care_threshold", Form::value, {"service.cp_plan.thresholds.care"}, 2.9, 4.5,
-       "the need at which a plan ends in care", "children starting to be looked after"},
-      {"plan_duration", Form::factor, {"service.cp_plan.duration.mean_days"}, 0.5, 2.0,
-       "the length of a child protection plan, times", "plans at 31 March and plans over two years"},
-      {"child_in_need_duration", Form::factor, {"service.child_in_need.duration.mean_days"}, 0.5, 2.0,
-       "the length of a child in need plan, times", "children in need at 31 March"},
-      {"assessment_duration", Form::factor, {"service.assessment.duration.mean_days"}, 0.6, 1.6,
-       "the length of an assessment, times", "assessments' duration"},
-      {"care_exits", Form::factor, {"service.looked_after.exits.<exit>.per_year"}, 0.5, 2.0,
-       "how fast children leave care (every exit's rate), times", "children looked after at 31 March"},
-      {"early_help_capacity", Form::factor, {"service.early_help.team.budget_gbp", "service.early_help.team.fte"},
-       0.3, 3.0, "early help's budget (or key workers), times", "early-help assessments and early help's wait"},
+      {"conference_threshold",
+       Form::value,
+       {"service.strategy_discussion.thresholds.conference"},
+       3.4,
+       4.4,
+       "the need at which an enquiry leads to an initial child protection conference",
+       "initial conferences"},
+      {"plan_threshold",
+       Form::value,
+       {"service.icpc.thresholds.plan"},
+       3.0,
+       4.2,
+       "the need at which a conference makes a child protection plan",
+       "child protection plans"},
+      {"conference_delay",
+       Form::factor,
+       {"service.icpc.delay.mean_days"},
+       0.5,
+       3.0,
+       "the wait from the enquiry's end to the conference, times",
+       "conferences within 15 working days"},
+      {"chronic_share",
+       Form::value,
+       {"need.chronic.share"},
+       0.02,
+       0.2,
+       "the share of families whose need is persistent (comes back after help)",
+       "second or later plans"},
+      {"care_threshold",
+       Form::value,
+       {"service.cp_plan.thresholds.care"},
+       2.9,
+       4.5,
+       "the need at which a plan ends in care",
+       "children starting to be looked after"},
+      {"plan_duration",
+       Form::factor,
+       {"service.cp_plan.duration.mean_days"},
+       0.5,
+       2.0,
+       "the length of a child protection plan, times",
+       "plans at 31 March and plans over two years"},
+      {"child_in_need_duration",
+       Form::factor,
+       {"service.child_in_need.duration.mean_days"},
+       0.5,
+       2.0,
+       "the length of a child in need plan, times",
+       "children in need at 31 March"},
+      {"assessment_duration",
+       Form::factor,
+       {"service.assessment.duration.mean_days"},
+       0.6,
+       1.6,
+       "the length of an assessment, times",
+       "assessments' duration"},
+      {"care_exits",
+       Form::factor,
+       {"service.looked_after.exits.<exit>.per_year"},
+       0.5,
+       2.0,
+       "how fast children leave care (every exit's rate), times",
+       "children looked after at 31 March"},
+      {"early_help_capacity",
+       Form::factor,
+       {"service.early_help.team.budget_gbp", "service.early_help.team.fte"},
+       0.3,
+       3.0,
+       "early help's budget (or key workers), times",
+       "early-help assessments and early help's wait"},
   };
   return all;
 }
@@ -211,8 +298,8 @@ class Fit {
     std::ostringstream out;
     out << header;
     out << "name = \"" << slug(council_.council) << "\"\nversion = \"0.1.0\"\n";
-    out << "description = \"" << council_.council << ": fitted to its published figures for " << first_year_
-        << " to " << fit_last_ << "\"\n";
+    out << "description = \"" << council_.council << ": fitted to its published figures for " << first_year_ << " to "
+        << fit_last_ << "\"\n";
     out << "base = \"" << base_text << "\"\n\n";
     const int start = first_year_ - warmup_years_ - 1;
     out << "[simulation]\nstart_date = \"" << start << "-04-01\"   # year " << warmup_years_ + 1
@@ -220,9 +307,8 @@ class Fit {
         << " to 31 March " << first_year_ << ")\n";
     out << "warmup_days = " << static_cast<int>(std::floor(warmup_years_ * 365.25))
         << "   # the years before the council's first settle the model's start (fit --warmup-years)\n";
-    out << "years = " << years << "\n\n";
-    out << "[population]\nchildren = " << children_ << "   # the council's children aged 0-17 in " << fit_last_
-        << "\n";
+    out << "years = " << years << "   # to 31 March " << start + years << "\n\n";
+    out << "[population]\nchildren = " << children_ << "   # the council's children aged 0-17 in " << fit_last_ << "\n";
     // Each key's line, by section, in the order of the levers.
     std::vector<std::string> sections;
     std::map<std::string, std::vector<std::string>> lines;
@@ -239,7 +325,8 @@ class Fit {
       const std::string range = " (fitted in " + number_text(l.low) + " to " + number_text(l.high) + ")";
       switch (l.form) {
         case Form::value:
-          for (const auto& [key, loaded] : a.values) line(key, number_text(v), "fitted: " + std::string(l.words) + range);
+          for (const auto& [key, loaded] : a.values)
+            line(key, number_text(v), "fitted: " + std::string(l.words) + range);
           break;
         case Form::below: {
           const double above = value_at(static_cast<std::size_t>(a.below_index), x[a.below_index]);
@@ -251,7 +338,8 @@ class Fit {
         }
         case Form::factor:
           for (const auto& [key, loaded] : a.values) {
-            line(key, times(loaded, v), "fitted: " + std::string(l.name) + " " + number_text(v) + ", times the base's " + loaded);
+            line(key, times(loaded, v),
+                 "fitted: " + std::string(l.name) + " " + number_text(v) + ", times the base's " + loaded);
           }
           break;
         case Form::trend:
@@ -294,7 +382,8 @@ class Fit {
     const fs::path file = dir / "scenario.toml";
     write_file_atomically(file, scenario_text(x, fs::absolute(base_).string(), years, ""));
     const CarriedScenario carried = carry_scenario(file.string(), {});
-    const std::vector<ReplicationResult> results = execute(run_plan(carried, o_.seed, replications), executor_, dir, {});
+    const std::vector<ReplicationResult> results =
+        execute(run_plan(carried, o_.seed, replications), executor_, dir, {});
     std::vector<Figure> figures;
     for (const CouncilFigure& f : council_.rows) {
       if (f.year > last) continue;
@@ -351,8 +440,9 @@ class Fit {
       }
     }
     if (!std::isfinite(council_fte) || !(simulated > 0.0)) {
-      establishment_note_ = "The council's file has no social workers per 10,000 (social_worker_fte): the base's "
-                            "establishments are kept, scaled to its children.";
+      establishment_note_ =
+          "The council's file has no social workers per 10,000 (social_worker_fte): the base's "
+          "establishments are kept, scaled to its children.";
       return;
     }
     const double factor = council_fte / simulated;
@@ -414,7 +504,8 @@ std::string fixed(double v, int decimals) {
 std::string fit_lever_table() {
   std::ostringstream out;
   for (const Lever& l : levers()) {
-    out << "  " << l.name << std::string(l.name[0] ? std::max<int>(1, 25 - static_cast<int>(std::string(l.name).size())) : 1, ' ')
+    out << "  " << l.name
+        << std::string(l.name[0] ? std::max<int>(1, 25 - static_cast<int>(std::string(l.name).size())) : 1, ' ')
         << number_text(l.low) << " to " << number_text(l.high) << ": " << l.words << " (moves " << l.moves << ")\n";
   }
   return out.str();
@@ -426,7 +517,8 @@ int command_fit(const FitOptions& o) {
   if (out.extension() != ".toml") return bad_input("--out " + o.out + ": the fitted scenario is a .toml file");
   const fs::path report = out.parent_path() / (out.stem().string() + "_fit.csv");
   const fs::path out_dir = out.parent_path().empty() ? fs::path(".") : out.parent_path();
-  if (!fs::is_directory(out_dir)) return bad_input("--out " + o.out + ": the directory " + out_dir.string() + " does not exist");
+  if (!fs::is_directory(out_dir))
+    return bad_input("--out " + o.out + ": the directory " + out_dir.string() + " does not exist");
   if (!o.force) {
     for (const fs::path& p : {out, report}) {
       if (fs::exists(p)) return bad_input(p.string() + " exists: choose another --out, or add --force to replace it");
@@ -510,8 +602,8 @@ int command_fit(const FitOptions& o) {
     active.push_back(std::move(a));
   }
   if (active.empty()) return bad_input("--parameters: the base " + o.base + " has none of the levers asked for");
-  // The written scenario runs the base's years, or to the council's last year if that is later.
-  const int written_years = std::max(plain.simulation.years, all_last - first_year + warmup_years + 1);
+  // The written scenario runs to five years after the council's last: the years a strategist projects.
+  const int written_years = all_last - first_year + warmup_years + 1 + 5;
   std::vector<double> x0;
   Fit fit(o, council, active, o.base, warmup_years, first_year, fit_last, children);
   for (std::size_t i = 0; i < active.size(); ++i) x0.push_back(fit.unit_of(i, active[i].start));
@@ -552,16 +644,18 @@ int command_fit(const FitOptions& o) {
         best_figures = figures;
       }
       if (!o.quiet) {
-        std::fprintf(stderr, "frontdoor: fit: evaluation %d of at most %d: misfit %.3f (best %.3f, %d of %zu figures in band)\n",
-                     evaluations, o.max_evaluations, f, best, Fit::inside(best_figures, true),
-                     static_cast<std::size_t>(std::count_if(best_figures.begin(), best_figures.end(), [](const Figure& g) { return g.fitted; })));
+        std::fprintf(
+            stderr, "frontdoor: fit: evaluation %d of at most %d: misfit %.3f (best %.3f, %d of %zu figures in band)\n",
+            evaluations, o.max_evaluations, f, best, Fit::inside(best_figures, true),
+            static_cast<std::size_t>(
+                std::count_if(best_figures.begin(), best_figures.end(), [](const Figure& g) { return g.fitted; })));
       }
       return f;
     };
     const std::map<std::string, nlopt::algorithm> algorithms = {{"bobyqa", nlopt::LN_BOBYQA},
-                                                                 {"sbplx", nlopt::LN_SBPLX},
-                                                                 {"neldermead", nlopt::LN_NELDERMEAD},
-                                                                 {"cobyla", nlopt::LN_COBYLA}};
+                                                                {"sbplx", nlopt::LN_SBPLX},
+                                                                {"neldermead", nlopt::LN_NELDERMEAD},
+                                                                {"cobyla", nlopt::LN_COBYLA}};
     const nlopt::algorithm algorithm = algorithms.at(o.optimiser);
     struct Data {
       decltype(objective)* f;
@@ -607,14 +701,14 @@ int command_fit(const FitOptions& o) {
       if (failure) std::rethrow_exception(failure);
       if (result == nlopt::MAXEVAL_REACHED || result < 0) break;
       if (!(best < before * 0.99)) break;  // this round gained under 1%: converged
-      if (!o.quiet) std::fprintf(stderr, "frontdoor: fit: round %d ended at misfit %.3f; again from there\n", round, best);
+      if (!o.quiet)
+        std::fprintf(stderr, "frontdoor: fit: round %d ended at misfit %.3f; again from there\n", round, best);
     }
     converged = result == nlopt::FTOL_REACHED || result == nlopt::XTOL_REACHED || result == nlopt::ROUNDOFF_LIMITED ||
                 result == nlopt::SUCCESS || result == nlopt::STOPVAL_REACHED;
-    stopped_because = result == nlopt::MAXEVAL_REACHED ? "the evaluations ran out (--max-evaluations " +
-                                                             std::to_string(o.max_evaluations) + ")"
-                                                       : "the optimiser stopped (NLopt result " +
-                                                             std::to_string(static_cast<int>(result)) + ")";
+    stopped_because = result == nlopt::MAXEVAL_REACHED
+                          ? "the evaluations ran out at --max-evaluations " + std::to_string(o.max_evaluations)
+                          : "the optimiser stopped (NLopt result " + std::to_string(static_cast<int>(result)) + ")";
   } catch (const ScenarioError& e) {
     return bad_input(e.what());
   } catch (const RunError& e) {
@@ -637,7 +731,9 @@ int command_fit(const FitOptions& o) {
       }
       rise[i] = smallest;
       if (!(smallest >= 1.0)) unpinned.push_back(active[i].lever->name);
-      if (!o.quiet) std::fprintf(stderr, "frontdoor: fit: probing %s: the sum of squared misses changes by %.2f\n", active[i].lever->name, smallest);
+      if (!o.quiet)
+        std::fprintf(stderr, "frontdoor: fit: probing %s: the sum of squared misses changes by %.2f\n",
+                     active[i].lever->name, smallest);
     }
   } catch (const RunError& e) {
     std::cerr << "frontdoor: error: the simulation failed:\n" << e.what() << "\n";
@@ -652,10 +748,17 @@ int command_fit(const FitOptions& o) {
     return exit_run_failed;
   }
   const double final_misfit = Fit::misfit(figures);
-  const int fitted_count = static_cast<int>(std::count_if(figures.begin(), figures.end(), [](const Figure& f) { return f.fitted; }));
+  const int fitted_count =
+      static_cast<int>(std::count_if(figures.begin(), figures.end(), [](const Figure& f) { return f.fitted; }));
 
+  // The base as given, or relative to the working directory when it is below it (the default is absolute).
+  std::string base_shown = o.base;
+  if (const fs::path relative = fs::absolute(o.base).lexically_relative(fs::current_path());
+      !relative.empty() && *relative.begin() != "..") {
+    base_shown = relative.generic_string();
+  }
   std::ostringstream text;
-  text << (converged ? "Fitted " : "NOT CONVERGED: ") << council.council << " (" << o.council << ") on " << o.base
+  text << (converged ? "Fitted " : "NOT CONVERGED: ") << council.council << " (" << o.council << ") on " << base_shown
        << ", the figures of " << first_year << " to " << fit_last << ": " << evaluations << " evaluations of "
        << o.replications << " replications (seed " << o.seed << "), NLopt's " << o.optimiser << ".\n";
   if (!converged) text << "The fit did not converge: " << stopped_because << ". The best point is written.\n";
@@ -663,7 +766,8 @@ int command_fit(const FitOptions& o) {
        << " replications (the mean squared miss, each miss scaled by its figure's band: 1 or less is inside on "
           "average); "
        << Fit::inside(figures, true) << " of " << fitted_count << " figures in band.\n\n";
-  text << "Levers (fitted value; its range; the change in the sum of squared misses a tenth of its range away (the smaller side)):\n";
+  text << "Levers (fitted value; its range; the change in the sum of squared misses a tenth of its range away (the "
+          "smaller side)):\n";
   for (std::size_t i = 0; i < active.size(); ++i) {
     const Lever& l = *active[i].lever;
     char row[400];
@@ -678,12 +782,12 @@ int command_fit(const FitOptions& o) {
     for (std::size_t i = 0; i < absent.size(); ++i) text << (i ? ", " : "") << absent[i];
     text << ")\n";
   }
-  text << (unpinned.empty() ? "Every lever is pinned down by the figures.\n"
-                            : "The figures could not pin down: " + [&] {
-                                std::string s;
-                                for (std::size_t i = 0; i < unpinned.size(); ++i) s += (i ? ", " : "") + unpinned[i];
-                                return s;
-                              }() + " (their values are the fit's, not the figures').\n");
+  text
+      << (unpinned.empty() ? "Every lever is pinned down by the figures.\n" : "The figures could not pin down: " + [&] {
+           std::string s;
+           for (std::size_t i = 0; i < unpinned.size(); ++i) s += (i ? ", " : "") + unpinned[i];
+           return s;
+         }() + " (their values are the fit's, not the figures').\n");
   text << fit.establishment_note() << "\n\n";
   char head[300];
   std::snprintf(head, sizeof head, "%-5s %-44s %-22s %10s %21s %28s\n", "year", "measure", "unit", "figure", "band",
@@ -693,11 +797,11 @@ int command_fit(const FitOptions& o) {
     if (!f.fitted) continue;
     const CalibrationTarget& t = f.figure.target;
     char row[400];
-    std::snprintf(row, sizeof row, "%-5d %-44s %-22s %10s %21s %28s  %s\n", f.figure.year, t.measure.c_str(),
-                  t.unit.c_str(), human_number(t.value).c_str(),
-                  (human_number(t.low) + " to " + human_number(t.high)).c_str(),
-                  (human_number(f.ci.mean) + " (" + human_number(f.ci.low) + "-" + human_number(f.ci.high) + ")").c_str(),
-                  std::abs(f.miss) <= 1.0 ? "in" : "OUT");
+    std::snprintf(
+        row, sizeof row, "%-5d %-44s %-22s %10s %21s %28s  %s\n", f.figure.year, t.measure.c_str(), t.unit.c_str(),
+        human_number(t.value).c_str(), (human_number(t.low) + " to " + human_number(t.high)).c_str(),
+        (human_number(f.ci.mean) + " (" + human_number(f.ci.low) + "-" + human_number(f.ci.high) + ")").c_str(),
+        std::abs(f.miss) <= 1.0 ? "in" : "OUT");
     text << row;
   }
   if (fit_last < all_last) {
@@ -733,7 +837,7 @@ int command_fit(const FitOptions& o) {
 
   // The files: the scenario (each fitted value commented) and the report's figures.
   // What reproduces it: every option that changes the answer (not --jobs, --quiet or --force).
-  std::string command = "frontdoor fit " + o.council + " --base " + o.base;
+  std::string command = "frontdoor fit " + o.council + " --base " + base_shown;
   if (o.until) command += " --until " + std::to_string(o.until);
   if (!o.parameters.empty()) command += " --parameters " + o.parameters;
   command += " --warmup-years " + std::to_string(o.warmup_years) + " --optimiser " + o.optimiser +
@@ -752,8 +856,7 @@ int command_fit(const FitOptions& o) {
   }
   header += "\n";
   const fs::path base_relative = fs::relative(fs::absolute(o.base), fs::absolute(out_dir));
-  const std::string scenario_toml =
-      fit.scenario_text(best_x, base_relative.generic_string(), written_years, header);
+  const std::string scenario_toml = fit.scenario_text(best_x, base_relative.generic_string(), written_years, header);
   std::ostringstream csv;
   csv << "year,measure,unit,value,low,high,simulated,ci95_low,ci95_high,inside,used\n";
   for (const Figure& f : figures) {
