@@ -203,7 +203,8 @@ std::string times(const std::string& loaded, double factor) {
   if (const toml::array* a = t["v"].as_array()) {
     std::string out = "[";
     for (std::size_t i = 0; i < a->size(); ++i) {
-      out += (i ? ", " : "") + number_text(a->at(i).value<double>().value_or(0.0) * factor);
+      if (i > 0) out += ", ";
+      out += number_text(a->at(i).value<double>().value_or(0.0) * factor);
     }
     return out + "]";
   }
