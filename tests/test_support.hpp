@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/scratch_dir.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/runner.hpp"
 
@@ -21,22 +22,9 @@ inline std::string source_path(const std::string& relative) {
 }
 
 /// A fresh directory under the system temporary directory, removed with everything in it at the end.
-class TempDir {
+class TempDir : public ScratchDir {
  public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "frontdoor-test-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
+  TempDir() : ScratchDir("frontdoor-test") {}
 };
 
 /// Every shipped scenario file: the .toml files under scenarios/, less the parts others include (demand/,
