@@ -38,7 +38,7 @@ enum class Form {
   value,   ///< the key's value
   factor,  ///< the base's values (in force for the council's children) times the number
   below,   ///< the key's value is the `below` lever's value minus the number
-  trend,   ///< noticing rises by the number a year over the figures' years ([[change]] tables)
+  trend,   ///< the keys' values rise by the number a year over the figures' years ([[change]] tables)
 };
 
 struct Lever {
@@ -230,6 +230,12 @@ bool matches(const std::string& pattern, const std::string& key) {
     return false;
   }
   return key.substr(prefix.size(), key.size() - prefix.size() - suffix.size()).find('.') == std::string::npos;
+}
+
+std::string join(const std::vector<std::string>& parts, const std::string& separator) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) out += (i > 0 ? separator : std::string()) + parts[i];
+  return out;
 }
 
 std::string slug(const std::string& text) {
@@ -476,7 +482,6 @@ class Fit {
     return year;
   }
   const std::string& establishment_note() const { return establishment_note_; }
-  const std::vector<ActiveLever>& active() const { return active_; }
 
  private:
   const FitOptions& o_;
@@ -494,19 +499,13 @@ class Fit {
   std::string establishment_note_;
 };
 
-std::string fixed(double v, int decimals) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
-  return buffer;
-}
-
 }  // namespace
 
 std::string fit_lever_table() {
   std::ostringstream out;
   for (const Lever& l : levers()) {
-    out << "  " << l.name
-        << std::string(l.name[0] ? std::max<int>(1, 25 - static_cast<int>(std::string(l.name).size())) : 1, ' ')
+    const std::string name = l.name;
+    out << "  " << name << std::string(std::max<std::size_t>(1, 25 - std::min<std::size_t>(name.size(), 24)), ' ')
         << number_text(l.low) << " to " << number_text(l.high) << ": " << l.words << " (moves " << l.moves << ")\n";
   }
   return out.str();
@@ -779,16 +778,11 @@ int command_fit(const FitOptions& o) {
     text << row;
   }
   if (!absent.empty()) {
-    text << "  (not fitted, the base has no such keys or the lever they follow: ";
-    for (std::size_t i = 0; i < absent.size(); ++i) text << (i ? ", " : "") << absent[i];
-    text << ")\n";
+    text << "  (not fitted, the base has no such keys or the lever they follow: " << join(absent, ", ") << ")\n";
   }
-  text
-      << (unpinned.empty() ? "Every lever is pinned down by the figures.\n" : "The figures could not pin down: " + [&] {
-           std::string s;
-           for (std::size_t i = 0; i < unpinned.size(); ++i) s += (i ? ", " : "") + unpinned[i];
-           return s;
-         }() + " (their values are the fit's, not the figures').\n");
+  text << (unpinned.empty() ? "Every lever is pinned down by the figures.\n"
+                            : "The figures could not pin down: " + join(unpinned, ", ") +
+                                  " (their values are the fit's, not the figures').\n");
   text << fit.establishment_note() << "\n\n";
   char head[300];
   std::snprintf(head, sizeof head, "%-5s %-44s %-22s %10s %21s %28s\n", "year", "measure", "unit", "figure", "band",
@@ -851,9 +845,7 @@ int command_fit(const FitOptions& o) {
                        std::to_string(fitted_count) + " figures in band. The figures and the simulated values are in " +
                        report.filename().string() + ".\n";
   if (!unpinned.empty()) {
-    header += "# Not pinned down by the figures:";
-    for (const auto& u : unpinned) header += " " + u;
-    header += ".\n";
+    header += "# Not pinned down by the figures: " + join(unpinned, " ") + ".\n";
   }
   header += "\n";
   const fs::path base_relative = fs::relative(fs::absolute(o.base), fs::absolute(out_dir));

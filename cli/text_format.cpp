@@ -187,14 +187,15 @@ std::string describe_scenario(const Scenario& s) {
   return out.str();
 }
 
+std::string fixed(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
+}
+
 std::string per_child_check(const Scenario& s, const std::vector<CalibrationTarget>& targets) {
   std::ostringstream out;
   const double per_10k = 10000.0 / s.children;
-  auto fixed = [](double v, int decimals) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
-    return std::string(buffer);
-  };
   out << "\nStaff and spend per 10,000 children (" << human_number(s.children) << " children):\n";
   // Social workers: the services the scenario's own social_worker_fte measure counts.
   for (const ReportMeasure& m : s.reporting) {

@@ -13,6 +13,9 @@ namespace frontdoor {
 /// A number with thousands separators and sensible decimals ("25,031", "0.875", "1.25").
 std::string human_number(double value);
 
+/// `value` with exactly `decimals` decimals (printf %.*f): 12.3 with 2 is "12.30".
+std::string fixed(double value, int decimals);
+
 std::string summary_table(const Scenario& scenario, std::uint64_t seed, const std::vector<ReplicationResult>& results,
                           const std::vector<SummaryRow>& summary, const std::string& out_dir);
 
