@@ -50,8 +50,50 @@ bool noticed_today(const SourceSpec& source, double t, const SimCalendar& calend
   return !calendar.is_school_holiday(day) || u < source.holiday_factor;
 }
 
-NeedRates starting_need(const Scenario& scenario) {
-  NeedRates removal{};
+namespace {
+// One family group's children (`children` of them) by age band and need level at the balance of their chain, need
+// rising `up` times and falling `down` times as fast as the scenario's, children born with no need and ageing
+// through the bands; `removal` per child-year by band and level. Gauss-Seidel on each band's balance in turn.
+NeedByAge balance_by_age(const Scenario& sc, double children, double up, double down, const NeedByAge& removal) {
+  const NeedSpec& need = sc.need;
+  NeedByAge stock{};
+  for (int b = 0; b < age_bands; ++b) {
+    const double size = children * sc.age_shares[b];
+    const double years = age_band_upper_years[b] - age_band_lower_years[b];
+    // Entering the band each year from the one below, at that band's mix of need; leaving it at 1/years a year.
+    NeedRates entering{};
+    const double below = b > 0 ? children * sc.age_shares[b - 1] : 0.0;
+    for (int k = 1; k < need_levels && below > 0.0; ++k) entering[k] = stock[b - 1][k] / below * size / years;
+    const double crisis_age = need.crisis_age[b] * up;
+    for (int sweep = 0; sweep < 5000; ++sweep) {
+      const double pool = std::max(0.0, size - stock[b][1] - stock[b][2] - stock[b][3] - stock[b][4]);
+      double change = 0.0;
+      for (int k = 1; k < need_levels; ++k) {
+        const double from = k == 1 ? pool : stock[b][k - 1];
+        const double rise = need.up_per_year[k - 1] * (k == 1 ? need.onset_age[b] : need.up_age[b]) * up;
+        double inflow = from * rise + entering[k];
+        if (k + 1 < need_levels) inflow += stock[b][k + 1] * need.down_per_year[k + 1] * down;
+        if (k == need_levels - 1) {
+          inflow += pool * need.crisis_per_year[0] * crisis_age;
+          for (int j = 1; j + 1 < need_levels; ++j) inflow += stock[b][j] * need.crisis_per_year[j] * crisis_age;
+        }
+        double out = need.down_per_year[k] * down + removal[b][k] + 1.0 / years;
+        if (k + 1 < need_levels)
+          out += need.up_per_year[k] * need.up_age[b] * up + need.crisis_per_year[k] * crisis_age;
+        const double next = out > 0.0 ? inflow / out : 0.0;
+        change = std::max(change, std::abs(next - stock[b][k]));
+        stock[b][k] = next;
+      }
+      if (change < 1e-9) break;
+    }
+    stock[b][0] = std::max(0.0, size - stock[b][1] - stock[b][2] - stock[b][3] - stock[b][4]);
+  }
+  return stock;
+}
+}  // namespace
+
+StartingNeed starting_need_by_family(const Scenario& scenario) {
+  NeedByAge removal{};
   const Pathway& pathway = scenario.pathway;
   const ServiceSpec& entry = pathway.services()[pathway.entry()];
   double bar = never;
@@ -72,21 +114,39 @@ NeedRates starting_need(const Scenario& scenario) {
       const double passes = bar == never ? 1.0
                             : sd > 0.0   ? 0.5 * std::erfc((bar - k) / (sd * std::sqrt(2.0)))
                                          : (k >= bar ? 1.0 : 0.0);
-      removal[k] +=
-          source.notice_per_year[k] * scenario.need.notice_factor_at(0.0) * passes * scenario.need.start_removal;
+      for (int b = 0; b < age_bands; ++b)
+        removal[b][k] += source.notice_per_year[k] * source.notice_age[b] * scenario.need.notice_factor_at(0.0) *
+                         passes * scenario.need.start_removal;
     }
   }
-  return community_equilibrium(scenario.need, scenario.children, removal);
+  const double share = std::clamp(scenario.need.chronic.share, 0.0, 1.0);
+  const double children = static_cast<double>(scenario.children);
+  StartingNeed start;
+  start.ordinary = balance_by_age(scenario, children * (1.0 - share), 1.0, 1.0, removal);
+  if (share > 0.0)
+    start.chronic =
+        balance_by_age(scenario, children * share, scenario.need.chronic.up, scenario.need.chronic.down, removal);
+  return start;
 }
 
-double chronic_probability(const NeedSpec& need, int level) {
-  const double share = need.chronic.share;
-  if (share <= 0.0) return 0.0;
-  if (share >= 1.0) return 1.0;
-  const double ratio = need.chronic.down > 0.0 ? need.chronic.up / need.chronic.down : 1.0;
-  const double odds = share / (1.0 - share) * std::pow(ratio, level);
-  return odds / (1.0 + odds);
+NeedRates StartingNeed::total() const {
+  NeedRates sum{};
+  for (int b = 0; b < age_bands; ++b) {
+    for (int k = 0; k < need_levels; ++k) sum[k] += ordinary[b][k] + chronic[b][k];
+  }
+  return sum;
 }
+
+double StartingNeed::chronic_probability(int level) const {
+  double in_chronic = 0.0, all = 0.0;
+  for (int b = 0; b < age_bands; ++b) {
+    in_chronic += chronic[b][level];
+    all += ordinary[b][level] + chronic[b][level];
+  }
+  return all > 0.0 ? in_chronic / all : 0.0;
+}
+
+NeedRates starting_need(const Scenario& scenario) { return starting_need_by_family(scenario).total(); }
 
 ChildPopulation::ChildPopulation(long children, std::uint64_t seed)
     : children_in_area_(children),
@@ -175,6 +235,11 @@ void ChildPopulation::release(int c) {
   if (child.chronic) --known_chronic_;
 }
 
+bool ChildPopulation::remembered(int c, double t) const {
+  const Child& child = children_[c];
+  return child.plans > 0 || t - child.last_referral <= 365.0 || t - child.pending_closure <= 365.0;
+}
+
 double ChildPopulation::reschedule(int c, double t, double total_rate) {
   Child& child = children_[c];
   if (!child.residual) {
@@ -232,7 +297,7 @@ ChildOutcome ChildPopulation::child_event(int c, double t, const ChildRates& r, 
   } else if ((u -= r.up + r.crisis) < r.down) {
     --child.need;
     outcome.kind = ChildOutcome::Kind::fell;
-    if (child.need == 0 && !child.in_pathway) {
+    if (child.need == 0 && !child.in_pathway && !remembered(c, t)) {
       release(c);
       outcome.kind = ChildOutcome::Kind::left;
     }

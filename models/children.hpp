@@ -13,6 +13,7 @@
 #include <optional>
 #include <vector>
 
+#include "models/ages.hpp"
 #include "models/calendar.hpp"
 #include "models/case.hpp"
 #include "models/event_heap.hpp"
@@ -103,16 +104,26 @@ ChildRates child_rates(const Child& child, const Scenario& in_force, const HelpN
 /// whose events fall on slightly different days (common random numbers).
 bool noticed_today(const SourceSpec& source, double t, const SimCalendar& calendar, RandomStream& rng);
 
-/// Children at each need level (1 to 4) on the first day: near the community's balance, with children leaving it
-/// when a contact about them passes the front door's lowest threshold above its default decision, and
-/// need.start_removal of them staying away (the warm-up lets the services and the children who come back reach
-/// their own balance).
-NeedRates starting_need(const Scenario& scenario);
+/// Children by age band and need level (level 0: those with no need).
+using NeedByAge = std::array<NeedRates, age_bands>;
 
-/// The chance that a child at need level `level` on the first day is in a chronic family: the population's share,
-/// with the odds raised by (chronic.up / chronic.down) for each level (the balance of a chain whose rises and falls
-/// are that many times as fast). A starting approximation; the warm-up settles the rest.
-double chronic_probability(const NeedSpec& need, int level);
+/// The council's children on the first day, by family group, age band and need level: each group (ordinary and
+/// chronic families, NeedSpec::chronic) at the balance of its own chain (a chronic family's need rises chronic.up
+/// times as fast and falls chronic.down times as fast), with children born with no need and ageing through the
+/// bands at the rates of their age (so that an adolescent has had years for need to build up, a baby has not), and
+/// children leaving it when a contact about them passes the front door's lowest threshold above its default
+/// decision, need.start_removal of them staying away. The services' own balance is left to the warm-up.
+struct StartingNeed {
+  NeedByAge ordinary{};
+  NeedByAge chronic{};
+  /// Both groups and every age band together, by need level.
+  [[nodiscard]] NeedRates total() const;
+  /// The chance that a child at need level `level` on the first day is in a chronic family.
+  [[nodiscard]] double chronic_probability(int level) const;
+};
+StartingNeed starting_need_by_family(const Scenario& scenario);
+/// Children at each need level on the first day, both family groups and every age band together.
+NeedRates starting_need(const Scenario& scenario);
 
 /// What a child's event turned out to be.
 struct ChildOutcome {
@@ -165,6 +176,11 @@ class ChildPopulation {
   int add_sibling(int of, double t, double age_gap_years);
   /// The child's record is gone (need back to 0 outside the pathway, or it left the population).
   void release(int c);
+  /// Whether the council's records still hold something of child `c` on day `t` that a later episode needs: a
+  /// child protection plan (a later plan is a second plan), or a referral or an improved closure within the last
+  /// 365 days (a re-referral, a closure not sustained). Such a child keeps its record when its need is back to 0
+  /// outside the pathway, at the pool's rates, instead of rejoining the pool as a stranger.
+  [[nodiscard]] bool remembered(int c, double t) const;
   Child& operator[](int c) { return children_[c]; }
   const Child& operator[](int c) const { return children_[c]; }
   /// Number of records, alive or free (indices run from 0 to this).

@@ -177,7 +177,7 @@ void seed_initial_cases(Context& ctx, ServiceState& st) {
     for (int b = 0; b < age_bands; ++b)
       weights[b] = ctx.scenario.age_shares[b] > 0.0 ? (*spec.initial_by_age)[b] / ctx.scenario.age_shares[b] : 0.0;
   }
-  const double chronic = chronic_probability(ctx.scenario.need, spec.initial_need);
+  const double chronic = starting_need_by_family(ctx.scenario).chronic_probability(spec.initial_need);
   for (int i = 0; i < spec.initial_cases; ++i) {
     const int c = ctx.children.add(spec.initial_need, 0.0, weights, chronic);
     Child& child = ctx.children[c];

@@ -189,12 +189,18 @@ void child_event(Context& ctx, int c, double t) {
 void start_population(Context& ctx) {
   PopulationTimer& timer = ctx.population;
   timer.running = true;
-  const NeedRates start = starting_need(ctx.scenario);
-  for (int k = 1; k < need_levels; ++k) {
-    const long count = std::lround(start[k]);
-    const double chronic = chronic_probability(ctx.scenario.need, k);
-    for (long i = 0; i < count; ++i)
-      ctx.reschedule(ctx.children.add(k, 0.0, ctx.scenario.need.onset_age, chronic), 0.0);
+  // Each family group's children by age band and need level; the children of a band are drawn within it.
+  const StartingNeed start = starting_need_by_family(ctx.scenario);
+  for (const bool chronic : {false, true}) {
+    const NeedByAge& group = chronic ? start.chronic : start.ordinary;
+    for (int b = 0; b < age_bands; ++b) {
+      AgeBands in_band{};
+      in_band[b] = 1.0;
+      for (int k = 1; k < need_levels; ++k) {
+        const long count = std::lround(group[b][k]);
+        for (long i = 0; i < count; ++i) ctx.reschedule(ctx.children.add(k, 0.0, in_band, chronic ? 1.0 : 0.0), 0.0);
+      }
+    }
   }
   timer.next_pool = ctx.children.draw_pool_event(0.0, ctx.scenario.at(0.0));
   // A [[change]] may change need or notice rates, and a fading notice boost changes them month by month: every
@@ -317,7 +323,7 @@ void child_entered(Context& ctx, int c, int s, double t, SourceKind source) {
       child.pending_closure = t;
     }
   }
-  if (spec.child_leaves || child.need == 0 || child.adult) {
+  if (spec.child_leaves || (child.need == 0 && !ctx.children.remembered(c, t)) || child.adult) {
     ctx.children.release(c);
   } else {
     ctx.reschedule(c, t);

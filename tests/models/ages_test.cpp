@@ -181,14 +181,5 @@ TEST(Children, ChronicFamiliesAreTheirOwnPoolAndCarryAHistory) {
   EXPECT_LE(with_plan, chronic);
 }
 
-TEST(Children, AStartingChildsChanceOfAChronicFamilyRisesWithItsNeed) {
-  NeedSpec need;
-  need.chronic = ChronicSpec{0.1, 2.0, 0.5};
-  EXPECT_DOUBLE_EQ(chronic_probability(need, 0), 0.1);
-  EXPECT_GT(chronic_probability(need, 3), chronic_probability(need, 1));
-  need.chronic.share = 0.0;
-  EXPECT_EQ(chronic_probability(need, 4), 0.0);
-}
-
 }  // namespace
 }  // namespace frontdoor

@@ -146,12 +146,53 @@ TEST(Children, TheStartingPopulationLeavesOutChildrenTheFrontDoorWouldTakeIn) {
   Scenario scenario = england();
   scenario.need.start_removal = 0.0;
   const NeedRates none_removed = starting_need(scenario);
-  const NeedRates expected = community_equilibrium(scenario.need, scenario.children, NeedRates{});
-  for (int k = 1; k < need_levels; ++k) EXPECT_DOUBLE_EQ(none_removed[k], expected[k]);
   scenario.need.start_removal = 1.0;
   const NeedRates removed = starting_need(scenario);
   EXPECT_LT(removed[4], none_removed[4]);
   EXPECT_LT(removed[3], none_removed[3]);
+}
+
+// Children are born with no need and age through the bands: with the same rates at every age, an older child has
+// had longer for need to appear, so each band holds a larger share of children with need than the band before; and
+// the bands hold the population's children.
+TEST(Children, TheStartingPopulationsNeedBuildsUpWithAge) {
+  Scenario scenario = england();
+  scenario.need.start_removal = 0.0;
+  scenario.need.chronic.share = 0.0;
+  scenario.need.onset_age = scenario.need.up_age = scenario.need.crisis_age = AgeBands{1.0, 1.0, 1.0, 1.0, 1.0};
+  const StartingNeed start = starting_need_by_family(scenario);
+  double previous = -1.0;
+  for (int b = 0; b < age_bands; ++b) {
+    double with_need = 0.0, all = 0.0;
+    for (int k = 0; k < need_levels; ++k) {
+      all += start.ordinary[b][k];
+      if (k > 0) with_need += start.ordinary[b][k];
+    }
+    EXPECT_NEAR(all, scenario.children * scenario.age_shares[b], 1e-6);
+    EXPECT_GT(with_need / all, previous) << "band " << b;
+    previous = with_need / all;
+  }
+}
+
+TEST(Children, AStartingChildsChanceOfAChronicFamilyRisesWithItsNeed) {
+  Scenario scenario = england();
+  scenario.need.chronic = ChronicSpec{0.1, 2.0, 0.5};
+  const StartingNeed start = starting_need_by_family(scenario);
+  EXPECT_LT(start.chronic_probability(0), 0.1);  // the pool has fewer of them than the population
+  EXPECT_GT(start.chronic_probability(1), 0.1);
+  EXPECT_GT(start.chronic_probability(3), start.chronic_probability(1));
+  // Each group holds its own children: the two together are the population.
+  double chronic = 0.0, all = 0.0;
+  for (int b = 0; b < age_bands; ++b) {
+    for (int k = 0; k < need_levels; ++k) {
+      chronic += start.chronic[b][k];
+      all += start.chronic[b][k] + start.ordinary[b][k];
+    }
+  }
+  EXPECT_NEAR(chronic, 0.1 * scenario.children, 1e-6);
+  EXPECT_NEAR(all, static_cast<double>(scenario.children), 1e-6);
+  scenario.need.chronic.share = 0.0;
+  EXPECT_EQ(starting_need_by_family(scenario).chronic_probability(4), 0.0);
 }
 
 }  // namespace
