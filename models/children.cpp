@@ -237,7 +237,8 @@ void ChildPopulation::release(int c) {
 
 bool ChildPopulation::remembered(int c, double t) const {
   const Child& child = children_[c];
-  return child.plans > 0 || t - child.last_referral <= 365.0 || t - child.pending_closure <= 365.0;
+  (void)t;
+  return child.plans > 0;
 }
 
 double ChildPopulation::reschedule(int c, double t, double total_rate) {

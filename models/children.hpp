@@ -176,6 +176,10 @@ class ChildPopulation {
   int add_sibling(int of, double t, double age_gap_years);
   /// The child's record is gone (need back to 0 outside the pathway, or it left the population).
   void release(int c);
+  /// The serial the next child gets; `skip_serials_to` moves it on (never back), so that a group of children can
+  /// have serials, and so streams, of its own whatever the size of the groups before it (common random numbers).
+  [[nodiscard]] std::uint64_t next_serial() const { return next_serial_; }
+  void skip_serials_to(std::uint64_t serial) { next_serial_ = std::max(next_serial_, serial); }
   /// Whether the council's records still hold something of child `c` on day `t` that a later episode needs: a
   /// child protection plan (a later plan is a second plan), or a referral or an improved closure within the last
   /// 365 days (a re-referral, a closure not sustained). Such a child keeps its record when its need is back to 0

@@ -190,18 +190,25 @@ void start_population(Context& ctx) {
   PopulationTimer& timer = ctx.population;
   timer.running = true;
   // Each family group's children by age band and need level; the children of a band are drawn within it.
+  // Each cell (group, band, level) has a block of serials of its own, so that a scenario whose front door starts a
+  // cell with a child more or less shifts no other child's streams.
   const StartingNeed start = starting_need_by_family(ctx.scenario);
+  const std::uint64_t first = ctx.children.next_serial();
+  const std::uint64_t block = static_cast<std::uint64_t>(std::max(0, ctx.scenario.children)) + 1;
+  std::uint64_t cell = 0;
   for (const bool chronic : {false, true}) {
     const NeedByAge& group = chronic ? start.chronic : start.ordinary;
     for (int b = 0; b < age_bands; ++b) {
       AgeBands in_band{};
       in_band[b] = 1.0;
       for (int k = 1; k < need_levels; ++k) {
+        ctx.children.skip_serials_to(first + cell++ * block);
         const long count = std::lround(group[b][k]);
         for (long i = 0; i < count; ++i) ctx.reschedule(ctx.children.add(k, 0.0, in_band, chronic ? 1.0 : 0.0), 0.0);
       }
     }
   }
+  ctx.children.skip_serials_to(first + cell * block);
   timer.next_pool = ctx.children.draw_pool_event(0.0, ctx.scenario.at(0.0));
   // A [[change]] may change need or notice rates, and a fading notice boost changes them month by month: every
   // pending draw is made afresh from its day (the exponential clocks restart at the new rates, which is exact for a
