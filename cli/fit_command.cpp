@@ -661,9 +661,12 @@ int command_fit(const FitOptions& o) {
       decltype(objective)* f;
       std::exception_ptr* failure;
     } data{&objective, &failure};
-    // BOBYQA, restarted from the best point with a fresh trust region until a round improves the misfit by less
-    // than 1%: on common random numbers the misfit is flat over small steps, so one round can stop on a plateau.
+    // BOBYQA, restarted from the best point with a fresh trust region: on common random numbers the misfit is flat
+    // over small steps, so one round can stop on a plateau. A round that improves the misfit by less than 1% is
+    // followed by one from a trust region twice as wide as the first, to step off the plateau; two such rounds in a
+    // row end the fit.
     nlopt::result result = nlopt::FAILURE;
+    int stalled = 0;
     for (int round = 1;; ++round) {
       const int left = o.max_evaluations - evaluations;
       if (left < 2 * static_cast<int>(active.size()) + 2) {
@@ -673,7 +676,7 @@ int command_fit(const FitOptions& o) {
       nlopt::opt opt(algorithm, static_cast<unsigned>(active.size()));
       opt.set_lower_bounds(std::vector<double>(active.size(), 0.0));
       opt.set_upper_bounds(std::vector<double>(active.size(), 1.0));
-      opt.set_initial_step(round == 1 ? 0.1 : 0.05);
+      opt.set_initial_step(round == 1 ? 0.1 : stalled > 0 ? 0.2 : 0.05);
       opt.set_xtol_abs(0.005);  // half a percent of each lever's range
       opt.set_maxeval(left);
       opt.set_min_objective(
@@ -700,9 +703,12 @@ int command_fit(const FitOptions& o) {
       }
       if (failure) std::rethrow_exception(failure);
       if (result == nlopt::MAXEVAL_REACHED || result < 0) break;
-      if (!(best < before * 0.99)) break;  // this round gained under 1%: converged
-      if (!o.quiet)
-        std::fprintf(stderr, "frontdoor: fit: round %d ended at misfit %.3f; again from there\n", round, best);
+      stalled = best < before * 0.99 ? 0 : stalled + 1;
+      if (stalled == 2) break;  // two rounds in a row gained under 1%: converged
+      if (!o.quiet) {
+        std::fprintf(stderr, "frontdoor: fit: round %d ended at misfit %.3f; again from there%s\n", round, best,
+                     stalled > 0 ? ", with a wider step" : "");
+      }
     }
     converged = result == nlopt::FTOL_REACHED || result == nlopt::XTOL_REACHED || result == nlopt::ROUNDOFF_LIMITED ||
                 result == nlopt::SUCCESS || result == nlopt::STOPVAL_REACHED;
