@@ -144,7 +144,7 @@ TEST(ScenarioLoader, PolicyScenariosInheritFromTheirBase) {
   // A chain: Essex is early_help_2m (itself on the baseline) plus reinvestment.
   const Scenario essex = load_scenario(test_support::source_path("scenarios/policies/essex_reinvestment.toml"));
   EXPECT_EQ(essex.reinvestment.share, 0.33);
-  EXPECT_EQ(essex.pathway.services()[essex.pathway.find("early_help")].team.budget_gbp, 6970000.0);
+  EXPECT_EQ(essex.pathway.services()[essex.pathway.find("early_help")].team.budget_gbp, 6600000.0);
 
   test_support::TempDir dir;
   const std::string baseline = test_support::source_path("scenarios/england_baseline.toml");

@@ -88,7 +88,7 @@ TEST(Response, EarlyHelpMoneyAloneLowersEscalationsAndCareEntries) {
   // Two million pounds more, with the early-help line where it is: the waiting list clears, families are helped
   // before their need rises.
   const auto base = baseline_run({}, 10);
-  const auto more = baseline_run({{"service.early_help.team.budget_gbp", "6970000"}}, 10);
+  const auto more = baseline_run({{"service.early_help.team.budget_gbp", "6600000"}}, 10);
   expect_fall(base, more, "early_help_wait_days");
   expect_fall(base, more, "section47");
   expect_fall(base, more, "cp_plan_starts");
@@ -106,7 +106,7 @@ TEST(Response, MoreChronicFamiliesRaiseSecondOrLaterPlans) {
 
 TEST(Response, HalvingEarlyHelpRaisesWaitingAndHarmAndDoesNotLowerCareEntries) {
   const auto base = baseline_run({}, 8);
-  const auto half = baseline_run({{"service.early_help.team.budget_gbp", "2485000"}}, 8);
+  const auto half = baseline_run({{"service.early_help.team.budget_gbp", "2300000"}}, 8);
   expect_rise(base, half, "unallocated_cases");
   expect_rise(base, half, "harm_events");
   expect_rise(base, half, "section47");
