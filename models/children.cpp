@@ -50,11 +50,9 @@ bool noticed_today(const SourceSpec& source, double t, const SimCalendar& calend
   return !calendar.is_school_holiday(day) || u < source.holiday_factor;
 }
 
-namespace {
-// One family group's children (`children` of them) by age band and need level at the balance of their chain, need
-// rising `up` times and falling `down` times as fast as the scenario's, children born with no need and ageing
-// through the bands; `removal` per child-year by band and level. Gauss-Seidel on each band's balance in turn.
-NeedByAge balance_by_age(const Scenario& sc, double children, double up, double down, const NeedByAge& removal) {
+NeedByAge community_balance_by_age(const Scenario& sc, double children, double up, double down,
+                                   const NeedByAge& removal) {
+  // Gauss-Seidel on each band's balance in turn, the band below known.
   const NeedSpec& need = sc.need;
   NeedByAge stock{};
   for (int b = 0; b < age_bands; ++b) {
@@ -90,7 +88,6 @@ NeedByAge balance_by_age(const Scenario& sc, double children, double up, double 
   }
   return stock;
 }
-}  // namespace
 
 StartingNeed starting_need_by_family(const Scenario& scenario) {
   NeedByAge removal{};
@@ -122,10 +119,9 @@ StartingNeed starting_need_by_family(const Scenario& scenario) {
   const double share = std::clamp(scenario.need.chronic.share, 0.0, 1.0);
   const double children = static_cast<double>(scenario.children);
   StartingNeed start;
-  start.ordinary = balance_by_age(scenario, children * (1.0 - share), 1.0, 1.0, removal);
+  start.ordinary = community_balance_by_age(scenario, children * (1.0 - share), 1.0, 1.0, removal);
   if (share > 0.0)
-    start.chronic =
-        balance_by_age(scenario, children * share, scenario.need.chronic.up, scenario.need.chronic.down, removal);
+    start.chronic = community_balance_by_age(scenario, children * share, scenario.need.chronic.up, scenario.need.chronic.down, removal);
   return start;
 }
 
@@ -235,11 +231,7 @@ void ChildPopulation::release(int c) {
   if (child.chronic) --known_chronic_;
 }
 
-bool ChildPopulation::remembered(int c, double t) const {
-  const Child& child = children_[c];
-  (void)t;
-  return child.plans > 0;
-}
+bool ChildPopulation::remembered(int c) const { return children_[c].plans > 0; }
 
 double ChildPopulation::reschedule(int c, double t, double total_rate) {
   Child& child = children_[c];
@@ -298,7 +290,7 @@ ChildOutcome ChildPopulation::child_event(int c, double t, const ChildRates& r, 
   } else if ((u -= r.up + r.crisis) < r.down) {
     --child.need;
     outcome.kind = ChildOutcome::Kind::fell;
-    if (child.need == 0 && !child.in_pathway && !remembered(c, t)) {
+    if (child.need == 0 && !child.in_pathway && !remembered(c)) {
       release(c);
       outcome.kind = ChildOutcome::Kind::left;
     }

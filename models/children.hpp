@@ -122,6 +122,11 @@ struct StartingNeed {
   [[nodiscard]] double chronic_probability(int level) const;
 };
 StartingNeed starting_need_by_family(const Scenario& scenario);
+/// One family group's children (`children` of them) by age band and need level at the balance of their chain, need
+/// rising (and crises) `up` times and falling `down` times as fast as the scenario's, children born with no need
+/// and ageing through the bands, a child at level k in band b also leaving at `removal[b][k]` a year.
+NeedByAge community_balance_by_age(const Scenario& scenario, double children, double up, double down,
+                                   const NeedByAge& removal);
 /// Children at each need level on the first day, both family groups and every age band together.
 NeedRates starting_need(const Scenario& scenario);
 
@@ -180,11 +185,10 @@ class ChildPopulation {
   /// have serials, and so streams, of its own whatever the size of the groups before it (common random numbers).
   [[nodiscard]] std::uint64_t next_serial() const { return next_serial_; }
   void skip_serials_to(std::uint64_t serial) { next_serial_ = std::max(next_serial_, serial); }
-  /// Whether the council's records still hold something of child `c` on day `t` that a later episode needs: a
-  /// child protection plan (a later plan is a second plan), or a referral or an improved closure within the last
-  /// 365 days (a re-referral, a closure not sustained). Such a child keeps its record when its need is back to 0
-  /// outside the pathway, at the pool's rates, instead of rejoining the pool as a stranger.
-  [[nodiscard]] bool remembered(int c, double t) const;
+  /// Whether the council's records hold something of child `c` that a later episode needs: a child protection plan
+  /// (a later plan is a second plan). Such a child keeps its record when its need is back to 0 outside the pathway,
+  /// at the pool's rates, instead of rejoining the pool as a stranger.
+  [[nodiscard]] bool remembered(int c) const;
   Child& operator[](int c) { return children_[c]; }
   const Child& operator[](int c) const { return children_[c]; }
   /// Number of records, alive or free (indices run from 0 to this).

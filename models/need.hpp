@@ -161,11 +161,6 @@ struct NeedSpec {
 /// pi(k+1) / pi(k) = up(k) / down(k+1) (crises left out).
 NeedRates untreated_equilibrium(const NeedSpec& spec);
 
-/// Children at each level (1 to 4; [0] is left 0) out of `children`, at the equilibrium of the chain in which a
-/// child at level k also leaves at `removal_per_year[k]` (agencies notice it and services take it on). The
-/// simulation starts from this, with removal = the contact rate at levels 2 and above, so that the warm-up starts
-/// near the community's own balance rather than from no need at all.
-NeedRates community_equilibrium(const NeedSpec& spec, double children, const NeedRates& removal_per_year);
 
 /// Quality of a team's work, in (0, 1]: its pace (1 while it has the time its cases need, FTE / demand beyond)
 /// raised to the elasticity.

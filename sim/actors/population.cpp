@@ -330,7 +330,7 @@ void child_entered(Context& ctx, int c, int s, double t, SourceKind source) {
       child.pending_closure = t;
     }
   }
-  if (spec.child_leaves || (child.need == 0 && !ctx.children.remembered(c, t)) || child.adult) {
+  if (spec.child_leaves || (child.need == 0 && !ctx.children.remembered(c)) || child.adult) {
     ctx.children.release(c);
   } else {
     ctx.reschedule(c, t);

@@ -195,5 +195,24 @@ TEST(Children, AStartingChildsChanceOfAChronicFamilyRisesWithItsNeed) {
   EXPECT_EQ(starting_need_by_family(scenario).chronic_probability(4), 0.0);
 }
 
+// The starting community balances every level of every band: at level 4 of band 0 (no band below it), what comes
+// in (rises from 3, crises from every level) equals what goes out (falls, removal, ageing into the next band).
+TEST(Children, TheStartingCommunityBalancesItsFlows) {
+  Scenario scenario = england();
+  NeedByAge removal{};
+  for (int b = 0; b < age_bands; ++b) removal[b] = NeedRates{0.0, 0.1, 0.5, 1.5, 3.0};
+  const NeedByAge s = community_balance_by_age(scenario, 100000.0, 2.0, 0.5, removal);
+  const NeedSpec& n = scenario.need;
+  const double crisis = n.crisis_age[0] * 2.0;
+  const double in4 = s[0][3] * (n.up_per_year[3] * n.up_age[0] * 2.0 + n.crisis_per_year[3] * crisis) +
+                     s[0][0] * n.crisis_per_year[0] * crisis + s[0][1] * n.crisis_per_year[1] * crisis +
+                     s[0][2] * n.crisis_per_year[2] * crisis;
+  const double out4 = s[0][4] * (n.down_per_year[4] * 0.5 + removal[0][4] + 1.0);  // band 0 lasts a year
+  EXPECT_NEAR(in4, out4, 1e-6 * in4);
+  double all = 0.0;
+  for (int k = 0; k < need_levels; ++k) all += s[0][k];
+  EXPECT_NEAR(all, 100000.0 * scenario.age_shares[0], 1e-6);
+}
+
 }  // namespace
 }  // namespace frontdoor
