@@ -121,7 +121,8 @@ StartingNeed starting_need_by_family(const Scenario& scenario) {
   StartingNeed start;
   start.ordinary = community_balance_by_age(scenario, children * (1.0 - share), 1.0, 1.0, removal);
   if (share > 0.0)
-    start.chronic = community_balance_by_age(scenario, children * share, scenario.need.chronic.up, scenario.need.chronic.down, removal);
+    start.chronic = community_balance_by_age(scenario, children * share, scenario.need.chronic.up,
+                                             scenario.need.chronic.down, removal);
   return start;
 }
 

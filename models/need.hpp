@@ -161,7 +161,6 @@ struct NeedSpec {
 /// pi(k+1) / pi(k) = up(k) / down(k+1) (crises left out).
 NeedRates untreated_equilibrium(const NeedSpec& spec);
 
-
 /// Quality of a team's work, in (0, 1]: its pace (1 while it has the time its cases need, FTE / demand beyond)
 /// raised to the elasticity.
 inline double quality_from_pace(double pace, double elasticity) { return std::pow(std::max(pace, 1e-6), elasticity); }
