@@ -185,6 +185,7 @@ toml::table resolve_base(toml::table root, const std::string& display_name, std:
   std::vector<std::string> problems;
   check_keys_in_base(root, merged, "", display_name, path, problems);
   if (!problems.empty()) throw ScenarioError(problems);
+  join_changes(merged, root);  // a policy's timeline adds to its base's
   merge_into(merged, root);
   written_for[display_name] = children_of(merged);
   return merged;
@@ -349,6 +350,27 @@ void merge_into(toml::table& into, toml::table& from) {
   }
 }
 
+void join_changes(toml::table& into, toml::table& extra) {
+  toml::array* own = into.get_as<toml::array>("change");
+  toml::array* more = extra.get_as<toml::array>("change");
+  if (own == nullptr || more == nullptr) return;
+  for (auto& change : *more) own->push_back(std::move(change));
+  std::vector<std::pair<std::int64_t, std::size_t>> order;
+  for (std::size_t i = 0; i < own->size(); ++i) {
+    std::int64_t year = 0;
+    if (const toml::table* t = own->get(i)->as_table();
+        t != nullptr && t->get_as<std::int64_t>("from_year") != nullptr) {
+      year = t->get_as<std::int64_t>("from_year")->get();
+    }
+    order.emplace_back(year, i);
+  }
+  std::stable_sort(order.begin(), order.end());
+  toml::array sorted;
+  for (const auto& [year, i] : order) sorted.push_back(*own->get(i));
+  *own = std::move(sorted);
+  extra.erase("change");
+}
+
 namespace {
 
 // Whether `key` (dotted, of a service or a source) holds a value per child of the council: an establishment, a
@@ -468,26 +490,7 @@ ScenarioDocument compose_scenario(const std::string& text, const std::string& di
 void merge_appended(toml::table& root, const std::string& appended) {
   if (appended.empty()) return;
   toml::table extra = parse_toml(appended, "appended settings");
-  // Appended [[change]] tables join the scenario's own timeline, in order of their first year.
-  toml::array* own = root.get_as<toml::array>("change");
-  toml::array* more = extra.get_as<toml::array>("change");
-  if (own != nullptr && more != nullptr) {
-    for (auto& change : *more) own->push_back(std::move(change));
-    std::vector<std::pair<std::int64_t, std::size_t>> order;
-    for (std::size_t i = 0; i < own->size(); ++i) {
-      std::int64_t year = 0;
-      if (const toml::table* t = own->get(i)->as_table();
-          t != nullptr && t->get_as<std::int64_t>("from_year") != nullptr) {
-        year = t->get_as<std::int64_t>("from_year")->get();
-      }
-      order.emplace_back(year, i);
-    }
-    std::stable_sort(order.begin(), order.end());
-    toml::array sorted;
-    for (const auto& [year, i] : order) sorted.push_back(*own->get(i));
-    *own = std::move(sorted);
-    extra.erase("change");
-  }
+  join_changes(root, extra);
   merge_into(root, extra);
 }
 

@@ -44,6 +44,11 @@ std::string edit_dotted(toml::table& root, const std::string& key, Edit edit, co
 /// `from` wins. Moving keeps each node's source file and line.
 void merge_into(toml::table& into, toml::table& from);
 
+/// [[change]] tables in `extra` join `into`'s own timeline (both kept, ordered by first year, `into`'s first within
+/// a year) and leave `extra`. A policy's timeline adds to its base's; trainer mode's appended changes to the
+/// scenario's.
+void join_changes(toml::table& into, toml::table& extra);
+
 /// Merges `appended` (TOML text) over the document: its keys replace the document's, except its [[change]]
 /// tables, which join the document's own in order of their from_year. Throws ScenarioError on a syntax error.
 void merge_appended(toml::table& root, const std::string& appended);

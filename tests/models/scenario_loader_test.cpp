@@ -170,6 +170,34 @@ TEST(ScenarioLoader, PolicyScenariosInheritFromTheirBase) {
   EXPECT_NE(cycle.find("more than 16 bases"), std::string::npos) << cycle;
 }
 
+// A policy's [[change]] timeline adds to its base's, ordered by first year: a council fitted with a trend (one
+// change a year) and a policy from a later year keep both.
+TEST(ScenarioLoader, APolicysChangesAddToItsBasesTimeline) {
+  test_support::TempDir dir;
+  const std::string baseline = test_support::source_path("scenarios/england_baseline.toml");
+  test_support::write_file(dir.path() / "council.toml",
+                           "name = \"c\"\nversion = \"1\"\ndescription = \"d\"\nbase = \"" + baseline +
+                               "\"\n[[change]]\nfrom_year = 2\nset = { \"service.front_door.noise_sd\" = 0.5 }\n"
+                               "[[change]]\nfrom_year = 6\nset = { \"service.front_door.noise_sd\" = 0.7 }\n");
+  test_support::write_file(dir.path() / "policy.toml",
+                           "name = \"p\"\nversion = \"1\"\ndescription = \"d\"\nbase = \"council.toml\"\n"
+                           "[[change]]\nfrom_year = 4\nadd = { \"service.early_help.team.budget_gbp\" = 1000000 }\n");
+  const Scenario policy = load_scenario((dir.path() / "policy.toml").string());
+  ASSERT_EQ(policy.changes.size(), 3u);
+  const auto noise = [&](double day) {
+    return policy.at(day).pathway.services()[policy.pathway.find("front_door")].need_rule.noise_sd;
+  };
+  const auto budget = [&](double day) {
+    return policy.at(day).pathway.services()[policy.pathway.find("early_help")].team.budget_gbp;
+  };
+  const double year = 365.25;
+  EXPECT_DOUBLE_EQ(noise(2.5 * year), 0.5);  // the base's changes are kept
+  EXPECT_DOUBLE_EQ(noise(6.5 * year), 0.7);
+  EXPECT_DOUBLE_EQ(budget(2.5 * year), budget(0.0));
+  EXPECT_DOUBLE_EQ(budget(4.5 * year), budget(0.0) + 1000000.0);  // and the policy's added from its year
+  EXPECT_DOUBLE_EQ(budget(6.5 * year), budget(0.0) + 1000000.0);  // through the base's later change
+}
+
 TEST(ScenarioLoader, MissingFile) {
   try {
     load_scenario("/nonexistent/scenario.toml");
