@@ -50,10 +50,6 @@ struct Lever {
   const char* words;  ///< what it is
   const char* moves;  ///< the figures it moves most
   const char* below = nullptr;
-  /// A trend's starting point: the council's yearly growth in this measure over the figures' years (less the
-  /// growth in `growth_less`, when given, the part another trend explains). The optimiser moves it from there.
-  const char* growth_of = nullptr;
-  const char* growth_less = nullptr;
 };
 
 // The documented set (README "Fitting a council"). Threshold ranges keep each decision's order: the front door's
@@ -73,19 +69,14 @@ const std::vector<Lever>& levers() {
        -0.10,
        0.15,
        "the yearly rise in noticing over the figures' years (0.05: 5% more each year)",
-       "the trend of contacts",
-       nullptr,
-       "contacts"},
+       "the trend of contacts"},
       {"need_trend",
        Form::trend,
        {"need.up_per_year"},
        -0.10,
        0.15,
        "the yearly rise in the rate at which children's need rises, over the figures' years",
-       "the trend of referrals, enquiries, plans and care",
-       nullptr,
-       "referrals",
-       "contacts"},
+       "the trend of referrals, enquiries, plans and care"},
       {"referral_threshold",
        Form::value,
        {"service.front_door.thresholds.referral"},
@@ -194,21 +185,6 @@ const std::vector<Lever>& levers() {
        "early-help assessments and early help's wait"},
   };
   return all;
-}
-
-// The council's yearly growth in `measure` between the first and the last of the years `first` to `last` that have
-// it (0 with fewer than two, or a value that is not positive).
-double yearly_growth(const CouncilFigures& council, const std::string& measure, int first, int last) {
-  const CouncilFigure* earliest = nullptr;
-  const CouncilFigure* latest = nullptr;
-  for (const CouncilFigure& f : council.rows) {
-    if (f.target.measure != measure || f.year < first || f.year > last) continue;
-    if (!earliest || f.year < earliest->year) earliest = &f;
-    if (!latest || f.year > latest->year) latest = &f;
-  }
-  if (!earliest || latest->year == earliest->year || !(earliest->target.value > 0.0) || !(latest->target.value > 0.0))
-    return 0.0;
-  return std::pow(latest->target.value / earliest->target.value, 1.0 / (latest->year - earliest->year)) - 1.0;
 }
 
 std::string number_text(double v) {
@@ -612,11 +588,6 @@ int command_fit(const FitOptions& o) {
     }
     if (l.form == Form::value) a.start = std::stod(a.values.front().second);
     if (l.form == Form::factor) a.start = 1.0;
-    if (l.form == Form::trend && l.growth_of) {
-      const double growth = yearly_growth(council, l.growth_of, first_year, fit_last);
-      const double less = l.growth_less ? yearly_growth(council, l.growth_less, first_year, fit_last) : 0.0;
-      a.start = std::clamp((1.0 + growth) / (1.0 + less) - 1.0, l.low, l.high);
-    }
     if (l.form == Form::below) {
       const auto it = std::find_if(active.begin(), active.end(),
                                    [&](const ActiveLever& b) { return std::string(b.lever->name) == l.below; });
