@@ -37,8 +37,6 @@ std::vector<CalibrationTarget> read_targets(const std::filesystem::path& path) {
   return targets;
 }
 
-int first_year_after_warmup(double warmup_days) { return static_cast<int>(std::ceil(warmup_days / 365.25 - 1e-9)) + 1; }
-
 std::vector<CalibrationRow> compare_with_targets(const std::filesystem::path& run_dir,
                                                  const std::vector<CalibrationTarget>& targets, int first_year,
                                                  int last_year) {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "models/calendar.hpp"  // first_year_after_warmup
+
 namespace frontdoor {
 
 struct CalibrationTarget {
@@ -35,8 +37,5 @@ struct CalibrationRow {
 std::vector<CalibrationRow> compare_with_targets(const std::filesystem::path& run_dir,
                                                  const std::vector<CalibrationTarget>& targets, int first_year,
                                                  int last_year = std::numeric_limits<int>::max());
-
-/// The first year after a warm-up of `warmup_days` (years of 365.25 days, counted from 1).
-int first_year_after_warmup(double warmup_days);
 
 }  // namespace frontdoor

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
 #include <sstream>
 
@@ -53,6 +54,7 @@ bool DifferenceRow::indistinguishable_from_zero() const {
 Comparison compare_tables(const std::string& scenario, const AnnualTable& base, const AnnualTable& alt, int from_year) {
   Comparison c;
   c.scenario = scenario;
+  c.from_year = from_year;
   for (const auto& [key, years] : base.values) {
     const auto& [measure, unit] = key;
     auto other = alt.values.find(key);
@@ -66,6 +68,7 @@ Comparison compare_tables(const std::string& scenario, const AnnualTable& base, 
       auto alt_year = other->second.find(year);
       if (alt_year == other->second.end()) continue;
       c.rows.push_back(difference(measure, unit, year, by_replication, alt_year->second));
+      c.last_year = std::max(c.last_year, year);
       if (year < from_year) continue;
       for (const auto& [r, v] : by_replication) base_years[r].push_back(v);
       for (const auto& [r, v] : alt_year->second) alt_years[r].push_back(v);
@@ -80,23 +83,43 @@ Comparison compare_tables(const std::string& scenario, const AnnualTable& base, 
   return c;
 }
 
+// A number for a file people open: at most 6 significant digits of the row's scale (the larger of its two means),
+// so a difference of float noise (-1.49e-07 beside 0.3) reads 0; no exponents; pounds and other large numbers whole.
+std::string tidy_number(double v, double scale) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  scale = std::max(std::abs(scale), std::abs(v));
+  int decimals = 0;
+  if (scale > 0.0) decimals = std::clamp(5 - static_cast<int>(std::floor(std::log10(scale))), 0, 9);
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
+  std::string text = buffer;
+  if (text.find('.') != std::string::npos) {
+    while (text.back() == '0') text.pop_back();
+    if (text.back() == '.') text.pop_back();
+  }
+  if (text == "-0") text = "0";
+  return text;
+}
+
 std::string compare_csv(const std::vector<Comparison>& comparisons) {
   std::ostringstream out;
-  out.precision(17);
-  out << "scenario,year,measure,base_mean,alt_mean,diff_mean,diff_ci95_low,diff_ci95_high\n";
-  auto number = [](double v) {
-    if (std::isnan(v)) return std::string("nan");
-    std::ostringstream s;
-    s.precision(17);
-    s << v;
-    return s.str();
-  };
+  out << "scenario,year,measure,unit,base_mean,alt_mean,diff_mean,diff_ci95_low,diff_ci95_high,pairs,clear\n";
   for (const auto& c : comparisons) {
+    auto line = [&](const DifferenceRow& row, const std::string& year) {
+      const double scale = std::max(std::abs(row.base_mean), std::abs(row.alt_mean));
+      out << c.scenario << ',' << year << ',' << row.measure << ',' << row.unit << ','
+          << tidy_number(row.base_mean, scale) << ',' << tidy_number(row.alt_mean, scale) << ','
+          << tidy_number(row.diff_mean, scale) << ',' << tidy_number(row.diff_low, scale) << ','
+          << tidy_number(row.diff_high, scale) << ',' << row.pairs << ','
+          << (row.indistinguishable_from_zero() ? "no" : "yes") << '\n';
+    };
+    // The measured years pooled first (a mean a year over them), then year by year.
     for (const auto& row : c.rows) {
-      if (row.year == 0) continue;
-      out << c.scenario << ',' << row.year << ',' << row.measure << ',' << number(row.base_mean) << ','
-          << number(row.alt_mean) << ',' << number(row.diff_mean) << ',' << number(row.diff_low) << ','
-          << number(row.diff_high) << '\n';
+      if (row.year == 0) line(row, "mean_" + std::to_string(c.from_year) + "_" + std::to_string(c.last_year));
+    }
+    for (const auto& row : c.rows) {
+      if (row.year > 0) line(row, std::to_string(row.year));
     }
   }
   return out.str();

@@ -30,13 +30,22 @@ struct Comparison {
   std::string scenario;                                ///< the alternative's name
   std::vector<DifferenceRow> rows;                     ///< per measure: the years, then the over-years row (year 0)
   std::vector<std::string> only_in_base, only_in_alt;  ///< measures the two do not share
+  int from_year = 0;                                   ///< the pooled rows' first year
+  int last_year = 0;                                   ///< the last year compared
 };
 
 /// Compares `alt` with `base` pair by pair (replication r of each was run on the same seed).
 Comparison compare_tables(const std::string& scenario, const AnnualTable& base, const AnnualTable& alt, int from_year);
 
-/// compare.csv: scenario,year,measure,base_mean,alt_mean,diff_mean,diff_ci95_low,diff_ci95_high (years only).
+/// compare.csv: scenario,year,measure,unit,base_mean,alt_mean,diff_mean,diff_ci95_low,diff_ci95_high,pairs,clear.
+/// Each measure's measured years pooled first (year "mean_<from>_<last>": the mean a year over them, the
+/// difference of the pairs' means), then each year. clear: "yes" when the interval leaves out zero. Numbers carry
+/// six significant digits of the row's scale and no exponent (a difference of float noise reads 0).
 std::string compare_csv(const std::vector<Comparison>& comparisons);
+
+/// `v` with at most six significant digits of `scale` (the larger of the numbers it is read beside), no exponent,
+/// trailing zeros dropped, "-0" as "0"; "nan" for NaN.
+std::string tidy_number(double v, double scale);
 
 /// The variance reduction common random numbers gave: 1 - var(paired) / var(independent), over the over-years
 /// rows of the measures that are not counts and vary; the median over those measures (NaN if none).

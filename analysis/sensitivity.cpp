@@ -5,8 +5,19 @@
 #include <stdexcept>
 
 #include "common/statistics.hpp"
+#include "models/random.hpp"
+#include "models/scenario.hpp"  // fnv1a64
 
 namespace frontdoor {
+
+namespace {
+
+// A uniform index in [0, n).
+std::size_t draw_index(RandomStream& rng, std::size_t n) {
+  return std::min(n - 1, static_cast<std::size_t>(rng.uniform01() * static_cast<double>(n)));
+}
+
+}  // namespace
 
 std::vector<FactorEffect> morris_effects(const std::vector<SweepFactor>& factors,
                                          const std::vector<std::vector<double>>& points, const std::vector<double>& y) {
@@ -25,6 +36,7 @@ std::vector<FactorEffect> morris_effects(const std::vector<SweepFactor>& factors
     }
   }
   std::vector<FactorEffect> out;
+  RandomStream rng(1, fnv1a64("sensitivity:morris"));
   for (std::size_t i = 0; i < k; ++i) {
     FactorEffect e;
     e.factor = factors[i].key;
@@ -33,10 +45,89 @@ std::vector<FactorEffect> morris_effects(const std::vector<SweepFactor>& factors
     e.mu = mean(effects[i]);
     e.mu_star = mean(absolute);
     e.sigma = effects[i].size() > 1 ? sample_sd(effects[i]) : 0.0;
+    // mu*'s interval: the trajectories' effects resampled with replacement.
+    std::vector<double> means;
+    for (int b = 0; b < sensitivity_bootstrap && !absolute.empty(); ++b) {
+      double sum = 0.0;
+      for (std::size_t r = 0; r < absolute.size(); ++r) sum += absolute[draw_index(rng, absolute.size())];
+      means.push_back(sum / static_cast<double>(absolute.size()));
+    }
+    e.mu_star_low = means.empty() ? e.mu_star : quantile(means, 0.025);
+    e.mu_star_high = means.empty() ? e.mu_star : quantile(means, 0.975);
     out.push_back(e);
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const FactorEffect& a, const FactorEffect& b) { return a.mu_star > b.mu_star; });
+  return out;
+}
+
+namespace {
+
+// First-order and total Sobol indices of every factor over the blocks `which` (indices into the design's blocks).
+void sobol_of(std::size_t k, const std::vector<double>& y, const std::vector<std::size_t>& which,
+              std::vector<double>& s1, std::vector<double>& st) {
+  const std::size_t block = k + 2;
+  std::vector<double> ab;  // every f(A) and f(B): the output's variance
+  for (std::size_t j : which) {
+    ab.push_back(y[j * block]);
+    ab.push_back(y[j * block + 1]);
+  }
+  const double sd = sample_sd(ab);
+  const double variance = sd * sd;
+  s1.assign(k, 0.0);
+  st.assign(k, 0.0);
+  for (std::size_t i = 0; i < k; ++i) {
+    double first = 0.0, total = 0.0;
+    for (std::size_t j : which) {
+      const double fa = y[j * block], fb = y[j * block + 1], fab = y[j * block + 2 + i];
+      first += fb * (fab - fa);
+      total += (fa - fab) * (fa - fab);
+    }
+    const double n = static_cast<double>(which.size());
+    s1[i] = variance > 0.0 ? first / n / variance : 0.0;
+    st[i] = variance > 0.0 ? total / (2.0 * n) / variance : 0.0;
+  }
+}
+
+}  // namespace
+
+std::vector<FactorEffect> sobol_indices(const std::vector<SweepFactor>& factors, const std::vector<double>& y) {
+  const std::size_t k = factors.size();
+  if (k == 0 || y.size() % (k + 2) != 0 || y.size() / (k + 2) < 2) {
+    throw std::invalid_argument(
+        "a Saltelli design has blocks of k + 2 points (A, B and one AB per factor), at "
+        "least two, with an output for each");
+  }
+  const std::size_t n = y.size() / (k + 2);
+  std::vector<std::size_t> all(n);
+  for (std::size_t j = 0; j < n; ++j) all[j] = j;
+  std::vector<double> s1, st;
+  sobol_of(k, y, all, s1, st);
+  std::vector<std::vector<double>> boot_s1(k), boot_st(k);
+  RandomStream rng(1, fnv1a64("sensitivity:sobol"));
+  std::vector<std::size_t> resample(n);
+  std::vector<double> b1, bt;
+  for (int b = 0; b < sensitivity_bootstrap; ++b) {
+    for (std::size_t j = 0; j < n; ++j) resample[j] = draw_index(rng, n);
+    sobol_of(k, y, resample, b1, bt);
+    for (std::size_t i = 0; i < k; ++i) {
+      boot_s1[i].push_back(b1[i]);
+      boot_st[i].push_back(bt[i]);
+    }
+  }
+  std::vector<FactorEffect> out;
+  for (std::size_t i = 0; i < k; ++i) {
+    FactorEffect e;
+    e.factor = factors[i].key;
+    e.s1 = s1[i];
+    e.st = st[i];
+    e.s1_low = quantile(boot_s1[i], 0.025);
+    e.s1_high = quantile(boot_s1[i], 0.975);
+    e.st_low = quantile(boot_st[i], 0.025);
+    e.st_high = quantile(boot_st[i], 0.975);
+    out.push_back(e);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const FactorEffect& a, const FactorEffect& b) { return a.st > b.st; });
   return out;
 }
 

@@ -124,6 +124,24 @@ std::vector<std::vector<double>> morris_design(const std::vector<SweepFactor>& f
   return design;
 }
 
+std::vector<std::vector<double>> saltelli_design(const std::vector<SweepFactor>& factors, int base,
+                                                 std::uint64_t design_seed) {
+  // A and B from two independent hypercubes (their own streams of the design seed).
+  const std::vector<std::vector<double>> a = lhs_design(factors, base, design_seed);
+  const std::vector<std::vector<double>> b = lhs_design(factors, base, splitmix64(design_seed ^ fnv1a64("sobol:B")));
+  std::vector<std::vector<double>> design;
+  for (int j = 0; j < base; ++j) {
+    design.push_back(a[j]);
+    design.push_back(b[j]);
+    for (std::size_t i = 0; i < factors.size(); ++i) {
+      std::vector<double> ab = a[j];
+      ab[i] = b[j][i];
+      design.push_back(ab);
+    }
+  }
+  return design;
+}
+
 std::uint64_t sweep_run_seed(std::uint64_t seed, int replication) {
   return replication_seed(seed, static_cast<std::uint64_t>(replication));
 }

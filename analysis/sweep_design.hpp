@@ -32,6 +32,13 @@ std::vector<std::vector<double>> morris_design(const std::vector<SweepFactor>& f
 /// The Morris step as a share of each factor's range.
 double morris_delta(const std::vector<SweepFactor>& factors);
 
+/// A Saltelli design for Sobol indices (Saltelli 2002; Saltelli et al. 2010): `base` pairs of independent
+/// uniform points A_j and B_j (Latin hypercubes over the factors' ranges, each of `base` points), and for each
+/// factor i the point AB_j^(i), A_j with factor i taken from B_j. Ordered in blocks of k + 2 per j: A_j, B_j,
+/// AB_j^(1), ..., AB_j^(k); base x (k + 2) points in all.
+std::vector<std::vector<double>> saltelli_design(const std::vector<SweepFactor>& factors, int base,
+                                                 std::uint64_t design_seed);
+
 /// The seed of a sweep's run: splitmix64(splitmix64(seed) ^ ((replication + 1) * 0x9E3779B97F4A7C15)), the
 /// same rule as `frontdoor run`'s replications. Every design point's replication r gets the same seed, so that
 /// points differ by their parameters and not by their luck (common random numbers).

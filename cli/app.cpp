@@ -124,6 +124,15 @@ int frontdoor_main(int argc, char** argv) {
   run->add_option("--years,-y", years, "Simulated years (overrides simulation.years)")->check(CLI::Range(1, 100));
   run->add_option("--set", run_args.sets, "Override a scenario value: --set section.key=value (repeatable)");
   run->add_flag("--force", force, "Replace an existing, non-empty output directory");
+  Precision run_precision;
+  auto* run_precision_option =
+      run->add_option("--precision", run_precision.relative,
+                      "REL: add replications until every headline 95% interval is within REL of its mean (0.02: "
+                      "±2%), from -r (at least 3) to --max-replications")
+          ->check(CLI::Range(0.0001, 0.5));
+  run->add_option("--max-replications", run_precision.cap, "The cap on --precision's replications (default 200)")
+      ->check(CLI::Range(3, 100000))
+      ->needs(run_precision_option);
   std::string run_returns;
   auto* run_returns_option =
       run->add_option("--returns", run_returns,
@@ -215,6 +224,9 @@ int frontdoor_main(int argc, char** argv) {
   compare->add_option("--jobs,-j", compare_options.jobs, "Replications run at once")->check(CLI::Range(1, 1024));
   compare->add_option("--years,-y", compare_options.years, "Simulated years of every scenario")
       ->check(CLI::Range(1, 100));
+  compare->add_option("--set", compare_options.sets,
+                      "Override a value in the base and every alternative: --set section.key=value, key*=factor or "
+                      "key+=amount (repeatable)");
   compare->add_flag("--force", compare_options.force, "Replace an existing, non-empty output directory");
   std::string compare_returns;
   auto* compare_returns_option =
@@ -282,7 +294,7 @@ int frontdoor_main(int argc, char** argv) {
   fit->add_option("--max-evaluations", fit_options.max_evaluations, "Evaluations the optimiser may make")
       ->check(CLI::Range(5, 100000));
   fit->add_option("--warmup-years", fit_options.warmup_years,
-                  "Years simulated before the council's first, to settle the model's start (default 10)")
+                  "Years simulated before the council's first, to settle the model's start (default 6)")
       ->check(CLI::Range(1, 50));
   fit->add_option("--optimiser", fit_options.optimiser, "NLopt's derivative-free method (default bobyqa)")
       ->check(CLI::IsMember({"bobyqa", "sbplx", "neldermead", "cobyla"}));
@@ -318,14 +330,15 @@ int frontdoor_main(int argc, char** argv) {
   plan->add_option("--grid", plan_options.grid_file,
                    "A CSV of design points instead: a header of keys, a row per point")
       ->check(CLI::ExistingFile);
-  plan->add_option("--design", plan_options.design, "grid, lhs or morris")
-      ->check(CLI::IsMember({"grid", "lhs", "morris"}));
-  plan->add_option("--points", plan_options.points, "lhs: design points; morris: trajectories")
+  plan->add_option("--design", plan_options.design, "grid, lhs, morris or sobol (a Saltelli design for Sobol indices)")
+      ->check(CLI::IsMember({"grid", "lhs", "morris", "sobol"}));
+  plan->add_option("--points", plan_options.points,
+                   "lhs: design points; morris: trajectories; sobol: base points (N x (k + 2) runs)")
       ->check(CLI::Range(0, 1000000));
   plan->add_option("--replications,-r", plan_options.replications, "Replications of each point")
       ->check(CLI::Range(1, 100000));
   plan->add_option("--seed", plan_options.seed, "Base seed of the runs")->check(seed_check);
-  plan->add_option("--design-seed", plan_options.design_seed, "Seed of the design's own draws (lhs, morris)")
+  plan->add_option("--design-seed", plan_options.design_seed, "Seed of the design's own draws (lhs, morris, sobol)")
       ->check(seed_check);
   plan->add_option("--set", plan_options.sets, "A fixed override for every run (repeatable)");
   plan->add_flag("--force", plan_options.force, "Replace an existing, non-empty directory");
@@ -346,9 +359,10 @@ int frontdoor_main(int argc, char** argv) {
   merge->add_flag("--allow-partial", merge_options.allow_partial, "Merge even with missing or failed runs (listed)");
   merge->add_flag("--quiet,-q", merge_options.quiet, "Print nothing but errors");
   SweepAnalyseOptions analyse_options;
-  CLI::App* analyse = sweep->add_subcommand("analyse", "Rank the factors by their effect on outputs (Morris, or SRC)");
+  CLI::App* analyse =
+      sweep->add_subcommand("analyse", "Rank the factors by their effect on outputs (Morris, Sobol, or SRC)");
   analyse->add_option("dir", analyse_options.dir, "Sweep directory, merged")->required()->check(CLI::ExistingDirectory);
-  analyse->add_option("--outputs", analyse_options.outputs, "Measures of results.csv, comma-separated")
+  analyse->add_option("--outputs", analyse_options.outputs, "Measures of results.csv, comma-separated, or all")
       ->required()
       ->delimiter(',');
   SweepSlurmOptions slurm_options;
@@ -451,7 +465,7 @@ int frontdoor_main(int argc, char** argv) {
         if (!problem.empty()) return bad_input(problem);
       }
       return command_run(run_args, out, seed, replications, jobs, years, force, quiet, verbose, engine_args,
-                         command_line, returns_replication);
+                         command_line, returns_replication, run_precision);
     }
     if (seek->parsed()) return command_seek(seek_options);
     if (fit->parsed()) return command_fit(fit_options);

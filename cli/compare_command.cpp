@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -75,12 +76,41 @@ std::string table_for(const Comparison& c, const std::string& base_name, int fro
   return out;
 }
 
+// Each measure's difference over the measured years (the mean a year), as compare.csv's pooled rows.
+nlohmann::ordered_json pooled_json(const Comparison& c) {
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (const auto& row : c.rows) {
+    if (row.year != 0) continue;
+    const double scale = std::max(std::abs(row.base_mean), std::abs(row.alt_mean));
+    auto number = [&](double v) -> nlohmann::ordered_json {
+      if (!std::isfinite(v)) return nullptr;
+      return std::stod(tidy_number(v, scale));
+    };
+    rows.push_back({{"measure", row.measure},
+                    {"unit", row.unit},
+                    {"years", {c.from_year, c.last_year}},
+                    {"base_mean", number(row.base_mean)},
+                    {"alt_mean", number(row.alt_mean)},
+                    {"difference", number(row.diff_mean)},
+                    {"ci95", {number(row.diff_low), number(row.diff_high)}},
+                    {"pairs", row.pairs},
+                    {"clear", !row.indistinguishable_from_zero()}});
+  }
+  return rows;
+}
+
 }  // namespace
 
 int command_compare(const CompareOptions& options) {
   std::vector<Scenario> scenarios;
   std::vector<CarriedScenario> carried;  // each run carries its scenario (runs/<name>/scenario.toml)
   std::vector<Override> extra;
+  try {
+    for (const auto& s : options.sets) extra.push_back(parse_override(s));
+  } catch (const ScenarioError& e) {
+    std::cerr << "frontdoor: error: --set: " << e.what() << "\n";
+    return 2;
+  }
   if (options.years > 0) extra.push_back({"simulation.years", std::to_string(options.years)});
   for (const auto& path : options.scenarios) {
     try {
@@ -104,7 +134,7 @@ int command_compare(const CompareOptions& options) {
     OutputDirectory output(options.out, options.force);
     const fs::path runs = output.staging() / "runs";
     fs::create_directories(runs);
-    ProgressBar progress(!options.quiet && isatty(STDERR_FILENO), "runs");
+    ProgressBar progress(!options.quiet, "runs", "frontdoor compare");
     const int total = static_cast<int>(scenarios.size()) * options.replications;
     ResultCache cache;  // a scenario compared with itself is simulated once
     for (std::size_t i = 0; i < scenarios.size(); ++i) {
@@ -161,7 +191,8 @@ int command_compare(const CompareOptions& options) {
            {"copy_hash", carried[i].hash},
            {"crn_variance_reduction", std::isfinite(reduction) ? nlohmann::json(reduction) : nlohmann::json()},
            {"only_in_base", c.only_in_base},
-           {"only_in_alternative", c.only_in_alt}});
+           {"only_in_alternative", c.only_in_alt},
+           {"pooled", pooled_json(c)}});
       comparisons.push_back(std::move(c));
     }
     write_file_atomically(output.staging() / "compare.csv", compare_csv(comparisons));

@@ -13,7 +13,8 @@ struct CompareOptions {
   std::uint64_t seed = 1;
   int replications = 10;
   int jobs = 1;
-  int years = 0;  ///< 0: each scenario's own
+  int years = 0;                  ///< 0: each scenario's own
+  std::vector<std::string> sets;  ///< KEY=VALUE (or KEY*=F, KEY+=A) applied to the base and every alternative
   bool force = false;
   bool quiet = false;
   int returns_replication = 0;  ///< 1-based: that replication's statutory returns in returns/<scenario>/; 0: none

@@ -50,6 +50,7 @@ struct Lever {
   const char* words;  ///< what it is
   const char* moves;  ///< the figures it moves most
   const char* below = nullptr;
+  int element = -1;  ///< Form::factor on a list: only this element (an age band) is multiplied; -1: every one
 };
 
 // The documented set (README "Fitting a council"). Threshold ranges keep each decision's order: the front door's
@@ -176,6 +177,16 @@ const std::vector<Lever>& levers() {
        2.0,
        "how fast children leave care (every exit's rate), times",
        "children looked after at 31 March"},
+      {"older_teen_need",
+       Form::factor,
+       {"need.up_by_age"},
+       0.5,
+       3.0,
+       "how fast need rises at 16-17 against the base (exploitation, homelessness, leaving home), times; the other "
+       "ages' rates shift so that the total stays",
+       "16-17-year-olds' share of children looked after",
+       nullptr,
+       4},
       {"early_help_capacity",
        Form::factor,
        {"service.early_help.team.budget_gbp", "service.early_help.team.fte"},
@@ -197,24 +208,27 @@ std::string number_text(double v) {
   return buffer;
 }
 
-// A value as loaded ("2.7", "[0.1, 0.2]") times `factor`, as TOML.
-std::string times(const std::string& loaded, double factor) {
+// A value as loaded ("2.7", "[0.1, 0.2]") times `factor`, as TOML; of a list, only its `element` when that is 0 or
+// more.
+std::string times(const std::string& loaded, double factor, int element = -1) {
   const toml::table t = toml::parse("v = " + loaded);
   if (const toml::array* a = t["v"].as_array()) {
     std::string out = "[";
     for (std::size_t i = 0; i < a->size(); ++i) {
       if (i > 0) out += ", ";
-      out += number_text(a->at(i).value<double>().value_or(0.0) * factor);
+      const bool scaled = element < 0 || static_cast<int>(i) == element;
+      out += number_text(a->at(i).value<double>().value_or(0.0) * (scaled ? factor : 1.0));
     }
     return out + "]";
   }
   return number_text(t["v"].value<double>().value_or(0.0) * factor);
 }
 
-// The section ("service.front_door") and the rest ("thresholds.referral") of a key.
+// The section ("service.front_door", "need") and the rest ("thresholds.referral", "up_by_age") of a key.
 std::pair<std::string, std::string> split_section(const std::string& key) {
   const auto first = key.find('.');
   const auto second = key.find('.', first + 1);
+  if (second == std::string::npos) return {key.substr(0, first), key.substr(first + 1)};  // "need.up_by_age"
   return {key.substr(0, second), key.substr(second + 1)};
 }
 
@@ -345,7 +359,7 @@ class Fit {
         }
         case Form::factor:
           for (const auto& [key, loaded] : a.values) {
-            line(key, times(loaded, v),
+            line(key, times(loaded, v, l.element),
                  "fitted: " + std::string(l.name) + " " + number_text(v) + ", times the base's " + loaded);
           }
           break;
@@ -355,6 +369,7 @@ class Fit {
       }
     }
     for (const auto& [key, value] : establishment_) line(key, value.first, value.second);
+    for (const auto& [key, value] : starting_) line(key, value.first, value.second);
     for (const auto& section : sections) {
       out << "\n[" << section << "]\n";
       for (const auto& l : lines[section]) out << l << "\n";
@@ -418,15 +433,25 @@ class Fit {
     return figures;
   }
 
+  // The weighted mean of the squared misses: a strategist's projection starts from the council's latest year, so
+  // the years weigh from 1 (the first fitted) to 2 (the latest), in a straight line. `squares_sum`: the plain sum.
   static double misfit(const std::vector<Figure>& figures, bool squares_sum = false) {
-    double sum = 0.0;
-    int n = 0;
+    int first = 0;
+    int last = 0;
     for (const Figure& f : figures) {
       if (!f.fitted) continue;
-      sum += f.miss * f.miss;
-      ++n;
+      first = first == 0 ? f.figure.year : std::min(first, f.figure.year);
+      last = std::max(last, f.figure.year);
     }
-    return squares_sum ? sum : sum / std::max(n, 1);
+    double sum = 0.0;
+    double weights = 0.0;
+    for (const Figure& f : figures) {
+      if (!f.fitted) continue;
+      const double w = squares_sum || last == first ? 1.0 : 1.0 + double(f.figure.year - first) / (last - first);
+      sum += w * f.miss * f.miss;
+      weights += w;
+    }
+    return squares_sum ? sum : sum / std::max(weights, 1.0);
   }
   static int inside(const std::vector<Figure>& figures, bool fitted) {
     int n = 0;
@@ -474,6 +499,89 @@ class Fit {
                   council_fte, latest_with("social_worker_fte"), simulated, teams, factor);
     establishment_note_ = note;
   }
+  // Starting caseloads from the council's stocks in its first year: a service whose open cases a per-10,000
+  // measure counts on its own (looked after, child protection plans) starts with the council's number of children,
+  // and by the council's age bands where it gives all five. The model's start is then the council's, not England's,
+  // and the warm-up only settles what the figures do not give (need in the community, the queues).
+  void set_starting_caseloads(const Scenario& scenario) {
+    auto council_value = [&](const std::string& measure, const std::string& unit) -> std::optional<double> {
+      for (const CouncilFigure& f : council_.rows) {
+        if (f.year == first_year_ && f.target.measure == measure && f.target.unit == unit) return f.target.value;
+      }
+      return std::nullopt;
+    };
+    const auto& services = scenario.pathway.services();
+    for (const ReportMeasure& m : scenario.reporting) {
+      if (m.type != ReportMeasure::Type::rate || m.numerator.kind != Selector::Kind::open ||
+          m.numerator.services.size() != 1) {
+        continue;
+      }
+      const ServiceSpec& s = services[m.numerator.services.front()];
+      const std::optional<double> per_10k = council_value(m.name, m.unit);
+      if (s.initial_cases <= 0 || !per_10k) continue;
+      const long cases = std::lround(*per_10k * static_cast<double>(children_) / 10000.0);
+      starting_["service." + s.id + ".initial.cases"] = {
+          std::to_string(cases), "from the council: " + number_text(*per_10k) + " per 10,000 at 31 March " +
+                                     std::to_string(first_year_) + " (" + m.name + "); the base's " +
+                                     std::to_string(s.initial_cases)};
+      // The ages of those children: every band's share of the stock, when the council gives all five.
+      AgeBands shares{};
+      int given = 0;
+      for (const ReportMeasure& a : scenario.reporting) {
+        if (a.type != ReportMeasure::Type::share || a.numerator.kind != Selector::Kind::ages ||
+            a.numerator.service != m.numerator.services.front() || a.numerator.band < 0) {
+          continue;
+        }
+        if (const std::optional<double> share = council_value(a.name, a.unit)) {
+          shares[static_cast<std::size_t>(a.numerator.band)] = *share;
+          ++given;
+        }
+      }
+      double sum = 0.0;
+      for (double v : shares) sum += v;
+      if (given != age_bands || !(sum > 0.0)) continue;
+      std::string list = "[";
+      for (std::size_t b = 0; b < shares.size(); ++b) list += (b > 0 ? ", " : "") + number_text(shares[b] / sum);
+      starting_["service." + s.id + ".initial.by_age"] = {
+          list + "]", "from the council: its children's age bands at 31 March " + std::to_string(first_year_)};
+    }
+  }
+  // The share of the workforce that holds cases, from the council's caseload figure: caseload per case-holding
+  // social worker is what the model reports with the teams' case_holding_share, and the share decides nothing
+  // else (it is read by the caseload selector only), so it is set straight from the figures rather than fitted:
+  // the share in force times the simulated caseload over the council's, in its latest fitted year. Called at the
+  // start and again at the best point; returns whether it changed anything.
+  bool set_case_holding(const std::vector<Figure>& figures, const Scenario& scenario) {
+    double council = NAN;
+    double simulated = NAN;
+    for (const Figure& f : figures) {
+      if (f.figure.target.measure == "caseload_per_sw_fte" && f.fitted &&
+          f.figure.year == latest_with(f.figure.target.measure)) {
+        council = f.figure.target.value;
+        simulated = f.ci.mean;
+      }
+    }
+    if (!(council > 0.0) || !(simulated > 0.0)) return false;
+    bool changed = false;
+    for (const ReportMeasure& m : scenario.reporting) {
+      if (m.name != "caseload_per_sw_fte" || m.numerator.kind != Selector::Kind::caseload) continue;
+      for (int i : m.numerator.services) {
+        const ServiceSpec& s = scenario.pathway.services()[i];
+        const std::string key = "service." + s.id + ".team.case_holding_share";
+        const auto it = starting_.find(key);
+        const double now = it == starting_.end() ? s.team.case_holding_share : std::stod(it->second.first);
+        const double share = std::clamp(now * simulated / council, 0.05, 1.0);
+        char comment[240];
+        std::snprintf(comment, sizeof comment,
+                      "from the workforce: the council's caseload, %.3g cases per case-holding social worker in %d; "
+                      "the base's %.3g",
+                      council, latest_with("caseload_per_sw_fte"), s.team.case_holding_share);
+        starting_[key] = {number_text(share), comment};
+        changed = changed || std::abs(share - now) > 1e-9;
+      }
+    }
+    return changed;
+  }
   int latest_with(const std::string& measure) const {
     int year = 0;
     for (const CouncilFigure& f : council_.rows) {
@@ -497,6 +605,7 @@ class Fit {
   int runs_ = 0;
   std::map<std::string, std::pair<std::string, std::string>> establishment_;  ///< key -> value, comment
   std::string establishment_note_;
+  std::map<std::string, std::pair<std::string, std::string>> starting_;  ///< key -> value, comment
 };
 
 }  // namespace
@@ -606,6 +715,7 @@ int command_fit(const FitOptions& o) {
   const int written_years = all_last - first_year + warmup_years + 1 + 5;
   std::vector<double> x0;
   Fit fit(o, council, active, o.base, warmup_years, first_year, fit_last, children);
+  fit.set_starting_caseloads(plain);
   for (std::size_t i = 0; i < active.size(); ++i) x0.push_back(fit.unit_of(i, active[i].start));
   // Both corners of the ranges must be valid scenarios: a range crossing another key's rule is refused here.
   try {
@@ -633,7 +743,9 @@ int command_fit(const FitOptions& o) {
   std::vector<Figure> best_figures;
   try {
     // The start fixes the establishments from the workforce figure.
-    fit.set_establishments(fit.simulate(x0, o.replications, fit_last), plain);
+    const std::vector<Figure> at_start = fit.simulate(x0, o.replications, fit_last);
+    fit.set_establishments(at_start, plain);
+    fit.set_case_holding(at_start, plain);
     auto objective = [&](const std::vector<double>& x) {
       const std::vector<Figure> figures = fit.simulate(x, o.replications, fit_last);
       const double f = Fit::misfit(figures);
@@ -715,6 +827,8 @@ int command_fit(const FitOptions& o) {
     stopped_because = result == nlopt::MAXEVAL_REACHED
                           ? "the evaluations ran out at --max-evaluations " + std::to_string(o.max_evaluations)
                           : "the optimiser stopped (NLopt result " + std::to_string(static_cast<int>(result)) + ")";
+    // The caseload at the best point, not the start, sets the share that holds cases.
+    fit.set_case_holding(best_figures, plain);
   } catch (const ScenarioError& e) {
     return bad_input(e.what());
   } catch (const RunError& e) {

@@ -24,7 +24,7 @@ struct FitOptions {
   int jobs = 1;
   int max_evaluations = 200;
   std::string optimiser = "bobyqa";  ///< NLopt's: bobyqa, sbplx, neldermead or cobyla
-  int warmup_years = 10;             ///< the fitted scenario's warm-up: the council's first year follows it
+  int warmup_years = 6;              ///< the fitted scenario's warm-up: the council's first year follows it
   bool force = false;
   bool quiet = false;
   std::vector<std::string> engine_args;

@@ -225,28 +225,39 @@ int command_report(const ReportOptions& options) {
       std::string line;
       std::getline(in, line);
       json outputs = json::array();
-      std::string method = "src";
+      // The method the design calls for, until an analysis says.
+      const std::string design = meta.at("design").get<std::string>();
+      std::string method = design == "morris" || design == "sobol" ? design : "src";
       for (int number = 2; std::getline(in, line); ++number) {
         const auto c = split_csv_line(line);
         const std::string where = (dir / "sensitivity.csv").string() + ":" + std::to_string(number);
-        if (c.size() != 8) throw RunReadError(where + ": expected 8 columns");
+        if (c.size() != 16) throw RunReadError(where + ": expected 16 columns");
         method = c[2];
         if (outputs.empty() || outputs.back()["output"] != c[0])
           outputs.push_back({{"output", c[0]}, {"effects", json::array()}});
         auto value = [&](const std::string& v) { return v.empty() ? json() : json(csv_number(v, where)); };
         outputs.back()["effects"].push_back({{"factor", c[1]},
                                              {"mu_star", value(c[3])},
-                                             {"mu", value(c[4])},
-                                             {"sigma", value(c[5])},
-                                             {"src", value(c[6])}});
+                                             {"mu_star_low", value(c[4])},
+                                             {"mu_star_high", value(c[5])},
+                                             {"mu", value(c[6])},
+                                             {"sigma", value(c[7])},
+                                             {"src", value(c[8])},
+                                             {"s1", value(c[9])},
+                                             {"s1_low", value(c[10])},
+                                             {"s1_high", value(c[11])},
+                                             {"st", value(c[12])},
+                                             {"st_low", value(c[13])},
+                                             {"st_high", value(c[14])}});
       }
       data["kind"] = "sweep";
       data["runs"] = json::array();
       data["sweep"] = {{"method", method},
                        {"runs", meta.at("points").get<int>() * meta.at("replications").get<int>()},
                        {"outputs", outputs}};
+      const std::size_t levers = meta.at("keys").size();
       data["title"] = "Sensitivity of " + meta.at("scenario_name").get<std::string>() + " to " +
-                      std::to_string(meta.at("keys").size()) + " levers";
+                      std::to_string(levers) + (levers == 1 ? " lever" : " levers");
       data["subtitle"] = "A " + meta.at("design").get<std::string>() + " design of " +
                          std::to_string(meta.at("points").get<int>()) + " points x " +
                          std::to_string(meta.at("replications").get<int>()) + " replications. " +

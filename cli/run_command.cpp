@@ -12,6 +12,7 @@
 
 #include "analysis/calibration.hpp"
 #include "analysis/council_figures.hpp"
+#include "analysis/precision.hpp"
 #include "analysis/run_reader.hpp"
 #include "analysis/run_scenario.hpp"
 #include "cli/exit_codes.hpp"
@@ -20,6 +21,7 @@
 #include "cli/text_format.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/output_files.hpp"
+#include "sim/result_cache.hpp"
 #include "sim/run_plan.hpp"
 #include "sim/runner.hpp"
 #include "sim/stop.hpp"
@@ -37,11 +39,29 @@ std::vector<Override> overrides_of(const CommonScenarioArgs& args, const std::ve
   return overrides;
 }
 
+// What --precision came to, for the summary.
+std::string precision_text(const std::vector<PrecisionFinding>& found, int n, const Precision& precision) {
+  char line[400];
+  if (found.empty()) {
+    std::snprintf(line, sizeof line, "Precision: %d replications; no headline measure to judge them by.\n", n);
+    return line;
+  }
+  const PrecisionFinding& w = found.front();
+  const bool met = w.relative <= precision.relative;
+  const std::string cap = met ? "" : ": the cap (--max-replications " + std::to_string(precision.cap) + ") stopped it";
+  std::snprintf(line, sizeof line,
+                "Precision (--precision %g): %d replications %s every headline interval within ±%.1f%% of its mean "
+                "(%zu measures; the widest, %s, ±%.2f%%)%s.\n",
+                precision.relative, n, met ? "brought" : "did not bring", 100.0 * precision.relative, found.size(),
+                w.measure.c_str(), 100.0 * w.relative, cap.c_str());
+  return line;
+}
+
 }  // namespace
 
 int command_run(const CommonScenarioArgs& scenario_args, const std::string& out, std::uint64_t seed, int replications,
                 int jobs, int years, bool force, bool quiet, bool verbose, const std::vector<std::string>& engine_args,
-                const std::vector<std::string>& command_line, int returns_replication) {
+                const std::vector<std::string>& command_line, int returns_replication, const Precision& precision) {
   std::vector<Override> extra;
   if (years > 0) extra.push_back({"simulation.years", std::to_string(years)});
   CarriedScenario carried;
@@ -53,7 +73,7 @@ int command_run(const CommonScenarioArgs& scenario_args, const std::string& out,
   const Scenario& scenario = carried.scenario;
   try {
     OutputDirectory output(out, force);
-    ProgressBar progress(!quiet && isatty(STDERR_FILENO));
+    ProgressBar progress(!quiet, "replications", "frontdoor run");
     const auto on_progress = [&](int done, int total) {
       progress.update(done, total);
       if (verbose) std::fprintf(stderr, "frontdoor: replication %d of %d finished\n", done, total);
@@ -66,9 +86,31 @@ int command_run(const CommonScenarioArgs& scenario_args, const std::string& out,
     const fs::path scratch = output.staging() / ".replications";
     fs::create_directory(scratch);
     std::vector<ReplicationResult> results;
+    std::string precision_note;
     try {
       ForkExecutor executor(jobs, engine_args);
-      results = execute(run_plan(carried, seed, replications), executor, scratch, on_progress);
+      if (precision.relative > 0.0) {
+        // To a precision: more replications until every headline interval is within it (or the cap); the ones
+        // already run are kept (the cache), and replication r's seed does not depend on how many there are.
+        ResultCache cache;
+        const int first_year = first_year_after_warmup(scenario.simulation.warmup_days);
+        int n = std::min(std::max(replications, 3), precision.cap);
+        for (;;) {
+          results = execute(run_plan(carried, seed, n), executor, scratch, on_progress, &cache);
+          const std::vector<PrecisionFinding> found = headline_precision(results, first_year);
+          const double widest = found.empty() ? 0.0 : found.front().relative;
+          if (!quiet) {
+            std::fprintf(stderr, "frontdoor run: %d replications: the widest headline interval is %s ±%.1f%%%s\n", n,
+                         found.empty() ? "-" : found.front().measure.c_str(), 100.0 * widest,
+                         widest <= precision.relative ? ", within the precision asked" : "");
+          }
+          precision_note = precision_text(found, n, precision);
+          if (widest <= precision.relative || n >= precision.cap) break;
+          n = next_replications(n, widest, precision.relative, jobs, precision.cap);
+        }
+      } else {
+        results = execute(run_plan(carried, seed, replications), executor, scratch, on_progress);
+      }
       if (returns_replication > 0) {
         if (verbose) std::fprintf(stderr, "frontdoor: recording replication %d for the returns\n", returns_replication);
         write_statutory_returns(output.staging() / "returns", scenario, seed, returns_replication, engine_args,
@@ -84,7 +126,8 @@ int command_run(const CommonScenarioArgs& scenario_args, const std::string& out,
                         RunFacts{seed, jobs, engine_args, command_line, carried.toml, returns_replication}, results);
     throw_if_stopped();
     output.commit();
-    if (!quiet) std::cout << summary_table(scenario, seed, results, summary, output.target().string());
+    if (!quiet)
+      std::cout << summary_table(scenario, seed, results, summary, output.target().string()) << precision_note;
   } catch (const OutputError& e) {
     return bad_input(e.what());
   }

@@ -16,9 +16,17 @@ struct CommonScenarioArgs {
 /// code: 0, 1 (a replication failed) or 2 (bad input: nothing is written).
 /// `frontdoor run`. `returns_replication` (1-based, checked by the caller): the replication whose statutory returns
 /// go in returns/; 0: none.
+/// --precision: replications are added until every headline interval's half-width is within `relative` of its
+/// mean (analysis/precision.hpp), from the --replications asked (at least 3) up to `cap`; 0: off.
+struct Precision {
+  double relative = 0.0;
+  int cap = 200;
+};
+
 int command_run(const CommonScenarioArgs& scenario_args, const std::string& out, std::uint64_t seed, int replications,
                 int jobs, int years, bool force, bool quiet, bool verbose, const std::vector<std::string>& engine_args,
-                const std::vector<std::string>& command_line, int returns_replication = 0);
+                const std::vector<std::string>& command_line, int returns_replication = 0,
+                const Precision& precision = {});
 
 /// Checks the scenario and prints what it describes. Returns 0 or 2.
 int command_validate(const CommonScenarioArgs& scenario_args);

@@ -180,6 +180,11 @@ int command_sweep_plan(const SweepPlanOptions& options) {
     } else if (options.design == "lhs") {
       if (options.points < 2) return fail(exit_bad_input, "--design lhs needs --points N (at least 2)");
       points = lhs_design(factors, options.points, options.design_seed);
+    } else if (options.design == "sobol") {
+      if (options.points < 2)
+        return fail(exit_bad_input,
+                    "--design sobol needs --points N: the base sample (at least 2; N x (k + 2) points)");
+      points = saltelli_design(factors, options.points, options.design_seed);
     } else {
       if (options.points < 2)
         return fail(exit_bad_input, "--design morris needs --points N: the number of trajectories (at least 2)");
@@ -538,12 +543,13 @@ int command_sweep_analyse(const SweepAnalyseOptions& options) {
     std::getline(in, line);
     const std::size_t k = plan.keys.size();
     const std::set<std::string> wanted(options.outputs.begin(), options.outputs.end());
+    const bool every = wanted.count("all") > 0;  // --outputs all
     for (int number = 2; std::getline(in, line); ++number) {
       const auto cells = split_csv_line(line);
       if (cells.size() < k + 8) continue;
       const std::string& measure = cells[k + 5];
       known.insert(measure);
-      if (wanted.count(measure) == 0 || cells[k + 7].empty()) continue;
+      if ((!every && wanted.count(measure) == 0) || cells[k + 7].empty()) continue;
       const std::string where = (dir / "results.csv").string() + ":" + std::to_string(number);
       const int run_id = static_cast<int>(csv_number(cells[0], where));
       const int year = static_cast<int>(csv_number(cells[k + 4], where));
@@ -559,9 +565,15 @@ int command_sweep_analyse(const SweepAnalyseOptions& options) {
   for (auto& [measure, runs] : yearly) {
     for (auto& [run_id, values] : runs) value[measure].emplace(run_id, mean(values));
   }
+  // --outputs all: every measure of the results (those with a value at every run analysed).
+  std::vector<std::string> outputs = options.outputs;
+  if (std::find(outputs.begin(), outputs.end(), "all") != outputs.end()) {
+    outputs.clear();
+    for (const auto& [measure, runs] : value) outputs.push_back(measure);
+  }
   // A misspelt output is refused before anything is written, with the names there are.
   std::vector<std::string> unknown;
-  for (const auto& output : options.outputs) {
+  for (const auto& output : outputs) {
     if (known.count(output) == 0) unknown.push_back(output);
   }
   if (!unknown.empty()) {
@@ -576,7 +588,8 @@ int command_sweep_analyse(const SweepAnalyseOptions& options) {
   for (const auto& f : plan.meta.at("factors"))
     factors.push_back({f.at("key"), f.at("lo"), f.at("hi"), f.at("levels")});
   const bool morris = plan.meta.at("design") == "morris";
-  if (!morris) {
+  const bool sobol = plan.meta.at("design") == "sobol";
+  if (!morris && !sobol) {
     // Ranges from the design itself (a CSV of points declares none).
     for (std::size_t i = 0; i < factors.size(); ++i) {
       double lo = INFINITY, hi = -INFINITY;
@@ -590,9 +603,10 @@ int command_sweep_analyse(const SweepAnalyseOptions& options) {
     }
   }
   std::ostringstream csv;
-  csv << "output,factor,method,mu_star,mu,sigma,src,rank\n";
+  csv << "output,factor,method,mu_star,mu_star_low,mu_star_high,mu,sigma,src,s1,s1_low,s1_high,st,st_low,st_high,"
+         "rank\n";
   int status = 0;
-  for (const auto& output : options.outputs) {
+  for (const auto& output : outputs) {
     auto found = value.find(output);
     if (found == value.end()) {
       std::fprintf(stderr, "frontdoor: error: %s is not a measure of this sweep's results\n", output.c_str());
@@ -602,7 +616,7 @@ int command_sweep_analyse(const SweepAnalyseOptions& options) {
     std::vector<FactorEffect> effects;
     std::string method, note;
     try {
-      if (morris) {
+      if (morris || sobol) {
         // The output at each design point: the mean over its replications.
         std::map<int, std::vector<double>> at_point;
         std::map<int, std::vector<double>> where;
@@ -622,8 +636,23 @@ int command_sweep_analyse(const SweepAnalyseOptions& options) {
           points.push_back(where[point]);
           y.push_back(mean(values));
         }
-        effects = morris_effects(factors, points, y);
-        method = "morris";
+        if (sobol) {
+          if (points.size() != plan.meta.at("points").get<std::size_t>()) {
+            throw std::invalid_argument("Sobol indices need every point of the Saltelli design; " +
+                                        std::to_string(points.size()) + " of " +
+                                        std::to_string(plan.meta.at("points").get<std::size_t>()) + " have results");
+          }
+          effects = sobol_indices(factors, y);
+          method = "sobol";
+          char buffer[96];
+          std::snprintf(buffer, sizeof buffer, " (%zu base points, 95%% bootstrap intervals)",
+                        y.size() / (factors.size() + 2));
+          note = buffer;
+        } else {
+          effects = morris_effects(factors, points, y);
+          method = "morris";
+          note = " (95% bootstrap interval of mu* over the trajectories)";
+        }
       } else {
         std::vector<std::vector<double>> points;
         std::vector<double> y;
@@ -647,25 +676,36 @@ int command_sweep_analyse(const SweepAnalyseOptions& options) {
       status = 1;
       continue;
     }
-    std::printf(
-        "\n%s: %s%s\n", output.c_str(),
-        morris ? "Morris elementary effects per unit of each factor's range" : "standardised regression coefficients",
-        note.c_str());
+    std::printf("\n%s: %s%s\n", output.c_str(),
+                morris  ? "Morris elementary effects per unit of each factor's range"
+                : sobol ? "Sobol indices (first order S1, total ST: shares of the output's variance)"
+                        : "standardised regression coefficients",
+                note.c_str());
     if (morris) {
-      std::printf("  %-4s %-52s %14s %14s %14s\n", "rank", "factor", "mu*", "mu", "sigma");
+      std::printf("  %-4s %-48s %12s %-27s %12s %12s\n", "rank", "factor", "mu*", " (95% CI)", "mu", "sigma");
+    } else if (sobol) {
+      std::printf("  %-4s %-48s %7s %-18s %7s %-18s\n", "rank", "factor", "S1", " (95% CI)", "ST", " (95% CI)");
     } else {
-      std::printf("  %-4s %-52s %14s\n", "rank", "factor", "SRC");
+      std::printf("  %-4s %-48s %14s\n", "rank", "factor", "SRC");
     }
     int rank = 1;
+    auto cell = [](bool present, double v) { return present ? format_double(v) : std::string(); };
     for (const auto& e : effects) {
       if (morris) {
-        std::printf("  %-4d %-52s %14.6g %14.6g %14.6g\n", rank, e.factor.c_str(), e.mu_star, e.mu, e.sigma);
+        std::printf("  %-4d %-48s %12.5g  (%.5g to %.5g)%*s %12.5g %12.5g\n", rank, e.factor.c_str(), e.mu_star,
+                    e.mu_star_low, e.mu_star_high, 4, "", e.mu, e.sigma);
+      } else if (sobol) {
+        std::printf("  %-4d %-48s %7.3f  (%.3f to %.3f) %7.3f  (%.3f to %.3f)\n", rank, e.factor.c_str(), e.s1,
+                    e.s1_low, e.s1_high, e.st, e.st_low, e.st_high);
       } else {
-        std::printf("  %-4d %-52s %14.4f\n", rank, e.factor.c_str(), e.src);
+        std::printf("  %-4d %-48s %14.4f\n", rank, e.factor.c_str(), e.src);
       }
-      csv << output << ',' << e.factor << ',' << method << ',' << (morris ? format_double(e.mu_star) : "") << ','
-          << (morris ? format_double(e.mu) : "") << ',' << (morris ? format_double(e.sigma) : "") << ','
-          << (morris ? "" : format_double(e.src)) << ',' << rank << '\n';
+      const bool src = !morris && !sobol;
+      csv << output << ',' << e.factor << ',' << method << ',' << cell(morris, e.mu_star) << ','
+          << cell(morris, e.mu_star_low) << ',' << cell(morris, e.mu_star_high) << ',' << cell(morris, e.mu) << ','
+          << cell(morris, e.sigma) << ',' << cell(src, e.src) << ',' << cell(sobol, e.s1) << ','
+          << cell(sobol, e.s1_low) << ',' << cell(sobol, e.s1_high) << ',' << cell(sobol, e.st) << ','
+          << cell(sobol, e.st_low) << ',' << cell(sobol, e.st_high) << ',' << rank << '\n';
       ++rank;
     }
   }

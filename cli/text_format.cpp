@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "analysis/warmup.hpp"
 #include "models/arrivals.hpp"
 #include "models/measures.hpp"
 
@@ -93,7 +94,22 @@ std::string summary_table(const Scenario& scenario, std::uint64_t seed, const st
   for (const ServiceSpec& s : scenario.pathway.services()) {
     if (s.kind == ServiceKind::exit) out << "  " << s.id << " " << value(measure_name::exits_per_year(s.id));
   }
-  out << "\n\n"
+  out << "\n";
+  // The warm-up check: MSER-5 on each service's monthly open cases (mean over replications).
+  const std::vector<WarmupFinding> settling = warmup_check(results);
+  if (!settling.empty()) {
+    const double warmup_months = scenario.simulation.warmup_days / (365.25 / 12.0);
+    const WarmupFinding& slowest = settling.front();
+    out << "Warm-up check (MSER-5 on each service's monthly open cases): the slowest, " << slowest.series
+        << ", settles by month " << slowest.months << "; the scenario's warm-up is " << human_number(warmup_months)
+        << " months.\n";
+    if (slowest.months > warmup_months + 0.5) {
+      out << "Warning: the warm-up looks too short: results include " << slowest.series
+          << "'s settling; set simulation.warmup_days to at least "
+          << static_cast<long>(std::ceil(slowest.months * 365.25 / 12.0)) << ".\n";
+    }
+  }
+  out << "\n"
       << human_number(static_cast<double>(events)) << " engine events in " << human_number(wall)
       << " s of replication time. Results in " << out_dir
       << "/ (timeseries.csv, annual.csv, summary.csv, manifest.json, scenario.toml)\n";

@@ -1,6 +1,7 @@
 #include "models/calendar.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace frontdoor {
@@ -150,5 +151,7 @@ double WorkingDays::at(double t) const {
   const int day = static_cast<int>(t);
   return cumulative_[day] + (working_[day] ? t - day : 0.0);
 }
+
+int first_year_after_warmup(double warmup_days) { return static_cast<int>(std::ceil(warmup_days / 365.25 - 1e-9)) + 1; }
 
 }  // namespace frontdoor

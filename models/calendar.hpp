@@ -88,4 +88,7 @@ class WorkingDays {
   std::vector<char> working_;
 };
 
+/// The first year after a warm-up of `warmup_days` (years of 365.25 days, counted from 1).
+int first_year_after_warmup(double warmup_days);
+
 }  // namespace frontdoor

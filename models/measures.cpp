@@ -108,7 +108,14 @@ std::string child_count_per_year(ChildCount count) { return std::string(child_co
 std::string reinvested() { return "reinvested_gbp"; }
 std::string reported_count(const std::string& rate) { return rate + "_count"; }
 std::string reported_real(const std::string& cost) { return cost + "_real"; }
+std::string reported_to_date(const std::string& cost) { return cost + "_to_date"; }
 }  // namespace measure_name
+
+bool is_whole_cost(const ReportMeasure& measure) {
+  return measure.type == ReportMeasure::Type::total && measure.numerator.kind == Selector::Kind::cost &&
+         measure.numerator.services.empty() && measure.numerator.cost_part == Selector::CostPart::all &&
+         measure.unit == unit_text(Unit::pounds);
+}
 
 const std::vector<ChildCount>& reported_child_counts() {
   static const std::vector<ChildCount> counts = [] {
@@ -226,6 +233,10 @@ MeasureCatalogue::MeasureCatalogue(const Scenario& scenario) {
     add(r.name, a, K::reported, reporting_unit(r), r.name);
     if (r.unit == unit_text(Unit::pounds))
       add(n::reported_real(r.name), a, K::reported_real, Unit::pounds_real, r.name);
+    if (is_whole_cost(r)) {
+      add(n::reported_to_date(r.name), a, K::reported_to_date, Unit::pounds, r.name);
+      add(n::reported_real(n::reported_to_date(r.name)), a, K::reported_to_date, Unit::pounds_real, r.name);
+    }
   }
 }
 

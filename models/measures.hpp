@@ -59,15 +59,16 @@ enum class MeasureKind {
   caseload_per_fte,  ///< caseload teams
   staff_fte,
   agency_fte,
-  decisions,       ///< subject: the service; detail: the decision
-  decision_share,  ///< subject: the service; detail: the decision
-  placement_mean,  ///< subject: the service; detail: the placement type
-  flow,            ///< cases taking a route; subject: the route
-  child_count,     ///< what happened to children (with a [need] table); subject: the count's base name
-  reinvested,      ///< pounds moved into prevention
-  reported,        ///< a [reporting] measure; subject: its name
-  reported_count,  ///< the count beside a [reporting] rate; subject: the rate's name
-  reported_real,   ///< a [reporting] cost in real terms beside its cash figure; subject: the cost's name
+  decisions,         ///< subject: the service; detail: the decision
+  decision_share,    ///< subject: the service; detail: the decision
+  placement_mean,    ///< subject: the service; detail: the placement type
+  flow,              ///< cases taking a route; subject: the route
+  child_count,       ///< what happened to children (with a [need] table); subject: the count's base name
+  reinvested,        ///< pounds moved into prevention
+  reported,          ///< a [reporting] measure; subject: its name
+  reported_count,    ///< the count beside a [reporting] rate; subject: the rate's name
+  reported_real,     ///< a [reporting] cost in real terms beside its cash figure; subject: the cost's name
+  reported_to_date,  ///< a whole-council [reporting] cost summed over the measured years to the year's end
 };
 
 /// One measure of one output file.
@@ -115,7 +116,12 @@ std::string child_count_per_year(ChildCount count);        ///< s: e.g. "harm_ev
 std::string reinvested();                                  ///< m: "reinvested_gbp"
 std::string reported_count(const std::string& rate);       ///< a: "<rate>_count", the count beside a rate
 std::string reported_real(const std::string& cost);        ///< a: "<cost>_real", a cost in price-year prices
+std::string reported_to_date(const std::string& cost);     ///< a: "<cost>_to_date", summed from the warm-up's end
 }  // namespace measure_name
+
+/// Whether a [reporting] measure is the whole council's cost (every service, every part), the one whose sum over
+/// the measured years annual.csv carries as "<cost>_to_date" (cash) and "<cost>_to_date_real".
+bool is_whole_cost(const ReportMeasure& measure);
 
 /// What the reference model's monthly and summary series count about children, in output order: harm,
 /// harm_after_exit, rereferrals, repeat_plans, repeat_contacts.

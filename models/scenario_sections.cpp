@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "models/calendar.hpp"
@@ -20,7 +21,20 @@ SimulationSpec read_simulation(TableReader sim) {
     parse_date("2024-04-01", out.start_date);
   }
   const int horizon = SimCalendar(out.start_date, out.years, {}).horizon_days();
-  out.warmup_days = sim.number("warmup_days", {.hi = horizon - 1});
+  out.warmup_days = sim.number("warmup_days", {.hi = 1e9});
+  if (out.warmup_days >= horizon) {
+    // In words a strategist reads: the years asked for against the warm-up's.
+    const int warmup_years = static_cast<int>(std::ceil(out.warmup_days / 365.25 - 1e-9));
+    char text[320];
+    std::snprintf(text, sizeof text,
+                  "%g is out of range: must be in [0, %d] days: the first %d year%s (%g days) %s warm-up, left out "
+                  "of the results, so a run of %d year%s measures nothing: ask for at least %d years "
+                  "(simulation.years or --years)",
+                  out.warmup_days, horizon - 1, warmup_years, warmup_years == 1 ? "" : "s", out.warmup_days,
+                  warmup_years == 1 ? "is" : "are", out.years, out.years == 1 ? "" : "s", warmup_years + 1);
+    ctx.problem(sim.node() ? sim.node()->get("warmup_days") : nullptr, "simulation.warmup_days", text);
+    out.warmup_days = 0;
+  }
   sim.finish();
   return out;
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/statistics.hpp"
+#include "models/calendar.hpp"
 #include "models/measures.hpp"
 
 namespace frontdoor {
@@ -505,6 +506,10 @@ std::vector<AnnualValue> PathwayRecorder::annual_values() const {
   std::vector<AnnualValue> rows;
   if (scenario_ == nullptr) return rows;
   const double per_10k = 10000.0 / scenario_->children;
+  // The whole council's cost summed over the measured years, cash and real (the totals over the horizon).
+  const int first_measured = first_year_after_warmup(warmup_days_);
+  std::vector<double> to_date(scenario_->reporting.size(), 0.0);
+  std::vector<double> to_date_real(scenario_->reporting.size(), 0.0);
   for (int y = 0; y < years_; ++y) {
     for (std::size_t i = 0; i < scenario_->reporting.size(); ++i) {
       const ReportMeasure& m = scenario_->reporting[i];
@@ -537,6 +542,14 @@ std::vector<AnnualValue> PathwayRecorder::annual_values() const {
       if (std::isfinite(value) && m.unit == unit_text(Unit::pounds)) {
         rows.push_back({y + 1, measure_name::reported_real(m.name), std::string(unit_text(Unit::pounds_real)),
                         value / price_factor(scenario_->inflation.prices, y)});
+      }
+      if (std::isfinite(value) && is_whole_cost(m) && y + 1 >= first_measured) {
+        to_date[i] += value;
+        to_date_real[i] += value / price_factor(scenario_->inflation.prices, y);
+        const std::string name = measure_name::reported_to_date(m.name);
+        rows.push_back({y + 1, name, std::string(unit_text(Unit::pounds)), to_date[i]});
+        rows.push_back(
+            {y + 1, measure_name::reported_real(name), std::string(unit_text(Unit::pounds_real)), to_date_real[i]});
       }
     }
   }

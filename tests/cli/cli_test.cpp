@@ -85,6 +85,9 @@ TEST(Cli, BadInputExitsTwoAndWritesNothing) {
       {"run " + dd1 + " --out " + out + " --set service.front_door.nonsense=1", "--set service.front_door.nonsense=1"},
       {"run " + dd1 + " --out " + out + " --set nonsense", "expected KEY=VALUE"},
       {"run " + dd1 + " --out " + out + " --no-such-flag", "no-such-flag"},
+      {"run scenarios/england_baseline.toml --out " + out + " --years 2",
+       "the first 3 years (1095 days) are warm-up, left out of the results, so a run of 2 years measures nothing: ask "
+       "for at least 4 years"},
       {"run " + dd1 + " --out /proc/forbidden/run", "/proc"},
       {"run " + dd1, "--out"},
       {"frobnicate", "subcommand"},
@@ -122,6 +125,37 @@ TEST(Cli, RunWritesOutputsAndRefusesToOverwrite) {
   const Outcome forced = frontdoor_cli("run " + dd1 + " --out " + out.string() + " --force", dir);
   EXPECT_EQ(forced.code, 0) << forced.err;
   EXPECT_NE(forced.out.find("utilisation"), std::string::npos) << forced.out;
+  // stderr is a file here, not a terminal: progress comes as lines (a line every 5%), not a bar.
+  EXPECT_NE(forced.err.find("frontdoor run: 1/1 replications (100%)"), std::string::npos) << forced.err;
+  EXPECT_EQ(forced.err.find('\r'), std::string::npos) << forced.err;
+}
+
+// --precision adds replications until the headline intervals are narrow enough, and says how many it took; the
+// same command gives the same files.
+TEST(Cli, RunToAPrecision) {
+  TempDir dir;
+  const std::string mmc = "scenarios/validation/mmc_front_door.toml";
+  const std::string args = "run " + mmc + " -r 2 -j 2 --years 2 --precision 0.005 --out ";
+  const Outcome o = frontdoor_cli(args + (dir.path() / "a").string(), dir);
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("Precision (--precision 0.005): "), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("replications brought every headline interval within ±0.5% of its mean"), std::string::npos)
+      << o.out;
+  // It started from 3 (the least an interval needs) and had to add some.
+  EXPECT_NE(o.err.find("frontdoor run: 3 replications: the widest headline interval is"), std::string::npos) << o.err;
+  EXPECT_EQ(o.out.find("Precision (--precision 0.005): 3 replications"), std::string::npos) << o.out;
+  const Outcome again = frontdoor_cli(args + (dir.path() / "b").string() + " -q", dir);
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_EQ(read_file(dir.path() / "a" / "summary.csv"), read_file(dir.path() / "b" / "summary.csv"));
+  // A cap it cannot meet: it stops there and says so.
+  const Outcome capped = frontdoor_cli(
+      "run " + mmc + " --years 2 --precision 0.0001 --max-replications 4 -j 2 --out " + (dir.path() / "c").string(),
+      dir);
+  ASSERT_EQ(capped.code, 0) << capped.err;
+  EXPECT_NE(capped.out.find("4 replications did not bring"), std::string::npos) << capped.out;
+  EXPECT_NE(capped.out.find("the cap (--max-replications 4) stopped it"), std::string::npos) << capped.out;
+  // --max-replications without --precision is a bad flag.
+  EXPECT_EQ(frontdoor_cli("run " + dd1 + " --max-replications 4 --out " + (dir.path() / "d").string(), dir).code, 2);
 }
 
 TEST(Cli, SameSeedGivesByteIdenticalFiles) {
@@ -326,26 +360,41 @@ TEST(Cli, CompareOfAScenarioWithItselfIsExactlyZero) {
   const fs::path out = dir.path() / "same";
   const Outcome o = frontdoor_cli(
       "compare scenarios/england_baseline.toml scenarios/england_baseline.toml -q -y 4 -r 2 -j 2 "
-      "--out " +
+      "--set costs.inflation.pay=0.031 --out " +
           out.string(),
       dir);
   ASSERT_EQ(o.code, 0) << o.err;
   const std::string csv = read_file(out / "compare.csv");
-  ASSERT_EQ(csv.rfind("scenario,year,measure,base_mean,alt_mean,diff_mean,diff_ci95_low,diff_ci95_high\n", 0), 0u);
+  ASSERT_EQ(
+      csv.rfind("scenario,year,measure,unit,base_mean,alt_mean,diff_mean,diff_ci95_low,diff_ci95_high,pairs,clear\n",
+                0),
+      0u);
   std::istringstream lines(csv);
   std::string line;
   std::getline(lines, line);
-  int rows = 0;
+  int rows = 0, pooled = 0, totals = 0;
   while (std::getline(lines, line)) {
     std::vector<std::string> cells;
     std::stringstream cellstream(line);
     for (std::string cell; std::getline(cellstream, cell, ',');) cells.push_back(cell);
-    ASSERT_EQ(cells.size(), 8u) << line;
+    ASSERT_EQ(cells.size(), 11u) << line;
     EXPECT_EQ(cells[0], "england_baseline_2");
-    EXPECT_TRUE(cells[5] == "0" || cells[5] == "nan") << line;  // nan: a share of nothing in both
+    EXPECT_TRUE(cells[6] == "0" || cells[6] == "nan") << line;  // nan: a share of nothing in both
+    EXPECT_EQ(line.find("e+"), std::string::npos) << line;      // no exponents
+    EXPECT_EQ(line.find("e-"), std::string::npos) << line;
+    EXPECT_EQ(cells[10], "no") << line;
+    pooled += cells[1] == "mean_4_4" ? 1 : 0;  // a 4-year run: 3 years of warm-up, then year 4
+    // The whole council's cost summed over the measured years, cash and real.
+    totals += cells[2] == "total_cost_gbp_to_date" || cells[2] == "total_cost_gbp_to_date_real" ? 1 : 0;
     ++rows;
   }
   EXPECT_GT(rows, 100);
+  EXPECT_GT(pooled, 50);
+  EXPECT_EQ(totals, 4);  // cash and real, pooled and year 4
+  // --set reaches both runs.
+  EXPECT_NE(read_file(out / "runs" / "england_baseline" / "scenario.toml").find("0.031"), std::string::npos);
+  EXPECT_NE(read_file(out / "runs" / "england_baseline_2" / "scenario.toml").find("0.031"), std::string::npos);
+  EXPECT_NE(read_file(out / "compare.json").find("\"pooled\""), std::string::npos);
   EXPECT_TRUE(fs::exists(out / "runs" / "england_baseline" / "annual.csv"));
   EXPECT_TRUE(fs::exists(out / "compare.json"));
   // Reports: of the comparison (one file with the chart library inlined), and never over an existing file.

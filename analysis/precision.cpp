@@ -1,0 +1,78 @@
+#include "analysis/precision.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "common/statistics.hpp"
+
+namespace frontdoor {
+
+namespace {
+
+const std::vector<std::string>& headline_measures() {
+  static const std::vector<std::string> names = {"contacts",
+                                                 "referrals",
+                                                 "section47",
+                                                 "cp_plan_starts",
+                                                 "looked_after_starts",
+                                                 "children_in_need_at_31_march_incl_cp_and_lac",
+                                                 "looked_after_at_31_march",
+                                                 "caseload_per_sw_fte",
+                                                 "total_cost_gbp"};
+  return names;
+}
+
+bool ends_with(const std::string& text, const std::string& tail) {
+  return text.size() >= tail.size() && text.compare(text.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+}  // namespace
+
+std::vector<PrecisionFinding> headline_precision(const std::vector<ReplicationResult>& results, int first_year) {
+  std::map<std::string, std::vector<double>> per_replication;  // measure -> one value a replication
+  for (const ReplicationResult& r : results) {
+    std::map<std::string, std::vector<double>> years;
+    for (const AnnualValue& a : r.annual) {
+      if (a.year < first_year || a.unit == "count") continue;
+      if (std::find(headline_measures().begin(), headline_measures().end(), a.measure) == headline_measures().end())
+        continue;
+      years[a.measure].push_back(a.value);
+    }
+    for (const auto& [measure, values] : years) per_replication[measure].push_back(mean(values));
+  }
+  if (per_replication.empty()) {
+    for (const ReplicationResult& r : results) {
+      for (const NamedValue& v : r.summary) {
+        if (v.measure == "contacts_per_year" || ends_with(v.measure, "_entries_per_year"))
+          per_replication[v.measure].push_back(v.value);
+      }
+    }
+  }
+  std::vector<PrecisionFinding> found;
+  for (const auto& [measure, values] : per_replication) {
+    if (values.size() != results.size()) continue;  // not reported by every replication
+    const MeanInterval ci = mean_ci95(values);
+    if (!(std::abs(ci.mean) > 0.0)) continue;
+    PrecisionFinding f;
+    f.measure = measure;
+    f.mean = ci.mean;
+    f.half_width = std::isfinite(ci.high) ? (ci.high - ci.low) / 2.0 : INFINITY;
+    f.relative = f.half_width / std::abs(ci.mean);
+    f.replications = static_cast<int>(values.size());
+    found.push_back(f);
+  }
+  std::stable_sort(found.begin(), found.end(),
+                   [](const PrecisionFinding& a, const PrecisionFinding& b) { return a.relative > b.relative; });
+  return found;
+}
+
+int next_replications(int n, double widest, double target, int jobs, int cap) {
+  jobs = std::max(jobs, 1);
+  double wanted = n + jobs;
+  if (std::isfinite(widest) && target > 0.0) wanted = std::max(wanted, n * (widest / target) * (widest / target));
+  const int rounds = static_cast<int>(std::ceil((wanted - n) / jobs - 1e-9));
+  return std::min(cap, n + std::max(rounds, 1) * jobs);
+}
+
+}  // namespace frontdoor
