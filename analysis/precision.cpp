@@ -27,9 +27,9 @@ bool ends_with(const std::string& text, const std::string& tail) {
   return text.size() >= tail.size() && text.compare(text.size() - tail.size(), tail.size(), tail) == 0;
 }
 
-}  // namespace
-
-std::vector<PrecisionFinding> headline_precision(const std::vector<ReplicationResult>& results, int first_year) {
+// Each headline measure's value in each replication (its mean over the measured years), in replication order.
+std::map<std::string, std::vector<double>> headline_values(const std::vector<ReplicationResult>& results,
+                                                           int first_year) {
   std::map<std::string, std::vector<double>> per_replication;  // measure -> one value a replication
   for (const ReplicationResult& r : results) {
     std::map<std::string, std::vector<double>> years;
@@ -49,9 +49,22 @@ std::vector<PrecisionFinding> headline_precision(const std::vector<ReplicationRe
       }
     }
   }
+  for (auto it = per_replication.begin(); it != per_replication.end();) {
+    it = it->second.size() == results.size() ? std::next(it) : per_replication.erase(it);  // in every replication
+  }
+  return per_replication;
+}
+
+void sort_widest_first(std::vector<PrecisionFinding>& found) {
+  std::stable_sort(found.begin(), found.end(),
+                   [](const PrecisionFinding& a, const PrecisionFinding& b) { return a.relative > b.relative; });
+}
+
+}  // namespace
+
+std::vector<PrecisionFinding> headline_precision(const std::vector<ReplicationResult>& results, int first_year) {
   std::vector<PrecisionFinding> found;
-  for (const auto& [measure, values] : per_replication) {
-    if (values.size() != results.size()) continue;  // not reported by every replication
+  for (const auto& [measure, values] : headline_values(results, first_year)) {
     const MeanInterval ci = mean_ci95(values);
     if (!(std::abs(ci.mean) > 0.0)) continue;
     PrecisionFinding f;
@@ -62,8 +75,32 @@ std::vector<PrecisionFinding> headline_precision(const std::vector<ReplicationRe
     f.replications = static_cast<int>(values.size());
     found.push_back(f);
   }
-  std::stable_sort(found.begin(), found.end(),
-                   [](const PrecisionFinding& a, const PrecisionFinding& b) { return a.relative > b.relative; });
+  sort_widest_first(found);
+  return found;
+}
+
+std::vector<PrecisionFinding> difference_precision(const std::vector<ReplicationResult>& base,
+                                                   const std::vector<ReplicationResult>& alternative, int first_year) {
+  const auto b = headline_values(base, first_year);
+  const auto a = headline_values(alternative, first_year);
+  std::vector<PrecisionFinding> found;
+  for (const auto& [measure, base_values] : b) {
+    const auto other = a.find(measure);
+    if (other == a.end() || other->second.size() != base_values.size()) continue;
+    std::vector<double> differences;
+    for (std::size_t r = 0; r < base_values.size(); ++r) differences.push_back(other->second[r] - base_values[r]);
+    const double level = std::abs(mean(base_values));
+    if (!(level > 0.0)) continue;
+    const MeanInterval ci = mean_ci95(differences);
+    PrecisionFinding f;
+    f.measure = measure;
+    f.mean = ci.mean;
+    f.half_width = std::isfinite(ci.high) ? (ci.high - ci.low) / 2.0 : INFINITY;
+    f.relative = f.half_width / level;
+    f.replications = static_cast<int>(differences.size());
+    found.push_back(f);
+  }
+  sort_widest_first(found);
   return found;
 }
 

@@ -26,6 +26,12 @@ struct PrecisionFinding {
 /// relative half-width, widest first.
 std::vector<PrecisionFinding> headline_precision(const std::vector<ReplicationResult>& results, int first_year);
 
+/// For a comparison on common random numbers: each headline measure's paired difference ALT - BASE (replication r
+/// of each), its 95% interval's half-width, and that over the base's |mean| (a difference near zero is judged
+/// against the level it changes).
+std::vector<PrecisionFinding> difference_precision(const std::vector<ReplicationResult>& base,
+                                                   const std::vector<ReplicationResult>& alternative, int first_year);
+
 /// The next number of replications after `n` fell short: the widest relative half-width shrinks as 1 / sqrt(n), so
 /// n (widest / target)^2, rounded up to whole rounds of `jobs`, at least one round more, at most `cap`.
 int next_replications(int n, double widest, double target, int jobs, int cap);

@@ -224,6 +224,36 @@ int frontdoor_main(int argc, char** argv) {
   compare->add_option("--jobs,-j", compare_options.jobs, "Replications run at once")->check(CLI::Range(1, 1024));
   compare->add_option("--years,-y", compare_options.years, "Simulated years of every scenario")
       ->check(CLI::Range(1, 100));
+  auto* compare_precision_option =
+      compare
+          ->add_option("--precision", compare_options.precision.relative,
+                       "REL: add pairs of replications until every headline difference's 95% interval is within REL "
+                       "of the base's level, from -r (at least 3) to --max-replications")
+          ->check(CLI::Range(0.0001, 0.5));
+  compare
+      ->add_option("--max-replications", compare_options.precision.cap,
+                   "The cap on --precision's replications (default 200)")
+      ->check(CLI::Range(3, 100000))
+      ->needs(compare_precision_option);
+  auto* select_option = compare->add_option(
+      "--select", compare_options.select.measure,
+      "MEASURE: name the best scenario on this annual.csv measure with a stated probability (KN ranking and "
+      "selection), adding replications only to those still in contention");
+  compare
+      ->add_option("--delta", compare_options.select.delta,
+                   "--select's indifference zone: a difference smaller than this (in the measure's unit) does "
+                   "not matter")
+      ->check(CLI::PositiveNumber)
+      ->needs(select_option);
+  select_option->needs("--delta");
+  compare->add_option("--pcs", compare_options.select.pcs, "--select's probability of correct selection (0.95)")
+      ->check(CLI::Range(0.5, 0.999))
+      ->needs(select_option);
+  compare->add_flag("--maximise", compare_options.select.maximise, "--select: larger is better (default: smaller)")
+      ->needs(select_option);
+  compare->add_option("--select-cap", compare_options.select.cap, "--select: replications of a scenario at most (200)")
+      ->check(CLI::Range(5, 100000))
+      ->needs(select_option);
   compare->add_option("--set", compare_options.sets,
                       "Override a value in the base and every alternative: --set section.key=value, key*=factor or "
                       "key+=amount (repeatable)");

@@ -9,9 +9,12 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
 #include "analysis/calibration.hpp"
 #include "analysis/compare.hpp"
+#include "analysis/precision.hpp"
+#include "analysis/selection.hpp"
 #include "build_info.hpp"
 #include "cli/progress.hpp"
 #include "cli/run_files.hpp"
@@ -99,6 +102,51 @@ nlohmann::ordered_json pooled_json(const Comparison& c) {
   return rows;
 }
 
+// One measure's value in each replication (its mean over the measured years), in replication order.
+std::vector<double> measure_by_replication(const std::vector<ReplicationResult>& results, const std::string& measure,
+                                           int first_year) {
+  std::vector<double> out;
+  for (const ReplicationResult& r : results) {
+    double sum = 0.0;
+    int n = 0;
+    for (const AnnualValue& a : r.annual) {
+      if (a.measure == measure && a.year >= first_year && a.unit != "count") {
+        sum += a.value;
+        ++n;
+      }
+    }
+    out.push_back(n > 0 ? sum / n : NAN);
+  }
+  return out;
+}
+
+std::string selection_text(const Selection& s, const std::vector<std::string>& names, const SelectOptions& o) {
+  std::ostringstream out;
+  out << "\nBest on " << o.measure << " (" << (o.maximise ? "larger" : "smaller") << " is better; KN, Kim and Nelson "
+      << "2001, on common random numbers): ";
+  if (s.decided) {
+    char line[200];
+    std::snprintf(line, sizeof line, "%s, with probability at least %g%% that it is the best or within %g of it.\n",
+                  names[s.best].c_str(), 100.0 * o.pcs, o.delta);
+    out << line;
+  } else {
+    out << "not decided within --max-replications " << o.cap << "; the best so far is "
+        << (s.best >= 0 ? names[s.best] : "-") << " (the procedure could need up to " << s.needed_at_most
+        << " replications).\n";
+  }
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    out << "  " << names[i] << ": mean " << human_number(s.means.empty() ? NAN : s.means[i]);
+    if (!s.eliminated_at.empty() && s.eliminated_at[i] > 0) {
+      out << ", eliminated after " << s.eliminated_at[i] << " replications";
+    } else {
+      out << (static_cast<int>(i) == s.best && s.decided ? ", the best" : ", in contention to the end") << " ("
+          << s.replications << " replications)";
+    }
+    out << "\n";
+  }
+  return out.str();
+}
+
 }  // namespace
 
 int command_compare(const CompareOptions& options) {
@@ -130,24 +178,146 @@ int command_compare(const CompareOptions& options) {
     used.insert(name);
     dirs.push_back(name);
   }
+  if (!options.select.measure.empty()) {
+    for (const auto& sc : scenarios) {
+      const bool reported = std::any_of(sc.reporting.begin(), sc.reporting.end(),
+                                        [&](const ReportMeasure& m) { return m.name == options.select.measure; });
+      if (!reported) {
+        std::string names;
+        for (const ReportMeasure& m : sc.reporting) names += (names.empty() ? "" : ", ") + m.name;
+        std::cerr << "frontdoor: error: --select " << options.select.measure << ": " << sc.file
+                  << " does not report it (annual.csv); it reports: " << (names.empty() ? "nothing" : names) << "\n";
+        return 2;
+      }
+    }
+    if (scenarios.size() < 2) {
+      std::cerr << "frontdoor: error: --select needs two scenarios or more\n";
+      return 2;
+    }
+  }
+  std::string precision_note;
+  std::string selection_note;
+  nlohmann::ordered_json selection_json;
   try {
     OutputDirectory output(options.out, options.force);
     const fs::path runs = output.staging() / "runs";
     fs::create_directories(runs);
     ProgressBar progress(!options.quiet, "runs", "frontdoor compare");
-    const int total = static_cast<int>(scenarios.size()) * options.replications;
-    ResultCache cache;  // a scenario compared with itself is simulated once
+    ResultCache cache;  // a scenario compared with itself is simulated once; --precision keeps what it has run
+    std::vector<std::vector<ReplicationResult>> results(scenarios.size());
+    const int first_measured = first_year_after_warmup(scenarios[0].simulation.warmup_days);
+    int replications = options.replications;
+    if (options.precision.relative > 0.0) replications = std::min(std::max(replications, 3), options.precision.cap);
+    for (;;) {
+      const int total = static_cast<int>(scenarios.size()) * replications;
+      for (std::size_t i = 0; i < scenarios.size(); ++i) {
+        const int before = static_cast<int>(i) * replications;
+        const auto on_progress = [&](int done, int) { progress.update(before + done, total); };
+        const fs::path dir = runs / dirs[i];
+        fs::create_directories(dir / ".replications");
+        try {
+          // The same seeds for every scenario: common random numbers.
+          ForkExecutor executor(options.jobs, options.engine_args);
+          results[i] = execute(run_plan(carried[i], options.seed, replications), executor, dir / ".replications",
+                               on_progress, &cache);
+        } catch (const RunError& e) {
+          std::cerr << "frontdoor: error: the simulation of " << options.scenarios[i]
+                    << " failed; nothing was written:\n"
+                    << e.what() << "\n";
+          return 1;
+        }
+      }
+      if (options.precision.relative <= 0.0) break;
+      // --precision: every alternative's paired differences of the headline measures, within REL of the base's level.
+      std::vector<PrecisionFinding> widest;
+      for (std::size_t i = 1; i < scenarios.size(); ++i) {
+        std::vector<PrecisionFinding> found = difference_precision(results[0], results[i], first_measured);
+        if (!found.empty()) {
+          found.front().measure = dirs[i] + ": " + found.front().measure;
+          widest.push_back(found.front());
+        }
+      }
+      std::stable_sort(widest.begin(), widest.end(),
+                       [](const PrecisionFinding& a, const PrecisionFinding& b) { return a.relative > b.relative; });
+      const double w = widest.empty() ? 0.0 : widest.front().relative;
+      const bool met = w <= options.precision.relative;
+      if (!options.quiet) {
+        std::fprintf(stderr,
+                     "frontdoor compare: %d pairs: the widest headline difference is %s ±%.2f%% of its level%s\n",
+                     replications, widest.empty() ? "-" : widest.front().measure.c_str(), 100.0 * w,
+                     met ? ", within the precision asked" : "");
+      }
+      if (met || replications >= options.precision.cap) {
+        char line[400];
+        std::snprintf(
+            line, sizeof line,
+            "Precision (--precision %g): %d pairs %s every headline difference's interval within ±%.1f%% of "
+            "the base's level (the widest, %s, ±%.2f%%)%s.\n",
+            options.precision.relative, replications, met ? "brought" : "did not bring",
+            100.0 * options.precision.relative, widest.empty() ? "-" : widest.front().measure.c_str(), 100.0 * w,
+            met ? ""
+                : (": the cap (--max-replications " + std::to_string(options.precision.cap) + ") stopped it").c_str());
+        precision_note = line;
+        break;
+      }
+      replications =
+          next_replications(replications, w, options.precision.relative, options.jobs, options.precision.cap);
+    }
+    if (!options.select.measure.empty()) {
+      // Ranking and selection (KN): more replications of the systems still in contention only.
+      const SelectOptions& o = options.select;
+      const int n0 = std::max(replications, 5);
+      std::vector<int> have(scenarios.size(), replications);
+      Selection chosen;
+      for (;;) {
+        std::vector<std::vector<double>> outputs;
+        for (const auto& r : results) outputs.push_back(measure_by_replication(r, o.measure, first_measured));
+        bool ready = true;
+        for (std::size_t i = 0; i < scenarios.size(); ++i) ready = ready && have[i] >= n0;
+        if (ready) {
+          chosen = kn_select(outputs, n0, 1.0 - o.pcs, o.delta, o.maximise);
+          if (chosen.decided) break;
+        }
+        std::vector<std::size_t> more;
+        for (std::size_t i = 0; i < scenarios.size(); ++i) {
+          if ((!ready || chosen.eliminated_at[i] == 0) && have[i] < o.cap) more.push_back(i);
+        }
+        if (ready && more.empty()) break;  // the cap: undecided
+        for (std::size_t i : more) {
+          have[i] = ready ? std::min(o.cap, have[i] + std::max(options.jobs, 1)) : n0;
+          const fs::path dir = runs / dirs[i];
+          try {
+            ForkExecutor executor(options.jobs, options.engine_args);
+            results[i] =
+                execute(run_plan(carried[i], options.seed, have[i]), executor, dir / ".replications", {}, &cache);
+          } catch (const RunError& e) {
+            std::cerr << "frontdoor: error: the simulation of " << options.scenarios[i]
+                      << " failed; nothing was written:\n"
+                      << e.what() << "\n";
+            return 1;
+          }
+        }
+      }
+      selection_note = selection_text(chosen, dirs, o);
+      selection_json = {{"measure", o.measure},
+                        {"better", o.maximise ? "larger" : "smaller"},
+                        {"indifference_zone", o.delta},
+                        {"probability_of_correct_selection", o.pcs},
+                        {"procedure", "KN (Kim and Nelson 2001), first stage " + std::to_string(n0)},
+                        {"decided", chosen.decided},
+                        {"best", chosen.best >= 0 ? dirs[chosen.best] : ""}};
+      nlohmann::ordered_json systems = nlohmann::ordered_json::array();
+      for (std::size_t i = 0; i < scenarios.size(); ++i) {
+        systems.push_back({{"name", dirs[i]},
+                           {"mean", chosen.means.empty() ? 0.0 : chosen.means[i]},
+                           {"replications", have[i]},
+                           {"eliminated_at", chosen.eliminated_at.empty() ? 0 : chosen.eliminated_at[i]}});
+      }
+      selection_json["systems"] = systems;
+    }
     for (std::size_t i = 0; i < scenarios.size(); ++i) {
-      const int before = static_cast<int>(i) * options.replications;
-      const auto on_progress = [&](int done, int) { progress.update(before + done, total); };
       const fs::path dir = runs / dirs[i];
-      fs::create_directories(dir / ".replications");
-      std::vector<ReplicationResult> results;
       try {
-        // The same seeds for every scenario: common random numbers.
-        ForkExecutor executor(options.jobs, options.engine_args);
-        results = execute(run_plan(carried[i], options.seed, options.replications), executor, dir / ".replications",
-                          on_progress, &cache);
         if (options.returns_replication > 0) {
           write_statutory_returns(output.staging() / "returns" / dirs[i], scenarios[i], options.seed,
                                   options.returns_replication, options.engine_args, dir / ".replications");
@@ -160,7 +330,7 @@ int command_compare(const CompareOptions& options) {
       fs::remove_all(dir / ".replications");
       write_run_files(dir, scenarios[i],
                       RunFacts{options.seed, options.jobs, options.engine_args, options.command_line, carried[i].toml},
-                      results);
+                      results[i]);
     }
     const int from_year = first_year_after_warmup(scenarios[0].simulation.warmup_days);
     const AnnualTable base = read_annual_table(runs / dirs[0]);
@@ -173,7 +343,11 @@ int command_compare(const CompareOptions& options) {
                         {"dir", "runs/" + dirs[0]},
                         {"copy_hash", carried[0].hash}};
     manifest["base_seed"] = options.seed;
-    manifest["replications"] = options.replications;
+    manifest["replications"] = replications;
+    if (options.precision.relative > 0.0) {
+      manifest["precision"] = {{"relative", options.precision.relative}, {"cap", options.precision.cap}};
+    }
+    if (!selection_json.empty()) manifest["selection"] = selection_json;
     manifest["years_compared_from"] = from_year;
     if (options.returns_replication > 0) {
       manifest["returns"] = {{"replication", options.returns_replication}, {"dir", "returns/<scenario>"}};
@@ -200,8 +374,8 @@ int command_compare(const CompareOptions& options) {
     output.commit();
     if (!options.quiet) {
       std::cout << "frontdoor compare: " << scenarios.size() - 1 << " alternative(s) against " << dirs[0] << ", "
-                << options.replications << " replications each, base seed " << options.seed << "\n"
-                << text << "\nResults in " << output.target().string()
+                << replications << " replications each, base seed " << options.seed << "\n"
+                << precision_note << selection_note << text << "\nResults in " << output.target().string()
                 << "/ (compare.csv, compare.json, runs/<scenario>/ with each run's files"
                 << (options.returns_replication > 0 ? ", returns/<scenario>/ with its statutory returns" : "") << ")\n";
     }

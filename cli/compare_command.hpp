@@ -5,7 +5,18 @@
 #include <string>
 #include <vector>
 
+#include "cli/run_command.hpp"  // Precision
+
 namespace frontdoor {
+
+/// --select: ranking and selection of the best scenario on one measure (analysis/selection.hpp).
+struct SelectOptions {
+  std::string measure;  ///< a [reporting] measure (annual.csv); empty: off
+  double delta = 0.0;   ///< the indifference zone, in the measure's unit
+  double pcs = 0.95;    ///< the probability of correct selection
+  bool maximise = false;
+  int cap = 200;  ///< replications of a system at most
+};
 
 struct CompareOptions {
   std::vector<std::string> scenarios;  ///< the base first, then the alternatives
@@ -15,6 +26,8 @@ struct CompareOptions {
   int jobs = 1;
   int years = 0;                  ///< 0: each scenario's own
   std::vector<std::string> sets;  ///< KEY=VALUE (or KEY*=F, KEY+=A) applied to the base and every alternative
+  Precision precision;            ///< --precision: pairs until every headline difference is that precise
+  SelectOptions select;
   bool force = false;
   bool quiet = false;
   int returns_replication = 0;  ///< 1-based: that replication's statutory returns in returns/<scenario>/; 0: none

@@ -50,7 +50,6 @@ struct Lever {
   const char* words;  ///< what it is
   const char* moves;  ///< the figures it moves most
   const char* below = nullptr;
-  int element = -1;  ///< Form::factor on a list: only this element (an age band) is multiplied; -1: every one
 };
 
 // The documented set (README "Fitting a council"). Threshold ranges keep each decision's order: the front door's
@@ -177,16 +176,6 @@ const std::vector<Lever>& levers() {
        2.0,
        "how fast children leave care (every exit's rate), times",
        "children looked after at 31 March"},
-      {"older_teen_need",
-       Form::factor,
-       {"need.up_by_age"},
-       0.5,
-       3.0,
-       "how fast need rises at 16-17 against the base (exploitation, homelessness, leaving home), times; the other "
-       "ages' rates shift so that the total stays",
-       "16-17-year-olds' share of children looked after",
-       nullptr,
-       4},
       {"early_help_capacity",
        Form::factor,
        {"service.early_help.team.budget_gbp", "service.early_help.team.fte"},
@@ -208,16 +197,14 @@ std::string number_text(double v) {
   return buffer;
 }
 
-// A value as loaded ("2.7", "[0.1, 0.2]") times `factor`, as TOML; of a list, only its `element` when that is 0 or
-// more.
-std::string times(const std::string& loaded, double factor, int element = -1) {
+// A value as loaded ("2.7", "[0.1, 0.2]") times `factor`, as TOML.
+std::string times(const std::string& loaded, double factor) {
   const toml::table t = toml::parse("v = " + loaded);
   if (const toml::array* a = t["v"].as_array()) {
     std::string out = "[";
     for (std::size_t i = 0; i < a->size(); ++i) {
       if (i > 0) out += ", ";
-      const bool scaled = element < 0 || static_cast<int>(i) == element;
-      out += number_text(a->at(i).value<double>().value_or(0.0) * (scaled ? factor : 1.0));
+      out += number_text(a->at(i).value<double>().value_or(0.0) * factor);
     }
     return out + "]";
   }
@@ -359,7 +346,7 @@ class Fit {
         }
         case Form::factor:
           for (const auto& [key, loaded] : a.values) {
-            line(key, times(loaded, v, l.element),
+            line(key, times(loaded, v),
                  "fitted: " + std::string(l.name) + " " + number_text(v) + ", times the base's " + loaded);
           }
           break;
@@ -540,8 +527,16 @@ class Fit {
       double sum = 0.0;
       for (double v : shares) sum += v;
       if (given != age_bands || !(sum > 0.0)) continue;
+      // Four decimals each, the last what the others leave, so that they sum to 1 as the loader checks.
       std::string list = "[";
-      for (std::size_t b = 0; b < shares.size(); ++b) list += (b > 0 ? ", " : "") + number_text(shares[b] / sum);
+      long left = 10000;
+      for (std::size_t b = 0; b < shares.size(); ++b) {
+        const long share = b + 1 < shares.size() ? std::lround(10000.0 * shares[b] / sum) : left;
+        left -= share;
+        char text[16];
+        std::snprintf(text, sizeof text, "%.4f", static_cast<double>(share) / 10000.0);
+        list += (b > 0 ? ", " : "") + std::string(text);
+      }
       starting_["service." + s.id + ".initial.by_age"] = {
           list + "]", "from the council: its children's age bands at 31 March " + std::to_string(first_year_)};
     }

@@ -38,7 +38,8 @@ TEST(Precision, HeadlineIntervalsOverTheMeasuredYears) {
 TEST(Precision, FallsBackToTheSummarysFlows) {
   std::vector<ReplicationResult> runs(3);
   for (int r = 0; r < 3; ++r) {
-    runs[r].summary = {{"contacts_per_year", 1000.0 + r}, {"front_door_entries_per_year", 500.0 + 10 * r},
+    runs[r].summary = {{"contacts_per_year", 1000.0 + r},
+                       {"front_door_entries_per_year", 500.0 + 10 * r},
                        {"front_door_wait_days_mean", 0.1 * r}};
   }
   const auto found = headline_precision(runs, 1);
