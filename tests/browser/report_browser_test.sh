@@ -23,6 +23,18 @@ cd "$source"
 "$frontdoor" report "$work/sweep" --out "$work/sweep/report.html" >/dev/null
 "$frontdoor" sweep analyse "$work/sweep" --outputs front_door_wait_days_mean,front_door_utilisation >/dev/null  # refreshes it
 cp "$work/sweep/report.html" "$work/sweep.html"
+# A Morris and a Sobol sweep: bars with their intervals' whiskers, which the value axis must reach.
+"$frontdoor" sweep plan scenarios/validation/mmc_front_door.toml --vary service.front_door.team.fte=8:11:4 \
+  --vary sources.other.contacts_per_day=60:70:4 --design morris --points 3 -r 1 --set simulation.years=2 \
+  --out "$work/morris" >/dev/null
+"$frontdoor" sweep plan scenarios/validation/mmc_front_door.toml --vary service.front_door.work.mean_days=0.09:0.11:2 \
+  --vary sources.other.contacts_per_day=60:70:2 --design sobol --points 6 -r 1 --set simulation.years=2 \
+  --out "$work/sobol" >/dev/null
+for design in morris sobol; do
+  "$frontdoor" sweep exec -q -j 2 "$work/$design" && "$frontdoor" sweep merge -q "$work/$design"
+  "$frontdoor" sweep analyse "$work/$design" --outputs front_door_wait_days_mean >/dev/null
+  "$frontdoor" report "$work/$design" --out "$work/$design.html" >/dev/null
+done
 "$frontdoor" report "$work/run" --out "$work/run.html" >/dev/null
 "$frontdoor" report "$work/compare" --out "$work/compare.html" >/dev/null
 # Not a run: a clear error, exit 2.
@@ -34,7 +46,7 @@ grep -q "not a frontdoor run directory" "$work/err.txt" || { echo "FAIL: unclear
 
 flags=(--headless --no-sandbox --disable-gpu --hide-scrollbars --virtual-time-budget=20000 --user-data-dir="$work/profile")
 status=0
-for page in run compare sweep; do
+for page in run compare sweep morris sobol; do
   "$browser" "${flags[@]}" --enable-logging=stderr --v=0 --dump-dom "file://$work/$page.html" >"$work/$page.dom" 2>"$work/$page.log" || true
   "$browser" "${flags[@]}" --window-size=1400,3000 --screenshot="$build/report_$page.png" "file://$work/$page.html" >/dev/null 2>&1 || true
   node - "$work/$page.dom" "$work/$page.log" "$page" <<'JS' || status=1
@@ -51,7 +63,7 @@ if (status.errors.length) fail(`errors in the page: ${status.errors.join(' | ')}
 const consoleErrors = fs.readFileSync(log, 'utf8').split('\n').filter(l => /CONSOLE|Uncaught/.test(l) && /error|Uncaught/i.test(l));
 if (consoleErrors.length) fail(`console errors: ${consoleErrors.join(' | ')}`);
 // run: 6 monthly, caseload, cost, Sankey; compare: 10 side by side + 10 differences + the 3 runs' own; sweep: 2 outputs
-const expectedCharts = { run: 9, compare: 20 + 3 * 9, sweep: 2 }[page];
+const expectedCharts = { run: 9, compare: 20 + 3 * 9, sweep: 2, morris: 1, sobol: 1 }[page];
 if (status.charts !== expectedCharts) fail(`${status.charts} charts, expected ${expectedCharts}`);
 for (const c of status.rendered) {
   if (c.series !== c.expect.series) fail(`chart "${c.title}": ${c.series} series, expected ${c.expect.series}`);
@@ -114,7 +126,7 @@ for (const c of status.rendered) {
 }
 // The total cost (tens of millions of pounds a year) is labelled in £m.
 const costChart = status.rendered.find(c => /^total cost/i.test(c.title));
-if (page !== 'sweep') {
+if (!['sweep', 'morris', 'sobol'].includes(page)) {
   if (!costChart) fail('no total-cost chart');
   else if (!((costChart.drawn || {}).yLabels || []).some(([v, t]) => v >= 1e7 && /^£\d+(\.\d+)?m$/.test(t)))
     fail(`chart "${costChart.title}": no axis label like "£62m": ${((costChart.drawn || {}).yLabels || []).map(l => l[1]).join(', ')}`);
