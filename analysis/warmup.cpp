@@ -56,7 +56,8 @@ std::vector<WarmupFinding> warmup_check(const std::vector<ReplicationResult>& re
     if (values.size() < 20) continue;
     for (double& v : values) v /= counts[measure];
     const int months = mser_truncation(values, 5);
-    if (months >= 0) found.push_back({measure.substr(0, measure.size() - suffix.size()), months});
+    const int limit = static_cast<int>(values.size() / 5 / 2) * 5;
+    if (months >= 0) found.push_back({measure.substr(0, measure.size() - suffix.size()), months, months >= limit});
   }
   std::stable_sort(found.begin(), found.end(),
                    [](const WarmupFinding& a, const WarmupFinding& b) { return a.months > b.months; });

@@ -20,6 +20,7 @@ int mser_truncation(const std::vector<double>& series, int batch = 5);
 struct WarmupFinding {
   std::string series;
   int months = 0;
+  bool at_limit = false;  ///< the cut is the last MSER searches (half the series): it may still be drifting
 };
 
 /// MSER-5 on the mean over replications of every monthly series that counts cases open at a service

@@ -101,8 +101,9 @@ std::string summary_table(const Scenario& scenario, std::uint64_t seed, const st
     const double warmup_months = scenario.simulation.warmup_days / (365.25 / 12.0);
     const WarmupFinding& slowest = settling.front();
     out << "Warm-up check (MSER-5 on each service's monthly open cases): the slowest, " << slowest.series
-        << ", settles by month " << slowest.months << "; the scenario's warm-up is " << human_number(warmup_months)
-        << " months.\n";
+        << (slowest.at_limit ? ", has not settled by month " : ", settles by month ") << slowest.months
+        << (slowest.at_limit ? ", the furthest MSER-5 looks (half the run): it may still be drifting" : "")
+        << "; the scenario's warm-up is " << std::lround(warmup_months) << " months.\n";
     if (slowest.months > warmup_months + 0.5) {
       out << "Warning: the warm-up looks too short: results include " << slowest.series
           << "'s settling; set simulation.warmup_days to at least "

@@ -68,6 +68,16 @@ TEST(Mser, WarmupCheckReadsTheOpenCaseSeries) {
   EXPECT_LE(found[0].months, 45);
   EXPECT_EQ(found[1].series, "front_door");
   EXPECT_EQ(found[1].months, 10);
+  EXPECT_FALSE(found[0].at_limit);
+  // A series that rises to the end: the cut is the furthest MSER looks, and says so.
+  std::vector<ReplicationResult> rising(1);
+  std::vector<double> trend;
+  for (int t = 0; t < 120; ++t) trend.push_back(t);
+  rising[0].monthly = {{"cp_plan_open_mean", trend}};
+  const std::vector<WarmupFinding> drift = warmup_check(rising);
+  ASSERT_EQ(drift.size(), 1u);
+  EXPECT_EQ(drift[0].months, 60);
+  EXPECT_TRUE(drift[0].at_limit);
 }
 
 }  // namespace
