@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -20,9 +21,11 @@
 #include "cli/report_assets.hpp"
 #include "common/statistics.hpp"
 #include "models/measures.hpp"
+#include "models/parameter_schema.hpp"
 #include "models/reporting.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/output_files.hpp"
+#include "sim/run_plan.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -150,8 +153,81 @@ json run_data(const fs::path& dir, const std::string& name, const std::string& t
   return run;
 }
 
+// The headline cards of a comparison: this council's numbers a strategist reads first, each with the difference
+// and its 95% interval, and which way is better (lower, for every one of them).
+json headline_cards(const Comparison& c) {
+  struct Card {
+    const char* measure;
+    const char* unit;
+    const char* title;
+    bool last_year;  ///< the last year's row (a total to date) rather than the measured years pooled
+  };
+  static const Card cards[] = {
+      {"total_cost_gbp", "gbp", "Cost a year (cash)", false},
+      {"total_cost_gbp_to_date", "gbp", "Cost over the years measured (cash)", true},
+      {"total_cost_gbp_to_date_real", "gbp_real", "Cost over the years measured (base-year prices)", true},
+      {"looked_after_starts_count", "count", "Children entering care a year", false},
+      {"cp_plans_at_31_march_count", "count", "Children on child protection plans at 31 March", false},
+      {"caseload_per_sw_fte", "cases_per_case_holding_fte", "Cases per case-holding social worker", false},
+      {"harm_events_after_nfa_or_closure_12m_count", "count",
+       "Harm to children within a year of being turned away or closed", false},
+      {"early_help_wait_days", "days", "Days a family waits for early help", false},
+  };
+  json out = json::array();
+  for (const Card& card : cards) {
+    for (const auto& row : c.rows) {
+      if (row.measure != card.measure || row.unit != card.unit) continue;
+      if (card.last_year ? row.year != c.last_year : row.year != 0) continue;
+      out.push_back({{"measure", row.measure},
+                     {"unit", row.unit},
+                     {"title", card.title},
+                     {"year", row.year},
+                     {"base_mean", json_number(row.base_mean)},
+                     {"alt_mean", json_number(row.alt_mean)},
+                     {"diff_mean", json_number(row.diff_mean)},
+                     {"diff_low", json_number(row.diff_low)},
+                     {"diff_high", json_number(row.diff_high)},
+                     {"unclear", row.indistinguishable_from_zero()},
+                     {"better", "lower"}});
+    }
+  }
+  return out;
+}
+
+// What an alternative changes from the base, in words: each parameter whose value differs (the schema's words for
+// it, the base's value and the alternative's) and each change over time the base does not have.
+json what_changes(const fs::path& base_copy, const fs::path& alt_copy) {
+  json out = json::array();
+  try {
+    const Scenario base = load_scenario(base_copy.string());
+    const Scenario alt = load_scenario(alt_copy.string());
+    std::map<std::string, std::string> before;
+    for (const ParameterRecord& p : base.parameters) before[p.key] = p.value;
+    for (const ParameterRecord& p : alt.parameters) {
+      if (p.key == "name" || p.key == "version" || p.key == "description" || p.key == "base") continue;
+      const auto it = before.find(p.key);
+      if (it != before.end() && it->second == p.value) continue;
+      const ParameterSpec* spec = find_parameter(p.key);
+      const std::string words = spec != nullptr && !spec->description.empty() ? std::string(spec->description) : p.key;
+      out.push_back(words + " (" + p.key + "): " + (it == before.end() ? std::string("not set") : it->second) + " → " +
+                    p.value + (p.unit.empty() ? "" : " " + p.unit));
+    }
+    std::set<std::string> labels;
+    for (const ScenarioChange& ch : base.changes) labels.insert(ch.label);
+    for (const ScenarioChange& ch : alt.changes) {
+      if (labels.count(ch.label) > 0) continue;
+      out.push_back("From day " + std::to_string(static_cast<long>(ch.from_day)) + " (year " +
+                    std::to_string(static_cast<long>(ch.from_day / 365.25) + 1) + "): " + ch.label);
+    }
+  } catch (const std::exception& e) {
+    out.push_back(std::string("(the scenarios' copies could not be read: ") + e.what() + ")");
+  }
+  return out;
+}
+
 json comparison_data(const Comparison& c, const json& alternative) {
   json alt;
+  alt["headline"] = headline_cards(c);
   alt["name"] = c.scenario;
   alt["crn"] = alternative.value("crn_variance_reduction", json());
   alt["only_in_base"] = c.only_in_base;
@@ -282,8 +358,16 @@ int command_report(const ReportOptions& options) {
         const fs::path alt_dir = dir / alternative.at("dir").get<std::string>();
         const std::string name = alternative.at("name");
         data["runs"].push_back(run_data(alt_dir, name, options.targets));
-        cmp["alternatives"].push_back(
-            comparison_data(compare_tables(name, base_table, read_annual_table(alt_dir), from_year), alternative));
+        json one =
+            comparison_data(compare_tables(name, base_table, read_annual_table(alt_dir), from_year), alternative);
+        one["changes"] =
+            what_changes(dir / base.at("dir").get<std::string>() / scenario_copy_name, alt_dir / scenario_copy_name);
+        try {
+          one["description"] = load_scenario((alt_dir / scenario_copy_name).string()).description;
+        } catch (const std::exception&) {
+          one["description"] = "";
+        }
+        cmp["alternatives"].push_back(one);
         names += (names.empty() ? "" : ", ") + name;
       }
       data["compare"] = cmp;

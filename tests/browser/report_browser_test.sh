@@ -46,6 +46,28 @@ grep -q "not a frontdoor run directory" "$work/err.txt" || { echo "FAIL: unclear
 
 flags=(--headless --no-sandbox --disable-gpu --hide-scrollbars --virtual-time-budget=20000 --user-data-dir="$work/profile")
 status=0
+# The comparison's answer at a projector's 1280x720 and at 1920x1080: the first alternative's headline cards are
+# above the fold, and a clear fall is drawn green, a difference that cannot be told from zero grey.
+for size in 1280,720 1920,1080; do
+  "$browser" "${flags[@]}" --window-size=$size --dump-dom "file://$work/compare.html" >"$work/compare_$size.dom" 2>/dev/null || true
+  node - "$work/compare_$size.dom" "$size" <<'JS' || status=1
+const fs = require('fs');
+const [dom, size] = process.argv.slice(2);
+const m = fs.readFileSync(dom, 'utf8').match(/<pre id="report-status">([^<]*)<\/pre>/);
+if (!m) { console.log(`FAIL compare at ${size}: no status line`); process.exit(1); }
+const st = JSON.parse(m[1].replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+const height = st.viewport[1];  // the window less the browser's own bars
+let failed = false;
+const fail = (t) => { console.log(`FAIL compare at ${size}: ${t}`); failed = true; };
+if (st.headline.length < 6) fail(`${st.headline.length} headline cards, expected at least 6`);
+for (const c of st.headline) if (!(c.bottom <= height)) fail(`headline card "${c.text.slice(0, 40)}" ends at ${c.bottom} px, below the fold (${height})`);
+for (const c of st.headline) {
+  if (/no clear difference/.test(c.text) && !/unclear/.test(c.cls)) fail(`"${c.text.slice(0, 40)}" is unclear but coloured`);
+}
+if (!failed) console.log(`OK compare at ${size}: ${st.headline.length} headline cards above the fold (${st.viewport.join('x')})`);
+process.exit(failed ? 1 : 0);
+JS
+done
 for page in run compare sweep morris sobol; do
   "$browser" "${flags[@]}" --enable-logging=stderr --v=0 --dump-dom "file://$work/$page.html" >"$work/$page.dom" 2>"$work/$page.log" || true
   "$browser" "${flags[@]}" --window-size=1400,3000 --screenshot="$build/report_$page.png" "file://$work/$page.html" >/dev/null 2>&1 || true
