@@ -8,6 +8,23 @@
 
 namespace frontdoor {
 
+std::vector<double> measured_mean_by_replication(const std::vector<ReplicationResult>& results,
+                                                 const std::string& measure, int first_year) {
+  std::vector<double> out;
+  for (const ReplicationResult& r : results) {
+    double sum = 0.0;
+    int n = 0;
+    for (const AnnualValue& a : r.annual) {
+      if (a.measure == measure && a.year >= first_year && a.unit != "count") {
+        sum += a.value;
+        ++n;
+      }
+    }
+    out.push_back(n > 0 ? sum / n : NAN);
+  }
+  return out;
+}
+
 namespace {
 
 const std::vector<std::string>& headline_measures() {
@@ -31,15 +48,10 @@ bool ends_with(const std::string& text, const std::string& tail) {
 std::map<std::string, std::vector<double>> headline_values(const std::vector<ReplicationResult>& results,
                                                            int first_year) {
   std::map<std::string, std::vector<double>> per_replication;  // measure -> one value a replication
-  for (const ReplicationResult& r : results) {
-    std::map<std::string, std::vector<double>> years;
-    for (const AnnualValue& a : r.annual) {
-      if (a.year < first_year || a.unit == "count") continue;
-      if (std::find(headline_measures().begin(), headline_measures().end(), a.measure) == headline_measures().end())
-        continue;
-      years[a.measure].push_back(a.value);
-    }
-    for (const auto& [measure, values] : years) per_replication[measure].push_back(mean(values));
+  for (const std::string& measure : headline_measures()) {
+    std::vector<double> values = measured_mean_by_replication(results, measure, first_year);
+    if (!values.empty() && std::all_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); }))
+      per_replication[measure] = std::move(values);
   }
   if (per_replication.empty()) {
     for (const ReplicationResult& r : results) {
@@ -55,6 +67,17 @@ std::map<std::string, std::vector<double>> headline_values(const std::vector<Rep
   return per_replication;
 }
 
+// A finding from the interval of `n` values: its half-width, absolute and over `level`.
+PrecisionFinding finding(const std::string& measure, const MeanInterval& ci, double level, std::size_t n) {
+  PrecisionFinding f;
+  f.measure = measure;
+  f.mean = ci.mean;
+  f.half_width = std::isfinite(ci.high) ? (ci.high - ci.low) / 2.0 : INFINITY;
+  f.relative = f.half_width / level;
+  f.replications = static_cast<int>(n);
+  return f;
+}
+
 void sort_widest_first(std::vector<PrecisionFinding>& found) {
   std::stable_sort(found.begin(), found.end(),
                    [](const PrecisionFinding& a, const PrecisionFinding& b) { return a.relative > b.relative; });
@@ -67,13 +90,7 @@ std::vector<PrecisionFinding> headline_precision(const std::vector<ReplicationRe
   for (const auto& [measure, values] : headline_values(results, first_year)) {
     const MeanInterval ci = mean_ci95(values);
     if (!(std::abs(ci.mean) > 0.0)) continue;
-    PrecisionFinding f;
-    f.measure = measure;
-    f.mean = ci.mean;
-    f.half_width = std::isfinite(ci.high) ? (ci.high - ci.low) / 2.0 : INFINITY;
-    f.relative = f.half_width / std::abs(ci.mean);
-    f.replications = static_cast<int>(values.size());
-    found.push_back(f);
+    found.push_back(finding(measure, ci, std::abs(ci.mean), values.size()));
   }
   sort_widest_first(found);
   return found;
@@ -92,13 +109,7 @@ std::vector<PrecisionFinding> difference_precision(const std::vector<Replication
     const double level = std::abs(mean(base_values));
     if (!(level > 0.0)) continue;
     const MeanInterval ci = mean_ci95(differences);
-    PrecisionFinding f;
-    f.measure = measure;
-    f.mean = ci.mean;
-    f.half_width = std::isfinite(ci.high) ? (ci.high - ci.low) / 2.0 : INFINITY;
-    f.relative = f.half_width / level;
-    f.replications = static_cast<int>(differences.size());
-    found.push_back(f);
+    found.push_back(finding(measure, ci, level, differences.size()));
   }
   sort_widest_first(found);
   return found;

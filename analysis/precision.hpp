@@ -19,6 +19,11 @@ struct PrecisionFinding {
   int replications = 0;
 };
 
+/// One annual.csv measure's value in each replication, in replication order: its mean over the years from
+/// `first_year` (the rate or share, not its count row); NaN in a replication that does not report it.
+std::vector<double> measured_mean_by_replication(const std::vector<ReplicationResult>& results,
+                                                 const std::string& measure, int first_year);
+
 /// The headline measures a council reads first, where the run reports them (annual.csv): contacts, referrals,
 /// section 47 enquiries, plan and care starts, children in need and looked after at 31 March, caseloads and the
 /// total cost. A scenario reporting none of them (a queueing-theory validation) is judged on its summary's

@@ -102,24 +102,6 @@ nlohmann::ordered_json pooled_json(const Comparison& c) {
   return rows;
 }
 
-// One measure's value in each replication (its mean over the measured years), in replication order.
-std::vector<double> measure_by_replication(const std::vector<ReplicationResult>& results, const std::string& measure,
-                                           int first_year) {
-  std::vector<double> out;
-  for (const ReplicationResult& r : results) {
-    double sum = 0.0;
-    int n = 0;
-    for (const AnnualValue& a : r.annual) {
-      if (a.measure == measure && a.year >= first_year && a.unit != "count") {
-        sum += a.value;
-        ++n;
-      }
-    }
-    out.push_back(n > 0 ? sum / n : NAN);
-  }
-  return out;
-}
-
 std::string selection_text(const Selection& s, const std::vector<std::string>& names, const SelectOptions& o) {
   std::ostringstream out;
   out << "\nBest on " << o.measure << " (" << (o.maximise ? "larger" : "smaller") << " is better; KN, Kim and Nelson "
@@ -271,7 +253,7 @@ int command_compare(const CompareOptions& options) {
       Selection chosen;
       for (;;) {
         std::vector<std::vector<double>> outputs;
-        for (const auto& r : results) outputs.push_back(measure_by_replication(r, o.measure, first_measured));
+        for (const auto& r : results) outputs.push_back(measured_mean_by_replication(r, o.measure, first_measured));
         bool ready = true;
         for (std::size_t i = 0; i < scenarios.size(); ++i) ready = ready && have[i] >= n0;
         if (ready) {
