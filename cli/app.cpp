@@ -344,10 +344,15 @@ int frontdoor_main(int argc, char** argv) {
   report->add_option("--out,-o", report_options.out, "The HTML file (default: DIR/report.html)");
   report->add_option("--targets", report_options.targets, "England's figures to set the yearly table beside")
       ->check(CLI::ExistingFile);
-  report->add_flag("--force", report_options.force, "Replace an existing file");
+  report->add_option("--pdf", report_options.pdf,
+                     "Also print the page to this PDF with headless Chromium (A4, for a committee paper)");
+  report->add_option("--xlsx", report_options.xlsx,
+                     "Also write a comparison as this Excel workbook: the answer, every difference, costs by service "
+                     "and placement type, the parameters");
+  report->add_flag("--force", report_options.force, "Replace existing files");
   report->footer(
       "Example:\n  frontdoor compare scenarios/england_baseline.toml scenarios/policies/*.toml --out out/policies\n"
-      "  frontdoor report out/policies --out policies.html");
+      "  frontdoor report out/policies --out policies.html --pdf policies.pdf --xlsx policies.xlsx");
 
   CLI::App* sweep =
       app.add_subcommand("sweep", "Parameter sweeps: plan, execute (locally or as Slurm array shards), merge");

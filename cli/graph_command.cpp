@@ -1,7 +1,5 @@
 #include "cli/graph_command.hpp"
 
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -12,11 +10,10 @@
 
 #include "analysis/run_reader.hpp"
 #include "analysis/run_scenario.hpp"
+#include "cli/external_program.hpp"
 #include "models/measures.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/output_files.hpp"
-
-extern char** environ;
 
 namespace fs = std::filesystem;
 
@@ -29,29 +26,22 @@ int fail(int code, const std::string& message) {
   return code;
 }
 
-bool on_path(const std::string& program) {
-  const char* path = std::getenv("PATH");
-  std::stringstream dirs(path != nullptr ? path : "");
-  for (std::string dir; std::getline(dirs, dir, ':');) {
-    if (!dir.empty() && access((fs::path(dir) / program).c_str(), X_OK) == 0) return true;
-  }
-  return false;
-}
-
 // Renders DOT to SVG with Graphviz's dot, through temporary files.
 std::string render_svg(const std::string& dot_text) {
   const fs::path dir = fs::temp_directory_path();
   const fs::path input = dir / ("frontdoor-graph-" + std::to_string(getpid()) + ".dot");
   const fs::path output = dir / ("frontdoor-graph-" + std::to_string(getpid()) + ".svg");
   write_file_atomically(input, dot_text);
-  std::string in_arg = input.string(), out_arg = "-o" + output.string(), format = "-Tsvg", program = "dot";
-  char* argv[] = {program.data(), format.data(), out_arg.data(), in_arg.data(), nullptr};
-  pid_t pid = 0;
-  int status = 0;
-  const int spawned = posix_spawnp(&pid, "dot", nullptr, nullptr, argv, environ);
-  if (spawned == 0) waitpid(pid, &status, 0);
+  bool drawn = false;
+  try {
+    drawn = run_program({find_on_path("dot"), "-Tsvg", "-o" + output.string(), input.string()});
+  } catch (...) {
+    fs::remove(input);
+    fs::remove(output);
+    throw;
+  }
   fs::remove(input);
-  if (spawned != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  if (!drawn) {
     fs::remove(output);
     throw std::runtime_error("Graphviz's dot failed to draw the pathway");
   }
@@ -101,7 +91,7 @@ int command_graph(const GraphOptions& options) {
 
   std::string text = pathway_dot(scenario.pathway, options.run_dir.empty() ? nullptr : &observed);
   if (options.format == "svg") {
-    if (!on_path("dot")) {
+    if (find_on_path("dot").empty()) {
       return fail(1,
                   "--format svg needs Graphviz's dot program, which is not on PATH: install the graphviz package "
                   "(apt-get install graphviz), or use --format dot and draw it elsewhere");

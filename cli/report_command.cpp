@@ -19,6 +19,8 @@
 #include "build_info.hpp"
 #include "cli/chart_data.hpp"
 #include "cli/report_assets.hpp"
+#include "cli/report_print.hpp"
+#include "cli/report_workbook.hpp"
 #include "common/statistics.hpp"
 #include "models/measures.hpp"
 #include "models/parameter_schema.hpp"
@@ -26,6 +28,7 @@
 #include "models/scenario_loader.hpp"
 #include "sim/output_files.hpp"
 #include "sim/run_plan.hpp"
+#include "sim/stop.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -196,33 +199,37 @@ json headline_cards(const Comparison& c) {
 
 // What an alternative changes from the base, in words: each parameter whose value differs (the schema's words for
 // it, the base's value and the alternative's) and each change over time the base does not have.
-json what_changes(const fs::path& base_copy, const fs::path& alt_copy) {
-  json out = json::array();
-  try {
-    const Scenario base = load_scenario(base_copy.string());
-    const Scenario alt = load_scenario(alt_copy.string());
-    std::map<std::string, std::string> before;
-    for (const ParameterRecord& p : base.parameters) before[p.key] = p.value;
-    for (const ParameterRecord& p : alt.parameters) {
-      if (p.key == "name" || p.key == "version" || p.key == "description" || p.key == "base") continue;
-      const auto it = before.find(p.key);
-      if (it != before.end() && it->second == p.value) continue;
-      const ParameterSpec* spec = find_parameter(p.key);
-      const std::string words = spec != nullptr && !spec->description.empty() ? std::string(spec->description) : p.key;
-      out.push_back(words + " (" + p.key + "): " + (it == before.end() ? std::string("not set") : it->second) + " → " +
-                    p.value + (p.unit.empty() ? "" : " " + p.unit));
-    }
-    std::set<std::string> labels;
-    for (const ScenarioChange& ch : base.changes) labels.insert(ch.label);
-    for (const ScenarioChange& ch : alt.changes) {
-      if (labels.count(ch.label) > 0) continue;
-      out.push_back("From day " + std::to_string(static_cast<long>(ch.from_day)) + " (year " +
-                    std::to_string(static_cast<long>(ch.from_day / 365.25) + 1) + "): " + ch.label);
-    }
-  } catch (const std::exception& e) {
-    out.push_back(std::string("(the scenarios' copies could not be read: ") + e.what() + ")");
+std::vector<std::string> what_changes(const Scenario& base, const Scenario& alt) {
+  std::vector<std::string> out;
+  std::map<std::string, std::string> before;
+  for (const ParameterRecord& p : base.parameters) before[p.key] = p.value;
+  for (const ParameterRecord& p : alt.parameters) {
+    if (p.key == "name" || p.key == "version" || p.key == "description" || p.key == "base") continue;
+    const auto it = before.find(p.key);
+    if (it != before.end() && it->second == p.value) continue;
+    const ParameterSpec* spec = find_parameter(p.key);
+    const std::string words = spec != nullptr && !spec->description.empty() ? std::string(spec->description) : p.key;
+    out.push_back(words + " (" + p.key + "): " + (it == before.end() ? std::string("not set") : it->second) + " → " +
+                  p.value + (p.unit.empty() ? "" : " " + p.unit));
+  }
+  std::set<std::string> labels;
+  for (const ScenarioChange& ch : base.changes) labels.insert(ch.label);
+  for (const ScenarioChange& ch : alt.changes) {
+    if (labels.count(ch.label) > 0) continue;
+    out.push_back("From day " + std::to_string(static_cast<long>(ch.from_day)) + " (year " +
+                  std::to_string(static_cast<long>(ch.from_day / 365.25) + 1) + "): " + ch.label);
   }
   return out;
+}
+
+// A run's copy of its scenario, or nothing (with the reason in `error`).
+std::optional<Scenario> scenario_copy(const fs::path& run_dir, std::string& error) {
+  try {
+    return load_scenario((run_dir / scenario_copy_name).string());
+  } catch (const std::exception& e) {
+    error = e.what();
+    return std::nullopt;
+  }
 }
 
 json comparison_data(const Comparison& c, const json& alternative) {
@@ -286,9 +293,30 @@ int command_report(const ReportOptions& options) {
     std::cerr << "frontdoor: error: " << message << "\n";
     return 2;
   };
-  if (fs::exists(out) && !options.force) {
-    return fail(out.string() + " already exists; choose another --out or add --force to replace it");
+  // Every file to write is checked before anything is made.
+  const std::vector<std::pair<std::string, fs::path>> files{
+      {"--out", out}, {"--pdf", fs::path(options.pdf)}, {"--xlsx", fs::path(options.xlsx)}};
+  for (const auto& [flag, path] : files) {
+    if (path.empty()) continue;
+    if (fs::exists(path) && !options.force) {
+      return fail(path.string() + " already exists; choose another " + flag + " or add --force to replace it");
+    }
+    const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    if (!fs::is_directory(parent)) return fail(flag + " " + path.string() + ": no directory " + parent.string());
   }
+  const bool is_comparison = fs::exists(dir / "compare.json") && !fs::exists(dir / "sweep.json");
+  if (!options.xlsx.empty() && !is_comparison) {
+    return fail("--xlsx writes a comparison's workbook: " + options.dir +
+                " is not a directory written by frontdoor compare");
+  }
+  const std::string chromium = options.pdf.empty() ? std::string() : find_chromium();
+  if (!options.pdf.empty() && chromium.empty()) {
+    return fail(
+        "--pdf prints the page with Chromium, which is not on PATH: install the chromium package "
+        "(apt-get install chromium), or set FRONTDOOR_CHROMIUM to its path");
+  }
+  WorkbookInput workbook;
+  std::vector<std::optional<Scenario>> scenarios;  // the base's copy, then each alternative's
   json data;
   data["generator"] = std::string("frontdoor ") + build_info::program_version + " (git " + build_info::git_commit + ")";
   try {
@@ -354,21 +382,34 @@ int command_report(const ReportOptions& options) {
                {"key_measures", key_measures},
                {"alternatives", json::array()}};
       std::string names;
+      std::string base_error;
+      workbook.base_name = base.at("name").get<std::string>();
+      const std::optional<Scenario> base_scenario = scenario_copy(dir / base.at("dir").get<std::string>(), base_error);
+      scenarios.push_back(base_scenario);
       for (const auto& alternative : manifest.at("alternatives")) {
         const fs::path alt_dir = dir / alternative.at("dir").get<std::string>();
         const std::string name = alternative.at("name");
         data["runs"].push_back(run_data(alt_dir, name, options.targets));
-        json one =
-            comparison_data(compare_tables(name, base_table, read_annual_table(alt_dir), from_year), alternative);
-        one["changes"] =
-            what_changes(dir / base.at("dir").get<std::string>() / scenario_copy_name, alt_dir / scenario_copy_name);
-        try {
-          one["description"] = load_scenario((alt_dir / scenario_copy_name).string()).description;
-        } catch (const std::exception&) {
-          one["description"] = "";
+        Comparison comparison = compare_tables(name, base_table, read_annual_table(alt_dir), from_year);
+        json one = comparison_data(comparison, alternative);
+        std::string alt_error;
+        scenarios.push_back(scenario_copy(alt_dir, alt_error));
+        const std::optional<Scenario>& alt_scenario = scenarios.back();
+        std::vector<std::string> changes;
+        if (base_scenario && alt_scenario) {
+          changes = what_changes(*base_scenario, *alt_scenario);
+        } else {
+          changes.push_back("(the scenarios' copies could not be read: " + base_error + alt_error + ")");
         }
+        one["changes"] = changes;
+        one["description"] = alt_scenario ? alt_scenario->description : std::string();
+        workbook.alternatives.push_back({name, one["description"], changes, one["headline"], std::move(comparison)});
         cmp["alternatives"].push_back(one);
         names += (names.empty() ? "" : ", ") + name;
+      }
+      workbook.base = scenarios[0] ? &*scenarios[0] : nullptr;
+      for (std::size_t i = 0; i < workbook.alternatives.size(); ++i) {
+        workbook.alternatives[i].scenario = scenarios[i + 1] ? &*scenarios[i + 1] : nullptr;
       }
       data["compare"] = cmp;
       data["title"] = "Policy comparison: " + names + " against " + base.at("name").get<std::string>();
@@ -392,15 +433,32 @@ int command_report(const ReportOptions& options) {
   } catch (const json::exception& e) {
     return fail(options.dir + " is not a complete run or compare directory: " + e.what());
   }
+  // Everything is made before anything is written: a failure leaves no file behind.
   try {
-    write_file_atomically(out, fill(report_template_html(), data));
+    const std::string html = fill(report_template_html(), data);
+    std::string pdf, xlsx;
+    if (!options.pdf.empty()) pdf = print_pdf(html, chromium);
+    if (!options.xlsx.empty()) {
+      workbook.title = data["title"].get<std::string>();
+      workbook.subtitle = data["subtitle"].get<std::string>();
+      xlsx = comparison_workbook(workbook);
+    }
+    write_file_atomically(out, html);
+    if (!options.pdf.empty()) write_file_atomically(options.pdf, pdf);
+    if (!options.xlsx.empty()) write_file_atomically(options.xlsx, xlsx);
   } catch (const OutputError& e) {
     return fail(e.what());
-  } catch (const WriteError& e) {
+  } catch (const Stopped&) {
+    throw;
+  } catch (const std::runtime_error& e) {  // WriteError, Chromium or libxlsxwriter failing
     std::cerr << "frontdoor: error: " << e.what() << "\n";
     return 1;
   }
   std::cout << "Report written to " << out.string() << " (one file; it opens offline in any browser)\n";
+  if (!options.pdf.empty()) std::cout << "PDF written to " << options.pdf << " (A4)\n";
+  if (!options.xlsx.empty()) {
+    std::cout << "Workbook written to " << options.xlsx << " (sheets: Answer, Differences, Costs, Parameters)\n";
+  }
   return 0;
 }
 

@@ -11,6 +11,8 @@ packages=(
   chromium  # the browser tests of the HTML report and of the trainer page
   libcpp-httplib-dev  # the web server of frontdoor serve (trainer mode)
   libnlopt-cxx-dev  # the optimiser of frontdoor fit
+  libxlsxwriter-dev zlib1g-dev  # the Excel workbook of frontdoor report --xlsx (its pkg-config asks for -lz)
+  poppler-utils  # pdftoppm: the browser test looks at the pages of report --pdf as images
   slurm-wlm munge  # the test that runs a sweep through a real single-node Slurm
 )
 # The report's chart library comes from npm (report/package-lock.json); Debian's nodejs and npm provide it where

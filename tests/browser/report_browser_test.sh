@@ -168,4 +168,54 @@ if (!failed) console.log(`ok ${page}: ${status.charts} charts drawn, no errors; 
 process.exit(failed ? 1 : 0);
 JS
 done
+
+# The comparison printed for a committee paper (report --pdf): A4 pages, looked at as images (poppler's pdftoppm)
+# and as text (pdftotext): the answer and its headline cards on the first page, no blank page, and the same bytes
+# when printed again. The pages are kept under build/ beside the screenshots.
+if command -v pdftoppm >/dev/null && command -v pdftotext >/dev/null; then
+  "$frontdoor" report "$work/compare" --out "$work/print.html" --pdf "$work/compare.pdf" >/dev/null
+  "$frontdoor" report "$work/compare" --out "$work/print2.html" --pdf "$work/compare2.pdf" >/dev/null
+  cmp -s "$work/compare.pdf" "$work/compare2.pdf" || { echo "FAIL pdf: printing the same report twice gave different bytes"; status=1; }
+  pdfinfo "$work/compare.pdf" | grep -q "(A4)" || { echo "FAIL pdf: not A4: $(pdfinfo "$work/compare.pdf" | grep 'Page size')"; status=1; }
+  first=$(pdftotext -f 1 -l 1 -layout "$work/compare.pdf" -)
+  for words in "The answer" "Cost a year" "Children entering care" "95% interval"; do
+    grep -q "$words" <<<"$first" || { echo "FAIL pdf: page 1 does not show \"$words\""; status=1; }
+  done
+  pdftoppm -gray -r 30 "$work/compare.pdf" "$work/page"
+  pdftoppm -png -r 60 -f 1 -l 2 "$work/compare.pdf" "$build/report_compare_pdf"
+  node - "$work" <<'JS' || status=1
+const fs = require('fs'), path = require('path');
+const dir = process.argv[2];
+const pages = fs.readdirSync(dir).filter(f => /^page-\d+\.pgm$/.test(f)).sort();
+let failed = false;
+const fail = (t) => { console.log(`FAIL pdf: ${t}`); failed = true; };
+if (pages.length < 3) fail(`${pages.length} pages, expected the answer, the tables and the charts on at least 3`);
+pages.forEach((name, i) => {
+  const b = fs.readFileSync(path.join(dir, name));
+  // P5 header: "P5\n<w> <h>\n255\n", then one byte a pixel.
+  const header = b.toString('latin1', 0, 40).match(/^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/);
+  if (!header) { fail(`${name} is not a grey image`); return; }
+  const [w, h] = [Number(header[1]), Number(header[2])];
+  const pixels = b.subarray(header[0].length);
+  let ink = 0;
+  for (const p of pixels) if (p < 200) ink++;
+  const share = ink / (w * h);
+  if (!(w < h)) fail(`page ${i + 1} is ${w}x${h}, not portrait`);
+  if (!(share > 0.005)) fail(`page ${i + 1} is blank (${(100 * share).toFixed(2)}% ink)`);
+  if (i === 0) {
+    // The title band printed in its colour: the top rows inside the margin are mostly dark.
+    let dark = 0, total = 0;
+    const margin = Math.round(w * 0.06);
+    for (let y = Math.round(h * 0.03); y < Math.round(h * 0.06); y++)
+      for (let x = margin; x < w - margin; x++) { total++; if (pixels[y * w + x] < 128) dark++; }
+    if (!(dark / total > 0.5)) fail(`page 1's title band is not printed (${(100 * dark / total).toFixed(0)}% dark)`);
+  }
+});
+if (!failed) console.log(`ok pdf: ${pages.length} A4 pages, none blank, the answer on page 1, the same bytes twice`);
+process.exit(failed ? 1 : 0);
+JS
+else
+  echo "FAIL pdf: poppler-utils (pdftoppm, pdftotext) is not installed (scripts/install-deps.sh installs it)"
+  status=1
+fi
 exit $status
