@@ -50,8 +50,8 @@ bool run_program(const std::vector<std::string>& argv, const std::vector<std::st
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
   posix_spawnattr_setpgroup(&attributes, 0);
   pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, arg_pointers[0], &actions, &attributes, arg_pointers.data(),
-                                  env_pointers.data());
+  const int spawned =
+      posix_spawn(&pid, arg_pointers[0], &actions, &attributes, arg_pointers.data(), env_pointers.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   if (spawned != 0) return false;

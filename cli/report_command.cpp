@@ -232,6 +232,17 @@ std::optional<Scenario> scenario_copy(const fs::path& run_dir, std::string& erro
   }
 }
 
+// The size of a difference in standard deviations of the measure between replications (the two scenarios'
+// pooled: Cohen's d), so that measures in different units can be ranked; infinite when the measure does not vary
+// but differs, 0 when it neither varies nor differs, NaN with fewer than two pairs.
+double standardised_effect(const DifferenceRow& row) {
+  if (row.pairs < 2 || std::isnan(row.diff_mean)) return std::nan("");
+  const double sd = std::sqrt(row.var_independent / 2.0);
+  if (sd > 0.0) return row.diff_mean / sd;
+  if (row.diff_mean == 0.0) return 0.0;
+  return row.diff_mean > 0 ? HUGE_VAL : -HUGE_VAL;
+}
+
 json comparison_data(const Comparison& c, const json& alternative) {
   json alt;
   alt["headline"] = headline_cards(c);
@@ -242,17 +253,30 @@ json comparison_data(const Comparison& c, const json& alternative) {
   alt["rows"] = json::array();
   alt["by_year"] = json::object();
   const std::set<std::string> keys(key_measures.begin(), key_measures.end());
+  // The pooled counts behind the rates ("looked_after_starts_count" behind "looked_after_starts"), to show beside.
+  std::map<std::string, const DifferenceRow*> counts;
+  for (const auto& row : c.rows) {
+    if (row.year == 0 && unit_from_text(row.unit) == Unit::count) counts[row.measure] = &row;
+  }
   for (const auto& row : c.rows) {
     if (unit_from_text(row.unit) == Unit::count) continue;
     if (row.year == 0) {
-      alt["rows"].push_back({{"measure", row.measure},
-                             {"unit", row.unit},
-                             {"base_mean", json_number(row.base_mean)},
-                             {"alt_mean", json_number(row.alt_mean)},
-                             {"diff_mean", json_number(row.diff_mean)},
-                             {"diff_low", json_number(row.diff_low)},
-                             {"diff_high", json_number(row.diff_high)},
-                             {"unclear", row.indistinguishable_from_zero()}});
+      json r{{"measure", row.measure},
+             {"unit", row.unit},
+             {"base_mean", json_number(row.base_mean)},
+             {"alt_mean", json_number(row.alt_mean)},
+             {"diff_mean", json_number(row.diff_mean)},
+             {"diff_low", json_number(row.diff_low)},
+             {"diff_high", json_number(row.diff_high)},
+             {"effect", json_number(standardised_effect(row))},
+             {"effect_exact", std::isinf(standardised_effect(row))},
+             {"unclear", row.indistinguishable_from_zero()}};
+      if (const auto it = counts.find(row.measure + "_count"); it != counts.end()) {
+        r["count_base"] = json_number(it->second->base_mean);
+        r["count_alt"] = json_number(it->second->alt_mean);
+        r["count_diff"] = json_number(it->second->diff_mean);
+      }
+      alt["rows"].push_back(r);
     } else if (keys.count(row.measure) > 0) {
       json& m = alt["by_year"][row.measure];
       if (m.is_null())

@@ -131,29 +131,14 @@ void difference_sheet(lxw_workbook* wb, const Formats& f, const char* name, cons
                       const WorkbookInput& input, bool costs_only, const std::set<std::string>& placements) {
   lxw_worksheet* ws = workbook_add_worksheet(wb, name);
   worksheet_write_string(ws, 0, 0, about.c_str(), f.note);
-  const std::vector<std::string> headers = costs_only ? std::vector<std::string>{"Alternative",
-                                                                                 "Year",
-                                                                                 "Cost of",
-                                                                                 "Kind",
-                                                                                 "Unit",
-                                                                                 "Base mean",
-                                                                                 "Alternative mean",
-                                                                                 "Difference",
-                                                                                 "95% CI low",
-                                                                                 "95% CI high",
-                                                                                 "Pairs",
-                                                                                 "Clear difference"}
-                                                      : std::vector<std::string>{"Alternative",
-                                                                                 "Year",
-                                                                                 "Measure",
-                                                                                 "Unit",
-                                                                                 "Base mean",
-                                                                                 "Alternative mean",
-                                                                                 "Difference",
-                                                                                 "95% CI low",
-                                                                                 "95% CI high",
-                                                                                 "Pairs",
-                                                                                 "Clear difference"};
+  const std::vector<std::string> headers =
+      costs_only
+          ? std::vector<
+                std::string>{"Alternative",      "Year",       "Cost of",    "Kind",        "Unit",  "Base mean",
+                             "Alternative mean", "Difference", "95% CI low", "95% CI high", "Pairs", "Clear difference"}
+          : std::vector<std::string>{"Alternative",      "Year",       "Measure",    "Unit",        "Base mean",
+                                     "Alternative mean", "Difference", "95% CI low", "95% CI high", "Pairs",
+                                     "Clear difference"};
   const lxw_row_t head = 2;
   for (std::size_t c = 0; c < headers.size(); ++c) {
     worksheet_write_string(ws, head, static_cast<lxw_col_t>(c), headers[c].c_str(), f.header);
@@ -184,12 +169,14 @@ void difference_sheet(lxw_workbook* wb, const Formats& f, const char* name, cons
         const bool placement = placements.count(what) > 0;
         const bool total = what == "total" || what == "staff" || what == "activity" || what == "cover" ||
                            what == "placement" || r->measure.find("_to_date") != std::string::npos;
-        worksheet_write_string(ws, row, c++, measure_words(what + (r->measure.find("_to_date") != std::string::npos
-                                                                       ? " (to date)"
-                                                                       : ""))
-                                                 .c_str(),
-                               nullptr);
-        worksheet_write_string(ws, row, c++, placement ? "placement type" : total ? "total or part" : "service",
+        worksheet_write_string(
+            ws, row, c++,
+            measure_words(what + (r->measure.find("_to_date") != std::string::npos ? " (to date)" : "")).c_str(),
+            nullptr);
+        worksheet_write_string(ws, row, c++,
+                               placement ? "placement type"
+                               : total   ? "total or part"
+                                         : "service",
                                nullptr);
       } else {
         worksheet_write_string(ws, row, c++, measure_words(r->measure).c_str(), nullptr);
@@ -253,10 +240,11 @@ std::string comparison_workbook(const WorkbookInput& input) {
     worksheet_write_string(answer, row++, 0, (a.name + " against " + input.base_name).c_str(), f.title);
     if (!a.description.empty()) worksheet_write_string(answer, row++, 0, a.description.c_str(), nullptr);
     worksheet_write_string(answer, row++, 0, "What it changes", f.bold);
-    if (a.changes.empty()) worksheet_write_string(answer, row++, 0, "Nothing: the same parameters as the base", nullptr);
+    if (a.changes.empty())
+      worksheet_write_string(answer, row++, 0, "Nothing: the same parameters as the base", nullptr);
     for (const std::string& change : a.changes) worksheet_write_string(answer, row++, 0, change.c_str(), nullptr);
     ++row;
-    const char* headers[] = {"Headline",   "Base",        "Alternative", "Difference",
+    const char* headers[] = {"Headline",   "Base",        "Alternative",     "Difference",
                              "95% CI low", "95% CI high", "Clear difference"};
     for (lxw_col_t c = 0; c < 7; ++c) worksheet_write_string(answer, row, c, headers[c], f.header);
     ++row;
@@ -273,8 +261,13 @@ std::string comparison_workbook(const WorkbookInput& input) {
       const bool unclear = card.value("unclear", true);
       const double diff = card["diff_mean"].is_number() ? card["diff_mean"].get<double>() : 0.0;
       // Lower is better for every headline: a clear fall is good news.
-      worksheet_write_string(answer, row, 6, unclear ? "no" : diff < 0 ? "yes, lower" : "yes, higher",
-                             unclear ? nullptr : diff < 0 ? f.good : f.bad);
+      worksheet_write_string(answer, row, 6,
+                             unclear    ? "no"
+                             : diff < 0 ? "yes, lower"
+                                        : "yes, higher",
+                             unclear    ? nullptr
+                             : diff < 0 ? f.good
+                                        : f.bad);
       ++row;
     }
   }
@@ -288,11 +281,12 @@ std::string comparison_workbook(const WorkbookInput& input) {
   };
   add_placements(input.base);
   for (const WorkbookAlternative& a : input.alternatives) add_placements(a.scenario);
-  difference_sheet(wb, f, "Differences",
-                   "Every yearly measure: the measured years pooled (the mean a year over them), then each year. "
-                   "A measure ending in \"count\" is the number of children or events; the same measure without it is the "
-                   "rate per 10,000 children.",
-                   input, false, placements);
+  difference_sheet(
+      wb, f, "Differences",
+      "Every yearly measure: the measured years pooled (the mean a year over them), then each year. "
+      "A measure ending in \"count\" is the number of children or events; the same measure without it is the "
+      "rate per 10,000 children.",
+      input, false, placements);
   difference_sheet(wb, f, "Costs",
                    "Cost by service, by placement type and in total, in cash and in base-year prices: the measured "
                    "years pooled (a year), then each year; \"to date\" sums the measured years to that year.",
@@ -314,14 +308,15 @@ std::string comparison_workbook(const WorkbookInput& input) {
     if (scenarios[s] == nullptr) continue;
     for (const ParameterRecord& p : scenarios[s]->parameters) {
       if (values[s].emplace(p.key, &p).second && std::none_of(values.begin(), values.begin() + static_cast<long>(s),
-                                                               [&](const auto& m) { return m.count(p.key) > 0; })) {
+                                                              [&](const auto& m) { return m.count(p.key) > 0; })) {
         keys.push_back(p.key);
       }
     }
   }
   const lxw_row_t head = 2;
   lxw_col_t c = 0;
-  for (const char* h : {"Parameter", "What it is", "Unit", "Differs"}) worksheet_write_string(ps, head, c++, h, f.header);
+  for (const char* h : {"Parameter", "What it is", "Unit", "Differs"})
+    worksheet_write_string(ps, head, c++, h, f.header);
   for (const std::string& n : names) worksheet_write_string(ps, head, c++, n.c_str(), f.header);
   row = head + 1;
   for (const std::string& key : keys) {

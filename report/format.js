@@ -30,3 +30,16 @@ function moneyAxis(values, signed) {
   const [scale, suffix] = top >= 5e5 ? [1e6, 'm'] : top >= 1e4 ? [1e3, 'k'] : [1, ''];
   return v => (v === 0 ? '£0' : (v < 0 ? MINUS : signed && v > 0 ? '+' : '') + '£' + gb2.format(Math.abs(v) / scale) + suffix);
 }
+// A number with its unit in words where the bare number would not say it (days, working days), money in cash or
+// base-year prices as money, and a difference of shares in percentage points: "1.8 days", "+1.7 days",
+// "+2.3 points", "−£0.81m". `signed`: a difference (a + on the values above zero).
+function human(value, unit, signed) {
+  if (missing(value)) return '–';
+  const u = unit === 'gbp_real' ? 'gbp' : unit;
+  const sign = signed && value > 0 ? '+' : '';
+  if (signed && isShare(u)) return (value < 0 ? MINUS : sign) + gb1.format(100 * Math.abs(value)) + ' points';
+  const text = sign + fmt(value, u);
+  if (u === 'days') return text + (Math.abs(value) === 1 ? ' day' : ' days');
+  if (u === 'working_days') return text + ' working days';
+  return text;
+}

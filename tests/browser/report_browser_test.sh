@@ -63,8 +63,30 @@ if (st.headline.length < 6) fail(`${st.headline.length} headline cards, expected
 for (const c of st.headline) if (!(c.bottom <= height)) fail(`headline card "${c.text.slice(0, 40)}" ends at ${c.bottom} px, below the fold (${height})`);
 for (const c of st.headline) {
   if (/no clear difference/.test(c.text) && !/unclear/.test(c.cls)) fail(`"${c.text.slice(0, 40)}" is unclear but coloured`);
+  // Colour is never the only cue: a coloured card says which way in words.
+  if (!/unclear/.test(c.cls) && !/clearly (better|worse)/.test(c.text)) fail(`"${c.text.slice(0, 40)}" is coloured with no words for it`);
 }
-if (!failed) console.log(`OK compare at ${size}: ${st.headline.length} headline cards above the fold (${st.viewport.join('x')})`);
+// Every Sankey's labels: inside the chart and none over another (bounding boxes, a pixel's grace); one colour per
+// service across the scenarios' Sankeys.
+const colours = {};
+st.sankeyLabels.forEach((s, k) => {
+  for (const a of s.labels) {
+    if (a.x < -1 || a.y < -1 || a.x + a.width > s.width + 1 || a.y + a.height > s.height + 1)
+      fail(`Sankey ${k + 1}: label "${a.text}" leaves the chart (${Math.round(a.x)},${Math.round(a.y)} ${Math.round(a.width)}x${Math.round(a.height)} in ${s.width}x${s.height})`);
+  }
+  s.labels.forEach((a, i) => s.labels.slice(i + 1).forEach(b => {
+    const overlap = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x) > 1 && Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y) > 1;
+    if (overlap) fail(`Sankey ${k + 1}: labels "${a.text}" and "${b.text}" overlap`);
+  }));
+  for (const [name, colour] of Object.entries(s.colours)) {
+    if (colours[name] && colours[name] !== colour) fail(`service ${name} is ${colours[name]} in one Sankey and ${colour} in another`);
+    colours[name] = colour;
+  }
+});
+if (st.sankeyLabels.length < 3) fail(`${st.sankeyLabels.length} Sankeys, expected one for each of the 3 scenarios`);
+if (!st.sankeyLabels.every(s => s.labels.some(l => /^looked after$/i.test(l.text)))) fail('a Sankey does not show "Looked after"');
+if (!failed) console.log(`OK compare at ${size}: ${st.headline.length} headline cards above the fold (${st.viewport.join('x')}); ` +
+  `${st.sankeyLabels.map(s => s.labels.length).join(', ')} Sankey labels, none overlapping`);
 process.exit(failed ? 1 : 0);
 JS
 done
@@ -86,7 +108,9 @@ const consoleErrors = fs.readFileSync(log, 'utf8').split('\n').filter(l => /CONS
 if (consoleErrors.length) fail(`console errors: ${consoleErrors.join(' | ')}`);
 // run: 6 monthly, caseload, cost, Sankey; compare: 10 side by side + 10 differences + the 3 runs' own; sweep: 2 outputs
 const expectedCharts = { run: 9, compare: 20 + 3 * 9, sweep: 2, morris: 1, sobol: 1 }[page];
-if (status.charts !== expectedCharts) fail(`${status.charts} charts, expected ${expectedCharts}`);
+// Panels that are zero throughout are named in a note instead of drawn.
+if (status.charts + status.hidden.length !== expectedCharts) fail(`${status.charts} charts and ${status.hidden.length} hidden, expected ${expectedCharts}`);
+for (const name of status.hidden) if (!html.includes(name)) fail(`hidden panel "${name}" is not named on the page`);
 for (const c of status.rendered) {
   if (c.series !== c.expect.series) fail(`chart "${c.title}": ${c.series} series, expected ${c.expect.series}`);
   if (c.points !== c.expect.points) fail(`chart "${c.title}": ${c.points} points, expected ${c.expect.points}`);
@@ -157,7 +181,7 @@ if (!['sweep', 'morris', 'sobol'].includes(page)) {
 if (page === 'compare') {
   const row = html.match(/<tr><td[^>]*>total cost gbp<\/td>((?:<td[^>]*>[^<]*<\/td>)+)<\/tr>/);
   const cells = row ? [...row[1].matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map(m => m[1]) : [];
-  if (cells.length !== 4 || !/^£\d+\.\dm$/.test(cells[1]) || !/^£\d+\.\dm$/.test(cells[2]) ||
+  if (cells.length !== 6 || !/^£\d+\.\dm$/.test(cells[1]) || !/^£\d+\.\dm$/.test(cells[2]) ||
       !/^[−+]£\d+\.\d+m \([−+]?£\d+\.\d+m to [−+]?£\d+\.\d+m\)$/.test(cells[3]))
     fail(`the table's total cost row does not read in £m with signed differences: ${JSON.stringify(cells)}`);
 }

@@ -63,10 +63,11 @@ std::map<std::string, std::string> unzip(const std::string& zip) {
 TEST(ReportFiles, AComparisonsWorkbookHasTheAnswerDifferencesCostsAndParameters) {
   TempDir dir;
   const fs::path out = dir.path() / "cmp";
-  const Outcome o = frontdoor_cli("compare scenarios/england_baseline.toml scenarios/policies/early_help_2m.toml "
-                                  "-q -y 4 -r 2 -j 2 --out " +
-                                      out.string(),
-                                  dir);
+  const Outcome o = frontdoor_cli(
+      "compare scenarios/england_baseline.toml scenarios/policies/early_help_2m.toml "
+      "-q -y 4 -r 2 -j 2 --out " +
+          out.string(),
+      dir);
   ASSERT_EQ(o.code, 0) << o.err;
   const fs::path xlsx = dir.path() / "policies.xlsx";
   const Outcome r = frontdoor_cli("report " + out.string() + " --xlsx " + xlsx.string(), dir);
@@ -97,9 +98,8 @@ TEST(ReportFiles, AComparisonsWorkbookHasTheAnswerDifferencesCostsAndParameters)
   const std::string& parameters = files.at("xl/worksheets/sheet4.xml");
   EXPECT_NE(parameters.find("autoFilter"), std::string::npos);
   // No clock date: the same bytes again.
-  ASSERT_EQ(frontdoor_cli("report " + out.string() + " --force --xlsx " + (dir.path() / "again.xlsx").string(), dir)
-                .code,
-            0);
+  ASSERT_EQ(
+      frontdoor_cli("report " + out.string() + " --force --xlsx " + (dir.path() / "again.xlsx").string(), dir).code, 0);
   EXPECT_EQ(read_file(dir.path() / "again.xlsx"), bytes);
   EXPECT_NE(files.at("docProps/core.xml").find("1980-01-01T00:00:00Z"), std::string::npos);
 
@@ -125,15 +125,15 @@ TEST(ReportFiles, AComparisonsWorkbookHasTheAnswerDifferencesCostsAndParameters)
 TEST(ReportFiles, APdfWithoutChromiumSaysSoAndWritesNothing) {
   TempDir dir;
   const fs::path out = dir.path() / "run";
-  ASSERT_EQ(frontdoor_cli("run " + std::string("scenarios/validation/mmc_front_door.toml") +
-                              " -q -y 2 -r 1 --out " + out.string(),
-                          dir)
-                .code,
-            0);
+  ASSERT_EQ(
+      frontdoor_cli(
+          "run " + std::string("scenarios/validation/mmc_front_door.toml") + " -q -y 2 -r 1 --out " + out.string(), dir)
+          .code,
+      0);
   const fs::path html = dir.path() / "r.html";
-  const Outcome o = frontdoor_cli("report " + out.string() + " --out " + html.string() + " --pdf " +
-                                      (dir.path() / "r.pdf").string(),
-                                  dir, "FRONTDOOR_CHROMIUM= PATH=/nonexistent ");
+  const Outcome o =
+      frontdoor_cli("report " + out.string() + " --out " + html.string() + " --pdf " + (dir.path() / "r.pdf").string(),
+                    dir, "FRONTDOOR_CHROMIUM= PATH=/nonexistent ");
   EXPECT_EQ(o.code, 2);
   EXPECT_NE(o.err.find("install the chromium package"), std::string::npos) << o.err;
   EXPECT_FALSE(fs::exists(html));
