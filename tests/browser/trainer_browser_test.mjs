@@ -78,10 +78,39 @@ async function main() {
   checkCharts(first, 'first run');
   if (first.lastError) fail(`first run: error shown: ${first.lastError}`);
   console.log(`PASS first run drew every chart (${first.draws} data events)`);
+  if (first.stale) fail('first run: the figures are marked as changed since the last Run');
 
-  // d. a higher threshold: the charts redraw with new data
+  // c2. the room view at a projector's 1280x720 and at 1920x1080: every lever card, the Run button, the three big
+  // numbers and their year-by-year chart on the first screen, without scrolling; no Sankey label over another.
+  for (const [width, height] of [[1280, 720], [1920, 1080]]) {
+    await page.setViewportSize({ width, height });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForTimeout(400);
+    await page.evaluate(() => writeStatus());
+    const s = await status();
+    const below = s.room.filter(b => !(b.bottom <= height && b.right <= width));
+    if (s.room.length < 10) fail(`${width}x${height}: only ${s.room.length} lever cards and big numbers found`);
+    if (below.length) fail(`${width}x${height}: not on the first screen: ${below.map(b => `${b.id || 'a lever'} (bottom ${Math.round(b.bottom)}, right ${Math.round(b.right)})`).join(', ')}`);
+    for (const [k, sk] of s.sankeyLabels.entries()) {
+      for (const a of sk.labels) {
+        if (a.x < -1 || a.y < -1 || a.x + a.width > sk.width + 1 || a.y + a.height > sk.height + 1) fail(`${width}x${height}: Sankey ${k + 1}: label "${a.text}" leaves the chart`);
+      }
+      sk.labels.forEach((a, i) => sk.labels.slice(i + 1).forEach(b => {
+        if (Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x) > 1 && Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y) > 1)
+          fail(`${width}x${height}: Sankey ${k + 1}: labels "${a.text.replace(/\n/g, ' ')}" and "${b.text.replace(/\n/g, ' ')}" overlap`);
+      }));
+    }
+    if (width === 1280) await page.screenshot({ path: screenshotPath.replace(/\.png$/, '_room.png') });
+    console.log(`PASS ${width}x${height}: ${s.room.length} lever cards, big numbers and the Run button on the first screen; ` +
+                `${s.sankeyLabels.map(k => k.labels.length).join(' and ')} Sankey labels, none overlapping`);
+  }
+  await page.setViewportSize({ width: 1400, height: 1000 });
+
+  // d. a higher threshold: the figures are marked out of date at once, and the charts redraw with new data
   await setNumber('referral_threshold', 3.6);
   await setNumber('early_help_threshold', 3.4);
+  const moved = await status();
+  if (!moved.stale || !(await page.isVisible('#stale'))) fail('moving a lever did not mark the figures as changed since the last Run');
   if (await page.inputValue('#slider-referral_threshold').catch(() => '3.6') !== '3.6') fail('the slider did not follow the number box');
   await page.click('#run');
   await waitForRuns(2);
@@ -92,6 +121,8 @@ async function main() {
   const changes = await page.locator('#changes li').allTextContents();
   if (!changes.some(c => /threshold/i.test(c))) fail(`"What you changed" does not list the threshold: ${JSON.stringify(changes)}`);
   console.log(`PASS second run (thresholds 3.6 and 3.4) redrew every chart with new data; changes listed: ${changes.join('; ')}`);
+  if (second.stale) fail('after the second run the figures are still marked as out of date');
+  console.log('PASS a moved lever marks the figures "changed since the last Run" until the next run');
 
   // d2. what ECharts drew, read back: each band's area (its edges turned from pixels into data units) against the
   // data's low and high, for the caseload bands and for a made-up band below zero drawn by the page's own
@@ -166,7 +197,25 @@ async function main() {
   }
   console.log(`PASS difference table shows ${rows} rows; total cost ${cost[1]} and ${cost[2]}, difference ${cost[3]}`);
 
-  // f. an out-of-range decision noise, sent as typed: the server's message shows on the page
+  // e2. the keyboard alone: Reset (the figures go out of date), then Tab to the Run button and press Enter
+  await page.click('#reset');
+  if (!(await status()).stale) fail('Reset did not mark the figures as changed since the last Run');
+  await page.evaluate(() => document.activeElement && document.activeElement.blur());
+  let tabs = 0;
+  for (; tabs < 80; tabs++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(() => document.activeElement && document.activeElement.id === 'run')) break;
+  }
+  if (tabs >= 80) fail('Tab never reached the Run button');
+  const focusRing = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  if (focusRing === 'none') fail('the focused Run button shows no focus ring');
+  await page.keyboard.press('Enter');
+  await waitForRuns(3);
+  const byKeyboard = await status();
+  if (byKeyboard.stale) fail('after a run started from the keyboard the figures are still out of date');
+  console.log(`PASS the keyboard alone: ${tabs + 1} Tabs to Run, Enter ran it (focus ring ${focusRing})`);
+
+  // f. an out-of-range consistency (decision noise), sent as typed: the server's message shows on the page
   expectRejection = true;
   await setNumber('decision_noise', 99);
   await page.click('#run');
@@ -175,7 +224,7 @@ async function main() {
     .catch(async () => fail(`#error does not mention decision_noise: ${await page.textContent('#error')}`));
   const third = await status();
   if (!third.lastError || !/decision_noise/.test(third.lastError)) fail(`status line has no lastError: ${JSON.stringify(third.lastError)}`);
-  if (third.runs !== second.runs) fail('a refused run was counted as finished');
+  if (third.runs !== byKeyboard.runs) fail('a refused run was counted as finished');
   await page.waitForFunction(() => !document.getElementById('run').disabled, null, { timeout: 5000 })
     .catch(() => fail('the Run button stayed disabled after the error'));
   await page.waitForTimeout(200);
