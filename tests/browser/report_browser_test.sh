@@ -111,6 +111,8 @@ const expectedCharts = { run: 9, compare: 20 + 3 * 9, sweep: 2, morris: 1, sobol
 // Panels that are zero throughout are named in a note instead of drawn.
 if (status.charts + status.hidden.length !== expectedCharts) fail(`${status.charts} charts and ${status.hidden.length} hidden, expected ${expectedCharts}`);
 for (const name of status.hidden) if (!html.includes(name)) fail(`hidden panel "${name}" is not named on the page`);
+// A text alternative for every chart: a table of its numbers.
+if (status.tables !== status.charts) fail(`${status.tables} tables behind ${status.charts} charts`);
 for (const c of status.rendered) {
   if (c.series !== c.expect.series) fail(`chart "${c.title}": ${c.series} series, expected ${c.expect.series}`);
   if (c.points !== c.expect.points) fail(`chart "${c.title}": ${c.points} points, expected ${c.expect.points}`);
