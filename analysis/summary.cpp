@@ -20,7 +20,7 @@ std::vector<SummaryRow> summarise(const std::vector<ReplicationResult>& results)
 }
 
 std::string summary_csv(const std::vector<SummaryRow>& rows) {
-  auto cell = [](double v) { return std::isfinite(v) ? format_double(v) : std::string(); };
+  auto cell = [](double v) { return std::isfinite(v) ? format_output(v) : std::string(); };
   std::string csv = "measure,mean,ci95_low,ci95_high,replications\n";
   for (const auto& row : rows) {
     csv += row.measure + "," + cell(row.mean) + "," + cell(row.ci95_low) + "," + cell(row.ci95_high) + "," +

@@ -274,7 +274,7 @@ std::string timeseries_csv(const std::vector<ReplicationResult>& results) {
       for (const auto& series : r.monthly) {
         const double v = series.values[m];
         if (!std::isfinite(v)) continue;
-        csv += prefix + std::to_string(m + 1) + "," + series.measure + "," + format_double(v) + "\n";
+        csv += prefix + std::to_string(m + 1) + "," + series.measure + "," + format_output(v) + "\n";
       }
     }
   }
@@ -286,7 +286,7 @@ std::string annual_csv(const std::vector<ReplicationResult>& results) {
   for (const auto& r : results) {
     const std::string prefix = std::to_string(r.replication + 1) + "," + std::to_string(r.seed) + ",";
     for (const auto& a : r.annual) {
-      csv += prefix + std::to_string(a.year) + "," + a.measure + "," + a.unit + "," + format_double(a.value) + "\n";
+      csv += prefix + std::to_string(a.year) + "," + a.measure + "," + a.unit + "," + format_output(a.value) + "\n";
     }
   }
   return csv;

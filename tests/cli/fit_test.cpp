@@ -43,10 +43,10 @@ std::filesystem::path model_council(const TempDir& dir) {
     sets += std::string(" --set sources.") + s + ".notice_per_year*=" + std::to_string(true_noticing);
   }
   const std::filesystem::path truth = dir.path() / "truth";
-  const Outcome run =
-      frontdoor_cli("run scenarios/england_baseline.toml" + sets +
-                        " --set simulation.warmup_days=2191 --years 9 -r 8 -j 2 -q --seed 9001 --out " + truth.string(),
-                    dir);
+  const Outcome run = frontdoor_cli(
+      "run scenarios/england_baseline.toml" + sets +
+          " --set simulation.warmup_days=2191 --years 9 -r 16 -j 2 -q --seed 9001 --out " + truth.string(),
+      dir);
   EXPECT_EQ(run.code, 0) << run.err;
   const auto targets = frontdoor::read_targets(source_path("calibration/england_targets.csv"));
   const frontdoor::AnnualTable table = frontdoor::read_annual_table(truth);

@@ -24,6 +24,19 @@ TEST(OutputFiles, FormatDoubleRoundTrips) {
   EXPECT_EQ(std::stod(format_double(1.0 / 3.0)), 1.0 / 3.0);
 }
 
+// The output files' numbers: no float noise, no exponent, twelve significant digits.
+TEST(OutputFiles, FormatOutputDropsFloatNoiseAndExponents) {
+  EXPECT_EQ(format_output(299.0 / 100000.0 * 10000.0), "29.9");  // 29.900000000000002 as a double
+  EXPECT_EQ(format_output(8e6), "8000000");
+  EXPECT_EQ(format_output(0.1 + 0.2), "0.3");
+  EXPECT_EQ(format_output(63626708.93485448), "63626708.9349");
+  EXPECT_EQ(format_output(1.49e-7), "0.000000149");
+  EXPECT_EQ(format_output(-2.5), "-2.5");
+  EXPECT_EQ(format_output(-1e-300 * 1e-300), "0");  // -0
+  EXPECT_EQ(format_output(1.0 / 3.0), "0.333333333333");
+  EXPECT_EQ(format_output(123456789012345.0), "123456789012345");
+}
+
 TEST(OutputFiles, AtomicWriteReplacesWholeFile) {
   TempDir dir;
   const fs::path file = dir.path() / "a.csv";
