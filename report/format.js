@@ -1,5 +1,5 @@
 // Numbers for people, shared by the HTML report (report.html) and the trainer's page (trainer.html): the program
-// puts this file in place of /*FORMAT*/ in both. Negative numbers take a real minus sign (−); money is in pounds,
+// puts this file in place of /*FORMAT*/ in both. At the end, one helper both pages' browser tests read. Negative numbers take a real minus sign (−); money is in pounds,
 // £k or £m.
 const MINUS = '\u2212';
 const gb = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
@@ -42,4 +42,20 @@ function human(value, unit, signed) {
   if (u === 'days') return text + (Math.abs(value) === 1 ? ' day' : ' days');
   if (u === 'working_days') return text + ' working days';
   return text;
+}
+
+// Where a Sankey's labels are, in pixels of its chart (ECharts), for the browser tests: none may overlap another
+// or leave the chart.
+function sankeyLabelBoxes(chart) {
+  const boxes = [];
+  const series = chart.getModel().getSeries()[0];
+  if (!series) return { width: chart.getWidth(), height: chart.getHeight(), labels: boxes };
+  chart.getViewOfSeriesModel(series).group.traverse(e => {
+    const text = e.getTextContent && e.getTextContent();
+    if (!text || text.ignore || text.invisible || !text.style || !text.style.text) return;
+    const r = text.getBoundingRect().clone();
+    r.applyTransform(text.getComputedTransform());
+    boxes.push({ text: text.style.text, x: r.x, y: r.y, width: r.width, height: r.height });
+  });
+  return { width: chart.getWidth(), height: chart.getHeight(), labels: boxes };
 }
