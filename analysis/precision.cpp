@@ -78,12 +78,12 @@ PrecisionFinding finding(const std::string& measure, const MeanInterval& ci, dou
   return f;
 }
 
+}  // namespace
+
 void sort_widest_first(std::vector<PrecisionFinding>& found) {
   std::stable_sort(found.begin(), found.end(),
                    [](const PrecisionFinding& a, const PrecisionFinding& b) { return a.relative > b.relative; });
 }
-
-}  // namespace
 
 std::vector<PrecisionFinding> headline_precision(const std::vector<ReplicationResult>& results, int first_year) {
   std::vector<PrecisionFinding> found;

@@ -31,6 +31,9 @@ std::vector<double> measured_mean_by_replication(const std::vector<ReplicationRe
 /// relative half-width, widest first.
 std::vector<PrecisionFinding> headline_precision(const std::vector<ReplicationResult>& results, int first_year);
 
+/// Sorts findings by relative half-width, widest first (stable: ties keep their order).
+void sort_widest_first(std::vector<PrecisionFinding>& found);
+
 /// For a comparison on common random numbers: each headline measure's paired difference ALT - BASE (replication r
 /// of each), its 95% interval's half-width, and that over the base's |mean| (a difference near zero is judged
 /// against the level it changes).

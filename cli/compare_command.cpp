@@ -190,129 +190,119 @@ int command_compare(const CompareOptions& options) {
     const int first_measured = first_year_after_warmup(scenarios[0].simulation.warmup_days);
     int replications = options.replications;
     if (options.precision.relative > 0.0) replications = std::min(std::max(replications, 3), options.precision.cap);
-    for (;;) {
-      const int total = static_cast<int>(scenarios.size()) * replications;
-      for (std::size_t i = 0; i < scenarios.size(); ++i) {
-        const int before = static_cast<int>(i) * replications;
-        const auto on_progress = [&](int done, int) { progress.update(before + done, total); };
-        const fs::path dir = runs / dirs[i];
-        fs::create_directories(dir / ".replications");
-        try {
-          // The same seeds for every scenario: common random numbers.
-          ForkExecutor executor(options.jobs, options.engine_args);
-          results[i] = execute(run_plan(carried[i], options.seed, replications), executor, dir / ".replications",
-                               on_progress, &cache);
-        } catch (const RunError& e) {
-          std::cerr << "frontdoor: error: the simulation of " << options.scenarios[i]
-                    << " failed; nothing was written:\n"
-                    << e.what() << "\n";
-          return 1;
-        }
-      }
-      if (options.precision.relative <= 0.0) break;
-      // --precision: every alternative's paired differences of the headline measures, within REL of the base's level.
-      std::vector<PrecisionFinding> widest;
-      for (std::size_t i = 1; i < scenarios.size(); ++i) {
-        std::vector<PrecisionFinding> found = difference_precision(results[0], results[i], first_measured);
-        if (!found.empty()) {
-          found.front().measure = dirs[i] + ": " + found.front().measure;
-          widest.push_back(found.front());
-        }
-      }
-      std::stable_sort(widest.begin(), widest.end(),
-                       [](const PrecisionFinding& a, const PrecisionFinding& b) { return a.relative > b.relative; });
-      const double w = widest.empty() ? 0.0 : widest.front().relative;
-      const bool met = w <= options.precision.relative;
-      if (!options.quiet) {
-        std::fprintf(stderr,
-                     "frontdoor compare: %d pairs: the widest headline difference is %s ±%.2f%% of its level%s\n",
-                     replications, widest.empty() ? "-" : widest.front().measure.c_str(), 100.0 * w,
-                     met ? ", within the precision asked" : "");
-      }
-      if (met || replications >= options.precision.cap) {
-        char line[400];
-        std::snprintf(
-            line, sizeof line,
-            "Precision (--precision %g): %d pairs %s every headline difference's interval within ±%.1f%% of "
-            "the base's level (the widest, %s, ±%.2f%%)%s.\n",
-            options.precision.relative, replications, met ? "brought" : "did not bring",
-            100.0 * options.precision.relative, widest.empty() ? "-" : widest.front().measure.c_str(), 100.0 * w,
-            met ? ""
-                : (": the cap (--max-replications " + std::to_string(options.precision.cap) + ") stopped it").c_str());
-        precision_note = line;
-        break;
-      }
-      replications =
-          next_replications(replications, w, options.precision.relative, options.jobs, options.precision.cap);
-    }
-    if (!options.select.measure.empty()) {
-      // Ranking and selection (KN): more replications of the systems still in contention only.
-      const SelectOptions& o = options.select;
-      const int n0 = std::max(replications, 5);
-      std::vector<int> have(scenarios.size(), replications);
-      Selection chosen;
+    // Runs `n` replications of scenario i into results[i], on the same seeds for every scenario (common random
+    // numbers). A simulation that fails names its scenario (`failing`), once, below.
+    std::size_t failing = 0;
+    auto simulate = [&](std::size_t i, int n, const std::function<void(int, int)>& on_progress) {
+      failing = i;
+      ForkExecutor executor(options.jobs, options.engine_args);
+      results[i] = execute(run_plan(carried[i], options.seed, n), executor, runs / dirs[i] / ".replications",
+                           on_progress, &cache);
+    };
+    try {
       for (;;) {
-        std::vector<std::vector<double>> outputs;
-        for (const auto& r : results) outputs.push_back(measured_mean_by_replication(r, o.measure, first_measured));
-        bool ready = true;
-        for (std::size_t i = 0; i < scenarios.size(); ++i) ready = ready && have[i] >= n0;
-        if (ready) {
-          chosen = kn_select(outputs, n0, 1.0 - o.pcs, o.delta, o.maximise);
-          if (chosen.decided) break;
-        }
-        std::vector<std::size_t> more;
+        const int total = static_cast<int>(scenarios.size()) * replications;
         for (std::size_t i = 0; i < scenarios.size(); ++i) {
-          if ((!ready || chosen.eliminated_at[i] == 0) && have[i] < o.cap) more.push_back(i);
+          const int before = static_cast<int>(i) * replications;
+          fs::create_directories(runs / dirs[i] / ".replications");
+          simulate(i, replications, [&](int done, int) { progress.update(before + done, total); });
         }
-        if (ready && more.empty()) break;  // the cap: undecided
-        for (std::size_t i : more) {
-          have[i] = ready ? std::min(o.cap, have[i] + std::max(options.jobs, 1)) : n0;
-          const fs::path dir = runs / dirs[i];
-          try {
-            ForkExecutor executor(options.jobs, options.engine_args);
-            results[i] =
-                execute(run_plan(carried[i], options.seed, have[i]), executor, dir / ".replications", {}, &cache);
-          } catch (const RunError& e) {
-            std::cerr << "frontdoor: error: the simulation of " << options.scenarios[i]
-                      << " failed; nothing was written:\n"
-                      << e.what() << "\n";
-            return 1;
+        if (options.precision.relative <= 0.0) break;
+        // --precision: every alternative's paired differences of the headline measures, within REL of the base's level.
+        std::vector<PrecisionFinding> widest;
+        for (std::size_t i = 1; i < scenarios.size(); ++i) {
+          std::vector<PrecisionFinding> found = difference_precision(results[0], results[i], first_measured);
+          if (!found.empty()) {
+            found.front().measure = dirs[i] + ": " + found.front().measure;
+            widest.push_back(found.front());
           }
         }
+        sort_widest_first(widest);
+        const double w = widest.empty() ? 0.0 : widest.front().relative;
+        const bool met = w <= options.precision.relative;
+        if (!options.quiet) {
+          std::fprintf(stderr,
+                       "frontdoor compare: %d pairs: the widest headline difference is %s ±%.2f%% of its level%s\n",
+                       replications, widest.empty() ? "-" : widest.front().measure.c_str(), 100.0 * w,
+                       met ? ", within the precision asked" : "");
+        }
+        if (met || replications >= options.precision.cap) {
+          char line[400];
+          std::snprintf(
+              line, sizeof line,
+              "Precision (--precision %g): %d pairs %s every headline difference's interval within ±%.1f%% of "
+              "the base's level (the widest, %s, ±%.2f%%)%s.\n",
+              options.precision.relative, replications, met ? "brought" : "did not bring",
+              100.0 * options.precision.relative, widest.empty() ? "-" : widest.front().measure.c_str(), 100.0 * w,
+              met ? ""
+                  : (": the cap (--max-replications " + std::to_string(options.precision.cap) + ") stopped it")
+                        .c_str());
+          precision_note = line;
+          break;
+        }
+        replications =
+            next_replications(replications, w, options.precision.relative, options.jobs, options.precision.cap);
       }
-      selection_note = selection_text(chosen, dirs, o);
-      selection_json = {{"measure", o.measure},
-                        {"better", o.maximise ? "larger" : "smaller"},
-                        {"indifference_zone", o.delta},
-                        {"probability_of_correct_selection", o.pcs},
-                        {"procedure", "KN (Kim and Nelson 2001), first stage " + std::to_string(n0)},
-                        {"decided", chosen.decided},
-                        {"best", chosen.best >= 0 ? dirs[chosen.best] : ""}};
-      nlohmann::ordered_json systems = nlohmann::ordered_json::array();
+      if (!options.select.measure.empty()) {
+        // Ranking and selection (KN): more replications of the systems still in contention only.
+        const SelectOptions& o = options.select;
+        const int n0 = std::max(replications, 5);
+        std::vector<int> have(scenarios.size(), replications);
+        Selection chosen;
+        for (;;) {
+          std::vector<std::vector<double>> outputs;
+          for (const auto& r : results) outputs.push_back(measured_mean_by_replication(r, o.measure, first_measured));
+          bool ready = true;
+          for (std::size_t i = 0; i < scenarios.size(); ++i) ready = ready && have[i] >= n0;
+          if (ready) {
+            chosen = kn_select(outputs, n0, 1.0 - o.pcs, o.delta, o.maximise);
+            if (chosen.decided) break;
+          }
+          std::vector<std::size_t> more;
+          for (std::size_t i = 0; i < scenarios.size(); ++i) {
+            if ((!ready || chosen.eliminated_at[i] == 0) && have[i] < o.cap) more.push_back(i);
+          }
+          if (ready && more.empty()) break;  // the cap: undecided
+          for (std::size_t i : more) {
+            have[i] = ready ? std::min(o.cap, have[i] + std::max(options.jobs, 1)) : n0;
+            simulate(i, have[i], {});
+          }
+        }
+        selection_note = selection_text(chosen, dirs, o);
+        selection_json = {{"measure", o.measure},
+                          {"better", o.maximise ? "larger" : "smaller"},
+                          {"indifference_zone", o.delta},
+                          {"probability_of_correct_selection", o.pcs},
+                          {"procedure", "KN (Kim and Nelson 2001), first stage " + std::to_string(n0)},
+                          {"decided", chosen.decided},
+                          {"best", chosen.best >= 0 ? dirs[chosen.best] : ""}};
+        nlohmann::ordered_json systems = nlohmann::ordered_json::array();
+        for (std::size_t i = 0; i < scenarios.size(); ++i) {
+          systems.push_back({{"name", dirs[i]},
+                             {"mean", chosen.means.empty() ? 0.0 : chosen.means[i]},
+                             {"replications", have[i]},
+                             {"eliminated_at", chosen.eliminated_at.empty() ? 0 : chosen.eliminated_at[i]}});
+        }
+        selection_json["systems"] = systems;
+      }
       for (std::size_t i = 0; i < scenarios.size(); ++i) {
-        systems.push_back({{"name", dirs[i]},
-                           {"mean", chosen.means.empty() ? 0.0 : chosen.means[i]},
-                           {"replications", have[i]},
-                           {"eliminated_at", chosen.eliminated_at.empty() ? 0 : chosen.eliminated_at[i]}});
-      }
-      selection_json["systems"] = systems;
-    }
-    for (std::size_t i = 0; i < scenarios.size(); ++i) {
-      const fs::path dir = runs / dirs[i];
-      try {
+        const fs::path dir = runs / dirs[i];
+        failing = i;
         if (options.returns_replication > 0) {
           write_statutory_returns(output.staging() / "returns" / dirs[i], scenarios[i], options.seed,
                                   options.returns_replication, options.engine_args, dir / ".replications");
         }
-      } catch (const RunError& e) {
-        std::cerr << "frontdoor: error: the simulation of " << options.scenarios[i] << " failed; nothing was written:\n"
-                  << e.what() << "\n";
-        return 1;
+        fs::remove_all(dir / ".replications");
+        write_run_files(
+            dir, scenarios[i],
+            RunFacts{options.seed, options.jobs, options.engine_args, options.command_line, carried[i].toml},
+            results[i]);
       }
-      fs::remove_all(dir / ".replications");
-      write_run_files(dir, scenarios[i],
-                      RunFacts{options.seed, options.jobs, options.engine_args, options.command_line, carried[i].toml},
-                      results[i]);
+    } catch (const RunError& e) {
+      std::cerr << "frontdoor: error: the simulation of " << options.scenarios[failing]
+                << " failed; nothing was written:\n"
+                << e.what() << "\n";
+      return 1;
     }
     const int from_year = first_year_after_warmup(scenarios[0].simulation.warmup_days);
     const AnnualTable base = read_annual_table(runs / dirs[0]);
