@@ -198,7 +198,7 @@ void difference_sheet(lxw_workbook* wb, const Formats& f, const char* name, cons
   worksheet_set_column(ws, 0, 0, 22, nullptr);
   worksheet_set_column(ws, 1, 1, 16, nullptr);
   worksheet_set_column(ws, 2, 2, costs_only ? 30 : 44, nullptr);
-  worksheet_set_column(ws, costs_only ? 3 : 3, costs_only ? 4 : 3, costs_only ? 16 : 26, nullptr);
+  worksheet_set_column(ws, 3, costs_only ? 4 : 3, costs_only ? 16 : 26, nullptr);  // kind and unit, or unit
   worksheet_set_column(ws, costs_only ? 5 : 4, last, 15, nullptr);
 }
 
