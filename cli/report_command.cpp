@@ -261,6 +261,7 @@ json comparison_data(const Comparison& c, const json& alternative) {
   for (const auto& row : c.rows) {
     if (unit_from_text(row.unit) == Unit::count) continue;
     if (row.year == 0) {
+      const double effect = standardised_effect(row);
       json r{{"measure", row.measure},
              {"unit", row.unit},
              {"base_mean", json_number(row.base_mean)},
@@ -268,8 +269,8 @@ json comparison_data(const Comparison& c, const json& alternative) {
              {"diff_mean", json_number(row.diff_mean)},
              {"diff_low", json_number(row.diff_low)},
              {"diff_high", json_number(row.diff_high)},
-             {"effect", json_number(standardised_effect(row))},
-             {"effect_exact", std::isinf(standardised_effect(row))},
+             {"effect", json_number(effect)},
+             {"effect_exact", std::isinf(effect)},
              {"unclear", row.indistinguishable_from_zero()}};
       if (const auto it = counts.find(row.measure + "_count"); it != counts.end()) {
         r["count_base"] = json_number(it->second->base_mean);
@@ -340,7 +341,6 @@ int command_report(const ReportOptions& options) {
         "(apt-get install chromium), or set FRONTDOOR_CHROMIUM to its path");
   }
   WorkbookInput workbook;
-  std::vector<std::optional<Scenario>> scenarios;  // the base's copy, then each alternative's
   json data;
   data["generator"] = std::string("frontdoor ") + build_info::program_version + " (git " + build_info::git_commit + ")";
   try {
@@ -408,8 +408,8 @@ int command_report(const ReportOptions& options) {
       std::string names;
       std::string base_error;
       workbook.base_name = base.at("name").get<std::string>();
-      const std::optional<Scenario> base_scenario = scenario_copy(dir / base.at("dir").get<std::string>(), base_error);
-      scenarios.push_back(base_scenario);
+      workbook.base = scenario_copy(dir / base.at("dir").get<std::string>(), base_error);
+      const std::optional<Scenario>& base_scenario = workbook.base;
       for (const auto& alternative : manifest.at("alternatives")) {
         const fs::path alt_dir = dir / alternative.at("dir").get<std::string>();
         const std::string name = alternative.at("name");
@@ -417,8 +417,7 @@ int command_report(const ReportOptions& options) {
         Comparison comparison = compare_tables(name, base_table, read_annual_table(alt_dir), from_year);
         json one = comparison_data(comparison, alternative);
         std::string alt_error;
-        scenarios.push_back(scenario_copy(alt_dir, alt_error));
-        const std::optional<Scenario>& alt_scenario = scenarios.back();
+        std::optional<Scenario> alt_scenario = scenario_copy(alt_dir, alt_error);
         std::vector<std::string> changes;
         if (base_scenario && alt_scenario) {
           changes = what_changes(*base_scenario, *alt_scenario);
@@ -427,13 +426,10 @@ int command_report(const ReportOptions& options) {
         }
         one["changes"] = changes;
         one["description"] = alt_scenario ? alt_scenario->description : std::string();
-        workbook.alternatives.push_back({name, one["description"], changes, one["headline"], std::move(comparison)});
+        workbook.alternatives.push_back(
+            {name, one["description"], changes, one["headline"], std::move(comparison), std::move(alt_scenario)});
         cmp["alternatives"].push_back(one);
         names += (names.empty() ? "" : ", ") + name;
-      }
-      workbook.base = scenarios[0] ? &*scenarios[0] : nullptr;
-      for (std::size_t i = 0; i < workbook.alternatives.size(); ++i) {
-        workbook.alternatives[i].scenario = scenarios[i + 1] ? &*scenarios[i + 1] : nullptr;
       }
       data["compare"] = cmp;
       data["title"] = "Policy comparison: " + names + " against " + base.at("name").get<std::string>();

@@ -274,8 +274,8 @@ std::string comparison_workbook(const WorkbookInput& input) {
 
   // 2. Every measure; 3. costs by service and placement type.
   std::set<std::string> placements;
-  auto add_placements = [&](const Scenario* s) {
-    if (s == nullptr) return;
+  auto add_placements = [&](const std::optional<Scenario>& s) {
+    if (!s) return;
     for (const ServiceSpec& service : s->pathway.services())
       for (const PlacementSpec& p : service.placements) placements.insert(p.name);
   };
@@ -296,10 +296,10 @@ std::string comparison_workbook(const WorkbookInput& input) {
   lxw_worksheet* ps = workbook_add_worksheet(wb, "Parameters");
   worksheet_write_string(ps, 0, 0, "Each scenario's parameters as run (from the copies in the comparison's runs).",
                          f.note);
-  std::vector<const Scenario*> scenarios{input.base};
+  std::vector<const Scenario*> scenarios{input.base ? &*input.base : nullptr};
   std::vector<std::string> names{input.base_name};
   for (const WorkbookAlternative& a : input.alternatives) {
-    scenarios.push_back(a.scenario);
+    scenarios.push_back(a.scenario ? &*a.scenario : nullptr);
     names.push_back(a.name);
   }
   std::vector<std::string> keys;

@@ -5,6 +5,7 @@
 // costs by service and placement type, and the scenarios' parameters side by side. Numbers are cells, not text;
 // the workbook carries no clock date, so the same comparison gives the same bytes.
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,14 +20,14 @@ struct WorkbookAlternative {
   std::vector<std::string> changes;  ///< what it changes from the base, in words
   nlohmann::json headline;           ///< the report's headline cards (title, unit, year, means, difference, interval)
   Comparison comparison;
-  const Scenario* scenario = nullptr;  ///< its copy as run (null when it could not be read)
+  std::optional<Scenario> scenario;  ///< its copy as run (none when it could not be read)
 };
 
 struct WorkbookInput {
   std::string title;
   std::string subtitle;
   std::string base_name;
-  const Scenario* base = nullptr;  ///< the base's copy as run (null when it could not be read)
+  std::optional<Scenario> base;  ///< the base's copy as run (none when it could not be read)
   std::vector<WorkbookAlternative> alternatives;
 };
 
