@@ -302,7 +302,8 @@ int frontdoor_main(int argc, char** argv) {
   FitOptions fit_options;
   fit_options.base = std::string(FRONTDOOR_SOURCE_ROOT) + "/scenarios/england_baseline.toml";
   CLI::App* fit = app.add_subcommand(
-      "fit", "Fit a scenario to a council's published figures (NLopt's BOBYQA, common random numbers)");
+      "fit",
+      "Fit a scenario to a council's published figures (Gauss-Newton then NLopt's BOBYQA, common random numbers)");
   fit->add_option("council", fit_options.council, "The council's figures (calibration/council_template.csv)")
       ->required()
       ->check(CLI::ExistingFile);
@@ -326,7 +327,9 @@ int frontdoor_main(int argc, char** argv) {
   fit->add_option("--warmup-years", fit_options.warmup_years,
                   "Years simulated before the council's first, to settle the model's start (default 6)")
       ->check(CLI::Range(1, 50));
-  fit->add_option("--optimiser", fit_options.optimiser, "NLopt's derivative-free method (default bobyqa)")
+  fit->add_option("--optimiser", fit_options.optimiser,
+                  "bobyqa (default: Gauss-Newton steps on the misses, then NLopt's BOBYQA), or NLopt's sbplx, "
+                  "neldermead or cobyla alone")
       ->check(CLI::IsMember({"bobyqa", "sbplx", "neldermead", "cobyla"}));
   fit->add_flag("--force", fit_options.force, "Replace an existing --out and its report");
   fit->add_flag("--quiet,-q", fit_options.quiet, "Print no progress lines");

@@ -1,7 +1,8 @@
 #pragma once
 // `frontdoor fit`: a scenario on a base fitted to a council's published figures (analysis/council_figures.hpp).
 // A documented set of levers (the agencies' noticing and its yearly trend, the thresholds of each decision, the
-// lengths of plans and care, early help's capacity) is fitted by NLopt's BOBYQA on common random numbers,
+// lengths of plans and care, early help's capacity) is fitted on common random numbers (Gauss-Newton steps on the
+// misses, their linear model minimised by NLopt, then NLopt's BOBYQA),
 // minimising the mean squared miss of every figure, each scaled by its own band; the social workers'
 // establishments are taken from the council's workforce figure. Writes the scenario (each fitted value commented)
 // and a fit report (every figure, its band, the simulated value with its 95% interval); with --until, the years
@@ -22,7 +23,7 @@ struct FitOptions {
   int replications = 4;        ///< at each evaluation (the same seeds at every one)
   int check_replications = 8;  ///< for the report of the best point
   int jobs = 1;
-  int max_evaluations = 200;
+  int max_evaluations = 160;
   std::string optimiser = "bobyqa";  ///< NLopt's: bobyqa, sbplx, neldermead or cobyla
   int warmup_years = 6;              ///< the fitted scenario's warm-up: the council's first year follows it
   bool force = false;

@@ -16,12 +16,13 @@ namespace frontdoor {
 struct ChildRecords {
   /// A child known to the services at some point in the run (it had a contact), with its fixed characteristics.
   struct ChildRow {
-    std::int64_t id = 0;      ///< unique within the replication, stable across its spells
-    char sex = 'M';           ///< 'M' or 'F'
-    double birth_day = 0.0;   ///< simulated day of birth (negative: before the run)
-    std::int64_t family = 0;  ///< household: children with the same value are siblings
-    int prior_plans = 0;      ///< child protection plans before the run started (its starting history)
-    int prior_care = 0;       ///< episodes of care before the run started
+    std::int64_t id = 0;         ///< unique within the replication, stable across its spells
+    char sex = 'M';              ///< 'M' or 'F'
+    double birth_day = 0.0;      ///< simulated day of birth (negative: before the run)
+    std::int64_t family = 0;     ///< household: children with the same value are siblings
+    int prior_plans = 0;         ///< child protection plans before the run started (its starting history)
+    int prior_care = 0;          ///< episodes of care before the run started
+    bool unaccompanied = false;  ///< an unaccompanied asylum-seeking child (came into care directly)
   };
   /// A spell of a child at one service: from the day its case arrived there to the day the service decided.
   struct Spell {

@@ -208,6 +208,20 @@ int ChildPopulation::add(int need, double t, const AgeBands& age_weights, double
   return c;
 }
 
+int ChildPopulation::add_arrival(int need, double t, double age_years) {
+  const int c = add(need, t);
+  Child& child = children_[c];
+  const double age = std::clamp(age_years, 0.0, adult_age_years - 1e-3);
+  child.birth_day = t - age * days_per_year;
+  child.band = age_band_of(age);
+  child.last_referral = -never;
+  child.prior_plans = 0;
+  child.plans = 0;
+  child.prior_care = 0;
+  child.unaccompanied = true;
+  return c;
+}
+
 int ChildPopulation::add_sibling(int of, double t, double age_gap_years) {
   const int need = children_[of].need;
   const double chronic = children_[of].chronic ? 1.0 : 0.0;

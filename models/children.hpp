@@ -42,6 +42,7 @@ struct Child {
   int at_service = -1;         ///< the service whose stock by age counts it now (-1: none)
   int open_spell = -1;         ///< its open spell in the run's child records (statutory returns), or -1
   bool recorded = false;       ///< its row is in the run's child records
+  bool unaccompanied = false;  ///< an unaccompanied asylum-seeking child (need.unaccompanied)
   int need_at_start = 0;       ///< when the current episode began
   bool alive = false;
   bool in_pathway = false;
@@ -179,6 +180,9 @@ class ChildPopulation {
   /// A new record for a brother or sister of child `of` on day `t`: the same family (and chronic risk) and need,
   /// aged within `age_gap_years` of it (from 0 to just under 18), its own streams and history.
   int add_sibling(int of, double t, double age_gap_years);
+  /// A child who arrives in the council at day `t` aged `age_years`, with need `need` and no history here (an
+  /// unaccompanied asylum-seeking child).
+  int add_arrival(int need, double t, double age_years);
   /// The child's record is gone (need back to 0 outside the pathway, or it left the population).
   void release(int c);
   /// The serial the next child gets; `skip_serials_to` moves it on (never back), so that a group of children can

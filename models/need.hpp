@@ -85,6 +85,19 @@ struct SiblingSpec {
   int index = -1;              ///< resolved
 };
 
+/// Unaccompanied asylum-seeking children: they arrive in the council's care directly (the National Transfer Scheme,
+/// or a child found at a port), not through the front door. A Poisson stream of `per_10k_per_year` children per
+/// 10,000 of the council's children, each aged uniformly between `from_age` and `to_age` years on arrival, with need
+/// `need`, starting a case at `service` (the looked-after team); most stay to 18.
+struct UnaccompaniedSpec {
+  double per_10k_per_year = 0.0;  ///< [0, 100]
+  double from_age = 15.0;         ///< [0, 18)
+  double to_age = 18.0;           ///< (from_age, 18]
+  int need = 3;                   ///< [1, 4]
+  std::string service;            ///< the service's id (empty: none)
+  int index = -1;                 ///< resolved
+};
+
 struct NeedSpec {
   bool enabled = false;
   NeedRates up_per_year{};          ///< rate at which need rises one level, without help, per child-year ([0]: onset)
@@ -132,6 +145,7 @@ struct NeedSpec {
   ChronicSpec chronic;
   HistorySpec history;
   SiblingSpec siblings;
+  UnaccompaniedSpec unaccompanied;
   std::string referral_service;  ///< id of the service whose entries are referrals (for re-referrals)
   std::string plan_service;      ///< id of the child protection plan service (for repeat plans)
   int referral = -1;             ///< resolved index of referral_service

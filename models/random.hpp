@@ -25,6 +25,7 @@ enum class StreamPurpose : std::uint64_t {
   arrivals_other = 6,
   screening_duration = 20,
   front_door_decision = 21,
+  unaccompanied_arrivals = 22,
 };
 
 /// A xoshiro256** stream. Same seed and purpose, same numbers, on every platform.

@@ -109,6 +109,7 @@ inline constexpr const char* cost_part_names[] = {"staff", "cover", "activity", 
 ///   repeat_contacts       contacts about a child who was the subject of a contact in the previous 12 months
 ///   chronic_plans         child protection plans started for a child in a family with a persistent risk
 ///   siblings              brothers and sisters who came into care with a child (need.siblings)
+///   unaccompanied         unaccompanied asylum-seeking children who came into care directly (need.unaccompanied)
 ///   sustained             of closures_improved, not re-referred within 12 months (sustained improvement)
 enum class ChildCount {
   rereferrals,
@@ -123,13 +124,14 @@ enum class ChildCount {
   open_case_contacts,  ///< contacts about a child already in the pathway (waiting or allocated), passed to its team
   chronic_plans,       ///< child protection plans started for a child in a chronic family
   siblings,            ///< brothers and sisters who came into care with a child (cases begun without a contact)
+  unaccompanied,       ///< unaccompanied asylum-seeking children who came into care directly (need.unaccompanied)
   closures_improved_rereferred
 };
-inline constexpr int child_count_kinds = 13;  // the last name, "sustained", is computed (improved - rereferred)
+inline constexpr int child_count_kinds = 14;  // the last name, "sustained", is computed (improved - rereferred)
 inline constexpr const char* child_count_names[] = {
-    "rereferrals",     "repeat_plans", "plans_ended",       "plans_ended_after_2y", "harm",
-    "harm_after_exit", "closures",     "closures_improved", "repeat_contacts",      "open_case_contacts",
-    "chronic_plans",   "siblings",     "sustained"};
+    "rereferrals",   "repeat_plans",      "plans_ended",     "plans_ended_after_2y", "harm",          "harm_after_exit",
+    "closures",      "closures_improved", "repeat_contacts", "open_case_contacts",   "chronic_plans", "siblings",
+    "unaccompanied", "sustained"};
 
 /// Parses a selector against a pathway; returns an error message, or an empty string when it parsed.
 std::string parse_selector(const std::string& text, const Pathway& pathway, Selector& out);

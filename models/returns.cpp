@@ -3,6 +3,7 @@
 #include <cmath>
 #include <set>
 
+#include "models/ages.hpp"
 #include "models/returns_codes.hpp"
 
 namespace frontdoor {
@@ -72,6 +73,7 @@ std::vector<ReturnFile> statutory_returns(const ChildRecords& records, const Sce
     const std::string y = std::to_string(year.year);
     files.push_back({"ssda903/" + y + "/header.csv", ssda903_header_csv(careers, year)});
     files.push_back({"ssda903/" + y + "/episodes.csv", ssda903_episodes_csv(careers, year)});
+    files.push_back({"ssda903/" + y + "/uasc.csv", ssda903_uasc_csv(careers, year)});
     files.push_back({"cin_census/" + y + "/cin_census.csv", cin_census_csv(careers, year)});
     for (auto& list : annex_a_lists(careers, year)) files.push_back(std::move(list));
   }
@@ -89,6 +91,23 @@ std::string ssda903_header_csv(const ChildCareers& careers, const CollectionYear
     // MOTHER and MC_DOB are left blank: the model has no children of children.
     csv += csv_line({std::to_string(e->child), sex_code(child.sex, year.year), dmy(born), ethnicity_placeholder,
                      upn_placeholder(age_on(born, year.last)), "", ""});
+  }
+  return csv;
+}
+
+std::string ssda903_uasc_csv(const ChildCareers& careers, const CollectionYear& year) {
+  std::string csv = "CHILD,SEX,DOB,DUC\n";
+  std::set<std::int64_t> done;
+  for (const CareEpisode* e : episodes_of(careers, year)) {
+    if (!done.insert(e->child).second) continue;
+    const auto found = careers.children.find(e->child);
+    if (found == careers.children.end() || !found->second.unaccompanied) continue;
+    const ChildRecords::ChildRow& child = found->second;
+    const year_month_day born = date_of_day(careers.start, child.birth_day);
+    // UASC status ceases at 18 (the day before the 18th birthday): given once that day is in or before the year.
+    const year_month_day adult = date_of_day(careers.start, child.birth_day + adult_age_years * days_per_year - 1.0);
+    csv += csv_line(
+        {std::to_string(e->child), sex_code(child.sex, year.year), dmy(born), adult <= year.last ? dmy(adult) : ""});
   }
   return csv;
 }

@@ -46,6 +46,9 @@ std::string ssda903_header_csv(const ChildCareers& careers, const CollectionYear
 /// HOME_POST,PL_POST,URN, every episode open at some time in the year; an episode still open on 31 March has DEC,
 /// REC and REASON_PLACE_CHANGE blank. Dates dd/mm/yyyy.
 std::string ssda903_episodes_csv(const ChildCareers& careers, const CollectionYear& year);
+/// SSDA903 UASC table (CHILD, SEX, DOB, DUC) of the year: the unaccompanied asylum-seeking children with an episode
+/// in it, DUC the day before the 18th birthday once that day is in or before the year.
+std::string ssda903_uasc_csv(const ChildCareers& careers, const CollectionYear& year);
 /// The CIN census of one year as one flat CSV, liia-tools' event log (one row per dated event, columns as its
 /// cin_record.py exports them): every CIN episode open at some time in the year, with its events up to 31 March.
 /// Dates yyyy-mm-dd.

@@ -74,7 +74,9 @@ std::vector<ReturnFile> annex_a_care_lists(const ChildCareers& careers, const Co
       const std::string place = place_code(latest->placement, year.year);
       const std::string provider = place_provider(place, child);
       Fields row = child_fields(child, false);
-      for (std::string v : {std::string("b) No"),
+      const auto found = careers.children.find(child);
+      const bool unaccompanied = found != careers.children.end() && found->second.unaccompanied;
+      for (std::string v : {std::string(unaccompanied ? "a) Yes" : "b) No"),
                             std::string(),
                             dmy(date(p.start())),
                             need_label(first.cin),

@@ -54,6 +54,12 @@ void add_period(ChildCareers& careers, const Spell& spell,
   episodes.front().decom = spell.start_day;
   episodes.front().ls = legal_status(through_protection);
   episodes.front().cin = need_code(spell.child, through_protection);
+  // An unaccompanied child is accommodated (section 20) for absent parenting (DfE: N8 for most of them).
+  if (const auto found = careers.children.find(spell.child);
+      found != careers.children.end() && found->second.unaccompanied) {
+    episodes.front().ls = legal_status(false);
+    episodes.front().cin = "N8";
+  }
   for (const auto* p : placements) {
     if (p->start_day < spell.start_day - same_time || p->start_day >= end) continue;
     CareEpisode& current = episodes.back();

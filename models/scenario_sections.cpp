@@ -106,6 +106,17 @@ NeedSpec read_need(TableReader t) {
   need.siblings.age_gap_years = siblings.number("age_gap_years");
   need.siblings.service = siblings.text("service");
   siblings.finish();
+  TableReader unaccompanied = t.table("unaccompanied");
+  need.unaccompanied.per_10k_per_year = unaccompanied.number("per_10k_per_year");
+  need.unaccompanied.from_age = unaccompanied.number("from_age");
+  need.unaccompanied.to_age = unaccompanied.number("to_age");
+  need.unaccompanied.need = unaccompanied.integer("need");
+  need.unaccompanied.service = unaccompanied.text("service");
+  if (unaccompanied.present() && !(need.unaccompanied.from_age < need.unaccompanied.to_age)) {
+    unaccompanied.context().problem(unaccompanied.node(), "need.unaccompanied.to_age",
+                                    "must be above from_age (the ages on arrival run from from_age to to_age)");
+  }
+  unaccompanied.finish();
   TableReader history = t.table("history");
   need.history.plans_per_year = history.number("plans_per_year");
   need.history.plans_per_year_chronic = history.number("plans_per_year_chronic");
@@ -283,6 +294,16 @@ Scenario read_scenario(const toml::table& root, LoadContext& ctx) {
           scenario.pathway.services()[scenario.need.siblings.index].kind != ServiceKind::caseload_team)
         ctx.problem(root.get("need"), "need.siblings.service",
                     "\"" + scenario.need.siblings.service + "\" is not a caseload team");
+    }
+    if (!scenario.need.unaccompanied.service.empty()) {
+      scenario.need.unaccompanied.index = scenario.pathway.find(scenario.need.unaccompanied.service);
+      if (scenario.need.unaccompanied.index < 0 ||
+          scenario.pathway.services()[scenario.need.unaccompanied.index].kind != ServiceKind::caseload_team)
+        ctx.problem(root.get("need"), "need.unaccompanied.service",
+                    "\"" + scenario.need.unaccompanied.service + "\" is not a caseload team");
+    } else if (scenario.need.unaccompanied.per_10k_per_year > 0.0) {
+      ctx.problem(root.get("need"), "need.unaccompanied.service",
+                  "unaccompanied children arrive at a service: name the looked-after team");
     }
     if (scenario.need.plan < 0)
       ctx.problem(root.get("need"), "need.plan_service", "\"" + scenario.need.plan_service + "\" is not a service");

@@ -107,6 +107,9 @@ void start(Context& ctx, sg4::NetZone* zone, ReinvestmentLink* reinvestment) {
   }
   // The children's events run in the engine's timers, after the starting caseload's children are known.
   if (scenario.need.enabled) start_population(ctx);
+  if (has_unaccompanied(scenario)) {
+    sg4::Actor::create("unaccompanied", ctx.host, [&ctx] { run_unaccompanied(ctx); })->daemonize();
+  }
   if (reinvestment != nullptr) {
     sg4::Actor::create("reinvestment", ctx.host, [&ctx, reinvestment] {
       run_reinvestment(ctx, *reinvestment);

@@ -23,6 +23,10 @@ namespace frontdoor::engine {
 // arrivals.cpp
 /// Contacts from one source: `segments` are its specification from each day on (the scenario, then each change).
 void run_arrivals(Context& ctx, const std::vector<std::pair<double, SourceSpec>>& segments);
+/// Unaccompanied asylum-seeking children (need.unaccompanied): a Poisson stream, at the rate of the scenario in force
+/// (thinned from the highest rate of any change), of children who start a case at the looked-after team directly.
+bool has_unaccompanied(const Scenario& scenario);
+void run_unaccompanied(Context& ctx);
 
 // population.cpp
 /// The children on the first day, and the population's first timer.

@@ -1,5 +1,6 @@
 // The children (reference model, with a [need] table): every child's need, contacts and harm from one heap of next
 // events (models/children), run in the engine's timers, and the bookkeeping of a child's path through the services.
+#include <algorithm>
 #include <cmath>
 
 #include "models/care_career.hpp"
@@ -29,8 +30,8 @@ void place_at(Context& ctx, Child& child, int s, double t) {
 void record_child(Context& ctx, Child& child) {
   if (ctx.records == nullptr || child.recorded) return;
   child.recorded = true;
-  ctx.records->children.push_back(
-      {child.serial, child.sex, child.birth_day, child.family, child.prior_plans, child.prior_care});
+  ctx.records->children.push_back({child.serial, child.sex, child.birth_day, child.family, child.prior_plans,
+                                   child.prior_care, child.unaccompanied});
 }
 
 // Opens the child's spell at service `s` in the run's records (the statutory returns).
@@ -266,6 +267,56 @@ void bring_siblings(Context& ctx, int c, int s, double t, SourceKind source) {
   ctx.bringing_siblings = false;
 }
 }  // namespace
+
+namespace {
+// Unaccompanied children arriving a day, in the scenario `s` (none without a team to arrive at).
+double unaccompanied_per_day(const Scenario& s) {
+  const UnaccompaniedSpec& u = s.need.unaccompanied;
+  if (!s.need.enabled || u.index < 0) return 0.0;
+  return u.per_10k_per_year * static_cast<double>(s.children) / 10000.0 / days_per_year;
+}
+
+double peak_unaccompanied_per_day(const Scenario& scenario) {
+  double peak = unaccompanied_per_day(scenario);
+  for (const auto& change : scenario.changes) peak = std::max(peak, unaccompanied_per_day(*change.scenario));
+  return peak;
+}
+}  // namespace
+
+bool has_unaccompanied(const Scenario& scenario) { return peak_unaccompanied_per_day(scenario) > 0.0; }
+
+void run_unaccompanied(Context& ctx) {
+  RandomStream stream(ctx.seed, StreamPurpose::unaccompanied_arrivals);
+  const double peak = peak_unaccompanied_per_day(ctx.scenario);
+  const double horizon = ctx.calendar.horizon_days();
+  double t = ctx.now();
+  for (;;) {
+    // Candidates at the highest rate, each kept with the rate in force over it (thinning: exact for a rate that
+    // steps at the changes). Every draw is made whatever happens, so that the stream stays in step.
+    t += stream.exponential(1.0 / peak);
+    const double keep = stream.uniform01();
+    const double age = stream.uniform01();
+    if (t >= horizon) return;
+    const Scenario& in_force = ctx.scenario.at(t);
+    if (keep * peak >= unaccompanied_per_day(in_force)) continue;
+    if (t - ctx.now() >= 1e-9) sg4::this_actor::sleep_until(t);
+    ++ctx.events;
+    const UnaccompaniedSpec& u = in_force.need.unaccompanied;
+    const int c = ctx.children.add_arrival(u.need, t, u.from_age + age * (u.to_age - u.from_age));
+    Child& child = ctx.children[c];
+    child.in_pathway = true;
+    child.need_at_start = child.need;
+    ctx.reschedule(c, t);
+    Case item{ctx.next_case_id++, t, SourceKind::other, 0};
+    item.child = c;
+    item.observed_need = child.need;
+    ctx.recorder.case_arrived_without_contact();
+    ctx.recorder.child_event(t, ChildCount::unaccompanied);
+    ctx.bringing_siblings = true;  // unaccompanied: no brothers or sisters come with it
+    carry_on(ctx, item, u.index, t);
+    ctx.bringing_siblings = false;
+  }
+}
 
 void child_seeded(Context& ctx, int c, int s) {
   Child& child = ctx.children[c];

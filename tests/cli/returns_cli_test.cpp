@@ -68,7 +68,7 @@ TEST(ReturnsCli, RunWritesEveryReturnOfEachYearListsThemAndRepeatsByteForByte) {
   ASSERT_EQ(frontdoor_cli("run --out " + a.string() + " --returns " + short_run, dir).code, 0);
   ASSERT_EQ(frontdoor_cli("run --out " + b.string() + " --returns=1 " + short_run, dir).code, 0);
   const auto files = tree(a / "returns");
-  EXPECT_EQ(files.size(), 14u);  // one collection year (2025/26): 2 SSDA903 files, the census, 11 Annex A lists
+  EXPECT_EQ(files.size(), 15u);  // one collection year (2025/26): 3 SSDA903 files, the census, 11 Annex A lists
   EXPECT_TRUE(files.count("ssda903/2026/episodes.csv"));
   EXPECT_TRUE(files.count("cin_census/2026/cin_census.csv"));
   EXPECT_TRUE(files.count("annex_a/2026/list_08_children_in_care.csv"));

@@ -210,6 +210,7 @@ Strings with_common(const Strings& rest) {
 std::map<std::string, Strings> spec_columns() {
   return {
       {"ssda903/header.csv", {"CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"}},
+      {"ssda903/uasc.csv", {"CHILD", "SEX", "DOB", "DUC"}},
       {"ssda903/episodes.csv",
        {"CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC", "REASON_PLACE_CHANGE",
         "HOME_POST", "PL_POST", "URN"}},
@@ -525,6 +526,36 @@ TEST(Returns, ACareCareerGivesItsEpisodes) {
   EXPECT_EQ(census[4][column(census, "ICPCnotRequired")], "false");
   EXPECT_EQ(census[1][column(census, "ReferralSource")], "6");
   EXPECT_EQ(census[5][column(census, "NumberOfPreviousCPP")], "0");
+}
+
+TEST(Returns, AnUnaccompaniedChildIsInTheUascTableAndAccommodatedForAbsentParenting) {
+  // Arrived on day 400 (6 May 2025) aged 16.5, in foster care until 18.
+  ChildRecords r;
+  r.children.push_back({9, 'M', 400.0 - 16.5 * 365.25, 9, 0, 0, true});
+  r.spells.push_back(spell(9, "looked_after", 400.0, 400.0 + 1.5 * 365.25, "turned_18"));
+  r.placements.push_back({9, 400.0, "foster_care", false});
+  const auto files = files_of(r);
+  const Table episodes = parse_csv(files.at("ssda903/2026/episodes.csv"));
+  ASSERT_EQ(episodes.size(), 2u);
+  EXPECT_EQ(episodes[1][column(episodes, "LS")], "V2");
+  EXPECT_EQ(episodes[1][column(episodes, "CIN")], "N8");
+  // In the UASC table of each year it is in care; DUC (the day before its 18th birthday) once that day has come.
+  const Table before = parse_csv(files.at("ssda903/2026/uasc.csv"));
+  ASSERT_EQ(before.size(), 2u);
+  EXPECT_EQ(before[0], (Strings{"CHILD", "SEX", "DOB", "DUC"}));
+  EXPECT_EQ(before[1][column(before, "CHILD")], "9");
+  EXPECT_EQ(before[1][column(before, "DUC")], "");
+  const Table header = parse_csv(files.at("ssda903/2026/header.csv"));
+  EXPECT_EQ(before[1][column(before, "DOB")], header[1][column(header, "DOB")]);
+  const Table after = parse_csv(files.at("ssda903/2027/uasc.csv"));
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after[1][column(after, "DUC")], "03/11/2026");
+  const Table in_care = parse_csv(files.at("annex_a/2026/list_08_children_in_care.csv"));
+  ASSERT_EQ(in_care.size(), 2u);
+  EXPECT_EQ(in_care[1][column(in_care, "Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)")],
+            "a) Yes");
+  // A child who came through the front door is in no UASC table.
+  EXPECT_EQ(files_of(care_career()).at("ssda903/2026/uasc.csv"), "CHILD,SEX,DOB,DUC\n");
 }
 
 TEST(Returns, AYearsCountsAreWhatTheRecordsSay) {

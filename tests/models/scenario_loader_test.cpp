@@ -581,6 +581,16 @@ TEST(ScenarioLoader, ReferenceModelSettingsAreCheckedWithFileLineAndKey) {
             std::string::npos);
   EXPECT_NE(error({{"service.assessment.team.case_holding_share", "0"}}).find("case_holding_share"), std::string::npos);
   EXPECT_NE(error({{"costs.overload_cover", "1.5"}}).find("costs.overload_cover"), std::string::npos);
+  // Unaccompanied children: ages on arrival in order, a caseload team to arrive at, a rate in range.
+  EXPECT_NE(error({{"need.unaccompanied.from_age", "17"}, {"need.unaccompanied.to_age", "16"}})
+                .find("need.unaccompanied.to_age: must be above from_age"),
+            std::string::npos);
+  EXPECT_NE(error({{"need.unaccompanied.service", "\"front_door\""}})
+                .find("need.unaccompanied.service: \"front_door\" is not a caseload team"),
+            std::string::npos);
+  EXPECT_NE(error({{"need.unaccompanied.per_10k_per_year", "-1"}}).find("need.unaccompanied.per_10k_per_year"),
+            std::string::npos);
+  EXPECT_NE(error({{"need.unaccompanied.need", "0"}}).find("need.unaccompanied.need"), std::string::npos);
   const Scenario budget = load_scenario(test_support::source_path("scenarios/england_baseline.toml"),
                                         {{"service.early_help.team.budget_gbp", "4000000"}});
   const ServiceSpec& eh = budget.pathway.services()[budget.pathway.find("early_help")];

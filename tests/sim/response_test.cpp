@@ -5,6 +5,8 @@
 // domain says. The sizes are in the README's table of responses.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -94,6 +96,29 @@ TEST(Response, EarlyHelpMoneyAloneLowersEscalationsAndCareEntries) {
   expect_fall(base, more, "cp_plan_starts");
   expect_fall(base, more, "looked_after_starts");
   expect_fall(base, more, "harm_events");
+}
+
+TEST(Response, UnaccompaniedChildrenArriveAtTheirRateAndMakeTheLookedAfterOlder) {
+  // Unaccompanied asylum-seeking children come into care directly at 15 to 17 and mostly stay to 18: with none,
+  // and with 10 per 10,000 a year (about twice England's rate), on the same seeds.
+  const auto none = baseline_run({{"need.unaccompanied.per_10k_per_year", "0"}}, 6);
+  const auto more = baseline_run({{"need.unaccompanied.per_10k_per_year", "10"}}, 6);
+  // They arrive at the rate asked for: the Poisson stream's count over the measured years, within 4 standard
+  // errors of 10 per 10,000 a year (about 2% each).
+  std::vector<double> arrived;
+  for (const auto& r : more) arrived.push_back(pooled(r, "looked_after_starts_unaccompanied"));
+  const MeanInterval a = mean_ci95(arrived);
+  const double se = (a.high - a.low) / 2.0 / 2.571;  // Student t, 5 degrees of freedom
+  EXPECT_NEAR(a.mean, 10.0, 4.0 * std::max(se, 0.1)) << a.mean;
+  for (const auto& r : none) EXPECT_EQ(pooled(r, "looked_after_starts_unaccompanied"), 0.0);
+  expect_rise(none, more, "looked_after_starts");
+  expect_rise(none, more, "looked_after_starts_aged_16_17");
+  expect_rise(none, more, "looked_after_aged_16_17_share");
+  expect_fall(none, more, "looked_after_aged_10_15_share");
+  expect_rise(none, more, "care_exits_turned_18");
+  // They do not come through the front door.
+  const Paired referrals = paired(none, more, "referrals");
+  EXPECT_LT(std::abs(referrals.difference.mean), 0.02 * referrals.base) << describe("referrals", referrals);
 }
 
 TEST(Response, MoreChronicFamiliesRaiseSecondOrLaterPlans) {
