@@ -52,11 +52,9 @@ struct Lever {
   const char* below = nullptr;
   /// Form::trend: how much of the yearly change each element of a list key takes (empty: all of it).
   std::vector<double> profile = {};
-  /// Where the lever starts, from the council's own figures. Form::trend: the figure's compound yearly growth over
-  /// the fitted years (less that of `start_against`), else 0. Form::factor: the figure in the first fitted year over
-  /// the simulated one at the start, else 1.
+  /// Form::factor: the council's figure whose first year, over the simulated one at the start, is the lever's
+  /// start (none: 1).
   const char* start_from = nullptr;
-  const char* start_against = nullptr;
 };
 
 // The documented set (README "Fitting a council"). Threshold ranges keep each decision's order: the front door's
@@ -293,19 +291,6 @@ double scaled_miss(double simulated, const CalibrationTarget& t) {
   const double half = simulated < t.value ? t.value - t.low : t.high - t.value;
   const double floor = 1e-9 + 1e-6 * std::abs(t.value);
   return (simulated - t.value) / std::max(half, floor);
-}
-
-// The council's compound yearly growth of `measure` from `first` to `last`, when it gives both years.
-std::optional<double> yearly_growth(const CouncilFigures& council, const std::string& measure, int first, int last) {
-  std::optional<double> from;
-  std::optional<double> to;
-  for (const CouncilFigure& f : council.rows) {
-    if (f.target.measure != measure) continue;
-    if (f.year == first) from = f.target.value;
-    if (f.year == last) to = f.target.value;
-  }
-  if (!from || !to || !(*from > 0.0) || !(*to > 0.0) || last <= first) return std::nullopt;
-  return std::pow(*to / *from, 1.0 / (last - first)) - 1.0;
 }
 
 // A lever the base has: its keys there and their values in force for the council's children.
@@ -745,18 +730,17 @@ class Fit {
   std::map<std::string, std::pair<std::string, std::string>> starting_;  ///< key -> value, comment
   /// Values set from a later year of the council's figures: year -> key -> value (in the change of that year).
   std::map<int, std::map<std::string, std::string>> yearly_;
-  std::string yearly_note_;
 };
 
 }  // namespace
 
 // Gauss-Newton steps from `x` (units of the levers' ranges, in [0, 1]); see its call in command_fit. `evaluate`
-// runs a point (counting the evaluation and keeping the best); `x` ends at the last accepted point.
+// runs a point, counts the evaluation and keeps the best point, from which BOBYQA goes on.
 template <typename Evaluate>
 void gauss_newton(Evaluate& evaluate, std::vector<double> x, std::size_t n, int max_evaluations, const int& evaluations,
                   bool quiet) {
-  constexpr double step =
-      0.1;  // a tenth of each lever's range: wide enough to see past the steps of common random numbers
+  // A tenth of each lever's range: wide enough to see past the steps that common random numbers make in the misses.
+  constexpr double step = 0.1;
   auto sum_of_squares = [](const std::vector<double>& r) {
     double s = 0.0;
     for (double v : r) s += v * v;
@@ -936,14 +920,6 @@ int command_fit(const FitOptions& o) {
     }
     if (l.form == Form::value) a.start = std::stod(a.values.front().second);
     if (l.form == Form::factor) a.start = 1.0;
-    if (l.form == Form::trend && l.start_from != nullptr) {
-      // From the council's own growth, so that the search starts where the figures point.
-      const std::optional<double> growth = yearly_growth(council, l.start_from, first_year, fit_last);
-      const std::optional<double> against = l.start_against != nullptr
-                                                ? yearly_growth(council, l.start_against, first_year, fit_last)
-                                                : std::optional<double>(0.0);
-      if (growth && against) a.start = std::clamp(*growth - *against, l.low, l.high);
-    }
     if (l.form == Form::below) {
       const auto it = std::find_if(active.begin(), active.end(),
                                    [&](const ActiveLever& b) { return std::string(b.lever->name) == l.below; });
