@@ -143,7 +143,7 @@ const std::vector<Lever>& levers() {
        {"service.icpc.delay.mean_days"},
        0.5,
        3.0,
-       "the wait from the enquiry's end to the conference, times",
+       "the wait from the enquiry's end to the conference (the chair's and partners' diaries), times",
        "conferences within 15 working days"},
       {"chronic_share",
        Form::value,
@@ -209,6 +209,13 @@ const std::vector<Lever>& levers() {
        3.0,
        "early help's budget (or key workers), times",
        "early-help assessments and early help's wait"},
+      {"step_up_threshold",
+       Form::value,
+       {"service.early_help.thresholds.step_up"},
+       2.5,
+       4.2,
+       "the need at which early help, at its end, steps a family up to a social-work assessment",
+       "assessments beyond referrals (a stepped-up family is assessed without a new referral)"},
   };
   return all;
 }
@@ -741,13 +748,10 @@ void gauss_newton(Evaluate& evaluate, std::vector<double> x, std::size_t n, int 
                   bool quiet) {
   // A tenth of each lever's range: wide enough to see past the steps that common random numbers make in the misses.
   constexpr double step = 0.1;
-  auto sum_of_squares = [](const std::vector<double>& r) {
-    double s = 0.0;
-    for (double v : r) s += v * v;
-    return s;
-  };
-  std::vector<double> r = Fit::residuals(evaluate(x));
-  double f = sum_of_squares(r);
+  // The misfit is the sum of the squared residuals.
+  const std::vector<Figure> start = evaluate(x);
+  std::vector<double> r = Fit::residuals(start);
+  double f = Fit::misfit(start);
   double radius = 0.2;
   // Each iteration costs n evaluations for the Jacobian and at least one for the step; BOBYQA keeps 2n + 2 and more.
   while (max_evaluations - evaluations >= static_cast<int>(3 * n + 4)) {
@@ -810,8 +814,9 @@ void gauss_newton(Evaluate& evaluate, std::vector<double> x, std::size_t n, int 
       if (longest < 0.005 || !(predicted < f)) break;  // the model sees no descent worth a step
       std::vector<double> next = x;
       for (std::size_t j = 0; j < n; ++j) next[j] = std::clamp(x[j] + d[j], 0.0, 1.0);
-      const std::vector<double> r_next = Fit::residuals(evaluate(next));
-      const double f_next = sum_of_squares(r_next);
+      const std::vector<Figure> at_next = evaluate(next);
+      const std::vector<double> r_next = Fit::residuals(at_next);
+      const double f_next = Fit::misfit(at_next);
       const double ratio = (f - f_next) / (f - predicted);
       if (f_next < f) {
         gain = (f - f_next) / f;

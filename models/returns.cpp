@@ -31,6 +31,16 @@ std::vector<const CareEpisode*> episodes_of(const ChildCareers& careers, const C
   return episodes;
 }
 
+// The children with an episode in the year, each once, in the order of their first.
+std::vector<std::int64_t> children_in_care(const ChildCareers& careers, const CollectionYear& year) {
+  std::vector<std::int64_t> children;
+  std::set<std::int64_t> done;
+  for (const CareEpisode* e : episodes_of(careers, year)) {
+    if (done.insert(e->child).second) children.push_back(e->child);
+  }
+  return children;
+}
+
 }  // namespace
 
 std::vector<CollectionYear> collection_years(const Scenario& scenario) {
@@ -82,14 +92,11 @@ std::vector<ReturnFile> statutory_returns(const ChildRecords& records, const Sce
 
 std::string ssda903_header_csv(const ChildCareers& careers, const CollectionYear& year) {
   std::string csv = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n";
-  std::set<std::int64_t> done;
-  for (const CareEpisode* e : episodes_of(careers, year)) {
-    if (!done.insert(e->child).second) continue;
-    const auto found = careers.children.find(e->child);
-    const ChildRecords::ChildRow child = found == careers.children.end() ? ChildRecords::ChildRow{} : found->second;
+  for (const std::int64_t id : children_in_care(careers, year)) {
+    const ChildRecords::ChildRow& child = careers.row(id);
     const year_month_day born = date_of_day(careers.start, child.birth_day);
     // MOTHER and MC_DOB are left blank: the model has no children of children.
-    csv += csv_line({std::to_string(e->child), sex_code(child.sex, year.year), dmy(born), ethnicity_placeholder,
+    csv += csv_line({std::to_string(id), sex_code(child.sex, year.year), dmy(born), ethnicity_placeholder,
                      upn_placeholder(age_on(born, year.last)), "", ""});
   }
   return csv;
@@ -97,17 +104,14 @@ std::string ssda903_header_csv(const ChildCareers& careers, const CollectionYear
 
 std::string ssda903_uasc_csv(const ChildCareers& careers, const CollectionYear& year) {
   std::string csv = "CHILD,SEX,DOB,DUC\n";
-  std::set<std::int64_t> done;
-  for (const CareEpisode* e : episodes_of(careers, year)) {
-    if (!done.insert(e->child).second) continue;
-    const auto found = careers.children.find(e->child);
-    if (found == careers.children.end() || !found->second.unaccompanied) continue;
-    const ChildRecords::ChildRow& child = found->second;
+  for (const std::int64_t id : children_in_care(careers, year)) {
+    const ChildRecords::ChildRow& child = careers.row(id);
+    if (!child.unaccompanied) continue;
     const year_month_day born = date_of_day(careers.start, child.birth_day);
     // UASC status ceases at 18 (the day before the 18th birthday): given once that day is in or before the year.
     const year_month_day adult = date_of_day(careers.start, child.birth_day + adult_age_years * days_per_year - 1.0);
-    csv += csv_line(
-        {std::to_string(e->child), sex_code(child.sex, year.year), dmy(born), adult <= year.last ? dmy(adult) : ""});
+    csv +=
+        csv_line({std::to_string(id), sex_code(child.sex, year.year), dmy(born), adult <= year.last ? dmy(adult) : ""});
   }
   return csv;
 }

@@ -39,8 +39,7 @@ struct Window {
   /// Days in the twelve months up to `day`: (day - 365, day].
   static bool in_12_months_before(double event, double day) { return event <= day && event > day - 365.0; }
   Fields child_fields(std::int64_t id) const {
-    const auto found = careers.children.find(id);
-    const ChildRecords::ChildRow child = found == careers.children.end() ? ChildRecords::ChildRow{} : found->second;
+    const ChildRecords::ChildRow& child = careers.row(id);
     const auto born = date(child.birth_day);
     return {std::to_string(id), gender_label(child.sex), std::string("t) ") + ethnicity_placeholder, dmy(born),
             std::to_string(age_on(born, last))};

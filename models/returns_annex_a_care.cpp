@@ -42,8 +42,7 @@ std::vector<ReturnFile> annex_a_care_lists(const ChildCareers& careers, const Co
   const auto text = [&](double day) { return by(day) ? dmy(date(day)) : std::string(); };
   const year_month_day six_months_before{year.last.year() - years{1}, October, day{1}};
   const auto child_fields = [&](std::int64_t id, bool family) {
-    const auto found = careers.children.find(id);
-    const ChildRecords::ChildRow child = found == careers.children.end() ? ChildRecords::ChildRow{} : found->second;
+    const ChildRecords::ChildRow& child = careers.row(id);
     const auto born = date(child.birth_day);
     Fields f{std::to_string(id)};
     if (family) f.push_back(std::to_string(child.family));
@@ -74,9 +73,7 @@ std::vector<ReturnFile> annex_a_care_lists(const ChildCareers& careers, const Co
       const std::string place = place_code(latest->placement, year.year);
       const std::string provider = place_provider(place, child);
       Fields row = child_fields(child, false);
-      const auto found = careers.children.find(child);
-      const bool unaccompanied = found != careers.children.end() && found->second.unaccompanied;
-      for (std::string v : {std::string(unaccompanied ? "a) Yes" : "b) No"),
+      for (std::string v : {std::string(careers.row(child).unaccompanied ? "a) Yes" : "b) No"),
                             std::string(),
                             dmy(date(p.start())),
                             need_label(first.cin),

@@ -55,8 +55,7 @@ void add_period(ChildCareers& careers, const Spell& spell,
   episodes.front().ls = legal_status(through_protection);
   episodes.front().cin = need_code(spell.child, through_protection);
   // An unaccompanied child is accommodated (section 20) for absent parenting (DfE: N8 for most of them).
-  if (const auto found = careers.children.find(spell.child);
-      found != careers.children.end() && found->second.unaccompanied) {
+  if (careers.row(spell.child).unaccompanied) {
     episodes.front().ls = legal_status(false);
     episodes.front().cin = "N8";
   }
@@ -127,8 +126,7 @@ ChildCareers build_careers(const ChildRecords& records, std::chrono::year_month_
   }
 
   for (const auto& [child, spells] : careers.spells) {
-    const auto row = careers.children.find(child);
-    const int prior_plans = row == careers.children.end() ? 0 : row->second.prior_plans;
+    const int prior_plans = careers.row(child).prior_plans;
     CinEpisode* current = nullptr;  // the child's latest episode, re-pointed at the back after every push_back
     double current_end = 0.0;
     for (const Spell* spell : spells) {
@@ -196,9 +194,14 @@ const Spell* next_in(const CinEpisode& episode, const Spell* spell) {
   return nullptr;
 }
 
+const ChildRecords::ChildRow& ChildCareers::row(std::int64_t child) const {
+  static const ChildRecords::ChildRow none{};
+  const auto found = children.find(child);
+  return found == children.end() ? none : found->second;
+}
+
 int previous_plans(const ChildCareers& careers, std::int64_t child, double day) {
-  const auto found = careers.children.find(child);
-  int count = found == careers.children.end() ? 0 : found->second.prior_plans;
+  int count = careers.row(child).prior_plans;
   // careers.cin is in order of child: only this child's episodes are read.
   auto it = std::lower_bound(careers.cin.begin(), careers.cin.end(), child,
                              [](const CinEpisode& e, std::int64_t c) { return e.child < c; });

@@ -84,6 +84,9 @@ struct ChildCareers {
   std::vector<const ChildRecords::Contact*> contacts;                      ///< in order of day, then child
   std::vector<CareEpisode> episodes;                                       ///< by child, then start
   std::vector<CinEpisode> cin;                                             ///< by child, then referral
+
+  /// The child's row: a default one (no birth day, no flags) for a child the records do not hold.
+  const ChildRecords::ChildRow& row(std::int64_t child) const;
 };
 
 /// Builds the careers of every child in `records`, whose day 0 is `start`.

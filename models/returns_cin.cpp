@@ -96,8 +96,7 @@ std::string cin_census_csv(const ChildCareers& careers, const CollectionYear& ye
   for (const auto& episode : careers.cin) {
     if (date_of_day(careers.start, episode.referral_day) > year.last) continue;
     if (by(episode.closure_day) && date_of_day(careers.start, episode.closure_day) < year.first) continue;
-    const auto found = careers.children.find(episode.child);
-    const ChildRecords::ChildRow child = found == careers.children.end() ? ChildRecords::ChildRow{} : found->second;
+    const ChildRecords::ChildRow& child = careers.row(episode.child);
     const auto born = date_of_day(careers.start, child.birth_day);
     // The episode's first conference: the date it was held (the conference service's decision).
     double first_icpc = open_end;

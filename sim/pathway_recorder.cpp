@@ -189,7 +189,8 @@ void PathwayRecorder::entered(double t, int service, std::uint64_t case_id) {
   if (scenario_ != nullptr) {
     yearly_.entries[service][m / 12] += 1.0;
     for (int i : yearly_.within_starting_at[service]) {
-      yearly_.from_entries[i].emplace(case_id, t);  // the first entry counts: re-entries do not restart the clock
+      yearly_.from_entries[i].insert_or_assign(case_id,
+                                               t);  // the latest entry counts (DfE: the enquiry that led to it)
     }
   }
   if (t >= warmup_days_) ++rec.entries_after_warmup;

@@ -163,6 +163,30 @@ TEST(FrontDoorSim, ConservationOfChildrenOnEveryShippedPathway) {
   }
 }
 
+// Unaccompanied children's arrivals follow a [[change]] of their rate (a council's National Transfer Scheme
+// allocation rising): 20 per 10,000 a year for 30,000 children is 60 a year, and three times that from year 3.
+TEST(FrontDoorSim, UnaccompaniedArrivalsFollowAChangeOfTheirRate) {
+  const std::string text =
+      "name = \"uasc_rise\"\nversion = \"1\"\ndescription = \"more arrivals from year 3\"\n"
+      "base = \"" +
+      source_path("scenarios/england_baseline.toml") +
+      "\"\n[need.unaccompanied]\nper_10k_per_year = 20\n"
+      "[[change]]\nfrom_year = 3\nmultiply = { \"need.unaccompanied.per_10k_per_year\" = 3 }\n";
+  const Scenario s = load_scenario_text(
+      text, "uasc_rise.toml",
+      {{"simulation.years", "4"}, {"simulation.warmup_days", "0"}, {"population.children", "30000"}});
+  double before = 0.0, after = 0.0;
+  for (const auto& r : run(s, 2)) {
+    for (const auto& a : r.annual) {
+      if (a.measure != "looked_after_starts_unaccompanied_count") continue;
+      (a.year <= 2 ? before : after) += a.value / 4.0;  // a mean over 2 replications of 2 years
+    }
+  }
+  // Poisson counts: 60 (sd 5.5 for a mean of 4 years' worth) and 180 (sd 9.5); 4 sd either way.
+  EXPECT_NEAR(before, 60.0, 22.0);
+  EXPECT_NEAR(after, 180.0, 38.0);
+}
+
 // An open Jackson network (jackson_network.toml): three single-server stations in tandem with feedback 0.2 from
 // the last to the first, external arrivals 50 a day. The product form says each station is an M/M/1 queue with
 // arrival rate 62.5 a day, so its mean number in system is rho / (1 - rho) with rho = 0.5, 0.75 and 0.375.
@@ -247,6 +271,66 @@ cost = "cost"
   EXPECT_NEAR(year2.at("left/share_of_contacts"), 1.0, 0.001);
   // Staff 10 x 36,525 x 365 / 365.25; 365 cases started x 100; 20 cases open all year: 20 x 365 / 7 x 70.
   EXPECT_NEAR(year2.at("cost/gbp"), 10 * 36525.0 * 365 / 365.25 + 365 * 100.0 + 20 * 365.0 / 7 * 70, 1.0);
+}
+
+// A timescale counted from an earlier service (the DfE's conferences within 15 working days of the strategy
+// discussion) starts at the case's latest entry to it: an enquiry that ends in a plan and comes back months later
+// starts the clock again. Every enquiry takes 5 days and every conference is held 9 days after it: 14 days, 10
+// working days give or take a bank holiday. Half the enquiries go to a 60-day plan and come back, so counted from
+// the first entry about half the conferences would be months late.
+TEST(FrontDoorSim, TimescaleFromTheLatestEntry) {
+  const std::string scenario = R"(name = "reentry"
+version = "1"
+description = "an enquiry that can come back after a plan"
+[simulation]
+years = 3
+warmup_days = 0
+[population]
+children = 10000
+[sources.other]
+contacts_per_day = 1.0
+arrivals = "deterministic"
+[service.enquiry]
+kind = "caseload_team"
+entry = true
+team = { fte = 100 }
+work = { distribution = "fixed", mean_days = 1 }
+duration = { distribution = "fixed", mean_days = 5 }
+[service.plan]
+kind = "caseload_team"
+team = { fte = 100 }
+work = { distribution = "fixed", mean_days = 1 }
+duration = { distribution = "fixed", mean_days = 60 }
+[service.conference]
+kind = "decision_point"
+delay = { distribution = "fixed", mean_days = 9 }
+[service.done]
+kind = "exit"
+[route.to_conference]
+from = "enquiry"
+to = "conference"
+probability = 0.5
+[route.to_plan]
+from = "enquiry"
+to = "plan"
+probability = 0.5
+[route.back]
+from = "plan"
+to = "enquiry"
+[route.out]
+from = "conference"
+to = "done"
+[reporting]
+conferences = "entries:conference"
+on_time = { within_working_days = 15, service = "conference", from = "enquiry" }
+)";
+  const ReplicationResult r = run(load_scenario_text(scenario, "reentry.toml"), 1).at(0);
+  std::map<std::string, double> year2;
+  for (const auto& a : r.annual) {
+    if (a.year == 2) year2[a.measure + "/" + a.unit] = a.value;
+  }
+  EXPECT_NEAR(year2.at("conferences_count/count"), 365.0, 40.0);  // in the long run every enquiry has a conference
+  EXPECT_DOUBLE_EQ(year2.at("on_time/share"), 1.0);
 }
 
 // Turnover and vacancies: a birth-death process of permanent staff whose vacant share settles at
