@@ -50,7 +50,8 @@ struct Lever {
   const char* words;  ///< what it is
   const char* moves;  ///< the figures it moves most
   const char* below = nullptr;
-  /// Form::trend: how much of the yearly change each element of a list key takes (empty: all of it).
+  /// Form::trend and Form::factor: how much of the change each element of a list key takes (empty: all of it). A
+  /// factor f with profile p multiplies element e by 1 + (f - 1) p[e].
   std::vector<double> profile = {};
   /// Form::factor: the council's figure whose first year, over the simulated one at the start, is the lever's
   /// start (none: 1).
@@ -195,6 +196,15 @@ const std::vector<Lever>& levers() {
        2.0,
        "how fast children leave care (every exit's rate), times",
        "children looked after at 31 March"},
+      {"adolescent_returns_home",
+       Form::factor,
+       {"service.looked_after.exits.return_home.per_year"},
+       0.5,
+       4.0,
+       "how often children in care aged 10 to 15 go home, times (the other ages keep the base's rates)",
+       "the 10-15s' share of the children looked after",
+       nullptr,
+       {0.0, 0.0, 0.0, 1.0, 0.0}},
       {"unaccompanied",
        Form::value,
        {"need.unaccompanied.per_10k_per_year"},
@@ -230,18 +240,33 @@ std::string number_text(double v) {
   return buffer;
 }
 
-// A value as loaded ("2.7", "[0.1, 0.2]") times `factor`, as TOML.
-std::string times(const std::string& loaded, double factor) {
+// A factor lever's value on a key, with the share of it each element of a list takes (Lever::profile).
+struct Scaling {
+  double factor;
+  const std::vector<double>* profile;
+};
+
+// A value as loaded ("2.7", "[0.1, 0.2]") times every factor on its key, as TOML: a list's element i takes the
+// share profile[i] of each factor's change (all of it without a profile; a single value takes all of it).
+std::string times(const std::string& loaded, const std::vector<Scaling>& by) {
+  const auto multiplier = [&](std::size_t i) {
+    double m = 1.0;
+    for (const Scaling& s : by) {
+      const double share = s.profile != nullptr && i < s.profile->size() ? (*s.profile)[i] : 1.0;
+      m *= share == 1.0 ? s.factor : 1.0 + (s.factor - 1.0) * share;  // exactly the factor where it all applies
+    }
+    return m;
+  };
   const toml::table t = toml::parse("v = " + loaded);
   if (const toml::array* a = t["v"].as_array()) {
     std::string out = "[";
     for (std::size_t i = 0; i < a->size(); ++i) {
       if (i > 0) out += ", ";
-      out += number_text(a->at(i).value<double>().value_or(0.0) * factor);
+      out += number_text(a->at(i).value<double>().value_or(0.0) * multiplier(i));
     }
     return out + "]";
   }
-  return number_text(t["v"].value<double>().value_or(0.0) * factor);
+  return number_text(t["v"].value<double>().value_or(0.0) * multiplier(static_cast<std::size_t>(-1)));
 }
 
 // The section ("service.front_door", "need") and the rest ("thresholds.referral", "up_by_age") of a key.
@@ -359,6 +384,18 @@ class Fit {
       lines[section].push_back(rest + " = " + value + "   # " + comment);
     };
     std::vector<std::pair<const ActiveLever*, double>> trends;
+    // Factor levers that share a key (every exit's rate, and the 10-15s' returns home) multiply: one line a key.
+    std::map<std::string, std::vector<Scaling>> scalings;
+    std::map<std::string, std::string> scaled_by;
+    for (std::size_t i = 0; i < active_.size(); ++i) {
+      const Lever& l = *active_[i].lever;
+      if (l.form != Form::factor) continue;
+      const double v = value_at(i, x[i]);
+      for (const auto& [key, loaded] : active_[i].values) {
+        scalings[key].push_back({v, &l.profile});
+        scaled_by[key] += (scaled_by[key].empty() ? "" : " and ") + std::string(l.name) + " " + number_text(v);
+      }
+    }
     for (std::size_t i = 0; i < active_.size(); ++i) {
       const ActiveLever& a = active_[i];
       const Lever& l = *a.lever;
@@ -379,8 +416,10 @@ class Fit {
         }
         case Form::factor:
           for (const auto& [key, loaded] : a.values) {
-            line(key, times(loaded, v),
-                 "fitted: " + std::string(l.name) + " " + number_text(v) + ", times the base's " + loaded);
+            const auto todo = scalings.find(key);
+            if (todo == scalings.end()) continue;  // written with an earlier lever's
+            line(key, times(loaded, todo->second), "fitted: " + scaled_by[key] + ", times the base's " + loaded);
+            scalings.erase(todo);
           }
           break;
         case Form::trend:

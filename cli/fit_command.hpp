@@ -23,7 +23,7 @@ struct FitOptions {
   int replications = 4;        ///< at each evaluation (the same seeds at every one)
   int check_replications = 8;  ///< for the report of the best point
   int jobs = 1;
-  int max_evaluations = 160;
+  int max_evaluations = 140;
   std::string optimiser = "bobyqa";  ///< NLopt's: bobyqa, sbplx, neldermead or cobyla
   int warmup_years = 6;              ///< the fitted scenario's warm-up: the council's first year follows it
   bool force = false;

@@ -380,7 +380,9 @@ TEST(Cli, CheckCalibrationAgainstACouncilsFigures) {
 TEST(Cli, BaselinePassesTheCalibrationCheck) {
   TempDir dir;
   const fs::path out = dir.path() / "run";
-  ASSERT_EQ(frontdoor_cli("run -q --replications 4 --jobs 2 --out " + out.string(), dir).code, 0);
+  // 8 replications: the 16-17s' share of children in care sits just above its band's edge (0.215 on 20 against
+  // 0.21, README "Calibration"), where 4 replications' interval of about 0.013 can cross it by chance.
+  ASSERT_EQ(frontdoor_cli("run -q --replications 8 --jobs 2 --out " + out.string(), dir).code, 0);
   // The full set, in step with ../shared/calibration: every target is inside its band over the measured years (4 to
   // 10), the looked-after children by age and second or later plans included, so the check exits 0.
   const Outcome o = frontdoor_cli("check-calibration " + out.string(), dir);

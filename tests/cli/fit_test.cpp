@@ -87,9 +87,10 @@ TEST(Fit, RecoversTheLeversOfACouncilTheModelMadeAndForecastsItsLastYear) {
                                   dir);
   ASSERT_EQ(o.code, 0) << o.out << o.err;
   std::cout << o.out;  // the sizes, for a reader of the test's log
-  // Recovered within stated tolerances: noticing within 0.08, the thresholds within 0.1 and 0.15 of a need level
-  // (the figures' bands of 5% allow about that much).
-  EXPECT_NEAR(lever(o.out, "noticing"), true_noticing, 0.08) << o.out;
+  // Recovered within stated tolerances: noticing within 0.1, the thresholds within 0.1 and 0.15 of a need level
+  // (the figures' bands of 5% allow about that much: contacts rise about 0.55% for 1% more noticing, as children
+  // noticed sooner are helped sooner, so a 5% band on contacts holds noticing to about 9%, 0.1 at 1.2).
+  EXPECT_NEAR(lever(o.out, "noticing"), true_noticing, 0.1) << o.out;
   EXPECT_NEAR(lever(o.out, "referral_threshold"), true_referral, 0.1) << o.out;
   EXPECT_NEAR(lever(o.out, "care_threshold"), true_care, 0.15) << o.out;
   EXPECT_NE(o.out.find("Every lever is pinned down by the figures."), std::string::npos) << o.out;
@@ -118,7 +119,8 @@ TEST(Fit, RecoversTheLeversOfACouncilTheModelMadeAndForecastsItsLastYear) {
 TEST(Fit, SameSeedSameFilesAndOutOfEvaluationsIsExitOneWithTheBestPointWritten) {
   TempDir dir;
   const std::string args =
-      "fit calibration/example_council_fictional.csv --parameters care_threshold,noticing "
+      "fit calibration/example_council_fictional.csv --parameters care_threshold,noticing,care_exits,"
+      "adolescent_returns_home "
       "--max-evaluations 5 --warmup-years 2 -r 2 -j 2 --check-replications 2 -q --out ";
   const Outcome a = frontdoor_cli(args + (dir.path() / "a.toml").string(), dir);
   EXPECT_EQ(a.code, 1) << a.out << a.err;
@@ -127,6 +129,13 @@ TEST(Fit, SameSeedSameFilesAndOutOfEvaluationsIsExitOneWithTheBestPointWritten) 
   const std::string toml = read_file(dir.path() / "a.toml");
   EXPECT_NE(toml.find("NOT CONVERGED"), std::string::npos);
   EXPECT_NE(toml.find("misfit "), std::string::npos);
+  // Two factors on one key (every exit's rate, and the 10-15s' returns home) make one line holding both.
+  const auto line = toml.find("exits.return_home.per_year = ");
+  ASSERT_NE(line, std::string::npos) << toml;
+  EXPECT_EQ(toml.find("exits.return_home.per_year = ", line + 1), std::string::npos) << toml;
+  EXPECT_NE(toml.substr(line, toml.find('\n', line) - line).find("care_exits "), std::string::npos) << toml;
+  EXPECT_NE(toml.substr(line, toml.find('\n', line) - line).find(" and adolescent_returns_home "), std::string::npos)
+      << toml;
   const Outcome b = frontdoor_cli(args + (dir.path() / "b.toml").string(), dir);
   EXPECT_EQ(b.code, 1);
   // Byte-identical but for the file's own name in its header.
