@@ -1091,7 +1091,8 @@ const std::vector<CrossKeyRule> rules{
      "team for screening queues and caseload teams, work for screening queues, duration for caseload teams, delay for "
      "decision points, and escalate, consent, help, initial and placements for caseload teams only"},
     {"service.<id>.team.fte, service.<id>.team.budget_gbp",
-     "one of them; a budget needs cost.per_fte_year or cost.per_case"},
+     "one of them (setting one by --set or in a [[change]] drops the other); a budget needs cost.per_fte_year or "
+     "cost.per_case"},
     {"service.<id>.team.schedule", "from_day increases from one change to the next"},
     {"service.<id>.decisions", "shares sum to 1; with thresholds, to less than 1"},
     {"service.<id>.thresholds",

@@ -85,7 +85,7 @@ struct ChildCareers {
   std::vector<CareEpisode> episodes;                                       ///< by child, then start
   std::vector<CinEpisode> cin;                                             ///< by child, then referral
 
-  /// The child's row: a default one (no birth day, no flags) for a child the records do not hold.
+  /// The child's row: a default one (born on day 0, no history, no flags) for a child the records do not hold.
   const ChildRecords::ChildRow& row(std::int64_t child) const;
 };
 

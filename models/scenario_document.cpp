@@ -222,6 +222,23 @@ toml::table* table_for(toml::table& root, const std::string& key, std::string& l
   return table;
 }
 
+// A caseload team's staff are its FTE or its budget (which sets the FTE): setting one drops the other, so the last
+// written wins. A [[change]] may move a team from one to the other, and `--set service.early_help.team.fte=180`
+// replaces that team's budget instead of sitting beside it unread.
+void drop_alternative(toml::table& table, const std::string& key, const std::string& last) {
+  const std::vector<std::string> parts = split_key(key);
+  if (parts.size() != 4 || parts[0] != "service" || parts[2] != "team") return;
+  if (last == "fte") table.erase("budget_gbp");
+  if (last == "budget_gbp") table.erase("fte");
+}
+
+// Whether `key` is the FTE of a team whose staff its budget sets (its budget is the value to change).
+bool fte_of_budgeted_team(const toml::table& root, const std::string& key) {
+  const std::vector<std::string> parts = split_key(key);
+  return parts.size() == 4 && parts[0] == "service" && parts[2] == "team" && parts[3] == "fte" &&
+         root.at_path("service." + parts[1] + ".team.budget_gbp").node() != nullptr;
+}
+
 // Sets the dotted `key` to `value`, moved in so that it keeps its file and line.
 std::string move_dotted(toml::table& root, const std::string& key, toml::node&& value) {
   std::string last;
@@ -229,6 +246,7 @@ std::string move_dotted(toml::table& root, const std::string& key, toml::node&& 
   toml::table* table = table_for(root, key, last, error);
   if (table == nullptr) return error;
   std::move(value).visit([&](auto&& v) { table->insert_or_assign(last, std::move(v)); });
+  drop_alternative(*table, key, last);
   return "";
 }
 }  // namespace
@@ -239,6 +257,7 @@ std::string set_dotted(toml::table& root, const std::string& key, const toml::no
   toml::table* table = table_for(root, key, last, error);
   if (table == nullptr) return error;
   value.visit([&](auto&& v) { table->insert_or_assign(last, v); });
+  drop_alternative(*table, key, last);
   return "";
 }
 
@@ -316,6 +335,11 @@ std::string edit_dotted(toml::table& root, const std::string& key, Edit edit, co
     }
   } else {
     if (row == nullptr) return "not a key a scenario may hold (frontdoor validate --schema lists them)";
+    if (fte_of_budgeted_team(root, key)) {
+      const std::string team = key.substr(0, key.size() - std::string(".fte").size());
+      return std::string("this team's staff are set by its budget: ") + verb + " " + team +
+             ".budget_gbp instead, or set " + key + "=VALUE to replace the budget";
+    }
     values = schema_default(*row);
     if (!values) return "not in the scenario, and it has no numeric default to change: set it with " + key + "=VALUE";
   }

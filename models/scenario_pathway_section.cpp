@@ -56,8 +56,8 @@ TeamSpec read_team(TableReader& service, ServiceKind kind, double horizon_days) 
                  : r.number("fte", {.variant = variant, .fallback = fallback});
   };
   if (kind == ServiceKind::caseload_team && t.has("budget_gbp")) {
-    // A prevention budget in pounds sets the FTE (read_service converts it once the costs are known); it wins
-    // over `fte`, so that a [[change]] can move a team from FTE to a budget.
+    // A prevention budget in pounds sets the FTE (read_service converts it once the costs are known). It wins
+    // over an `fte` merged beside it from an included file; --set and [[change]] drop the other key themselves.
     team.budget_gbp = t.number("budget_gbp");
     t.consume("fte");
   } else {

@@ -188,10 +188,9 @@ void PathwayRecorder::entered(double t, int service, std::uint64_t case_id) {
   rec.entries[m] += 1.0;
   if (scenario_ != nullptr) {
     yearly_.entries[service][m / 12] += 1.0;
-    for (int i : yearly_.within_starting_at[service]) {
-      yearly_.from_entries[i].insert_or_assign(case_id,
-                                               t);  // the latest entry counts (DfE: the enquiry that led to it)
-    }
+    // A timescale counts from the latest entry (the DfE: from the strategy discussion of the enquiry that led to
+    // the conference), so a re-entry restarts the clock.
+    for (int i : yearly_.within_starting_at[service]) yearly_.from_entries[i].insert_or_assign(case_id, t);
   }
   if (t >= warmup_days_) ++rec.entries_after_warmup;
   if (pathway_.services()[service].kind == ServiceKind::exit) {

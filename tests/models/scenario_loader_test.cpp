@@ -198,6 +198,36 @@ TEST(ScenarioLoader, APolicysChangesAddToItsBasesTimeline) {
   EXPECT_DOUBLE_EQ(budget(6.5 * year), budget(0.0) + 1000000.0);  // through the base's later change
 }
 
+// A caseload team's staff are its FTE or its budget: setting one replaces the other (it used to sit beside the
+// budget unread, so --set service.early_help.team.fte=180 changed nothing), and a relative edit of the FTE of a
+// budgeted team says to change the budget.
+TEST(ScenarioLoader, SettingATeamsFteReplacesItsBudget) {
+  const std::string baseline = test_support::source_path("scenarios/england_baseline.toml");
+  const auto early_help = [](const Scenario& s) { return s.pathway.services()[s.pathway.find("early_help")].team; };
+  const Scenario budgeted = load_scenario(baseline);
+  EXPECT_GT(early_help(budgeted).budget_gbp, 0.0);
+  const Scenario staffed = load_scenario(baseline, {{"service.early_help.team.fte", "180"}});
+  EXPECT_DOUBLE_EQ(early_help(staffed).fte, 180.0);
+  EXPECT_DOUBLE_EQ(early_help(staffed).budget_gbp, 0.0);
+  // And back, in a [[change]]: from year 2 the team is a budget again.
+  const Scenario back = load_scenario_text(
+      "name = \"b\"\nversion = \"1\"\ndescription = \"d\"\nbase = \"" + baseline +
+          "\"\n[[change]]\nfrom_year = 2\nset = { \"service.early_help.team.budget_gbp\" = 2300000 }\n",
+      "back.toml", {{"service.early_help.team.fte", "180"}});
+  EXPECT_DOUBLE_EQ(early_help(back.at(1.0)).fte, 180.0);
+  EXPECT_DOUBLE_EQ(early_help(back.at(400.0)).budget_gbp, 2300000.0);
+  EXPECT_DOUBLE_EQ(early_help(back.at(400.0)).fte, early_help(budgeted).fte / 2.0);
+  try {
+    load_scenario(baseline, {{"service.early_help.team.fte", "1.1", Edit::multiply}});
+    ADD_FAILURE() << "a relative edit of a budgeted team's FTE was accepted";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("--set service.early_help.team.fte*=1.1: this team's staff are set by its "
+                                         "budget: multiply service.early_help.team.budget_gbp instead"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(ScenarioLoader, MissingFile) {
   try {
     load_scenario("/nonexistent/scenario.toml");
