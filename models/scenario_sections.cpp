@@ -288,19 +288,18 @@ Scenario read_scenario(const toml::table& root, LoadContext& ctx) {
     if (scenario.need.referral < 0)
       ctx.problem(root.get("need"), "need.referral_service",
                   "\"" + scenario.need.referral_service + "\" is not a service");
+    // Siblings and unaccompanied children come into a caseload team (the looked-after team) directly.
+    const auto resolve_team = [&](const std::string& service, int& index, const std::string& key) {
+      index = scenario.pathway.find(service);
+      if (index < 0 || scenario.pathway.services()[index].kind != ServiceKind::caseload_team)
+        ctx.problem(root.get("need"), key, "\"" + service + "\" is not a caseload team");
+    };
     if (!scenario.need.siblings.service.empty()) {
-      scenario.need.siblings.index = scenario.pathway.find(scenario.need.siblings.service);
-      if (scenario.need.siblings.index < 0 ||
-          scenario.pathway.services()[scenario.need.siblings.index].kind != ServiceKind::caseload_team)
-        ctx.problem(root.get("need"), "need.siblings.service",
-                    "\"" + scenario.need.siblings.service + "\" is not a caseload team");
+      resolve_team(scenario.need.siblings.service, scenario.need.siblings.index, "need.siblings.service");
     }
     if (!scenario.need.unaccompanied.service.empty()) {
-      scenario.need.unaccompanied.index = scenario.pathway.find(scenario.need.unaccompanied.service);
-      if (scenario.need.unaccompanied.index < 0 ||
-          scenario.pathway.services()[scenario.need.unaccompanied.index].kind != ServiceKind::caseload_team)
-        ctx.problem(root.get("need"), "need.unaccompanied.service",
-                    "\"" + scenario.need.unaccompanied.service + "\" is not a caseload team");
+      resolve_team(scenario.need.unaccompanied.service, scenario.need.unaccompanied.index,
+                   "need.unaccompanied.service");
     } else if (scenario.need.unaccompanied.per_10k_per_year > 0.0) {
       ctx.problem(root.get("need"), "need.unaccompanied.service",
                   "unaccompanied children arrive at a service: name the looked-after team");

@@ -23,10 +23,6 @@ namespace frontdoor::engine {
 // arrivals.cpp
 /// Contacts from one source: `segments` are its specification from each day on (the scenario, then each change).
 void run_arrivals(Context& ctx, const std::vector<std::pair<double, SourceSpec>>& segments);
-/// Unaccompanied asylum-seeking children (need.unaccompanied): a Poisson stream, at the rate of the scenario in force
-/// (thinned from the highest rate of any change), of children who start a case at the looked-after team directly.
-bool has_unaccompanied(const Scenario& scenario);
-void run_unaccompanied(Context& ctx);
 
 // population.cpp
 /// The children on the first day, and the population's first timer.
@@ -46,6 +42,10 @@ void child_finished(Context& ctx, int c, const ServiceState& st, double t, int d
 /// Child `c` (allocated to `st`) is placed in placement type `placement` at `t`: its first placement in this
 /// spell, or a move (DfE's placement stability counts placements in the year).
 void child_placed(Context& ctx, int c, const ServiceState& st, int placement, bool move, double t);
+/// Unaccompanied asylum-seeking children (need.unaccompanied): a Poisson stream, at the rate of the scenario in force
+/// (thinned from the highest rate of any change), of children who start a case at the looked-after team directly.
+bool has_unaccompanied(const Scenario& scenario);
+void run_unaccompanied(Context& ctx);
 
 // screening.cpp
 void run_screener(Context& ctx, ServiceState& st, int i);
